@@ -1,0 +1,3 @@
+from charter_cli.cli import main
+
+main()

@@ -1,0 +1,253 @@
+"""The charter as frozen values, built once from a validated document."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from charter_cli.charter.values import (
+    DAYS,
+    Duration,
+    Interval,
+    parse_day_key,
+    parse_duration,
+    parse_holiday_date,
+    parse_intervals,
+    parse_target,
+)
+
+ALWAYS = "24/7"
+
+# measure name -> (clock start field, clock stop field)
+MEASURES: dict[str, tuple[str, str]] = {
+    "acknowledgement": ("created_at", "acknowledged_at"),
+    "first_response": ("created_at", "first_response_at"),
+    "resolution": ("created_at", "resolved_at"),
+    "due_date": ("resolved_at", "due_at"),
+    "follow_up": ("resolved_at", "follow_up_at"),
+}
+TIME_FIELDS = (
+    "created_at", "acknowledged_at", "first_response_at", "resolved_at", "closed_at", "due_at",
+    "follow_up_at", "escalated_at",
+)  # fmt: skip
+FILTER_FIELDS = ("channel", "priority", "status", "group", "assignee", "type", "escalation_level")
+STATUS_CATEGORIES = ("new", "open", "pending", "on-hold", "solved", "closed")
+
+
+def normalise(value: str) -> str:
+    """Casefold and treat `-`, `_` and space alike (DESIGN.md §10.4)."""
+    return " ".join(str(value).casefold().replace("-", " ").replace("_", " ").split())
+
+
+@dataclass(frozen=True)
+class HolidayDate:
+    year: int | None
+    month: int
+    day: int
+    name: str | None = None
+    intervals: tuple[Interval, ...] = ()  # own hours; closed when empty
+
+
+@dataclass(frozen=True)
+class Calendar:
+    name: str
+    timezone: str
+    always: bool = False
+    week: tuple[tuple[Interval, ...], ...] = ((),) * 7  # Monday first
+    country: str | None = None
+    subdivision: str | None = None
+    dates: tuple[HolidayDate, ...] = ()
+    title: str | None = None
+
+    def weekly_open_seconds(self) -> int:
+        if self.always:
+            return 7 * 86400
+        return sum((iv.end - iv.start) * 60 for day in self.week for iv in day)
+
+
+@dataclass(frozen=True)
+class Channel:
+    name: str
+    calendar: str
+    title: str | None = None
+    contact: str | None = None
+    match: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Priority:
+    name: str
+    title: str | None = None
+    match: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """A duration for every ticket, or per priority (a priority not listed has none)."""
+
+    default: Duration | None = None
+    by_priority: Mapping[str, Duration] = field(default_factory=dict)
+
+    def for_priority(self, priority: str | None) -> Duration | None:
+        if priority is not None and priority in self.by_priority:
+            return self.by_priority[priority]
+        return self.default
+
+
+@dataclass(frozen=True)
+class Promise:
+    id: str
+    title: str | None
+    measure: str  # a name of MEASURES, "custom" or "escalation"
+    start_field: str
+    stop_field: str
+    where: Mapping[str, tuple[str, ...]]
+    calendar: str | None
+    within: Allowance
+    target: float
+    between: tuple[Duration, Duration] | None = None
+    pause_when: tuple[str, ...] = ()
+    escalate_to: str | None = None  # for escalation rules: the level to reach
+
+
+@dataclass(frozen=True)
+class Charter:
+    path: str
+    name: str
+    timezone: str
+    calendars: Mapping[str, Calendar]
+    channels: Mapping[str, Channel]
+    priorities: tuple[Priority, ...]
+    promises: tuple[Promise, ...]
+    levels: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    description: str | None = None
+
+    @property
+    def default_calendar(self) -> str:
+        return next(iter(self.calendars))
+
+    def all_promises(self) -> tuple[Promise, ...]:
+        return self.promises
+
+
+def _allowance(value: Any) -> Allowance:
+    if isinstance(value, dict):
+        return Allowance(by_priority={str(k): parse_duration(v) for k, v in value.items()})
+    return Allowance(default=parse_duration(value))
+
+
+def _where(value: Any) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for key, wanted in (value or {}).items():
+        items = wanted if isinstance(wanted, list) else [wanted]
+        out[str(key)] = tuple(str(v) for v in items)
+    return out
+
+
+def build_calendar(name: str, spec: Any, default_tz: str) -> Calendar:
+    if spec == ALWAYS:
+        return Calendar(name=name, timezone=default_tz, always=True)
+    week: list[list[Interval]] = [[] for _ in DAYS]
+    for key, text in spec["hours"].items():
+        intervals = parse_intervals(text)
+        for day in parse_day_key(key):
+            week[day].extend(intervals)
+    holidays = spec.get("holidays") or {}
+    dates: list[HolidayDate] = []
+    for item in holidays.get("dates") or []:
+        if isinstance(item, dict):
+            year, month, day = parse_holiday_date(item["date"])
+            own = tuple(parse_intervals(item["hours"])) if item.get("hours") else ()
+            dates.append(HolidayDate(year, month, day, item.get("name"), own))
+        else:
+            year, month, day = parse_holiday_date(item)
+            dates.append(HolidayDate(year, month, day))
+    return Calendar(
+        name=name,
+        timezone=spec.get("timezone") or default_tz,
+        week=tuple(tuple(sorted(d, key=lambda iv: iv.start)) for d in week),
+        country=holidays.get("country"),
+        subdivision=holidays.get("subdivision"),
+        dates=tuple(dates),
+        title=spec.get("title"),
+    )
+
+
+def build_charter(data: dict[str, Any], path: str) -> Charter:
+    """Turn a schema- and rule-valid document into the model (raises nothing on valid input)."""
+    tz = data["timezone"]
+    calendars = {name: build_calendar(name, spec, tz) for name, spec in data["calendars"].items()}
+    default = next(iter(calendars))
+    channels = {
+        name: Channel(
+            name=name,
+            calendar=(spec or {}).get("calendar") or default,
+            title=(spec or {}).get("title"),
+            contact=(spec or {}).get("contact"),
+            match=tuple((spec or {}).get("match") or ()),
+        )
+        for name, spec in data["channels"].items()
+    }
+    priorities = tuple(
+        Priority(name=p) if isinstance(p, str) else
+        Priority(name=p["name"], title=p.get("title"), match=tuple(p.get("match") or ()))
+        for p in data.get("priorities") or ()
+    )  # fmt: skip
+    promises: list[Promise] = []
+    for spec in data["promises"]:
+        measure = spec["measure"]
+        if isinstance(measure, dict):
+            kind, start, stop = "custom", measure["from"], measure["to"]
+        else:
+            kind = measure
+            start, stop = MEASURES[measure]
+        between = spec.get("between")
+        promises.append(
+            Promise(
+                id=spec["id"],
+                title=spec.get("title"),
+                measure=kind,
+                start_field=start,
+                stop_field=stop,
+                where=_where(spec.get("where")),
+                calendar=spec.get("calendar"),
+                within=_allowance(spec["within"]) if "within" in spec else Allowance(),
+                target=parse_target(spec["target"]),
+                between=(parse_duration(between[0]), parse_duration(between[1]))
+                if between
+                else None,
+                pause_when=tuple(spec.get("pause_when") or ()),
+            )
+        )
+    escalation = data.get("escalation") or {}
+    levels = tuple(
+        (name, tuple(groups) if isinstance(groups, list) else (groups,))
+        for name, groups in (escalation.get("levels") or {}).items()
+    )
+    for index, rule in enumerate(escalation.get("rules") or (), start=1):
+        promises.append(
+            Promise(
+                id=f"escalation-{index}",
+                title=f"Escalated to {rule['to']} in time",
+                measure="escalation",
+                start_field="created_at",
+                stop_field="resolved_at",
+                where=_where(rule.get("where")),
+                calendar=rule.get("calendar"),
+                within=_allowance(rule["after"]),
+                target=parse_target(rule.get("target", 1.0)),
+                escalate_to=rule["to"],
+            )
+        )
+    return Charter(
+        path=path,
+        name=data["name"],
+        timezone=tz,
+        calendars=calendars,
+        channels=channels,
+        priorities=priorities,
+        promises=tuple(promises),
+        levels=levels,
+        description=data.get("description"),
+    )

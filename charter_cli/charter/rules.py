@@ -1,0 +1,632 @@
+"""Semantic rules: what a schema cannot say. Each rule is one registered function.
+
+A rule receives a schema-valid document and yields `(path, message)` pairs; the registry turns
+them into findings at the line of that path. The docstring of each rule says what passes and what
+fails, and is what `charter validate --list-rules` prints.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import zoneinfo
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from charter_cli.charter.findings import Finding, Severity
+from charter_cli.charter.load import Document, PathKey
+from charter_cli.charter.model import (
+    ALWAYS,
+    FILTER_FIELDS,
+    STATUS_CATEGORIES,
+    TIME_FIELDS,
+    normalise,
+)
+from charter_cli.charter.values import (
+    DAYS,
+    Duration,
+    ValueError_,
+    parse_day_key,
+    parse_duration,
+    parse_holiday_date,
+    parse_intervals,
+    parse_target,
+)
+
+Yield = Iterator[tuple[PathKey, str]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    check: Callable[[dict[str, Any]], Yield]
+
+    @property
+    def doc(self) -> str:
+        return " ".join((self.check.__doc__ or "").split())
+
+
+RULES: list[Rule] = []
+
+
+def rule(
+    rule_id: str, severity: Severity = Severity.ERROR
+) -> Callable[[Callable[[dict[str, Any]], Yield]], Callable[[dict[str, Any]], Yield]]:
+    """Register a rule under an id."""
+
+    def register(func: Callable[[dict[str, Any]], Yield]) -> Callable[[dict[str, Any]], Yield]:
+        RULES.append(Rule(rule_id, severity, func))
+        return func
+
+    return register
+
+
+def _suggest(value: str, known: list[str]) -> str:
+    hint = difflib.get_close_matches(value, known, n=1)
+    if hint:
+        return f" (did you mean {hint[0]!r}?)"
+    return f"; known: {', '.join(known)}" if known else ""
+
+
+def _promises(data: dict[str, Any]) -> Iterator[tuple[PathKey, dict[str, Any]]]:
+    for i, spec in enumerate(data["promises"]):
+        yield ("promises", i), spec
+
+
+def _escalation_rules(data: dict[str, Any]) -> Iterator[tuple[PathKey, dict[str, Any]]]:
+    for i, spec in enumerate((data.get("escalation") or {}).get("rules") or []):
+        yield ("escalation", "rules", i), spec
+
+
+def _listed(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _priority_names(data: dict[str, Any]) -> list[str]:
+    return [p if isinstance(p, str) else p["name"] for p in data.get("priorities") or []]
+
+
+def _weekly(spec: dict[str, Any]) -> Iterator[tuple[PathKey, str, list[int], Any]]:
+    for key, text in spec["hours"].items():
+        try:
+            days = parse_day_key(key)
+        except ValueError_:
+            continue
+        yield ("hours", key), key, days, text
+
+
+# --- references ---------------------------------------------------------------------------
+
+
+@rule("unknown-calendar")
+def unknown_calendar(data: dict[str, Any]) -> Yield:
+    """A channel, promise or escalation rule names a calendar that `calendars` does not define
+    (`24/7` is always defined)."""
+    known = [*data["calendars"], ALWAYS]
+    for name, spec in data["channels"].items():
+        cal = (spec or {}).get("calendar")
+        if cal is not None and cal not in known:
+            yield ("channels", name, "calendar"), f"unknown calendar {cal!r}{_suggest(cal, known)}"
+    for path, spec in [*_promises(data), *_escalation_rules(data)]:
+        cal = spec.get("calendar")
+        if cal is not None and cal not in known:
+            yield (*path, "calendar"), f"unknown calendar {cal!r}{_suggest(cal, known)}"
+
+
+def _where_values(data: dict[str, Any]) -> Iterator[tuple[PathKey, str, list[str]]]:
+    for path, spec in [*_promises(data), *_escalation_rules(data)]:
+        for key, wanted in (spec.get("where") or {}).items():
+            yield (*path, "where", key), key, _listed(wanted)
+
+
+@rule("unknown-channel")
+def unknown_channel(data: dict[str, Any]) -> Yield:
+    """A `where: {channel: …}` names a channel the charter does not declare in `channels`."""
+    known = list(data["channels"])
+    known_norm = {normalise(k) for k in known}
+    for path, key, wanted in _where_values(data):
+        if key != "channel":
+            continue
+        for value in wanted:
+            if normalise(value) not in known_norm:
+                yield path, f"unknown channel {value!r}{_suggest(value, known)}"
+
+
+@rule("unknown-priority")
+def unknown_priority(data: dict[str, Any]) -> Yield:
+    """A `where: {priority: …}` or a priority map (`within`, `after`) names a priority that
+    `priorities` does not declare."""
+    known = _priority_names(data)
+    known_norm = {normalise(k) for k in known}
+    for path, key, wanted in _where_values(data):
+        if key != "priority":
+            continue
+        for value in wanted:
+            if normalise(value) not in known_norm:
+                yield path, f"unknown priority {value!r}{_suggest(value, known)}"
+    for path, spec in _promises(data):
+        yield from _map_keys(path, "within", spec, known, known_norm)
+    for path, spec in _escalation_rules(data):
+        yield from _map_keys(path, "after", spec, known, known_norm)
+
+
+def _map_keys(
+    path: PathKey, key: str, spec: dict[str, Any], known: list[str], known_norm: set[str]
+) -> Yield:
+    value = spec.get(key)
+    if not isinstance(value, dict):
+        return
+    if not known:
+        yield (
+            (*path, key),
+            f"`{key}` is given per priority, but the charter declares no `priorities`",
+        )
+        return
+    for priority in value:
+        if normalise(priority) not in known_norm:
+            yield (
+                (*path, key, priority),
+                f"unknown priority {priority!r}{_suggest(priority, known)}",
+            )
+
+
+@rule("unknown-field")
+def unknown_field(data: dict[str, Any]) -> Yield:
+    """A `where` filters on a field that is not a canonical ticket field, or a custom measure
+    `{from, to}` names a field that is not a canonical timestamp."""
+    filters = list(FILTER_FIELDS)
+    for path, key, _ in _where_values(data):
+        if key not in filters:
+            yield path, f"unknown ticket field {key!r} in `where`{_suggest(key, filters)}"
+    times = list(TIME_FIELDS)
+    for path, spec in _promises(data):
+        measure = spec["measure"]
+        if isinstance(measure, dict):
+            for end in ("from", "to"):
+                name = measure[end]
+                if name not in times:
+                    yield (
+                        (*path, "measure", end),
+                        (f"{name!r} is not a timestamp field{_suggest(name, times)}"),
+                    )
+
+
+@rule("unknown-level")
+def unknown_level(data: dict[str, Any]) -> Yield:
+    """An escalation rule escalates `to` a level that `escalation.levels` does not define."""
+    levels = list((data.get("escalation") or {}).get("levels") or {})
+    for path, spec in _escalation_rules(data):
+        if spec["to"] not in levels:
+            yield (
+                (*path, "to"),
+                f"unknown escalation level {spec['to']!r}{_suggest(spec['to'], levels)}",
+            )
+
+
+@rule("unknown-status", Severity.WARNING)
+def unknown_status(data: dict[str, Any]) -> Yield:
+    """A `pause_when` value is not a status category (new, open, pending, on-hold, solved,
+    closed); it will only match a raw status of exactly that name."""
+    for path, spec in _promises(data):
+        for i, status in enumerate(spec.get("pause_when") or []):
+            if normalise(status) not in {normalise(c) for c in STATUS_CATEGORIES}:
+                yield (
+                    (*path, "pause_when", i),
+                    (
+                        f"{status!r} is not a status category ({', '.join(STATUS_CATEGORIES)}); "
+                        "it matches only a raw status of that name"
+                    ),
+                )
+            elif normalise(status) in ("solved", "closed"):
+                yield (
+                    (*path, "pause_when", i),
+                    (f"pausing on {status!r} has no effect: the clock stops at resolution"),
+                )
+
+
+# --- calendars ----------------------------------------------------------------------------
+
+
+def _calendars(data: dict[str, Any]) -> Iterator[tuple[PathKey, dict[str, Any]]]:
+    for name, spec in data["calendars"].items():
+        if isinstance(spec, dict):
+            yield ("calendars", name), spec
+
+
+@rule("bad-time")
+def bad_time(data: dict[str, Any]) -> Yield:
+    """Hours must be real times of day (`00:00` to `24:00`), and no interval starts at `24:00`."""
+    for path, spec in _calendars(data):
+        for sub, _key, _days, text in _weekly(spec):
+            try:
+                parse_intervals(text)
+            except ValueError_ as exc:
+                yield (*path, *sub), str(exc)
+        for i, item in enumerate((spec.get("holidays") or {}).get("dates") or []):
+            if isinstance(item, dict) and item.get("hours"):
+                try:
+                    parse_intervals(item["hours"])
+                except ValueError_ as exc:
+                    yield (*path, "holidays", "dates", i, "hours"), str(exc)
+
+
+@rule("empty-interval")
+def empty_interval(data: dict[str, Any]) -> Yield:
+    """An interval that starts when it ends (`08:00-08:00`) opens nothing; write `00:00-24:00`
+    for a whole day."""
+    for path, spec in _calendars(data):
+        for sub, _key, _days, text in _weekly(spec):
+            try:
+                intervals = parse_intervals(text)
+            except ValueError_:
+                continue
+            for iv in intervals:
+                if iv.start == iv.end:
+                    yield (
+                        (*path, *sub),
+                        f"interval {iv.text!r} is empty; for a whole day write 00:00-24:00",
+                    )
+
+
+@rule("end-2359", Severity.WARNING)
+def end_2359(data: dict[str, Any]) -> Yield:
+    """An interval ending at `23:59` loses a minute every night; `24:00` is the end of the day."""
+    for path, spec in _calendars(data):
+        for sub, _key, _days, text in _weekly(spec):
+            try:
+                intervals = parse_intervals(text)
+            except ValueError_:
+                continue
+            for iv in intervals:
+                if iv.raw_end == 23 * 60 + 59:
+                    yield (
+                        (*path, *sub),
+                        (f"{iv.text!r} ends at 23:59 and loses a minute every night; write 24:00"),
+                    )
+
+
+@rule("day-repeated")
+def day_repeated(data: dict[str, Any]) -> Yield:
+    """Each weekday's hours are given once: `mon-fri` and `fri` together define Friday twice."""
+    for path, spec in _calendars(data):
+        seen: dict[int, str] = {}
+        for sub, key, days, _text in _weekly(spec):
+            for day in days:
+                if day in seen:
+                    yield (
+                        (*path, *sub),
+                        (f"{DAYS[day]} is already given by {seen[day]!r}; give each day once"),
+                    )
+                    break
+            for day in days:
+                seen.setdefault(day, key)
+
+
+@rule("overlapping-hours")
+def overlapping_hours(data: dict[str, Any]) -> Yield:
+    """Intervals must not overlap, on the same day or where an overnight interval runs into the
+    next day's hours (`mon: 20:00-02:00` with `tue: 01:00-…`)."""
+    week = 7 * 1440
+    for path, spec in _calendars(data):
+        spans: list[tuple[int, int, PathKey, str]] = []
+        given: set[int] = set()  # a day given twice is day-repeated's finding, not an overlap
+        for sub, _key, days, text in _weekly(spec):
+            try:
+                intervals = parse_intervals(text)
+            except ValueError_:
+                continue
+            for day in [d for d in days if d not in given]:
+                given.add(day)
+                for iv in intervals:
+                    if iv.start == iv.end:
+                        continue
+                    start, end = day * 1440 + iv.start, day * 1440 + iv.end
+                    label = f"{DAYS[day]} {iv.text}"
+                    if end > week:
+                        spans.append((start, week, (*path, *sub), label))
+                        spans.append((0, end - week, (*path, *sub), label))
+                    else:
+                        spans.append((start, end, (*path, *sub), label))
+        spans.sort()
+        reported: set[tuple[str, str]] = set()
+        for (_s1, e1, _p1, l1), (s2, _e2, p2, l2) in itertools.pairwise(spans):
+            if s2 < e1 and (l1, l2) not in reported:
+                reported.add((l1, l2))
+                yield p2, f"{l2} overlaps {l1}"
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+@rule("invalid-timezone")
+def invalid_timezone(data: dict[str, Any]) -> Yield:
+    """`timezone` (of the charter or of a calendar) must be an IANA zone such as `Europe/Oslo`."""
+    zones = _zones()
+    candidates: list[tuple[PathKey, str]] = [(("timezone",), data["timezone"])]
+    candidates += [
+        ((*p, "timezone"), s["timezone"]) for p, s in _calendars(data) if "timezone" in s
+    ]
+    for path, zone in candidates:
+        if zone not in zones:
+            hint = difflib.get_close_matches(zone, sorted(zones), n=1)
+            tip = f" (did you mean {hint[0]!r}?)" if hint else ""
+            yield path, f"{zone!r} is not an IANA time zone{tip}"
+
+
+@cache
+def _holiday_countries() -> dict[str, list[str]]:
+    import holidays
+
+    supported: dict[str, list[str]] = holidays.list_supported_countries()
+    return supported
+
+
+@rule("unknown-holiday-country")
+def unknown_holiday_country(data: dict[str, Any]) -> Yield:
+    """`holidays.country` must be a country the `holidays` library knows, and `subdivision` one of
+    its subdivisions (`DE` + `BY`)."""
+    countries = _holiday_countries()
+    for path, spec in _calendars(data):
+        hol = spec.get("holidays") or {}
+        country, sub = hol.get("country"), hol.get("subdivision")
+        if country is None:
+            if sub is not None:
+                yield (*path, "holidays", "subdivision"), "a subdivision needs a `country`"
+            continue
+        if country not in countries:
+            yield (
+                (*path, "holidays", "country"),
+                f"no public holidays are known for country {country!r}"
+                + _suggest(country, sorted(countries)),
+            )
+            continue
+        if sub is not None and str(sub) not in countries[country]:
+            subs = countries[country]
+            listing = ", ".join(subs[:20]) + (" …" if len(subs) > 20 else "")
+            yield (
+                (*path, "holidays", "subdivision"),
+                (
+                    f"{sub!r} is not a subdivision of {country}"
+                    + (f"; known: {listing}" if subs else f"; {country} has none")
+                ),
+            )
+
+
+@rule("bad-date")
+def bad_date(data: dict[str, Any]) -> Yield:
+    """Holiday dates must exist: `2026-12-24` or `12-24` (every year); `02-30` does not."""
+    for path, spec in _calendars(data):
+        for i, item in enumerate((spec.get("holidays") or {}).get("dates") or []):
+            text = item["date"] if isinstance(item, dict) else item
+            try:
+                parse_holiday_date(text)
+            except ValueError_ as exc:
+                yield (*path, "holidays", "dates", i), str(exc)
+
+
+def _calendar_of(data: dict[str, Any], spec: dict[str, Any]) -> list[str]:
+    """The calendars a promise can run on: its own, else those of the channels it covers."""
+    if spec.get("calendar"):
+        return [spec["calendar"]]
+    default = next(iter(data["calendars"]))
+    channels = data["channels"]
+    wanted = (spec.get("where") or {}).get("channel")
+    names = _listed(wanted) if wanted is not None else list(channels)
+    out = []
+    for name in names:
+        chan = channels.get(name) or {}
+        out.append((chan or {}).get("calendar") or default)
+    return sorted(set(out)) or [default]
+
+
+def _weekly_seconds(spec: Any) -> int | None:
+    if spec == ALWAYS:
+        return 7 * 86400
+    if not isinstance(spec, dict):
+        return None
+    total = 0
+    for _sub, _key, days, text in _weekly(spec):
+        try:
+            total += sum(iv.end - iv.start for iv in parse_intervals(text)) * 60 * len(days)
+        except ValueError_:
+            return None
+    return total
+
+
+@rule("zero-hours")
+def zero_hours(data: dict[str, Any]) -> Yield:
+    """A promise (or escalation rule) runs on a calendar with no open hours in the week: its
+    clock would never run."""
+    calendars = data["calendars"]
+    for path, spec in [*_promises(data), *_escalation_rules(data)]:
+        for cal in _calendar_of(data, spec):
+            seconds = _weekly_seconds(calendars.get(cal))
+            if seconds == 0:
+                yield path, f"calendar {cal!r} has no open hours in the week; this clock never runs"
+
+
+# --- promises -----------------------------------------------------------------------------
+
+
+@rule("duplicate-promise-id")
+def duplicate_promise_id(data: dict[str, Any]) -> Yield:
+    """Promise ids are unique (reports and CI outputs are keyed by them); `escalation-N` is
+    reserved for escalation rules."""
+    seen: dict[str, int] = {}
+    for path, spec in _promises(data):
+        pid = spec["id"]
+        if pid in seen:
+            yield (
+                (*path, "id"),
+                f"promise id {pid!r} is used twice (first by promise {seen[pid] + 1})",
+            )
+        else:
+            seen[pid] = int(path[1])
+        if pid.startswith("escalation-") and pid[len("escalation-") :].isdigit():
+            yield (*path, "id"), f"promise id {pid!r} is reserved for escalation rules"
+
+
+@rule("bad-duration")
+def bad_duration(data: dict[str, Any]) -> Yield:
+    """Durations are positive: `0m` allows nothing and is almost always a typo."""
+    checks: list[tuple[PathKey, Any]] = []
+    for path, spec in _promises(data):
+        checks += [((*path, "within"), spec.get("within"))]
+        checks += [((*path, "between", i), v) for i, v in enumerate(spec.get("between") or [])]
+    for path, spec in _escalation_rules(data):
+        checks += [((*path, "after"), spec.get("after"))]
+    for path, value in checks:
+        items = value.items() if isinstance(value, dict) else [(None, value)]
+        for key, text in items:
+            if text is None:
+                continue
+            where = (*path, key) if key is not None else path
+            try:
+                dur = parse_duration(text)
+            except ValueError_ as exc:
+                yield where, str(exc)
+                continue
+            if not dur.is_working_days and dur.seconds <= 0 and path[-1] != 0:
+                yield where, f"{text!r} is zero; a promise needs a positive allowance"
+
+
+def _applicable_priorities(data: dict[str, Any], spec: dict[str, Any]) -> list[str]:
+    declared = _priority_names(data)
+    wanted = (spec.get("where") or {}).get("priority")
+    if wanted is None:
+        return declared
+    wanted_norm = {normalise(w) for w in _listed(wanted)}
+    return [p for p in declared if normalise(p) in wanted_norm]
+
+
+@rule("priority-map-incomplete")
+def priority_map_incomplete(data: dict[str, Any]) -> Yield:
+    """A per-priority `within` or `after` gives a duration for every priority the promise
+    applies to; a ticket of a missing priority would have no allowance."""
+    pairs = [(p, s, "within") for p, s in _promises(data)]
+    pairs += [(p, s, "after") for p, s in _escalation_rules(data)]
+    for path, spec, key in pairs:
+        value = spec.get(key)
+        if not isinstance(value, dict):
+            continue
+        given = {normalise(k) for k in value}
+        missing = [p for p in _applicable_priorities(data, spec) if normalise(p) not in given]
+        if missing:
+            yield (*path, key), f"no duration for priority {', '.join(map(repr, missing))}"
+
+
+@rule("target-range")
+def target_range(data: dict[str, Any]) -> Yield:
+    """A target is a share between 0 % and 100 % (`95%` or `0.95`; `95` is read as 9500 %)."""
+    for path, spec in [*_promises(data), *_escalation_rules(data)]:
+        if "target" not in spec:
+            continue
+        try:
+            target = parse_target(spec["target"])
+        except ValueError_ as exc:
+            yield (*path, "target"), str(exc)
+            continue
+        if not 0.0 <= target <= 1.0:
+            shown = spec["target"]
+            tip = (
+                f" (did you mean '{shown}%'?)"
+                if isinstance(shown, int | float) and 1 < shown <= 100
+                else ""
+            )
+            yield (*path, "target"), f"target {shown!r} is outside 0–100 %{tip}"
+
+
+@rule("between-order")
+def between_order(data: dict[str, Any]) -> Yield:
+    """A `between: [from, to]` window starts before it ends."""
+    for path, spec in _promises(data):
+        window = spec.get("between")
+        if not window:
+            continue
+        try:
+            low, high = parse_duration(window[0]), parse_duration(window[1])
+        except ValueError_:
+            continue
+        if low.is_working_days == high.is_working_days and low > high:
+            yield (*path, "between"), f"the window starts ({window[0]}) after it ends ({window[1]})"
+
+
+@rule("ignored-key", Severity.WARNING)
+def ignored_key(data: dict[str, Any]) -> Yield:
+    """Keys a measure does not use are probably a mistake: `within` on `due_date` (the ticket's
+    own date is the deadline), `between` on anything but `follow_up`."""
+    for path, spec in _promises(data):
+        measure = spec["measure"]
+        if measure == "due_date" and "within" in spec:
+            yield (
+                (*path, "within"),
+                "`within` is ignored by `due_date`: the ticket's due date is the deadline",
+            )
+        if measure != "follow_up" and "between" in spec:
+            yield (*path, "between"), "`between` is only used by `follow_up`"
+        if measure == "follow_up" and "within" in spec:
+            yield (*path, "within"), "`within` is ignored by `follow_up`; it uses `between`"
+        if spec.get("pause_when") and measure in ("due_date", "acknowledgement"):
+            yield (*path, "pause_when"), f"`pause_when` has no effect on `{measure}`"
+
+
+# --- escalation ---------------------------------------------------------------------------
+
+
+def _approx_seconds(dur: Duration, day_seconds: int) -> int:
+    return dur.working_days * day_seconds if dur.is_working_days else dur.seconds
+
+
+@rule("escalation-order")
+def escalation_order(data: dict[str, Any]) -> Yield:
+    """Escalation thresholds increase along the path: for each priority, a rule to a higher
+    level waits longer than a rule to a lower one (working days count as a day of the calendar's
+    average opening hours)."""
+    escalation = data.get("escalation") or {}
+    levels = list(escalation.get("levels") or {})
+    calendars = data["calendars"]
+    default = next(iter(calendars))
+    rules = [(p, s) for p, s in _escalation_rules(data) if s["to"] in levels]
+    rules.sort(key=lambda r: levels.index(r[1]["to"]))
+    priorities = _priority_names(data) or [""]
+    for priority in priorities:
+        last: tuple[int, str, str] | None = None
+        for path, spec in rules:
+            if priority and priority not in _applicable_priorities(data, spec):
+                continue
+            after = spec["after"]
+            text = after.get(priority) if isinstance(after, dict) else after
+            if text is None:
+                continue
+            weekly = _weekly_seconds(calendars.get(spec.get("calendar") or default)) or 7 * 86400
+            try:
+                seconds = _approx_seconds(parse_duration(text), max(weekly // 5, 1))
+            except ValueError_:
+                continue
+            if last is not None and seconds <= last[0] and spec["to"] != last[2]:
+                for_p = f" for {priority}" if priority else ""
+                yield (
+                    (*path, "after"),
+                    (
+                        f"escalation to {spec['to']!r} after {text}{for_p} does not come after the "
+                        f"escalation to {last[2]!r} after {last[1]}"
+                    ),
+                )
+            last = (seconds, str(text), spec["to"])
+
+
+def run_rules(doc: Document) -> list[Finding]:
+    """Run every registered rule on a schema-valid document."""
+    findings: list[Finding] = []
+    for item in RULES:
+        for path, message in item.check(doc.data):
+            mark = doc.mark(path)
+            findings.append(
+                Finding(doc.path, mark.line, mark.column, item.severity, item.id, message)
+            )
+    return findings

@@ -1,0 +1,497 @@
+"""Generate schemas/service-charter.v1.schema.json; a test checks the file is current."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+DAY = "(?:mon|tue|wed|thu|fri|sat|sun)"
+TIME = "(?:[01][0-9]|2[0-4]):[0-5][0-9]"
+INTERVAL = f"{TIME}\\s*-\\s*{TIME}"
+INTERVALS = f"^\\s*(?:closed|{INTERVAL}(?:\\s*,\\s*{INTERVAL})*)\\s*$"
+UNIT = "(?:s|sec|secs|seconds?|m|min|mins|minutes?|h|hrs?|hours?)"
+DURATION = (
+    f"^\\s*(?:(?:[0-9]+(?:\\.[0-9]+)?\\s*{UNIT}\\s*)+"
+    "|PT(?:[0-9]+(?:\\.[0-9]+)?H)?(?:[0-9]+(?:\\.[0-9]+)?M)?(?:[0-9]+(?:\\.[0-9]+)?S)?"
+    "|[0-9]+\\s+(?:working|business)\\s+days?)\\s*$"
+)
+MEASURES = ["acknowledgement", "first_response", "resolution", "due_date", "follow_up"]
+FIELDS = [
+    "created_at",
+    "acknowledged_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "due_at",
+    "follow_up_at",
+    "escalated_at",
+]
+NAME = "^[A-Za-z0-9][A-Za-z0-9 _.-]*$"
+
+
+def duration(title: str) -> dict[str, Any]:
+    return {
+        "title": title,
+        "description": (
+            "Business time on the promise's calendar: `90s`, `30m`, `4h`, `1h30m`, ISO 8601 `PT4H`, "
+            "or `N working days` (by close of business of the N-th business day after the start day)."
+        ),
+        "type": "string",
+        "pattern": DURATION,
+        "x-error": (
+            "{value!r} is not a duration: write e.g. `30m`, `4h`, `1h30m`, `PT4H` or "
+            "`2 working days` (a bare `day` is ambiguous: 24 hours or a working day?)"
+        ),
+        "examples": ["30m", "4h", "1h30m", "PT4H", "2 working days"],
+    }
+
+
+def per_priority(title: str) -> dict[str, Any]:
+    return {
+        "title": title,
+        "description": "One duration for every ticket, or a map from priority to duration.",
+        "oneOf": [
+            duration("Duration"),
+            {
+                "title": "Per priority",
+                "description": "Priority name → duration; every priority the promise applies to needs one.",
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": duration("Duration for this priority"),
+            },
+        ],
+    }
+
+
+def values(title: str) -> dict[str, Any]:
+    return {
+        "title": title,
+        "description": "One value or a list; a ticket matches when its value equals any of them.",
+        "oneOf": [
+            {"type": "string", "minLength": 1},
+            {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+        ],
+    }
+
+
+def where() -> dict[str, Any]:
+    return {
+        "title": "Which tickets",
+        "description": (
+            "Filter on canonical ticket fields (`channel`, `priority`, `group`, `type`, `status`, "
+            "`assignee`); a list matches any of its values; all keys must match."
+        ),
+        "type": "object",
+        "additionalProperties": values("Accepted values"),
+    }
+
+
+def calendar() -> dict[str, Any]:
+    hours = {
+        "title": "Opening hours",
+        "description": (
+            "Weekday (`mon`…`sun`) or range (`mon-fri`) → intervals `HH:MM-HH:MM`, several "
+            "separated by commas; `24:00` as an end; `00:00-24:00` for a whole day; an interval "
+            "that ends before it starts runs past midnight; `closed` for none."
+        ),
+        "type": "object",
+        "minProperties": 1,
+        "propertyNames": {"pattern": f"^{DAY}(?:-{DAY})?$"},
+        "additionalProperties": {
+            "title": "Intervals",
+            "oneOf": [
+                {"type": "string", "pattern": INTERVALS},
+                {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": INTERVALS}},
+            ],
+            "x-error": '{value!r} is not a list of intervals like "08:00-16:00" or "08:00-11:30, 12:00-16:00"',
+        },
+    }
+    holiday_date = {
+        "title": "Holiday",
+        "oneOf": [
+            {
+                "title": "Date",
+                "description": "A full date `2026-12-24`, or `MM-DD` for every year.",
+                "type": "string",
+                "pattern": "^(?:[0-9]{4}-)?[0-9]{2}-[0-9]{2}$",
+            },
+            {
+                "title": "Date with its own hours",
+                "type": "object",
+                "required": ["date"],
+                "additionalProperties": False,
+                "properties": {
+                    "date": {
+                        "title": "Date",
+                        "description": "A full date `2026-12-24`, or `MM-DD` for every year.",
+                        "type": "string",
+                        "pattern": "^(?:[0-9]{4}-)?[0-9]{2}-[0-9]{2}$",
+                    },
+                    "name": {
+                        "title": "Name",
+                        "description": "Shown in the published charter.",
+                        "type": "string",
+                    },
+                    "hours": {
+                        "title": "Hours on that day",
+                        "description": "Intervals for that day instead of closing it (`09:00-12:00`); `closed` by default.",
+                        "type": "string",
+                        "pattern": INTERVALS,
+                    },
+                },
+            },
+        ],
+    }
+    weekly = {
+        "title": "Weekly calendar",
+        "type": "object",
+        "required": ["hours"],
+        "additionalProperties": False,
+        "properties": {
+            "title": {
+                "title": "Title",
+                "description": "Shown in the published charter.",
+                "type": "string",
+            },
+            "timezone": {
+                "title": "Time zone",
+                "description": "IANA zone of these hours; the charter's `timezone` by default.",
+                "type": "string",
+            },
+            "hours": hours,
+            "holidays": {
+                "title": "Holidays",
+                "description": "Days the calendar is closed (or has its own hours).",
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "country": {
+                        "title": "Country",
+                        "description": "ISO 3166 code whose public holidays close the calendar (the `holidays` library).",
+                        "type": ["string", "null"],
+                        "pattern": "^[A-Z]{2,3}$",
+                    },
+                    "subdivision": {
+                        "title": "Subdivision",
+                        "description": "Region whose extra holidays apply too, e.g. `BY` for Bavaria.",
+                        "type": ["string", "null"],
+                    },
+                    "dates": {
+                        "title": "Extra dates",
+                        "description": "Further closed days: `2026-12-24`, or `12-31` for every year, or `{date, hours}`.",
+                        "type": "array",
+                        "items": holiday_date,
+                    },
+                },
+            },
+        },
+    }
+    return {
+        "title": "Calendar",
+        "description": "When the clock runs: `24/7`, or weekly hours with holidays.",
+        "oneOf": [
+            {"title": "Always open", "const": "24/7"},
+            weekly,
+        ],
+    }
+
+
+def promise() -> dict[str, Any]:
+    return {
+        "title": "Promise",
+        "type": "object",
+        "required": ["id", "measure", "target"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {
+                "title": "Id",
+                "description": "Unique, stable id used in reports (`first-reply`).",
+                "type": "string",
+                "pattern": "^[a-z0-9][a-z0-9_-]*$",
+                "x-error": "{value!r} is not a promise id: lowercase letters, digits, `-` and `_`",
+            },
+            "title": {
+                "title": "Title",
+                "description": "One sentence a customer understands.",
+                "type": "string",
+            },
+            "measure": {
+                "title": "Measure",
+                "description": (
+                    "`acknowledgement` (created → acknowledged), `first_response` (created → first "
+                    "public reply), `resolution` (created → resolved, minus paused time), `due_date` "
+                    "(resolved no later than the promised date), `follow_up` (resolved → follow-up, "
+                    "inside `between`), or `{from: FIELD, to: FIELD}`."
+                ),
+                "oneOf": [
+                    {"type": "string", "enum": MEASURES},
+                    {
+                        "type": "object",
+                        "required": ["from", "to"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "from": {
+                                "title": "Clock starts at",
+                                "description": "A canonical timestamp field, e.g. `created_at`.",
+                                "type": "string",
+                            },
+                            "to": {
+                                "title": "Clock stops at",
+                                "description": "A canonical timestamp field, e.g. `closed_at`.",
+                                "type": "string",
+                            },
+                        },
+                    },
+                ],
+                "x-error": "{value!r} is not a measure: one of "
+                + ", ".join(MEASURES)
+                + ", or {{from: FIELD, to: FIELD}}",
+            },
+            "where": where(),
+            "calendar": {
+                "title": "Calendar",
+                "description": "Overrides the channel's calendar for this promise.",
+                "type": "string",
+            },
+            "within": per_priority("Allowed time"),
+            "between": {
+                "title": "Window",
+                "description": "For `follow_up`: earliest and latest time after resolution, e.g. `[24h, 48h]`.",
+                "type": "array",
+                "prefixItems": [duration("Not before"), duration("Not after")],
+                "minItems": 2,
+                "maxItems": 2,
+            },
+            "pause_when": {
+                "title": "Pause when",
+                "description": "Status categories (new, open, pending, on-hold, solved, closed) or raw statuses during which the clock stops.",
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+            },
+            "target": {
+                "title": "Target",
+                "description": "Share of measurable tickets that must meet the promise: `95%` or `0.95`.",
+                "oneOf": [
+                    {"type": "number"},
+                    {"type": "string", "pattern": "^\\s*-?[0-9]+(?:\\.[0-9]+)?\\s*%\\s*$"},
+                ],
+                "x-error": "{value!r} is not a target: write `95%` or `0.95`",
+            },
+        },
+        "allOf": [
+            {
+                "if": {"properties": {"measure": {"const": "follow_up"}}, "required": ["measure"]},
+                "then": {"required": ["between"]},
+            },
+            {
+                "if": {
+                    "properties": {
+                        "measure": {"enum": ["acknowledgement", "first_response", "resolution"]}
+                    },
+                    "required": ["measure"],
+                },
+                "then": {"required": ["within"]},
+            },
+            {
+                "if": {"properties": {"measure": {"type": "object"}}, "required": ["measure"]},
+                "then": {"required": ["within"]},
+            },
+        ],
+    }
+
+
+def schema() -> dict[str, Any]:
+    named = {
+        "type": "object",
+        "required": ["name"],
+        "additionalProperties": False,
+        "properties": {
+            "name": {
+                "title": "Name",
+                "description": "The name used in `where` and `within`.",
+                "type": "string",
+                "minLength": 1,
+            },
+            "title": {
+                "title": "Title",
+                "description": "Shown in the published charter.",
+                "type": "string",
+            },
+            "match": {
+                "title": "Aliases",
+                "description": "Other spellings in exports (`3 - Moderate`, `P3`).",
+                "type": "array",
+                "items": {"type": "string"},
+            },
+        },
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://service-charter.dev/schemas/service-charter.v1.schema.json",
+        "title": "Service charter, format version 1",
+        "description": "The promises a customer-service team makes, in a form `charter` can audit.",
+        "type": "object",
+        "required": ["charter", "name", "timezone", "calendars", "channels", "promises"],
+        "additionalProperties": False,
+        "patternProperties": {
+            "^x-": {
+                "title": "Extension",
+                "description": "Ignored by charter: a place for YAML anchors shared below (`x-defaults: &d`).",
+            }
+        },
+        "properties": {
+            "charter": {
+                "title": "Format version",
+                "description": "Always `1` for this format.",
+                "const": 1,
+                "x-error": "`charter: {value!r}` is not a format this version reads: write `charter: 1`",
+            },
+            "name": {
+                "title": "Name",
+                "description": "The team or company, as customers know it.",
+                "type": "string",
+                "minLength": 1,
+            },
+            "description": {
+                "title": "Description",
+                "description": "A paragraph for the published charter.",
+                "type": "string",
+            },
+            "timezone": {
+                "title": "Time zone",
+                "description": "IANA zone (`Europe/Oslo`): default for calendars and for exports without an offset.",
+                "type": "string",
+                "minLength": 1,
+            },
+            "calendars": {
+                "title": "Calendars",
+                "description": "Named opening hours; the first is the default.",
+                "type": "object",
+                "minProperties": 1,
+                "propertyNames": {"pattern": NAME},
+                "additionalProperties": calendar(),
+            },
+            "channels": {
+                "title": "Channels",
+                "description": "The channels a customer can use (email, phone, chat, social, sms, web, …).",
+                "type": "object",
+                "minProperties": 1,
+                "propertyNames": {"pattern": NAME},
+                "additionalProperties": {
+                    "title": "Channel",
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "calendar": {
+                            "title": "Calendar",
+                            "description": "Its opening hours; the first calendar by default.",
+                            "type": "string",
+                        },
+                        "title": {
+                            "title": "Title",
+                            "description": "Shown in the published charter.",
+                            "type": "string",
+                        },
+                        "contact": {
+                            "title": "Contact",
+                            "description": "Address, number or link customers use.",
+                            "type": "string",
+                        },
+                        "match": {
+                            "title": "Aliases",
+                            "description": "Other spellings of this channel in exports (`Web form`, `E-mail`).",
+                            "type": "array",
+                            "items": {"type": "string"},
+                        },
+                    },
+                },
+            },
+            "priorities": {
+                "title": "Priorities",
+                "description": "From most to least urgent; a name, or `{name, match: [aliases]}`.",
+                "type": "array",
+                "minItems": 1,
+                "items": {"oneOf": [{"type": "string", "pattern": NAME}, named]},
+            },
+            "promises": {
+                "title": "Promises",
+                "description": "What is promised, measured on every ticket it applies to.",
+                "type": "array",
+                "minItems": 1,
+                "items": promise(),
+            },
+            "escalation": {
+                "title": "Escalation",
+                "description": "The escalation path and when a ticket must have climbed it; each rule is audited as `escalation-N`.",
+                "type": "object",
+                "required": ["levels", "rules"],
+                "additionalProperties": False,
+                "properties": {
+                    "levels": {
+                        "title": "Levels",
+                        "description": "The path, in order; each level names the groups that form it.",
+                        "type": "object",
+                        "minProperties": 1,
+                        "additionalProperties": {
+                            "oneOf": [
+                                {"type": "array", "items": {"type": "string"}},
+                                {"type": "string"},
+                            ]
+                        },
+                    },
+                    "rules": {
+                        "title": "Rules",
+                        "description": "When an unresolved ticket must have reached a level.",
+                        "type": "array",
+                        "items": {
+                            "title": "Escalation rule",
+                            "description": "A ticket still unresolved when `after` has run out must be at level `to` or higher.",
+                            "type": "object",
+                            "required": ["to", "after"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "to": {
+                                    "title": "Level",
+                                    "description": "A level of `levels`; this level or a higher one must be reached.",
+                                    "type": "string",
+                                },
+                                "after": per_priority("After"),
+                                "where": where(),
+                                "calendar": {
+                                    "title": "Calendar",
+                                    "description": "The calendar `after` runs on; the ticket's channel calendar by default.",
+                                    "type": "string",
+                                },
+                                "target": {
+                                    "title": "Target",
+                                    "description": "Share of tickets that must be escalated in time; 100% by default.",
+                                    "oneOf": [
+                                        {"type": "number"},
+                                        {
+                                            "type": "string",
+                                            "pattern": "^\\s*-?[0-9]+(?:\\.[0-9]+)?\\s*%\\s*$",
+                                        },
+                                    ],
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    }
+
+
+def main() -> int:
+    out = Path(__file__).resolve().parent.parent / "schemas" / "service-charter.v1.schema.json"
+    text = json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
+    if "--check" in sys.argv:
+        return 0 if out.read_text(encoding="utf-8") == text else 1
+    out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
