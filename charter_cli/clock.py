@@ -1,0 +1,384 @@
+"""Business time on a calendar, over whole columns of instants (DESIGN.md §3, §9, §10).
+
+A calendar becomes, for a range of instants, sorted UTC open/close boundaries with the cumulative
+business seconds before each opening. Then, for any instant t,
+
+    C(t) = cum[i] + clip(t - open[i], 0, close[i] - open[i])     (i: last opening ≤ t)
+
+so elapsed(t0, t1) = C(t1) − C(t0) and a deadline is C⁻¹(C(t0) + allowance), both found with
+`searchsorted`: no Python loop over tickets anywhere.
+
+Instants are int64 seconds since the epoch (UTC) internally; the public functions take and return
+numpy `datetime64[s]` / `timedelta64[s]` arrays, NaT in giving NaT out.
+
+Wall-clock hours are turned into instants day by day in the calendar's zone, so DST is exact:
+a boundary in a spring-forward gap moves to the transition instant; an ambiguous (fall-back)
+start takes the earlier instant and an ambiguous end the later one (DESIGN.md §10.2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from charter_cli.charter.model import Calendar, HolidayDate
+from charter_cli.charter.values import Interval
+
+I64 = npt.NDArray[np.int64]
+NAT = np.iinfo(np.int64).min  # datetime64's NaT, seen as int64
+DAY = 86400
+# How far before the earliest and after the latest instant a clock is built at first; a
+# deadline further out makes the clock grow (see `BusinessClock.covering`).
+MARGIN_DAYS = 7
+
+
+def to_seconds(values: npt.ArrayLike) -> I64:
+    """Any datetime-like array (numpy, pandas, tz-aware or naive UTC) → int64 epoch seconds."""
+    if isinstance(values, pd.Series | pd.Index) and isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = pd.DatetimeIndex(values).tz_convert("UTC").tz_localize(None)
+    arr = np.asarray(values)
+    if arr.dtype.kind == "M":
+        return arr.astype("datetime64[s]").view(np.int64)
+    return arr.astype(np.int64)
+
+
+def to_datetime64(seconds: I64) -> npt.NDArray[np.datetime64]:
+    """int64 epoch seconds (NAT for missing) → `datetime64[s]`."""
+    return np.asarray(seconds, dtype=np.int64).view("datetime64[s]")
+
+
+def to_timedelta64(seconds: I64) -> npt.NDArray[np.timedelta64]:
+    return np.asarray(seconds, dtype=np.int64).view("timedelta64[s]")
+
+
+@lru_cache(maxsize=64)
+def public_holidays(
+    country: str, subdivision: str | None, first_year: int, last_year: int
+) -> dict[date, str]:
+    """Public holidays (the `holidays` library's default category) for a span of years."""
+    import holidays
+
+    found = holidays.country_holidays(
+        country, subdiv=subdivision, years=range(first_year, last_year + 1)
+    )
+    return dict(found.items())
+
+
+def _closed_and_special_days(
+    cal: Calendar, first: date, last: date
+) -> tuple[set[date], dict[date, tuple[Interval, ...]], dict[date, str]]:
+    """Days closed by a holiday, days with their own hours, and every holiday's name."""
+    names: dict[date, str] = {}
+    if cal.country:
+        names.update(public_holidays(cal.country, cal.subdivision, first.year, last.year))
+    special: dict[date, tuple[Interval, ...]] = {}
+    for item in cal.dates:
+        years = [item.year] if item.year is not None else range(first.year, last.year + 1)
+        for year in years:
+            day = _safe_date(year, item)
+            if day is None:
+                continue
+            names[day] = item.name or names.get(day) or "Closed"
+            if item.intervals:
+                special[day] = item.intervals
+            else:
+                special.pop(day, None)
+    closed = {d for d in names if d not in special}
+    return closed, special, names
+
+
+def _safe_date(year: int, item: HolidayDate) -> date | None:
+    try:
+        return date(year, item.month, item.day)
+    except ValueError:  # 02-29 in a common year
+        return None
+
+
+def _transition_in_gap(local: np.datetime64, zone: ZoneInfo) -> int:
+    """The instant a spring-forward gap starts, for a wall-clock time inside it.
+
+    With the offsets before (o1) and after (o2) the change, the transition lies in
+    (local - o2, local - o1]; a binary search on seconds finds the first instant with o2.
+    """
+    wall = local.astype("datetime64[s]").item()
+    lo = int(wall.replace(tzinfo=zone, fold=1).timestamp())  # read with o2: before the change
+    hi = int(wall.replace(tzinfo=zone, fold=0).timestamp())  # read with o1: at or after it
+    lo, hi = min(lo, hi), max(lo, hi)
+    before = datetime.fromtimestamp(lo, zone).utcoffset()
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if datetime.fromtimestamp(mid, zone).utcoffset() == before:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def _localize(local: npt.NDArray[np.datetime64], tz: str, *, start: bool) -> I64:
+    """Local wall-clock instants → UTC seconds, by the DST rule of DESIGN.md §10.2.
+
+    pandas resolves ambiguous times as asked, but its `shift_forward` is wrong for gaps that do
+    not start on the hour (Pacific/Chatham's 02:45), so gaps come back as NaT and each is found
+    exactly with zoneinfo: a handful a year, never one per ticket.
+    """
+    if local.size == 0:
+        return np.empty(0, dtype=np.int64)
+    index = pd.DatetimeIndex(local.astype("datetime64[s]"))
+    ambiguous = np.full(local.size, start, dtype=bool)  # True: the DST (earlier) instant
+    utc = index.tz_localize(tz, ambiguous=ambiguous, nonexistent="NaT")
+    seconds = (
+        utc.tz_convert("UTC").tz_localize(None).to_numpy().astype("datetime64[s]").view(np.int64)
+    )
+    gaps = np.flatnonzero(seconds == NAT)
+    if gaps.size:
+        zone = ZoneInfo(tz)
+        seconds = seconds.copy()
+        for i in gaps:
+            seconds[i] = _transition_in_gap(local[i], zone)
+    return seconds
+
+
+@dataclass(frozen=True)
+class BusinessClock:
+    """One calendar's open intervals over a range, ready for vectorised queries."""
+
+    calendar: Calendar
+    first_day: date
+    last_day: date
+    opens: I64  # UTC seconds, sorted, intervals do not overlap
+    closes: I64
+    cum: I64  # business seconds before opens[i]
+    day_of: I64  # business-day ordinal of interval i (the local day it starts on)
+    day_close: I64  # close of business of each business day
+    day_date: npt.NDArray[np.datetime64]  # the local date of each business day
+    holidays: dict[date, str]
+
+    # --- construction -------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, cal: Calendar, first_day: date, last_day: date) -> BusinessClock:
+        """The calendar's open intervals for the local days first_day..last_day."""
+        days = np.arange(np.datetime64(first_day, "D"), np.datetime64(last_day, "D") + 1)
+        weekday = (days.view(np.int64) + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
+        closed, special, names = (
+            (set(), {}, {}) if cal.always else _closed_and_special_days(cal, first_day, last_day)
+        )
+        is_regular = np.ones(days.size, dtype=bool)
+        if closed or special:
+            exceptional = np.array(sorted(closed | set(special)), dtype="datetime64[D]")
+            is_regular = ~np.isin(days, exceptional)
+        day_parts: list[npt.NDArray[np.datetime64]] = []
+        start_parts: list[I64] = []
+        end_parts: list[I64] = []
+
+        def add(selected: npt.NDArray[np.datetime64], intervals: tuple[Interval, ...]) -> None:
+            for iv in intervals:
+                if iv.end <= iv.start or selected.size == 0:
+                    continue
+                day_parts.append(selected)
+                start_parts.append(np.full(selected.size, iv.start, dtype=np.int64))
+                end_parts.append(np.full(selected.size, iv.end, dtype=np.int64))
+
+        if cal.always:
+            add(days, (Interval(0, 1440, "00:00-24:00", 1440),))
+        else:
+            for wd in range(7):
+                add(days[(weekday == wd) & is_regular], cal.week[wd])
+            for day, intervals in special.items():
+                if first_day <= day <= last_day:
+                    add(np.array([day], dtype="datetime64[D]"), intervals)
+        if day_parts:
+            local_day = np.concatenate(day_parts)
+            start_min = np.concatenate(start_parts)
+            end_min = np.concatenate(end_parts)
+        else:
+            local_day = np.empty(0, dtype="datetime64[D]")
+            start_min = end_min = np.empty(0, dtype=np.int64)
+        base = local_day.astype("datetime64[s]")
+        opens = _localize(base + start_min.astype("timedelta64[m]"), cal.timezone, start=True)
+        closes = _localize(base + end_min.astype("timedelta64[m]"), cal.timezone, start=False)
+        order = np.lexsort((closes, opens))
+        opens, closes, local_day = opens[order], closes[order], local_day[order]
+        # no overlaps (rules forbid them, DST can still make boundaries touch): clip each opening
+        # to the latest close before it, then drop what became empty
+        if opens.size:
+            latest = np.maximum.accumulate(closes)
+            opens = np.maximum(opens, np.concatenate(([opens[0]], latest[:-1])))
+        keep = closes > opens
+        opens, closes, local_day = opens[keep], closes[keep], local_day[keep]
+        lengths = closes - opens
+        cum = (
+            np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+            if opens.size
+            else (np.empty(0, dtype=np.int64))
+        )
+        day_date, day_of = np.unique(local_day, return_inverse=True)
+        day_close = np.full(day_date.size, NAT, dtype=np.int64)
+        np.maximum.at(day_close, day_of, closes)
+        return cls(
+            calendar=cal,
+            first_day=first_day,
+            last_day=last_day,
+            opens=opens,
+            closes=closes,
+            cum=cum,
+            day_of=day_of.astype(np.int64),
+            day_close=day_close,
+            day_date=day_date,
+            holidays=names,
+        )
+
+    @classmethod
+    def covering(
+        cls, cal: Calendar, instants: I64, *, allowance: int = 0, working_days: int = 0
+    ) -> BusinessClock:
+        """A clock covering every instant (NAT ignored), plus room for deadlines that far ahead."""
+        valid = instants[instants != NAT]
+        if valid.size == 0:
+            valid = np.array([0], dtype=np.int64)
+        lo, hi = int(valid.min()), int(valid.max())
+        first = (
+            (np.datetime64(lo, "s") - np.timedelta64(MARGIN_DAYS, "D"))
+            .astype("datetime64[D]")
+            .item()
+        )
+        span = MARGIN_DAYS + (allowance // DAY) + 2 * working_days
+        last = (np.datetime64(hi, "s") + np.timedelta64(span, "D")).astype("datetime64[D]").item()
+        clock = cls.build(cal, first, last)
+        # grow until the latest deadline asked for fits (a calendar open 1 h a week needs far
+        # more than `allowance` wall-clock seconds), bounded: a calendar with no open hours
+        # never fits and is a validation error caught earlier
+        for _ in range(12):
+            if clock.fits(hi, allowance, working_days):
+                break
+            span = span * 2 + 7
+            last = (
+                (np.datetime64(hi, "s") + np.timedelta64(span, "D")).astype("datetime64[D]").item()
+            )
+            clock = cls.build(cal, first, last)
+        return clock
+
+    def fits(self, latest: int, allowance: int, working_days: int) -> bool:
+        """Whether deadlines from `latest` (allowance seconds, or N working days) are inside."""
+        if self.opens.size == 0:
+            return False
+        end = self._business(np.array([latest], dtype=np.int64))[0] + allowance
+        if end > self.cum[-1] + (self.closes[-1] - self.opens[-1]):
+            return False
+        if working_days:
+            i = int(np.searchsorted(self.closes, latest, side="right"))
+            return i < self.opens.size and int(self.day_of[i]) + working_days < self.day_close.size
+        return True
+
+    # --- queries (int64 seconds, NAT for missing) ----------------------------------------
+
+    @property
+    def total(self) -> int:
+        return int(self.cum[-1] + self.closes[-1] - self.opens[-1]) if self.opens.size else 0
+
+    def _business(self, t: I64) -> I64:
+        """C(t): business seconds from the start of the range to t (NAT → NAT)."""
+        t = np.asarray(t, dtype=np.int64)
+        missing = t == NAT
+        if self.opens.size == 0:
+            return np.where(missing, NAT, 0).astype(np.int64)
+        i = np.searchsorted(self.opens, t, side="right") - 1
+        inside = np.clip(
+            t - self.opens[np.maximum(i, 0)], 0, (self.closes - self.opens)[np.maximum(i, 0)]
+        )
+        value = np.where(i >= 0, self.cum[np.maximum(i, 0)] + inside, 0)
+        return np.where(missing, NAT, value).astype(np.int64)
+
+    def elapsed_s(self, start: I64, stop: I64) -> I64:
+        """Business seconds in [start, stop); negative when stop < start; NAT if either is."""
+        c0, c1 = self._business(start), self._business(stop)
+        missing = (c0 == NAT) | (c1 == NAT)
+        return np.where(missing, NAT, c1 - c0).astype(np.int64)
+
+    def deadline_s(self, start: I64, allowance: I64) -> I64:
+        """The earliest instant at which elapsed(start, ·) reaches the allowance (seconds)."""
+        start = np.asarray(start, dtype=np.int64)
+        allowance = np.broadcast_to(np.asarray(allowance, dtype=np.int64), start.shape)
+        missing = (start == NAT) | (allowance == NAT)
+        target = self._business(start) + np.where(missing, 0, allowance)
+        ends = self.cum + (self.closes - self.opens)
+        j = np.searchsorted(ends, target, side="left")
+        beyond = j >= self.opens.size
+        jj = np.minimum(j, max(self.opens.size - 1, 0))
+        instant = self.opens[jj] + (target - self.cum[jj]) if self.opens.size else start
+        instant = np.where(allowance <= 0, start, instant)
+        return np.where(missing | (beyond & (allowance > 0)), NAT, instant).astype(np.int64)
+
+    def working_days_deadline_s(self, start: I64, days: I64 | int) -> I64:
+        """Close of business of the N-th business day after the day the clock starts (the day of
+        the interval `start` falls in, or of the next opening when it falls outside hours)."""
+        start = np.asarray(start, dtype=np.int64)
+        n = np.broadcast_to(np.asarray(days, dtype=np.int64), start.shape)
+        missing = start == NAT
+        if self.opens.size == 0:
+            return np.full(start.shape, NAT, dtype=np.int64)
+        i = np.searchsorted(self.closes, start, side="right")
+        day = self.day_of[np.minimum(i, self.opens.size - 1)] + n
+        bad = missing | (i >= self.opens.size) | (day >= self.day_close.size)
+        return np.where(bad, NAT, self.day_close[np.minimum(day, self.day_close.size - 1)]).astype(
+            np.int64
+        )
+
+    def paused_s(
+        self,
+        ticket: I64,
+        pause_start: I64,
+        pause_stop: I64,
+        clock_start: I64,
+        clock_stop: I64,
+    ) -> I64:
+        """Business seconds of pauses inside each ticket's [clock_start, clock_stop).
+
+        `ticket` indexes into the clock arrays (one row per pause); pauses of one ticket must not
+        overlap (the importer derives them from a status sequence, so they do not). A pause with
+        no stop lasts until the clock stops. The result has one value per ticket (0 when none).
+        """
+        n = np.asarray(clock_start).size
+        if np.asarray(ticket).size == 0:
+            return np.zeros(n, dtype=np.int64)
+        t0 = np.asarray(clock_start, dtype=np.int64)[ticket]
+        t1 = np.asarray(clock_stop, dtype=np.int64)[ticket]
+        ok = (t0 != NAT) & (t1 != NAT) & (pause_start != NAT)
+        stop = np.where(pause_stop == NAT, t1, pause_stop)
+        lo = np.clip(pause_start, t0, t1)
+        hi = np.clip(stop, t0, t1)
+        lo, hi = np.where(ok, lo, 0), np.where(ok, hi, 0)
+        each = np.where(ok & (hi > lo), self._business(hi) - self._business(lo), 0)
+        return np.bincount(ticket, weights=each, minlength=n).astype(np.int64)
+
+    # --- the public, datetime64 face ---------------------------------------------------
+
+    def elapsed(self, start: npt.ArrayLike, stop: npt.ArrayLike) -> npt.NDArray[np.timedelta64]:
+        return to_timedelta64(self.elapsed_s(to_seconds(start), to_seconds(stop)))
+
+    def deadline(
+        self,
+        start: npt.ArrayLike,
+        allowance: npt.ArrayLike | None = None,
+        *,
+        working_days: int | None = None,
+    ) -> npt.NDArray[np.datetime64]:
+        """Deadline for an allowance (timedelta64 or seconds), or for N working days."""
+        t0 = to_seconds(start)
+        if working_days is not None:
+            return to_datetime64(self.working_days_deadline_s(t0, working_days))
+        assert allowance is not None
+        allow = np.asarray(allowance)
+        seconds = (
+            allow.astype("timedelta64[s]").view(np.int64) if allow.dtype.kind == "m" else allow
+        )
+        return to_datetime64(self.deadline_s(t0, seconds.astype(np.int64)))
+
+    def is_open_day(self, day: date) -> bool:
+        return bool(np.isin(np.datetime64(day, "D"), self.day_date))
