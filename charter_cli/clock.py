@@ -18,9 +18,13 @@ start takes the earlier instant and an ambiguous end the later one (DESIGN.md §
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -31,6 +35,7 @@ from charter_cli.charter.model import Calendar, HolidayDate
 from charter_cli.charter.values import Interval
 
 I64 = npt.NDArray[np.int64]
+T = TypeVar("T")
 NAT = np.iinfo(np.int64).min  # datetime64's NaT, seen as int64
 DAY = 86400
 # How far before the earliest and after the latest instant a clock is built at first; a
@@ -46,6 +51,22 @@ def to_seconds(values: npt.ArrayLike) -> I64:
     if arr.dtype.kind == "M":
         return arr.astype("datetime64[s]").view(np.int64)
     return arr.astype(np.int64)
+
+
+CHUNK = 1 << 17  # rows per chunk: small enough for the caches, large enough to amortise
+
+
+@lru_cache(maxsize=1)
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1), thread_name_prefix="clock")
+
+
+def in_chunks(func: Callable[[slice], T], size: int) -> list[T]:
+    """Apply `func` to consecutive slices of `size` rows; several slices go to a thread pool."""
+    if size <= CHUNK or (os.cpu_count() or 1) == 1:
+        return [func(slice(0, size))]
+    slices = [slice(i, min(i + CHUNK, size)) for i in range(0, size, CHUNK)]
+    return list(_pool().map(func, slices))
 
 
 def to_datetime64(seconds: I64) -> npt.NDArray[np.datetime64]:
@@ -144,6 +165,94 @@ def _localize(local: npt.NDArray[np.datetime64], tz: str, *, start: bool) -> I64
     return seconds
 
 
+BUCKET = 60  # seconds per table row: every boundary of a modern zone falls on a whole minute
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    """Tables that turn C(t) and its inverse into direct indexing instead of binary searches.
+
+    When every opening and closing falls on a whole minute (true of every modern zone), the open
+    state is constant within each minute of the range, so with
+
+        at_minute[k] = C(base + 60 k)       open_minute[k] = 1 if minute k is open else 0
+
+    C(t) = at_minute[k] + open_minute[k] * (t − base − 60 k), and with minute_start[m] = the
+    instant the m-th business minute begins, the earliest instant at which C reaches T > 0 is
+    minute_start[(T − 1) // 60] + (T − 1) % 60 + 1. Otherwise (`aligned` False) queries fall back
+    to `searchsorted` over the intervals.
+    """
+
+    base: int
+    opens: I64  # padded with sentinels: [very early, opens…, very late]
+    cum: I64
+    lengths: I64
+    ends: I64  # cumulative business seconds at each close (unpadded)
+    aligned: bool
+    at_minute: I64
+    open_minute: npt.NDArray[np.int8]
+    minute_start: I64
+
+    @classmethod
+    def build(cls, opens: I64, closes: I64, cum: I64, first: int, last: int) -> _Lookup:
+        lengths = closes - opens
+        low, high = np.iinfo(np.int64).min // 4, np.iinfo(np.int64).max // 4
+        padded_opens = np.concatenate(([low], opens, [high])).astype(np.int64)
+        padded_cum = np.concatenate(([0], cum, [cum[-1] + lengths[-1] if opens.size else 0]))
+        padded_len = np.concatenate(([0], lengths, [0])).astype(np.int64)
+        ends = (cum + lengths).astype(np.int64)
+        base = first - first % BUCKET
+        aligned = bool(opens.size and not (opens % BUCKET).any() and not (closes % BUCKET).any())
+        empty = np.empty(0, dtype=np.int64)
+        if not aligned:
+            return cls(
+                base,
+                padded_opens,
+                padded_cum.astype(np.int64),
+                padded_len,
+                ends,
+                False,
+                empty,
+                np.empty(0, dtype=np.int8),
+                empty,
+            )
+        size = (max(last, int(closes[-1])) - base) // BUCKET + 2
+        # +1 at each opening minute, -1 at each closing minute; intervals never overlap, so the
+        # running sum is 1 inside an interval and 0 outside
+        change = np.bincount((opens - base) // BUCKET, minlength=size + 1)[: size + 1]
+        change -= np.bincount((closes - base) // BUCKET, minlength=size + 1)[: size + 1]
+        open_minute = np.cumsum(change[:size]).astype(np.int8)
+        open_count = np.cumsum(open_minute, dtype=np.int64)
+        at_minute = (open_count - open_minute) * BUCKET  # C at the start of each minute
+        minute_start = base + np.flatnonzero(open_minute).astype(np.int64) * BUCKET
+        return cls(
+            base, padded_opens, padded_cum.astype(np.int64), padded_len, ends, True,
+            at_minute, open_minute, minute_start,
+        )  # fmt: skip
+
+    def business(self, t: I64) -> I64:
+        """C(t) for instants inside the range (callers mask NAT)."""
+        if self.aligned:
+            k, r = np.divmod(t - self.base, BUCKET)
+            r *= np.take(self.open_minute, k, mode="clip")
+            r += np.take(self.at_minute, k, mode="clip")
+            return r.astype(np.int64, copy=False)
+        i = np.searchsorted(self.opens, t, side="right") - 1
+        return self.cum[i] + np.clip(t - self.opens[i], 0, self.lengths[i])
+
+    def instant(self, target: I64) -> tuple[I64, npt.NDArray[np.bool_]]:
+        """The earliest instant at which C reaches each target (> 0), and where none is in range."""
+        total = int(self.ends[-1]) if self.ends.size else 0
+        beyond = target > total
+        if self.aligned:
+            q, r = np.divmod(target - 1, BUCKET)
+            r += np.take(self.minute_start, q, mode="clip")
+            r += 1
+            return r, beyond
+        j = np.minimum(np.searchsorted(self.ends, target, side="left"), self.ends.size - 1)
+        return self.opens[j + 1] + (target - self.cum[j + 1]), beyond
+
+
 @dataclass(frozen=True)
 class BusinessClock:
     """One calendar's open intervals over a range, ready for vectorised queries."""
@@ -158,6 +267,7 @@ class BusinessClock:
     day_close: I64  # close of business of each business day
     day_date: npt.NDArray[np.datetime64]  # the local date of each business day
     holidays: dict[date, str]
+    index: _Lookup
 
     # --- construction -------------------------------------------------------------------
 
@@ -221,7 +331,12 @@ class BusinessClock:
         day_date, day_of = np.unique(local_day, return_inverse=True)
         day_close = np.full(day_date.size, NAT, dtype=np.int64)
         np.maximum.at(day_close, day_of, closes)
+        first = int(np.datetime64(first_day, "s").astype(np.int64)) - 2 * DAY
+        last = int(np.datetime64(last_day, "s").astype(np.int64)) + 3 * DAY
+        if opens.size:
+            first, last = min(first, int(opens[0])), max(last, int(closes[-1]))
         return cls(
+            index=_Lookup.build(opens, closes, cum, first, last),
             calendar=cal,
             first_day=first_day,
             last_day=last_day,
@@ -239,18 +354,28 @@ class BusinessClock:
         cls, cal: Calendar, instants: I64, *, allowance: int = 0, working_days: int = 0
     ) -> BusinessClock:
         """A clock covering every instant (NAT ignored), plus room for deadlines that far ahead."""
-        valid = instants[instants != NAT]
-        if valid.size == 0:
-            valid = np.array([0], dtype=np.int64)
-        lo, hi = int(valid.min()), int(valid.max())
-        first = (
-            (np.datetime64(lo, "s") - np.timedelta64(MARGIN_DAYS, "D"))
-            .astype("datetime64[D]")
-            .item()
+        valid = instants != NAT
+        if not valid.any():
+            return cls.spanning(cal, 0, 0, allowance=allowance, working_days=working_days)
+        lo = int(instants.min(where=valid, initial=np.iinfo(np.int64).max))
+        return cls.spanning(
+            cal, lo, int(instants.max()), allowance=allowance, working_days=working_days
         )
+
+    @classmethod
+    def spanning(
+        cls, cal: Calendar, lo: int, hi: int, *, allowance: int = 0, working_days: int = 0
+    ) -> BusinessClock:
+        """A clock from `lo` to `hi` (UTC seconds), plus room for deadlines that far ahead."""
+
+        def day(seconds: int, days: int) -> date:
+            moment = np.datetime64(seconds, "s") + np.timedelta64(days, "D")
+            result: date = moment.astype("datetime64[D]").item()
+            return result
+
+        first = day(lo, -MARGIN_DAYS)
         span = MARGIN_DAYS + (allowance // DAY) + 2 * working_days
-        last = (np.datetime64(hi, "s") + np.timedelta64(span, "D")).astype("datetime64[D]").item()
-        clock = cls.build(cal, first, last)
+        clock = cls.build(cal, first, day(hi, span))
         # grow until the latest deadline asked for fits (a calendar open 1 h a week needs far
         # more than `allowance` wall-clock seconds), bounded: a calendar with no open hours
         # never fits and is a validation error caught earlier
@@ -258,10 +383,7 @@ class BusinessClock:
             if clock.fits(hi, allowance, working_days):
                 break
             span = span * 2 + 7
-            last = (
-                (np.datetime64(hi, "s") + np.timedelta64(span, "D")).astype("datetime64[D]").item()
-            )
-            clock = cls.build(cal, first, last)
+            clock = cls.build(cal, first, day(hi, span))
         return clock
 
     def fits(self, latest: int, allowance: int, working_days: int) -> bool:
@@ -288,32 +410,44 @@ class BusinessClock:
         missing = t == NAT
         if self.opens.size == 0:
             return np.where(missing, NAT, 0).astype(np.int64)
-        i = np.searchsorted(self.opens, t, side="right") - 1
-        inside = np.clip(
-            t - self.opens[np.maximum(i, 0)], 0, (self.closes - self.opens)[np.maximum(i, 0)]
-        )
-        value = np.where(i >= 0, self.cum[np.maximum(i, 0)] + inside, 0)
-        return np.where(missing, NAT, value).astype(np.int64)
+        if missing.any():
+            value = self.index.business(np.where(missing, self.index.base, t))
+            return np.where(missing, NAT, value)
+        return self.index.business(t)
 
-    def elapsed_s(self, start: I64, stop: I64) -> I64:
-        """Business seconds in [start, stop); negative when stop < start; NAT if either is."""
-        c0, c1 = self._business(start), self._business(stop)
+    business_s = _business
+
+    def elapsed_s(self, start: I64, stop: I64, *, start_business: I64 | None = None) -> I64:
+        """Business seconds in [start, stop); negative when stop < start; NAT if either is.
+
+        `start_business` may pass C(start) when the caller has it already.
+        """
+        c0 = self._business(start) if start_business is None else start_business
+        c1 = self._business(stop)
         missing = (c0 == NAT) | (c1 == NAT)
         return np.where(missing, NAT, c1 - c0).astype(np.int64)
 
-    def deadline_s(self, start: I64, allowance: I64) -> I64:
-        """The earliest instant at which elapsed(start, ·) reaches the allowance (seconds)."""
+    def deadline_s(self, start: I64, allowance: I64, *, start_business: I64 | None = None) -> I64:
+        """The earliest instant at which elapsed(start, ·) reaches the allowance (seconds).
+
+        `start_business` may pass C(start) when the caller has it already.
+        """
         start = np.asarray(start, dtype=np.int64)
         allowance = np.broadcast_to(np.asarray(allowance, dtype=np.int64), start.shape)
-        missing = (start == NAT) | (allowance == NAT)
-        target = self._business(start) + np.where(missing, 0, allowance)
-        ends = self.cum + (self.closes - self.opens)
-        j = np.searchsorted(ends, target, side="left")
-        beyond = j >= self.opens.size
-        jj = np.minimum(j, max(self.opens.size - 1, 0))
-        instant = self.opens[jj] + (target - self.cum[jj]) if self.opens.size else start
-        instant = np.where(allowance <= 0, start, instant)
-        return np.where(missing | (beyond & (allowance > 0)), NAT, instant).astype(np.int64)
+        c0 = self._business(start) if start_business is None else start_business
+        missing = (c0 == NAT) | (allowance == NAT)
+        if self.opens.size == 0:
+            return np.where(missing | (allowance > 0), NAT, start).astype(np.int64)
+        any_missing = bool(missing.any())
+        target = np.where(missing, 1, c0 + allowance) if any_missing else c0 + allowance
+        instant, beyond = self.index.instant(target)
+        zero = allowance <= 0
+        if zero.any():
+            instant = np.where(zero, start, instant)
+            beyond &= ~zero
+        if any_missing or beyond.any():
+            instant = np.where(missing | beyond, NAT, instant)
+        return instant
 
     def working_days_deadline_s(self, start: I64, days: I64 | int) -> I64:
         """Close of business of the N-th business day after the day the clock starts (the day of
@@ -356,6 +490,25 @@ class BusinessClock:
         lo, hi = np.where(ok, lo, 0), np.where(ok, hi, 0)
         each = np.where(ok & (hi > lo), self._business(hi) - self._business(lo), 0)
         return np.bincount(ticket, weights=each, minlength=n).astype(np.int64)
+
+    def measure(self, start: I64, stop: I64, allowance: I64) -> tuple[I64, I64]:
+        """(elapsed(start, stop), deadline(start, allowance)) for whole columns, C(start) computed
+        once, in chunks spread over the machine's cores (NumPy releases the GIL in these loops)."""
+        start = np.asarray(start, dtype=np.int64)
+        stop = np.asarray(stop, dtype=np.int64)
+        allowance = np.broadcast_to(np.asarray(allowance, dtype=np.int64), start.shape)
+
+        def one(sl: slice) -> tuple[I64, I64]:
+            c0 = self._business(start[sl])
+            return (
+                self.elapsed_s(start[sl], stop[sl], start_business=c0),
+                self.deadline_s(start[sl], allowance[sl], start_business=c0),
+            )
+
+        parts = in_chunks(one, start.size)
+        if len(parts) == 1:
+            return parts[0]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
     # --- the public, datetime64 face ---------------------------------------------------
 
