@@ -238,7 +238,8 @@ class _Lookup:
             r += np.take(self.at_minute, k, mode="clip")
             return r.astype(np.int64, copy=False)
         i = np.searchsorted(self.opens, t, side="right") - 1
-        return self.cum[i] + np.clip(t - self.opens[i], 0, self.lengths[i])
+        value: I64 = self.cum[i] + np.clip(t - self.opens[i], 0, self.lengths[i])
+        return value
 
     def instant(self, target: I64) -> tuple[I64, npt.NDArray[np.bool_]]:
         """The earliest instant at which C reaches each target (> 0), and where none is in range."""
