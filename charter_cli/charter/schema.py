@@ -96,11 +96,12 @@ def _describe(error: ValidationError, where: str) -> str:
     return f"{where}{error.message}"
 
 
-def check_schema(doc: Document) -> list[Finding]:
+def check_schema(doc: Document, *, schema_name: str = SCHEMA_FILE) -> list[Finding]:
     """Every schema violation of the document, each at the line of the node it concerns."""
     findings: list[Finding] = []
     errors = sorted(
-        validator().iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))
+        validator(schema_name).iter_errors(doc.data),
+        key=lambda e: list(map(str, e.absolute_path)),
     )
     for top in errors:
         error = _pick(top)

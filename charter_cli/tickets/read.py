@@ -1,0 +1,444 @@
+"""Exports → the canonical ticket frame of DESIGN.md §4, with every row accounted for.
+
+The importer knows nothing of the charter (DESIGN.md §10.3): it skips a row only for a missing id
+or a missing or unparseable `created_at`; any other bad cell becomes empty and is listed in
+`problems`, and the audit reports the promises that needed it as unmeasurable. More than 5 % of
+unparseable values in a timestamp column stops the import (a wrong day-first setting must not
+pass silently).
+
+rows read = tickets + duplicates merged + skipped (for an event log: + events folded into their
+ticket), asserted here and printed by the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from charter_cli.charter.model import TIME_FIELDS, normalise
+from charter_cli.clock import NAT
+from charter_cli.errors import InputError
+from charter_cli.tickets.profile import Profile, detect_profile, load_profile
+from charter_cli.tickets.sniff import RawTable, read_table
+from charter_cli.tickets.timestamps import parse_timestamps
+
+TEXT_FIELDS = (
+    "channel",
+    "priority",
+    "status",
+    "group",
+    "assignee",
+    "type",
+    "subject",
+    "escalation_level",
+)
+RESOLVED = ("solved", "closed")
+BAD_SHARE = 0.05  # more unparseable timestamps than this in a column: the import stops
+Progress = Callable[[str, int], None]
+
+
+@dataclass
+class Tickets:
+    """The canonical tickets, their events, and the accounting of every input row."""
+
+    frame: pd.DataFrame  # one row per ticket; *_at columns are int64 UTC seconds (NAT missing)
+    events: pd.DataFrame | None  # ticket_id, at, status, category, group, escalation_level
+    files: list[str]
+    profile: str
+    rows_read: int
+    duplicates: int
+    skipped: pd.DataFrame  # file, line, reason
+    problems: pd.DataFrame  # ticket_id, field, value, file, line, reason
+    missing_fields: tuple[str, ...]  # canonical fields the export does not have
+    events_folded: int = 0  # event-log rows folded into their ticket (not tickets themselves)
+    duplicate_examples: list[str] = field(default_factory=list)
+    timezone: str = "UTC"
+
+    @property
+    def count(self) -> int:
+        return len(self.frame)
+
+
+def _first_present(header: dict[str, str], alternatives: Sequence[str]) -> str | None:
+    for name in alternatives:
+        found = header.get(" ".join(name.casefold().split()))
+        if found is not None:
+            return found
+    return None
+
+
+def _mapped_text(col: pd.Series, mapping: dict[str, str] | None) -> pd.Series:
+    """Strip; apply the profile's value map on normalised values; unique values only."""
+    text = col.astype("string").str.strip()
+    if not mapping:
+        return text
+    uniques = pd.unique(text.dropna())
+    lookup = {u: mapping.get(normalise(u), u) for u in uniques}
+    return text.map(lookup).astype("string")
+
+
+def _categories(status: pd.Series, profile: Profile) -> pd.Series:
+    uniques = pd.unique(status.dropna())
+    lookup = {u: profile.statuses.get(normalise(u)) for u in uniques}
+    return status.map(lookup).astype("string")
+
+
+def _canonical(
+    raw: RawTable, profile: Profile, timezone: str, file_index: int
+) -> tuple[pd.DataFrame, list[pd.DataFrame], set[str]]:
+    """One file's rows in canonical columns, the problems found, and the missing fields."""
+    header = {" ".join(str(c).casefold().split()): str(c) for c in raw.frame.columns}
+    source = raw.frame
+    out: dict[str, object] = {}
+    missing: set[str] = set()
+    problems: list[pd.DataFrame] = []
+    n = len(source)
+    for fld, alternatives in profile.columns.items():
+        column = _first_present(header, alternatives)
+        if column is None:
+            missing.add(fld)
+            continue
+        col = source[column]
+        if fld in TIME_FIELDS:
+            parsed = parse_timestamps(col, profile.formats, profile.timezone or timezone)
+            seconds = parsed.seconds
+            if fld == "due_at" and parsed.date_only.any():
+                # a due date without a time means the end of that day
+                seconds = np.where(parsed.date_only & (seconds != NAT), seconds + 86399, seconds)
+            out[fld] = seconds
+            _check_share(col, parsed.bad, fld, column, raw)
+            if parsed.bad.any() and fld != "created_at":
+                problems.append(
+                    pd.DataFrame(
+                        {
+                            "row": np.flatnonzero(parsed.bad),
+                            "field": fld,
+                            "value": col[parsed.bad].to_numpy(dtype=object),
+                            "reason": f"{fld} is not a date",
+                        }
+                    )
+                )
+            elif fld == "created_at":
+                out["_created_bad"] = parsed.bad
+        elif fld == "ticket_id":
+            out[fld] = col.astype("string").str.strip()
+        elif fld == "reopens":
+            out[fld] = pd.to_numeric(col, errors="coerce").astype("Int64")
+        else:
+            out[fld] = _mapped_text(col, dict(profile.values.get(fld, {})))
+    for fld, (base, minutes_col) in profile.derive.items():
+        column = _first_present(header, (minutes_col,))
+        if column is None or base not in out:
+            continue
+        minutes = pd.to_numeric(source[column], errors="coerce").to_numpy(dtype=float)
+        start = np.asarray(out[base])
+        ok = np.isfinite(minutes) & (start != NAT)
+        derived = np.where(ok, start + np.round(np.nan_to_num(minutes) * 60).astype(np.int64), NAT)
+        existing = np.asarray(out.get(fld, np.full(n, NAT, dtype=np.int64)))
+        out[fld] = np.where(existing == NAT, derived, existing)
+        missing.discard(fld)
+    for name, column_name in profile.vendor.items():
+        column = _first_present(header, (column_name,))
+        if column is not None:
+            out[f"vendor_{name}"] = source[column].astype("string").str.strip()
+    if profile.layout == "event-log" and profile.event_at:
+        column = _first_present(header, (profile.event_at,))
+        if column is None:
+            raise InputError(f"the event log has no {profile.event_at!r} column", path=raw.path)
+        parsed = parse_timestamps(source[column], profile.formats, profile.timezone or timezone)
+        _check_share(source[column], parsed.bad, "event time", column, raw)
+        out["_at"] = parsed.seconds
+        for i, name in enumerate(profile.event_order):
+            col_name = _first_present(header, (name,))
+            if col_name is not None:
+                out[f"_order{i}"] = pd.to_numeric(source[col_name], errors="coerce").to_numpy(
+                    dtype=float
+                )
+    frame = pd.DataFrame(out, index=pd.RangeIndex(n))
+    for fld in TIME_FIELDS:
+        if fld not in frame:
+            frame[fld] = np.full(n, NAT, dtype=np.int64)
+    for fld in TEXT_FIELDS:
+        if fld not in frame:
+            frame[fld] = pd.array([pd.NA] * n, dtype="string")
+    if "status" in frame:
+        frame["status_category"] = _categories(frame["status"], profile)
+    frame["source_file"] = raw.path
+    frame["source_line"] = raw.lines
+    frame["_file"] = file_index
+    for p in problems:
+        p["ticket_id"] = frame["ticket_id"].to_numpy(dtype=object)[p["row"].to_numpy()]
+        p["file"] = raw.path
+        p["line"] = raw.lines[p["row"].to_numpy()]
+    return frame, problems, missing
+
+
+def _check_share(col: pd.Series, bad: np.ndarray, fld: str, column: str, raw: RawTable) -> None:
+    present = int(col.notna().sum())
+    count = int(bad.sum())
+    if present and count / present > BAD_SHARE:
+        first = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"column {column!r} ({fld}): {count:,} of {present:,} values ({count / present:.0%}) "
+            f"are not dates, e.g. line {int(raw.lines[first])}: {col.iloc[first]!r}. "
+            "Is it the right --profile, or a day-first/month-first mix-up?",
+            path=raw.path,
+        )
+
+
+def _skip(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows that cannot be tickets: no id, no or unparseable created_at."""
+    no_id = (
+        frame["ticket_id"].isna().to_numpy() | (frame["ticket_id"] == "").fillna(False).to_numpy()
+    )
+    created = frame["created_at"].to_numpy()
+    bad_created = (
+        frame.pop("_created_bad").to_numpy()
+        if "_created_bad" in frame
+        else np.zeros(len(frame), bool)
+    )
+    no_created = (created == NAT) & ~bad_created
+    reason = np.where(
+        no_id,
+        "missing ticket id",
+        np.where(bad_created, "created_at is not a date", "missing created_at"),
+    )
+    drop = no_id | bad_created | no_created
+    skipped = pd.DataFrame(
+        {
+            "file": frame["source_file"].to_numpy()[drop],
+            "line": frame["source_line"].to_numpy()[drop],
+            "reason": reason[drop],
+        }
+    )
+    return frame.loc[~drop].reset_index(drop=True), skipped
+
+
+def _latest_wins(frame: pd.DataFrame) -> tuple[pd.DataFrame, int, list[str]]:
+    """One row per ticket id: the row with the latest timestamp wins, then the later file/line."""
+    stamps = frame[[f for f in TIME_FIELDS if f != "due_at"]].to_numpy()
+    last_seen = stamps.max(axis=1)
+    order = np.lexsort((frame["source_line"].to_numpy(), frame["_file"].to_numpy(), last_seen))
+    ordered = frame.iloc[order]
+    dup = ordered["ticket_id"].duplicated(keep="last").to_numpy()
+    examples = pd.unique(ordered.loc[dup, "ticket_id"])[:5].tolist()
+    kept = (
+        ordered.loc[~dup]
+        .sort_values(["_file", "source_line"], kind="stable")
+        .reset_index(drop=True)
+    )
+    return kept, int(dup.sum()), [str(e) for e in examples]
+
+
+def _collapse_event_log(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """An event log (one row per change) → one row per ticket, plus its events."""
+    order_cols = sorted(c for c in rows.columns if c.startswith("_order"))
+    keys = [rows["ticket_id"].to_numpy(dtype=object), rows["_at"].to_numpy()]
+    keys += [rows[c].fillna(-1).to_numpy() for c in order_cols]
+    keys += [rows["_file"].to_numpy(), rows["source_line"].to_numpy()]
+    ordered = rows.iloc[np.lexsort(keys[::-1])].reset_index(drop=True)
+    tid = ordered["ticket_id"]
+    first_row = ~tid.duplicated(keep="first").to_numpy()
+    last_row = ~tid.duplicated(keep="last").to_numpy()
+    category = ordered["status_category"]
+    resolved = category.isin(RESOLVED).fillna(False).to_numpy(dtype=bool)
+    prev_resolved = np.concatenate(([False], resolved[:-1])) & ~first_row
+    entering = resolved & ~prev_resolved
+    group_id = np.cumsum(first_row) - 1  # ticket ordinal of every row
+    at = ordered["_at"].to_numpy()
+    n_tickets = int(first_row.sum())
+
+    def last_where(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+        out = np.full(n_tickets, NAT, dtype=np.int64)
+        idx = np.flatnonzero(mask)
+        out[group_id[idx]] = values[idx]  # later rows overwrite earlier ones
+        return out
+
+    def first_where(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+        out = np.full(n_tickets, NAT, dtype=np.int64)
+        idx = np.flatnonzero(mask)[::-1]
+        out[group_id[idx]] = values[idx]
+        return out
+
+    tickets = ordered.loc[last_row].reset_index(drop=True).copy()
+    # attributes: the latest non-empty value of each text field
+    for fld in (*TEXT_FIELDS, "status_category"):
+        if fld in ordered:
+            tickets[fld] = (
+                ordered.groupby(group_id, sort=True)[fld]
+                .last()
+                .reset_index(drop=True)
+                .astype("string")
+            )
+    has_status = category.notna().any()
+    final_resolved = resolved[last_row]
+    created = ordered["created_at"].to_numpy()
+    tickets["created_at"] = first_where(created != NAT, created)
+    if has_status:
+        column = ordered["resolved_at"].to_numpy()
+        from_column = last_where(column != NAT, column)
+        from_events = last_where(entering, at)
+        resolved_at = np.where(from_column != NAT, from_column, from_events)
+        tickets["resolved_at"] = np.where(
+            final_resolved, resolved_at, NAT
+        )  # reopened: not resolved
+        moved_on = category.notna().to_numpy() & (category != "new").fillna(False).to_numpy()
+        first_change = first_where(moved_on & (at != NAT), at)
+        reply = ordered["first_response_at"].to_numpy()
+        given = first_where(reply != NAT, reply)
+        tickets["first_response_at"] = np.where(given != NAT, given, first_change)
+        reopened = (~resolved) & prev_resolved
+        counted = np.bincount(group_id[reopened], minlength=n_tickets)
+        if tickets["reopens"].isna().all():
+            tickets["reopens"] = pd.array(counted, dtype="Int64")
+        closed_col = ordered["closed_at"].to_numpy()
+        closed = last_where(closed_col != NAT, closed_col)
+        tickets["closed_at"] = np.where(final_resolved, closed, NAT)
+    events = pd.DataFrame(
+        {
+            "ticket_id": ordered["ticket_id"].astype("string"),
+            "at": at,
+            "status": ordered["status"],
+            "category": category,
+            "group": ordered["group"],
+            "escalation_level": ordered["escalation_level"],
+        }
+    )
+    events = events.loc[events["at"] != NAT].reset_index(drop=True)
+    folded = len(ordered) - n_tickets
+    drop = [c for c in tickets.columns if c.startswith("_order") or c == "_at"]
+    return tickets.drop(columns=drop), events, folded
+
+
+def read_events(file: Path, profile: Profile, timezone: str) -> pd.DataFrame:
+    """A separate status history (`--events`): ticket_id, at, status[, group, escalation_level]."""
+    raw = read_table(file)
+    header = {" ".join(str(c).casefold().split()): str(c) for c in raw.frame.columns}
+    need = {
+        "ticket_id": ("ticket_id", "ticket id", "id"),
+        "at": ("at", "timestamp", "changed_at"),
+        "status": ("status",),
+    }
+    cols = {k: _first_present(header, v) for k, v in need.items()}
+    lacking = [k for k, v in cols.items() if v is None]
+    if lacking:
+        raise InputError(
+            f"an events file needs columns ticket_id, at, status; missing {', '.join(lacking)}",
+            path=raw.path,
+        )
+    parsed = parse_timestamps(raw.frame[cols["at"]], profile.formats, profile.timezone or timezone)
+    _check_share(raw.frame[cols["at"]], parsed.bad, "event time", str(cols["at"]), raw)
+    status = raw.frame[cols["status"]].astype("string").str.strip()
+    events = pd.DataFrame(
+        {
+            "ticket_id": raw.frame[cols["ticket_id"]].astype("string").str.strip(),
+            "at": parsed.seconds,
+            "status": status,
+            "category": _categories(status, profile),
+        }
+    )
+    for fld in ("group", "escalation_level"):
+        col = _first_present(header, (fld,))
+        events[fld] = (
+            raw.frame[col].astype("string").str.strip()
+            if col
+            else pd.array([pd.NA] * len(events), dtype="string")
+        )
+    events = events.loc[(events["at"] != NAT) & events["ticket_id"].notna()]
+    return events.sort_values(["ticket_id", "at"], kind="stable").reset_index(drop=True)
+
+
+def read_tickets(
+    files: Sequence[Path],
+    *,
+    profile: str | None = None,
+    timezone: str = "UTC",
+    events_file: Path | None = None,
+    progress: Progress | None = None,
+) -> Tickets:
+    """Read one or more exports of the same helpdesk into canonical tickets."""
+    if not files:
+        raise InputError("no ticket export given")
+    chosen: Profile | None = load_profile(profile) if profile else None
+    frames: list[pd.DataFrame] = []
+    problems: list[pd.DataFrame] = []
+    skipped_parts: list[pd.DataFrame] = []
+    missing: set[str] | None = None
+    rows_read = 0
+    for index, file in enumerate(files):
+        raw = read_table(file)
+        if progress:
+            progress(str(file), raw.rows_read)
+        if chosen is None:
+            chosen = detect_profile(list(raw.frame.columns), raw.path).profile
+        header = {" ".join(str(c).casefold().split()) for c in raw.frame.columns}
+        for required in ("ticket_id", "created_at"):
+            if not any(" ".join(a.casefold().split()) in header for a in chosen.columns[required]):
+                raise InputError(
+                    f"no column for {required} (profile {chosen.name} expects "
+                    f"{' or '.join(map(repr, chosen.columns[required]))})",
+                    path=raw.path,
+                )
+        frame, file_problems, file_missing = _canonical(raw, chosen, timezone, index)
+        rows_read += raw.rows_read
+        skipped_parts.append(
+            pd.DataFrame(
+                {
+                    "file": raw.path,
+                    "line": [ln for ln, _ in raw.skipped],
+                    "reason": [r for _, r in raw.skipped],
+                }
+            )
+        )
+        frames.append(frame)
+        problems.extend(file_problems)
+        missing = file_missing if missing is None else missing | file_missing
+    assert chosen is not None
+    rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    rows, skipped_rows = _skip(rows)
+    skipped_parts.append(skipped_rows)
+    events: pd.DataFrame | None = None
+    folded = 0
+    if chosen.layout == "event-log":
+        rows, events, folded = _collapse_event_log(rows)
+    tickets, duplicates, examples = _latest_wins(rows)
+    if events_file is not None:
+        extra = read_events(events_file, chosen, timezone)
+        events = extra if events is None else pd.concat([events, extra], ignore_index=True)
+    skipped = (
+        pd.concat([p for p in skipped_parts if len(p)], ignore_index=True)
+        if any(len(p) for p in skipped_parts)
+        else pd.DataFrame({"file": [], "line": [], "reason": []})
+    )
+    skipped["line"] = skipped["line"].astype(np.int64)
+    problem_frame = (
+        pd.concat(problems, ignore_index=True).drop(columns=["row"])
+        if problems
+        else pd.DataFrame(
+            {"field": [], "value": [], "reason": [], "ticket_id": [], "file": [], "line": []}
+        )
+    )
+    accounted = len(tickets) + duplicates + len(skipped) + folded
+    if accounted != rows_read:  # pragma: no cover - a bug, never the user's input
+        raise AssertionError(
+            f"rows read {rows_read} != tickets + duplicates + skipped + folded {accounted}"
+        )
+    tickets = tickets.drop(columns=["_file"])
+    return Tickets(
+        frame=tickets,
+        events=events,
+        files=[str(f) for f in files],
+        profile=chosen.name,
+        rows_read=rows_read,
+        duplicates=duplicates,
+        skipped=skipped,
+        problems=problem_frame,
+        missing_fields=tuple(sorted(missing or ())),
+        events_folded=folded,
+        duplicate_examples=examples,
+        timezone=chosen.timezone or timezone,
+    )

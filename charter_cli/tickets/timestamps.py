@@ -1,0 +1,147 @@
+"""Parse a column of export timestamps into UTC seconds, whole-column (no loop over values).
+
+Formats are tried in order and the results coalesced, so one column may mix them. A value with an
+offset (`Z`, `+0100`, `+01:00`) is absolute; one without is read in the source zone, a fall-back
+hour taking the earlier instant and a spring-forward gap the transition (DESIGN.md §10.2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from charter_cli.clock import I64, NAT, _localize
+
+# name -> (regex a value must match, strftime patterns tried in order; None = pandas ISO8601)
+_NAMED: dict[str, tuple[str, tuple[str | None, ...]]] = {
+    "iso": (
+        r"\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?"
+        r"(?: ?(?:Z|UTC|[+-]\d{2}:?\d{2}))?",
+        (None,),
+    ),
+    "epoch": (r"\d{9,11}(?:\.\d+)?", ()),
+    "us": (
+        r"\d{1,2}/\d{1,2}/\d{4}(?: \d{1,2}:\d{2}(?::\d{2})?(?: ?[AaPp][Mm])?)?",
+        (
+            "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
+            "%m/%d/%Y",
+        ),
+    ),
+    "dayfirst": (
+        r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4}(?: \d{1,2}:\d{2}(?::\d{2})?)?",
+        (
+            "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
+            "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y",
+        ),
+    ),
+    "twitter": (
+        r"[A-Za-z]{3} [A-Za-z]{3} \d{2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}",
+        ("%a %b %d %H:%M:%S %z %Y",),
+    ),
+}  # fmt: skip
+_OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
+_DATE_ONLY = r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})$"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    seconds: I64  # UTC seconds, NAT where missing or unparseable
+    bad: np.ndarray  # bool: a value was there but is not a timestamp
+    date_only: np.ndarray  # bool: the value had no time of day
+
+
+def parse_timestamps(values: pd.Series, formats: tuple[str, ...], timezone: str) -> Parsed:
+    """Parse a string column; `formats` are names of `_NAMED` or strftime patterns."""
+    text = values.astype("string").str.strip()
+    present = text.notna().to_numpy()
+    out = np.full(len(text), NAT, dtype=np.int64)
+    todo = present.copy()
+    for fmt in formats:
+        if not todo.any():
+            break
+        sub = text[todo]
+        seconds = _parse_one(sub, fmt, timezone)
+        got = seconds != NAT
+        idx = np.flatnonzero(todo)[got]
+        out[idx] = seconds[got]
+        todo[idx] = False
+    date_only = present & text.str.fullmatch(_DATE_ONLY).fillna(False).to_numpy(dtype=bool)
+    return Parsed(out, todo, date_only)
+
+
+def _parse_one(sub: pd.Series, fmt: str, timezone: str) -> I64:
+    result = np.full(len(sub), NAT, dtype=np.int64)
+    if fmt not in _NAMED:
+        return _with_pattern(sub, (fmt,), timezone, result, np.ones(len(sub), dtype=bool))
+    regex, patterns = _NAMED[fmt]
+    match = sub.str.fullmatch(regex).fillna(False).to_numpy(dtype=bool)
+    if not match.any():
+        return result
+    if fmt == "epoch":
+        numbers = pd.to_numeric(sub[match], errors="coerce").to_numpy(dtype=float)
+        ok = np.isfinite(numbers) & (numbers > 0) & (numbers < 253402300800)
+        result[np.flatnonzero(match)[ok]] = numbers[ok].astype(np.int64)
+        return result
+    if fmt == "iso":
+        return _iso(sub, match, timezone, result)
+    return _with_pattern(sub, patterns, timezone, result, match)
+
+
+def _iso(sub: pd.Series, match: np.ndarray, timezone: str, result: I64) -> I64:
+    values = (
+        sub[match]
+        .str.replace(r"\s+(?=[+-]\d{2}:?\d{2}$)", "", regex=True)
+        .str.replace(r"\s?UTC$", "Z", regex=True)
+        .str.replace(",", ".")
+    )
+    has_offset = values.str.contains(_OFFSET, regex=True).fillna(False).to_numpy(dtype=bool)
+    idx = np.flatnonzero(match)
+    if has_offset.any():
+        parsed = pd.to_datetime(values[has_offset], format="ISO8601", utc=True, errors="coerce")
+        result[idx[has_offset]] = _seconds(parsed)
+    if (~has_offset).any():
+        naive = pd.to_datetime(values[~has_offset], format="ISO8601", errors="coerce")
+        result[idx[~has_offset]] = _localized(naive, timezone)
+    return result
+
+
+def _with_pattern(
+    sub: pd.Series, patterns: tuple[str | None, ...], timezone: str, result: I64, match: np.ndarray
+) -> I64:
+    idx = np.flatnonzero(match)
+    values = sub[match]
+    left = np.ones(len(values), dtype=bool)
+    for pattern in patterns:
+        if not left.any():
+            break
+        chunk = values[left]
+        if pattern is not None and "%z" in pattern:
+            parsed = pd.to_datetime(chunk, format=pattern, utc=True, errors="coerce")
+            seconds = _seconds(parsed)
+        else:
+            parsed = pd.to_datetime(chunk, format=pattern, errors="coerce")
+            seconds = _localized(parsed, timezone)
+        ok = seconds != NAT
+        where = np.flatnonzero(left)[ok]
+        result[idx[where]] = seconds[ok]
+        left[where] = False
+    return result
+
+
+def _seconds(parsed: pd.Series | pd.DatetimeIndex) -> I64:
+    index = pd.DatetimeIndex(parsed)
+    if index.tz is not None:
+        index = index.tz_convert("UTC").tz_localize(None)
+    return index.to_numpy().astype("datetime64[s]").view(np.int64)
+
+
+def _localized(parsed: pd.Series | pd.DatetimeIndex, timezone: str) -> I64:
+    """Naive wall-clock times read in `timezone` (NaT stays NAT)."""
+    local = pd.DatetimeIndex(parsed).to_numpy().astype("datetime64[s]")
+    out = np.full(local.size, NAT, dtype=np.int64)
+    ok = ~np.isnat(local)
+    if ok.any():
+        out[ok] = _localize(local[ok], timezone, start=True)
+    return out
