@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from charter_cli import __version__
-from charter_cli.errors import CharterError, ExitCode
+from charter_cli.errors import CharterError, ExitCode, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -136,6 +136,146 @@ def validate(
         raise typer.Exit(int(ExitCode.CANNOT_RUN))
     if not all(r.ok(strict=strict) for r in reports):
         raise typer.Exit(int(ExitCode.FAILED))
+
+
+def _percent(value: str | None) -> float | None:
+    if value is None:
+        return None
+    from charter_cli.charter.values import ValueError_, parse_target
+
+    try:
+        share = parse_target(value if "%" in value or "." in value else f"{value}%")
+    except ValueError_:
+        raise UsageError(f"--fail-under {value!r} is not a percentage (write 95 or 95%)") from None
+    if not 0 <= share <= 1:
+        raise UsageError(f"--fail-under {value!r} is outside 0–100 %")
+    return share
+
+
+def _color(stream: Any) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def _progress(quiet: bool) -> Callable[[str, int], None] | None:
+    if quiet:
+        return None
+
+    def report(path: str, rows: int) -> None:
+        if rows >= 100_000:
+            _err(f"read {rows:,} rows from {path}; auditing …")
+
+    return report
+
+
+class AuditFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    junit = "junit"
+    html = "html"
+    github = "github"
+
+
+@app.command(epilog=EXIT_HELP)
+@guarded
+def audit(
+    charter: Annotated[Path, typer.Argument(help="The charter (YAML).")],
+    tickets: Annotated[
+        list[Path], typer.Argument(help="One or more exports (CSV, XLSX, Parquet).")
+    ],
+    events: Annotated[
+        Path | None,
+        typer.Option("--events", help="Status history: ticket_id, at, status[, group]."),
+    ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile", help="Export profile NAME (see `charter profiles`) or FILE.yaml."
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Judge as of this time (default: latest in data).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only tickets created on or after (inclusive).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Only tickets created before (exclusive).")
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Breakdowns: channel,priority,group,assignee,month,calendar."),
+    ] = None,
+    fail_under: Annotated[
+        str | None, typer.Option("--fail-under", help="Override every target, e.g. 95 or 95%.")
+    ] = None,
+    output: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--output", "-o", help="Write a report; format by suffix: .json .csv .md .xml .html."
+        ),
+    ] = None,
+    output_format: Annotated[
+        AuditFormat | None, typer.Option("--format", "-f", help="Format on stdout (default text).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No report on stdout.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="A promise with no measurable ticket fails.")
+    ] = False,
+    top: Annotated[int, typer.Option("--top", help="How many worst breaches to list.")] = 10,
+) -> None:
+    """Audit ticket exports against a charter: where was each promise broken, and by how much."""
+    from charter_cli.audit import audit_files
+    from charter_cli.output import check_outputs, write_atomic
+    from charter_cli.report import SUFFIXES, renderer
+    from charter_cli.report.common import BREAKDOWNS, Options
+
+    keys = tuple(k.strip() for k in (by or "").split(",") if k.strip())
+    unknown = [k for k in keys if k not in BREAKDOWNS]
+    if unknown:
+        raise UsageError(f"--by {','.join(unknown)}: choose from {', '.join(BREAKDOWNS)}")
+    outputs = list(output or [])
+    for out in outputs:
+        if out.suffix.lower() not in SUFFIXES:
+            raise UsageError(f"--output {out}: unknown suffix; use {', '.join(sorted(SUFFIXES))}")
+    inputs = [charter, *tickets, *([events] if events else [])]
+    check_outputs(outputs, inputs)
+    result = audit_files(
+        str(charter),
+        [str(t) for t in tickets],
+        profile=profile,
+        events=str(events) if events else None,
+        as_of=as_of,
+        since=since,
+        until=until,
+        fail_under=_percent(fail_under),
+        strict=strict,
+        progress=_progress(quiet),
+    )
+    width = max(80, min(160, _terminal_width()))
+    for out in outputs:
+        fmt = SUFFIXES[out.suffix.lower()]
+        write_atomic(out, renderer(fmt)(result, Options(by=keys, width=100, top=top)))
+        if not quiet:
+            _err(f"wrote {out}")
+    if not quiet:
+        chosen = output_format or AuditFormat.text
+        options = Options(
+            by=keys, color=chosen == AuditFormat.text and _color(sys.stdout), width=width, top=top
+        )
+        sys.stdout.write(renderer(chosen.value)(result, options))
+    raise typer.Exit(int(ExitCode.OK if result.passed else ExitCode.FAILED))
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((100, 24)).columns
 
 
 @app.command()

@@ -1,0 +1,39 @@
+"""Renderers: pure functions `render(result, options) -> str`, one per format, in one registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+
+from charter_cli.audit import AuditResult
+from charter_cli.report.common import Options
+
+Renderer = Callable[[AuditResult, Options], str]
+
+FORMATS = ("text", "json", "csv", "markdown", "junit", "html", "github")
+SUFFIXES = {
+    ".txt": "text",
+    ".json": "json",
+    ".csv": "csv",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".xml": "junit",
+    ".html": "html",
+    ".htm": "html",
+}
+_MODULES = {
+    "text": "text",
+    "json": "json",
+    "csv": "csv",
+    "markdown": "markdown",
+    "junit": "junit",
+    "html": "html",
+    "github": "github",
+}
+
+
+def renderer(name: str) -> Renderer:
+    """The renderer of a format (imported on first use: rich only loads for `text`)."""
+    module = import_module(f"charter_cli.report.{_MODULES[name]}")
+    render: Renderer = module.render
+    return render

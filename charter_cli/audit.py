@@ -1,0 +1,744 @@
+"""Promises × tickets → what happened (DESIGN.md §3 states, §10 decisions). No loop over tickets.
+
+Each promise is evaluated on whole columns: the tickets it applies to are grouped by the calendar
+their clock runs on (the promise's own, else their channel's, else the charter's first), and each
+group is measured at once on that calendar's `BusinessClock`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+import numpy as np
+import pandas as pd
+
+from charter_cli.charter.model import Calendar, Charter, Promise, normalise
+from charter_cli.charter.values import Duration
+from charter_cli.clock import DAY, I64, NAT, BusinessClock
+from charter_cli.tickets.read import Tickets
+
+
+class State(IntEnum):
+    MET = 0
+    BREACHED = 1
+    RUNNING = 2
+    UNMEASURABLE = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+STATE_LABELS = np.array([s.label for s in State], dtype=object)
+
+
+@dataclass
+class Outcome:
+    """Every (ticket, promise) pair of one promise, as columns (positions into the ticket frame)."""
+
+    promise: Promise
+    rows: I64  # positions in AuditResult.tickets
+    state: np.ndarray  # int8 State
+    started: I64
+    stopped: I64
+    deadline: I64
+    elapsed: I64  # net business seconds (NAT where not measured)
+    allowed: I64
+    overdue: I64
+    reason: np.ndarray  # object: None or a sentence
+    calendar: np.ndarray  # object: calendar name per row
+    notes: list[str] = field(default_factory=list)  # said once for the whole promise
+
+    def count(self, state: State) -> int:
+        return int((self.state == state).sum())
+
+    @property
+    def compliance(self) -> float | None:
+        met, breached = self.count(State.MET), self.count(State.BREACHED)
+        return met / (met + breached) if met + breached else None
+
+    def passed(self, target: float) -> bool | None:
+        value = self.compliance
+        return None if value is None else value >= target
+
+    def percentiles(self) -> dict[str, int | None]:
+        done = (self.state == State.MET) | (self.state == State.BREACHED)
+        values = self.elapsed[done & (self.elapsed != NAT)]
+        if values.size == 0:
+            return {"p50": None, "p90": None, "p95": None}
+        p = np.percentile(values, [50, 90, 95], method="lower")
+        return {"p50": int(p[0]), "p90": int(p[1]), "p95": int(p[2])}
+
+
+@dataclass
+class AuditResult:
+    charter: Charter
+    tickets: pd.DataFrame  # the audited tickets (after --since/--until)
+    source: Tickets
+    as_of: int
+    outcomes: list[Outcome]
+    since: int | None = None
+    until: int | None = None
+    fail_under: float | None = None
+    strict: bool = False
+    unknown_values: dict[str, dict[str, int]] = field(default_factory=dict)
+    unmatched: int = 0
+    unmatched_examples: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def target(self, promise: Promise) -> float:
+        return self.fail_under if self.fail_under is not None else promise.target
+
+    def promise_passed(self, outcome: Outcome) -> bool | None:
+        return outcome.passed(self.target(outcome.promise))
+
+    @property
+    def passed(self) -> bool:
+        for outcome in self.outcomes:
+            verdict = self.promise_passed(outcome)
+            if verdict is False or (verdict is None and self.strict):
+                return False
+        return True
+
+
+# --- matching -------------------------------------------------------------------------------
+
+
+def _lookup(names: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """normalised name or alias → charter name."""
+    out: dict[str, str] = {}
+    for name, aliases in names.items():
+        for value in (name, *aliases):
+            out.setdefault(normalise(value), name)
+    return out
+
+
+def _match(column: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series, dict[str, int]]:
+    """Map raw values to charter names (unique values only); count the values nobody knows."""
+    uniques = pd.unique(column.dropna())
+    mapping = {u: lookup.get(normalise(u)) for u in uniques}
+    matched = column.map(mapping).astype("string")
+    unknown_mask = column.notna() & matched.isna()
+    unknown = column[unknown_mask].value_counts()
+    return matched, {str(k): int(v) for k, v in unknown.items()}
+
+
+def _where_mask(tickets: pd.DataFrame, where: dict[str, tuple[str, ...]]) -> np.ndarray:
+    mask = np.ones(len(tickets), dtype=bool)
+    for fld, wanted in where.items():
+        col = (
+            tickets[fld]
+            if fld in tickets
+            else pd.Series(pd.NA, index=tickets.index, dtype="string")
+        )
+        wanted_norm = {normalise(w) for w in wanted}
+        uniques = pd.unique(col.dropna())
+        hits = {u: normalise(u) in wanted_norm for u in uniques}
+        mask &= col.map(hits).fillna(False).to_numpy(dtype=bool)
+    return mask
+
+
+# --- the clocks ---------------------------------------------------------------------------
+
+
+class Clocks:
+    """One BusinessClock per calendar, built once over the audited range."""
+
+    def __init__(self, charter: Charter, lo: int, hi: int, reach: int) -> None:
+        self.charter = charter
+        self.lo, self.hi, self.reach = lo, hi, reach
+        self.built: dict[str, BusinessClock] = {}
+
+    def get(self, name: str) -> BusinessClock:
+        if name not in self.built:
+            cal = self._calendar(name)
+            self.built[name] = BusinessClock.spanning(
+                cal, self.lo, self.hi, allowance=self.reach, working_days=self.reach // DAY
+            )
+        return self.built[name]
+
+    def _calendar(self, name: str) -> Calendar:
+        if name == "24/7":
+            return Calendar(name="24/7", timezone=self.charter.timezone, always=True)
+        return self.charter.calendars[name]
+
+
+def _calendar_names(promise: Promise, charter: Charter, channel: pd.Series) -> np.ndarray:
+    if promise.calendar:
+        return np.full(len(channel), promise.calendar, dtype=object)
+    default = charter.default_calendar
+    by_channel = {name: ch.calendar for name, ch in charter.channels.items()}
+    return channel.map(by_channel).fillna(default).to_numpy(dtype=object)
+
+
+# --- evaluation ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Columns:
+    """What one promise needs, gathered for the rows it applies to."""
+
+    rows: I64
+    started: I64
+    stopped: I64
+    allowed_seconds: I64  # NAT where the allowance is in working days or missing
+    working_days: I64  # 0 where the allowance is in seconds
+    reason: np.ndarray
+    calendar: np.ndarray
+
+
+def _window(clock: BusinessClock, start: I64, c0: I64, d: Duration) -> I64:
+    """Business seconds from `start` that a duration allows on `clock`."""
+    if d.is_working_days:
+        end = clock.working_days_deadline_s(start, d.working_days)
+        return clock.elapsed_s(start, end, start_business=c0)
+    return np.full(start.size, d.seconds, dtype=np.int64)
+
+
+def _allowances(promise: Promise, priority: pd.Series) -> tuple[I64, I64, np.ndarray]:
+    """Per-row allowance in seconds or working days, and the rows that have none."""
+    n = len(priority)
+    seconds = np.full(n, NAT, dtype=np.int64)
+    days = np.zeros(n, dtype=np.int64)
+    none = np.ones(n, dtype=bool)
+    values = priority.fillna("").to_numpy(dtype=object)
+    choices = dict(promise.within.by_priority)
+    default = promise.within.default
+    if default is not None:
+        seconds[:] = NAT if default.is_working_days else default.seconds
+        days[:] = default.working_days
+        none[:] = False
+    if choices:
+        norm = {normalise(k): v for k, v in choices.items()}
+        for value in pd.unique(values):  # one pass per distinct priority, not per ticket
+            found = norm.get(normalise(value)) if value else None
+            if found is None:
+                continue
+            hit = values == value
+            seconds[hit] = NAT if found.is_working_days else found.seconds
+            days[hit] = found.working_days
+            none[hit] = False
+    return seconds, days, none
+
+
+class Auditor:
+    def __init__(
+        self, charter: Charter, source: Tickets, tickets: pd.DataFrame, as_of: int
+    ) -> None:
+        self.charter = charter
+        self.source = source
+        self.t = tickets
+        self.as_of = as_of
+        self.missing = set(source.missing_fields)
+        self.problems = source.problems
+        reach = self._reach()
+        instants = [tickets[c].to_numpy() for c in ("created_at", "resolved_at", "due_at")]
+        valid = np.concatenate(instants)
+        valid = valid[valid != NAT]
+        lo = int(valid.min()) if valid.size else as_of
+        self.clocks = Clocks(
+            charter, lo, max(as_of, int(valid.max()) if valid.size else as_of), reach
+        )
+        self.levels = {name: i for i, (name, _) in enumerate(charter.levels)}
+        self.group_level = {
+            normalise(g): i for i, (_, groups) in enumerate(charter.levels) for g in groups
+        }
+
+    def _reach(self) -> int:
+        """How far past the data deadlines may fall: the largest allowance, in rough seconds."""
+        longest = 0
+        for p in self.charter.promises:
+            durations = [p.within.default, *p.within.by_priority.values()]
+            if p.between:
+                durations += list(p.between)
+            for d in durations:
+                if d is not None:
+                    longest = max(longest, d.seconds, d.working_days * DAY)
+        return longest + 2 * DAY
+
+    # -- helpers --
+
+    def _bad_cell(self, field_name: str, rows: I64) -> np.ndarray:
+        """Reasons for rows whose `field_name` cell was present but unreadable."""
+        reasons = np.full(rows.size, None, dtype=object)
+        if self.problems.empty:
+            return reasons
+        bad = self.problems.loc[self.problems["field"] == field_name]
+        if bad.empty:
+            return reasons
+        ids = self.t["ticket_id"].to_numpy(dtype=object)[rows]
+        lookup = dict(zip(bad["ticket_id"], bad["value"], strict=False))
+        found = pd.Series(ids).map(lookup).astype("string")
+        has = found.notna().to_numpy()
+        text = (f"{field_name} '" + found + "' is not a date").to_numpy(dtype=object)
+        reasons[has] = text[has]
+        return reasons
+
+    def _stop_column(self, name: str, rows: I64) -> I64:
+        stop = self.t[name].to_numpy()[rows].copy()
+        if name == "resolved_at":  # resolution falls back to closed_at (DESIGN.md §10.5)
+            closed = self.t["closed_at"].to_numpy()[rows]
+            stop = np.where(stop == NAT, closed, stop)
+        stop[stop > self.as_of] = NAT  # facts after as-of are ignored
+        return stop
+
+    # -- one promise --
+
+    def evaluate(self, promise: Promise) -> Outcome:
+        mask = _where_mask(self.t, dict(promise.where))
+        notes: list[str] = []
+        if promise.measure == "due_date":
+            mask &= self.t["due_at"].to_numpy() != NAT
+        if promise.measure == "follow_up":
+            mask &= self._stop_column("resolved_at", np.arange(len(self.t))) != NAT
+        rows = np.flatnonzero(mask).astype(np.int64)
+        calendar = _calendar_names(promise, self.charter, self.t["channel"].iloc[rows])
+        n = rows.size
+        out = Outcome(
+            promise=promise,
+            rows=rows,
+            state=np.full(n, State.UNMEASURABLE, dtype=np.int8),
+            started=np.full(n, NAT, dtype=np.int64),
+            stopped=np.full(n, NAT, dtype=np.int64),
+            deadline=np.full(n, NAT, dtype=np.int64),
+            elapsed=np.full(n, NAT, dtype=np.int64),
+            allowed=np.full(n, NAT, dtype=np.int64),
+            overdue=np.full(n, NAT, dtype=np.int64),
+            reason=np.full(n, None, dtype=object),
+            calendar=calendar,
+            notes=notes,
+        )
+        if n == 0:
+            notes.append("no ticket matches this promise")
+            return out
+        needed = {promise.start_field, promise.stop_field}
+        if promise.measure == "escalation":
+            needed = {"created_at"}
+        lacking = sorted(
+            f
+            for f in needed
+            if f in self.missing and not (f == "resolved_at" and "closed_at" not in self.missing)
+        )
+        if lacking:
+            reason = f"the export has no {' or '.join(lacking)} column"
+            out.reason[:] = reason
+            notes.append(reason)
+            return out
+        if promise.measure == "due_date":
+            self._due_date(out)
+        elif promise.measure == "follow_up":
+            self._follow_up(out)
+        elif promise.measure == "escalation":
+            self._escalation(out)
+        else:
+            self._clocked(out)
+        return out
+
+    def _judge(
+        self, out: Outcome, ok: np.ndarray, stopped: np.ndarray, elapsed: I64, allowed: I64
+    ) -> None:
+        """met / breached / running from net elapsed business time and the allowance (§10.1)."""
+        done = ok & stopped
+        late = elapsed > allowed
+        out.state[done & ~late] = State.MET
+        out.state[done & late] = State.BREACHED
+        open_ = ok & ~stopped
+        out.state[open_ & late] = State.BREACHED
+        out.state[open_ & ~late] = State.RUNNING
+        out.elapsed[ok] = elapsed[ok]
+        out.allowed[ok] = allowed[ok]
+        over = ok & late
+        out.overdue[over] = (elapsed - allowed)[over]
+        out.overdue[ok & ~late & stopped] = 0
+
+    def _clocked(self, out: Outcome) -> None:
+        p = out.promise
+        rows = out.rows
+        start = self.t[p.start_field].to_numpy()[rows]
+        stop = self._stop_column(p.stop_field, rows)
+        out.started[:] = start
+        out.stopped[:] = stop
+        seconds, days, no_allowance = _allowances(p, self.t["priority"].iloc[rows])
+        reason = out.reason
+        bad_start = self._bad_cell(p.start_field, rows)
+        bad_stop = self._bad_cell(p.stop_field, rows)
+        if no_allowance.any():
+            raw = self.t["priority_raw" if "priority_raw" in self.t else "priority"].iloc[rows]
+            text = ("no allowance for priority '" + raw.astype("string") + "'").fillna(
+                "the ticket has no priority"
+            )
+            reason[no_allowance] = text.to_numpy(dtype=object)[no_allowance]
+        missing_start = start == NAT
+        set_ = (reason == None) & missing_start  # noqa: E711 - elementwise on an object array
+        reason[set_] = np.where(bad_start[set_] != None, bad_start[set_], f"no {p.start_field}")  # noqa: E711
+        set_ = (reason == None) & (bad_stop != None)  # noqa: E711
+        reason[set_] = bad_stop[set_]
+        backwards = (reason == None) & (stop != NAT) & (stop < start)  # noqa: E711
+        reason[backwards] = f"{p.stop_field} is before {p.start_field}: a data error"
+        if p.start_field == "created_at" and p.stop_field in (
+            "first_response_at",
+            "acknowledged_at",
+        ):
+            status = self.t["status_category"].iloc[rows].to_numpy(dtype=object)
+            closed = (reason == None) & (stop == NAT) & (status == "closed")  # noqa: E711
+            label = "reply" if p.stop_field == "first_response_at" else "acknowledgement"
+            reason[closed] = f"closed without {label}"
+        if p.start_field != "created_at":
+            future = (reason == None) & (start > self.as_of)  # noqa: E711
+            reason[future] = f"{p.start_field} is after the as-of time"
+        ok = reason == None  # noqa: E711
+        if not ok.any():
+            return
+        stopped = stop != NAT
+        until = np.where(stopped, stop, self.as_of)
+        paused = self._paused(out, rows, start, until, ok)
+        for name in pd.unique(out.calendar[ok]):
+            sel = ok & (out.calendar == name)
+            clock = self.clocks.get(str(name))
+            c0 = clock.business_s(start[sel])
+            elapsed = clock.elapsed_s(start[sel], until[sel], start_business=c0) - paused[sel]
+            allow = seconds[sel].copy()
+            wd = days[sel]
+            if (wd > 0).any():
+                by_day = clock.working_days_deadline_s(start[sel], wd)
+                wd_allow = clock.elapsed_s(start[sel], by_day, start_business=c0)
+                allow = np.where(wd > 0, wd_allow, allow)
+            deadline = clock.deadline_s(start[sel], allow + paused[sel], start_business=c0)
+            out.deadline[sel] = deadline
+            idx = np.flatnonzero(sel)
+            full_elapsed = np.full(rows.size, NAT, dtype=np.int64)
+            full_allow = np.full(rows.size, NAT, dtype=np.int64)
+            full_elapsed[idx] = elapsed
+            full_allow[idx] = allow
+            self._judge(out, sel, stopped, full_elapsed, full_allow)
+
+    def _paused(self, out: Outcome, rows: I64, start: I64, until: I64, ok: np.ndarray) -> I64:
+        p = out.promise
+        paused = np.zeros(rows.size, dtype=np.int64)
+        if not p.pause_when:
+            return paused
+        events = self.source.events
+        if events is None or events.empty:
+            out.notes.append(
+                "pause_when needs status history (an event log or --events); no pauses subtracted"
+            )
+            return paused
+        wanted = {normalise(s) for s in p.pause_when}
+        ev = events.sort_values(["ticket_id", "at"], kind="stable")
+        same_next = ev["ticket_id"].to_numpy(dtype=object)
+        at = ev["at"].to_numpy()
+        next_at = np.concatenate((at[1:], [NAT]))
+        last = np.concatenate((same_next[1:] != same_next[:-1], [True]))
+        next_at[last] = NAT  # the last status lasts until the clock stops
+        cat = ev["category"].fillna("").to_numpy(dtype=object)
+        raw = ev["status"].fillna("").to_numpy(dtype=object)
+        cat_hit = pd.Series(cat).map({u: normalise(u) in wanted for u in pd.unique(cat)})
+        raw_hit = pd.Series(raw).map({u: normalise(u) in wanted for u in pd.unique(raw)})
+        is_pause = cat_hit.to_numpy(dtype=bool) | raw_hit.to_numpy(dtype=bool)
+        position = pd.Index(self.t["ticket_id"].to_numpy(dtype=object)[rows]).get_indexer(
+            same_next[is_pause]
+        )
+        keep = position >= 0
+        if not keep.any():
+            return paused
+        ticket = position[keep].astype(np.int64)
+        p_start, p_stop = at[is_pause][keep], next_at[is_pause][keep]
+        for name in pd.unique(out.calendar[ok]):
+            clock = self.clocks.get(str(name))
+            in_cal = (out.calendar == name) & ok
+            sel = in_cal[ticket]
+            if not sel.any():
+                continue
+            part = clock.paused_s(ticket[sel], p_start[sel], p_stop[sel], start, until)
+            paused = np.where(in_cal, part, paused)
+        return paused
+
+    def _due_date(self, out: Outcome) -> None:
+        rows = out.rows
+        created = self.t["created_at"].to_numpy()[rows]
+        due = self.t["due_at"].to_numpy()[rows]
+        resolved = self._stop_column("resolved_at", rows)
+        out.started[:] = created
+        out.stopped[:] = resolved
+        out.deadline[:] = due
+        bad = self._bad_cell("due_at", rows)
+        out.reason[:] = bad
+        backwards = (out.reason == None) & (resolved != NAT) & (resolved < created)  # noqa: E711
+        out.reason[backwards] = "resolved_at is before created_at: a data error"
+        ok = out.reason == None  # noqa: E711
+        stopped = resolved != NAT
+        until = np.where(stopped, resolved, self.as_of)
+        # a promised date is a wall-clock promise: late by the clock on the wall
+        self._judge(out, ok, stopped, until - created, due - created)
+
+    def _follow_up(self, out: Outcome) -> None:
+        p = out.promise
+        assert p.between is not None
+        rows = out.rows
+        resolved = self._stop_column("resolved_at", rows)
+        follow = self.t["follow_up_at"].to_numpy()[rows].copy()
+        follow[follow > self.as_of] = NAT
+        out.started[:] = resolved
+        out.stopped[:] = follow
+        out.reason[:] = self._bad_cell("follow_up_at", rows)
+        ok = out.reason == None  # noqa: E711
+        stopped = follow != NAT
+        low, high = p.between
+        for name in pd.unique(out.calendar[ok]):
+            sel = ok & (out.calendar == name)
+            clock = self.clocks.get(str(name))
+            c0 = clock.business_s(resolved[sel])
+            until = np.where(stopped[sel], follow[sel], self.as_of)
+            elapsed = clock.elapsed_s(resolved[sel], until, start_business=c0)
+
+            lo = _window(clock, resolved[sel], c0, low)
+            hi = _window(clock, resolved[sel], c0, high)
+            out.deadline[sel] = clock.deadline_s(resolved[sel], hi, start_business=c0)
+            idx = np.flatnonzero(sel)
+            full_e = np.full(rows.size, NAT, dtype=np.int64)
+            full_h = np.full(rows.size, NAT, dtype=np.int64)
+            full_e[idx], full_h[idx] = elapsed, hi
+            self._judge(out, sel, stopped, full_e, full_h)
+            early = np.zeros(rows.size, dtype=bool)
+            early[idx] = stopped[sel] & (elapsed < lo)
+            out.state[early] = State.BREACHED
+            out.overdue[early] = 0
+            out.reason[early] = "followed up too early"
+
+    def _escalation(self, out: Outcome) -> None:
+        p = out.promise
+        rows = out.rows
+        target = self.levels.get(p.escalate_to or "", 0)
+        created = self.t["created_at"].to_numpy()[rows]
+        resolved = self._stop_column("resolved_at", rows)
+        reached = self._reached(rows, target)
+        if reached is None:
+            reason = (
+                "no escalation history (escalated_at with escalation_level, or events with groups)"
+            )
+            out.reason[:] = reason
+            out.notes.append(reason)
+            return
+        out.started[:] = created
+        seconds, days, no_allowance = _allowances(p, self.t["priority"].iloc[rows])
+        out.reason[no_allowance] = "no escalation threshold for this priority"
+        ok = out.reason == None  # noqa: E711
+        for name in pd.unique(out.calendar[ok]):
+            sel = ok & (out.calendar == name)
+            clock = self.clocks.get(str(name))
+            c0 = clock.business_s(created[sel])
+            allow = seconds[sel].copy()
+            wd = days[sel]
+            if (wd > 0).any():
+                by_day = clock.working_days_deadline_s(created[sel], wd)
+                allow = np.where(
+                    wd > 0, clock.elapsed_s(created[sel], by_day, start_business=c0), allow
+                )
+            # resolved within the threshold: no escalation was needed
+            res = resolved[sel]
+            res_elapsed = clock.elapsed_s(
+                created[sel], np.where(res != NAT, res, self.as_of), start_business=c0
+            )
+            resolved_in_time = (res != NAT) & (res_elapsed <= allow)
+            hit = reached[sel]
+            stop = np.where(resolved_in_time, res, hit)
+            stopped = stop != NAT
+            until = np.where(stopped, stop, np.where(res != NAT, res, self.as_of))
+            elapsed = clock.elapsed_s(created[sel], until, start_business=c0)
+            # a ticket resolved late without escalation stays breached: its clock ran out
+            elapsed = np.where(~stopped & (res != NAT), np.maximum(elapsed, allow + 1), elapsed)
+            stopped = stopped | (res != NAT)
+            out.stopped[sel] = stop
+            out.deadline[sel] = clock.deadline_s(created[sel], allow, start_business=c0)
+            idx = np.flatnonzero(sel)
+            full_e = np.full(rows.size, NAT, dtype=np.int64)
+            full_a = np.full(rows.size, NAT, dtype=np.int64)
+            full_s = np.zeros(rows.size, dtype=bool)
+            full_e[idx], full_a[idx], full_s[idx] = elapsed, allow, stopped
+            self._judge(out, sel, full_s, full_e, full_a)
+            never = np.zeros(rows.size, dtype=bool)
+            never[idx] = (hit == NAT) & ~resolved_in_time & (elapsed > allow)
+            out.reason[never] = f"not escalated to {p.escalate_to} in time"
+
+    def _reached(self, rows: I64, target: int) -> I64 | None:
+        """When each ticket first reached the target level or higher (NAT: never), or None when
+        the data says nothing about escalation."""
+        n = rows.size
+        found = np.full(n, NAT, dtype=np.int64)
+        known = False
+        if "escalation_level" not in self.missing and "escalated_at" not in self.missing:
+            level = self._level_of(self.t["escalation_level"].iloc[rows])
+            at = self.t["escalated_at"].to_numpy()[rows]
+            hit = (level >= target) & (at != NAT)
+            found = np.where(hit, at, found)
+            known = True
+        events = self.source.events
+        if events is not None and not events.empty and events["group"].notna().any():
+            known = True
+            lvl = self._level_of(events["group"])
+            lvl = np.maximum(lvl, self._level_of(events["escalation_level"]))
+            ev = events.loc[lvl >= target]
+            if not ev.empty:
+                first = ev.groupby("ticket_id", sort=False)["at"].min()
+                pos = pd.Index(first.index.to_numpy(dtype=object)).get_indexer(
+                    self.t["ticket_id"].to_numpy(dtype=object)[rows]
+                )
+                from_events = np.where(pos >= 0, first.to_numpy()[np.maximum(pos, 0)], NAT)
+                found = np.where(
+                    (found == NAT) | ((from_events != NAT) & (from_events < found)),
+                    from_events,
+                    found,
+                )
+        return found if known else None
+
+    def _level_of(self, values: pd.Series) -> np.ndarray:
+        """Level index of group names or level names/numbers (-1 when unknown)."""
+        uniques = pd.unique(values.dropna())
+        names = {normalise(k): v for k, v in self.levels.items()}
+        table: dict[object, int] = {}
+        for u in uniques:
+            key = normalise(u)
+            if key in self.group_level:
+                table[u] = self.group_level[key]
+            elif key in names:
+                table[u] = names[key]
+            elif key.isdigit():
+                table[u] = int(key) - 1  # level 1 is the first level
+            else:
+                table[u] = -1
+        return values.map(table).fillna(-1).to_numpy(dtype=np.int64)
+
+
+def default_as_of(source: Tickets) -> int:
+    """The latest canonical instant in the data except due dates, and of events (§10.6)."""
+    frame = source.frame
+    columns = [
+        c
+        for c in (
+            "created_at",
+            "acknowledged_at",
+            "first_response_at",
+            "resolved_at",
+            "closed_at",
+            "follow_up_at",
+            "escalated_at",
+        )
+        if c in frame
+    ]
+    latest = int(frame[columns].to_numpy().max()) if len(frame) else NAT
+    if source.events is not None and len(source.events):
+        latest = max(latest, int(source.events["at"].max()))
+    return latest
+
+
+def audit(
+    charter: Charter,
+    source: Tickets,
+    *,
+    as_of: int | None = None,
+    since: int | None = None,
+    until: int | None = None,
+    fail_under: float | None = None,
+    strict: bool = False,
+) -> AuditResult:
+    """Evaluate every promise of the charter on every ticket it applies to."""
+    when = as_of if as_of is not None else default_as_of(source)
+    frame = source.frame
+    keep = np.ones(len(frame), dtype=bool)
+    created = frame["created_at"].to_numpy()
+    if since is not None:
+        keep &= created >= since
+    if until is not None:
+        keep &= created < until
+    keep &= created <= when  # tickets opened after as-of did not exist yet
+    tickets = frame.loc[keep].reset_index(drop=True).copy()
+    unknown: dict[str, dict[str, int]] = {}
+    channels = _lookup({n: c.match for n, c in charter.channels.items()})
+    tickets["channel_raw"] = tickets["channel"]
+    tickets["channel"], unknown["channel"] = _match(tickets["channel"], channels)
+    if charter.priorities:
+        priorities = _lookup({p.name: p.match for p in charter.priorities})
+        tickets["priority_raw"] = tickets["priority"]
+        tickets["priority"], unknown["priority"] = _match(tickets["priority"], priorities)
+    unknown = {k: v for k, v in unknown.items() if v}
+    auditor = Auditor(charter, source, tickets, when)
+    outcomes = [auditor.evaluate(p) for p in charter.promises]
+    covered = np.zeros(len(tickets), dtype=bool)
+    for o in outcomes:
+        covered[o.rows] = True
+    unmatched = np.flatnonzero(~covered)
+    notes = []
+    if source.missing_fields:
+        notes.append("the export has no column for " + ", ".join(source.missing_fields))
+    return AuditResult(
+        charter=charter,
+        tickets=tickets,
+        source=source,
+        as_of=when,
+        outcomes=outcomes,
+        since=since,
+        until=until,
+        fail_under=fail_under,
+        strict=strict,
+        unknown_values=unknown,
+        unmatched=int(unmatched.size),
+        unmatched_examples=[
+            str(x) for x in tickets["ticket_id"].to_numpy(dtype=object)[unmatched[:5]]
+        ],
+        notes=notes,
+    )
+
+
+def parse_when(text: str, timezone: str, *, what: str) -> int:
+    """`--as-of`/`--since`/`--until`: a date or date-time, read in the charter's zone unless it
+    carries an offset."""
+    from charter_cli.errors import UsageError
+    from charter_cli.tickets.timestamps import parse_timestamps
+
+    parsed = parse_timestamps(pd.Series([text], dtype="string"), ("iso", "epoch"), timezone)
+    seconds = int(parsed.seconds[0])
+    if seconds == NAT:
+        raise UsageError(
+            f"{what} {text!r} is not a date or time (write 2026-10-31 or 2026-10-31T18:00)"
+        )
+    return seconds
+
+
+def audit_files(
+    charter_path: str,
+    files: list[str],
+    *,
+    profile: str | None = None,
+    events: str | None = None,
+    as_of: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    fail_under: float | None = None,
+    strict: bool = False,
+    progress: object = None,
+) -> AuditResult:
+    """Load the charter, read the exports, audit: the one call behind `charter audit`."""
+    from pathlib import Path
+
+    from charter_cli.charter import load_charter
+    from charter_cli.tickets.read import read_tickets
+
+    charter = load_charter(Path(charter_path))
+    tz = charter.timezone
+    source = read_tickets(
+        [Path(f) for f in files],
+        profile=profile,
+        timezone=tz,
+        events_file=Path(events) if events else None,
+        progress=progress,  # type: ignore[arg-type]
+    )
+    return audit(
+        charter,
+        source,
+        as_of=parse_when(as_of, tz, what="--as-of") if as_of else None,
+        since=parse_when(since, tz, what="--since") if since else None,
+        until=parse_when(until, tz, what="--until") if until else None,
+        fail_under=fail_under,
+        strict=strict,
+    )

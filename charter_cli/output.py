@@ -1,0 +1,44 @@
+"""Writing outputs safely: atomically, never over an input, never into a directory by mistake."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from charter_cli.errors import UsageError
+
+
+def check_outputs(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
+    """Refuse an output that is an input, a directory, or in a folder that does not exist."""
+    protected = {p.resolve() for p in inputs}
+    seen: set[Path] = set()
+    for out in outputs:
+        real = out.resolve()
+        if real in protected:
+            raise UsageError(
+                f"--output {out} is one of the inputs; charter never writes to its inputs"
+            )
+        if out.is_dir():
+            raise UsageError(
+                f"--output {out} is a directory; name a file (report.json, breaches.csv …)"
+            )
+        if not real.parent.is_dir():
+            raise UsageError(f"--output {out}: the folder {out.parent} does not exist")
+        if real in seen:
+            raise UsageError(f"--output {out} is given twice")
+        seen.add(real)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename it over `path` in one step."""
+    directory = path.resolve().parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

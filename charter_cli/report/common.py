@@ -1,0 +1,155 @@
+"""What every audit renderer shares: the per-ticket table, formatting, and making text safe."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from charter_cli.audit import STATE_LABELS, AuditResult, Outcome, State
+from charter_cli.clock import NAT
+
+CSV_COLUMNS = [
+    "ticket_id", "promise", "state", "started_at", "stopped_at", "deadline_at", "elapsed_seconds",
+    "allowed_seconds", "overdue_seconds", "channel", "priority", "group", "assignee", "reason",
+]  # fmt: skip
+BREAKDOWNS = ("channel", "priority", "group", "assignee", "month", "calendar")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass(frozen=True)
+class Options:
+    """Renderer options chosen on the command line."""
+
+    by: tuple[str, ...] = ()
+    color: bool = False
+    width: int = 100
+    top: int = 10
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def safe_text(value: object) -> str:
+    """Text from an export, with control characters (ANSI escapes, bidi overrides) made visible."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return ""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
+
+
+def iso(seconds: np.ndarray) -> np.ndarray:
+    """UTC seconds → `2026-10-31T22:59:00Z` strings ('' for NAT), whole column."""
+    arr = np.asarray(seconds, dtype=np.int64)
+    text = np.datetime_as_string(arr.view("datetime64[s]"), unit="s").astype(object) + "Z"
+    text[arr == NAT] = ""
+    return text
+
+
+def iso_one(seconds: int | None) -> str | None:
+    if seconds is None or seconds == NAT:
+        return None
+    return str(iso(np.array([seconds]))[0])
+
+
+def duration(seconds: int | None) -> str:
+    """A short human duration: `45s`, `12m`, `3h 05m`, `2d 4h`."""
+    if seconds is None or seconds == NAT:
+        return "–"
+    s = int(seconds)
+    sign = "-" if s < 0 else ""
+    s = abs(s)
+    if s < 60:
+        return f"{sign}{s}s"
+    if s < 3600:
+        return f"{sign}{s // 60}m"
+    if s < 86400:
+        return f"{sign}{s // 3600}h {s % 3600 // 60:02d}m"
+    return f"{sign}{s // 86400}d {s % 86400 // 3600}h"
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def outcome_frame(result: AuditResult, outcome: Outcome) -> pd.DataFrame:
+    """One promise's pairs as a frame with the ticket's attributes (no formatting)."""
+    t = result.tickets
+    rows = outcome.rows
+    return pd.DataFrame(
+        {
+            "ticket_id": t["ticket_id"].to_numpy(dtype=object)[rows],
+            "promise": outcome.promise.id,
+            "state": STATE_LABELS[outcome.state.astype(np.intp)],
+            "started_at": outcome.started,
+            "stopped_at": outcome.stopped,
+            "deadline_at": outcome.deadline,
+            "elapsed_seconds": outcome.elapsed,
+            "allowed_seconds": outcome.allowed,
+            "overdue_seconds": outcome.overdue,
+            "channel": t["channel_raw"].to_numpy(dtype=object)[rows],
+            "priority": t["priority_raw" if "priority_raw" in t else "priority"].to_numpy(
+                dtype=object
+            )[rows],
+            "group": t["group"].to_numpy(dtype=object)[rows],
+            "assignee": t["assignee"].to_numpy(dtype=object)[rows],
+            "reason": outcome.reason,
+            "created_at": t["created_at"].to_numpy()[rows],
+            "subject": t["subject"].to_numpy(dtype=object)[rows],
+            "calendar": outcome.calendar,
+        }
+    )
+
+
+def pairs(result: AuditResult) -> pd.DataFrame:
+    """Every (ticket, promise) pair of the audit, promise by promise."""
+    frames = [outcome_frame(result, o) for o in result.outcomes]
+    if not frames:
+        return pd.DataFrame(columns=[*CSV_COLUMNS, "created_at", "subject", "calendar"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def month_of(seconds: pd.Series, timezone: str) -> pd.Series:
+    """`2026-10` in the charter's zone, for the month breakdown."""
+    stamps = pd.to_datetime(seconds.to_numpy(dtype=np.int64), unit="s", utc=True).tz_convert(
+        timezone
+    )
+    return pd.Series(stamps.strftime("%Y-%m"), index=seconds.index)
+
+
+def breakdown(result: AuditResult, key: str) -> pd.DataFrame:
+    """Per promise and value of `key`: met, breached, running, unmeasurable, compliance."""
+    table = pairs(result)
+    if key == "month":
+        table["month"] = month_of(table["created_at"], result.charter.timezone)
+    table[key] = table[key].fillna("(none)").astype(str)
+    counts = (
+        table.groupby(["promise", key, "state"], sort=False).size().unstack("state", fill_value=0)
+    )
+    for state in STATE_LABELS:
+        if state not in counts:
+            counts[state] = 0
+    counts = counts[list(STATE_LABELS)].reset_index()
+    decided = counts["met"] + counts["breached"]
+    counts["compliance"] = (counts["met"] / decided.where(decided > 0)).astype(float)
+    order = {o.promise.id: i for i, o in enumerate(result.outcomes)}
+    counts["_order"] = counts["promise"].map(order)
+    return (
+        counts.sort_values(["_order", key], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+
+
+def worst_breaches(result: AuditResult, top: int) -> pd.DataFrame:
+    """The breaches with the most overdue time, across promises."""
+    table = pairs(result)
+    late = table.loc[(table["state"] == State.BREACHED.label) & (table["overdue_seconds"] != NAT)]
+    return late.sort_values("overdue_seconds", ascending=False, kind="stable").head(top)
+
+
+def neutralise(values: pd.Series) -> pd.Series:
+    """Spreadsheet formula injection: a cell starting with = + - @ (or tab/CR) gets a leading '."""
+    text = values.astype("string")
+    risky = text.str.match(r"^[=+\-@\t\r]").fillna(False)
+    return text.mask(risky, "'" + text)

@@ -1,0 +1,74 @@
+"""The JSON envelope of DESIGN.md §6: stable, versioned, machine-first."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from charter_cli.audit import AuditResult, State
+from charter_cli.report.common import Options, breakdown, iso_one
+
+
+def envelope(result: AuditResult, options: Options) -> dict[str, Any]:
+    src = result.source
+    promises = []
+    for o in result.outcomes:
+        promises.append(
+            {
+                "id": o.promise.id,
+                "title": o.promise.title,
+                "measure": o.promise.measure,
+                "target": result.target(o.promise),
+                "applicable": int(o.rows.size),
+                "met": o.count(State.MET),
+                "breached": o.count(State.BREACHED),
+                "running": o.count(State.RUNNING),
+                "unmeasurable": o.count(State.UNMEASURABLE),
+                "compliance": o.compliance,
+                "passed": result.promise_passed(o),
+                "elapsed_seconds": o.percentiles(),
+                "notes": o.notes,
+            }
+        )
+    doc: dict[str, Any] = {
+        "schema_version": 1,
+        "charter": {"name": result.charter.name, "path": result.charter.path},
+        "as_of": iso_one(result.as_of),
+        "period": {"since": iso_one(result.since), "until": iso_one(result.until)},
+        "input": {
+            "files": src.files,
+            "rows": src.rows_read,
+            "tickets": src.count,
+            "audited": len(result.tickets),
+            "duplicates": src.duplicates,
+            "events_folded": src.events_folded,
+            "skipped": len(src.skipped),
+            "profile": src.profile,
+        },
+        "promises": promises,
+        "passed": result.passed,
+        "skipped": [
+            {"file": f, "line": int(line), "reason": r}
+            for f, line, r in src.skipped[["file", "line", "reason"]].itertuples(index=False)
+        ],
+        "data_quality": {
+            "unknown_values": result.unknown_values,
+            "tickets_matching_no_promise": result.unmatched,
+            "missing_columns": list(src.missing_fields),
+            "unreadable_cells": len(src.problems),
+            "notes": result.notes,
+        },
+    }
+    if options.by:
+        doc["breakdowns"] = {
+            key: [
+                {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+                for row in breakdown(result, key).to_dict(orient="records")
+            ]
+            for key in options.by
+        }
+    return doc
+
+
+def render(result: AuditResult, options: Options) -> str:
+    return json.dumps(envelope(result, options), indent=2, ensure_ascii=False, default=int) + "\n"

@@ -1,0 +1,209 @@
+"""The terminal report (rich). Export text is always a `Text` (never markup) and made safe."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from charter_cli.audit import AuditResult, State
+from charter_cli.report.common import (
+    Options,
+    breakdown,
+    duration,
+    iso_one,
+    percent,
+    safe_text,
+    worst_breaches,
+)
+
+
+def _verdict(passed: bool | None) -> Text:
+    if passed is None:
+        return Text("n/a", style="dim")
+    return Text("PASS", style="bold green") if passed else Text("FAIL", style="bold red")
+
+
+def _header(result: AuditResult) -> Panel:
+    src = result.source
+    lines = Text()
+    lines.append("Charter  ", style="bold")
+    lines.append(safe_text(result.charter.name))
+    lines.append(f"  ({safe_text(result.charter.path)})\n", style="dim")
+    lines.append("Input    ", style="bold")
+    lines.append(", ".join(safe_text(f) for f in src.files))
+    lines.append(f"  [profile {src.profile}]\n")
+    lines.append("As of    ", style="bold")
+    lines.append(f"{iso_one(result.as_of)}")
+    if result.since is not None or result.until is not None:
+        lines.append(f"   period {iso_one(result.since) or '…'} → {iso_one(result.until) or '…'}")
+    lines.append("\n")
+    lines.append("Rows     ", style="bold")
+    parts = [f"{src.rows_read:,} read", f"{src.count:,} tickets"]
+    if src.duplicates:
+        parts.append(f"{src.duplicates:,} duplicates merged")
+    if src.events_folded:
+        parts.append(f"{src.events_folded:,} events folded")
+    parts.append(f"{len(src.skipped):,} skipped")
+    lines.append(" = ".join(parts[:1]) + " → " + " + ".join(parts[1:]))
+    if len(result.tickets) != src.count:
+        lines.append(f"   ({len(result.tickets):,} in the period)")
+    return Panel(lines, title="charter audit", title_align="left", box=box.ROUNDED)
+
+
+def _promises(result: AuditResult) -> Table:
+    table = Table(title="Promises", title_justify="left", box=box.SIMPLE_HEAVY, expand=False)
+    table.add_column("Promise", overflow="fold", ratio=3)
+    table.add_column("Target", justify="right")
+    table.add_column("Actual", justify="right")
+    table.add_column("", justify="center")
+    table.add_column("Met", justify="right")
+    table.add_column("Late", justify="right")
+    table.add_column("Open", justify="right")
+    table.add_column("n/m", justify="right", header_style="bold")
+    table.add_column("p90", justify="right")
+    for o in result.outcomes:
+        name = Text(o.promise.id, style="bold")
+        if o.promise.title:
+            name.append("\n" + safe_text(o.promise.title), style="dim")
+        table.add_row(
+            name,
+            percent(
+                result.target(o.promise), 0 if (result.target(o.promise) * 100).is_integer() else 1
+            ),
+            percent(o.compliance),
+            _verdict(result.promise_passed(o)),
+            f"{o.count(State.MET):,}",
+            f"{o.count(State.BREACHED):,}",
+            f"{o.count(State.RUNNING):,}",
+            f"{o.count(State.UNMEASURABLE):,}",
+            duration(o.percentiles()["p90"]),
+        )
+    table.caption = "Late: breached; Open: running, not counted; n/m: not measurable (see below)"
+    return table
+
+
+def _breakdown(result: AuditResult, key: str) -> Table:
+    frame = breakdown(result, key)
+    table = Table(title=f"By {key}", title_justify="left", box=box.SIMPLE)
+    table.add_column("Promise")
+    table.add_column(key.capitalize(), overflow="fold")
+    for col in ("Met", "Late", "Open", "n/m"):
+        table.add_column(col, justify="right")
+    table.add_column("Actual", justify="right")
+    previous = None
+    for row in frame.to_dict(orient="records"):
+        promise = str(row["promise"])
+        compliance = row["compliance"]
+        table.add_row(
+            promise if promise != previous else "",
+            Text(safe_text(row[key])),
+            f"{int(row['met']):,}",
+            f"{int(row['breached']):,}",
+            f"{int(row['running']):,}",
+            f"{int(row['unmeasurable']):,}",
+            percent(None if pd.isna(compliance) else float(compliance)),
+        )
+        previous = promise
+    return table
+
+
+def _worst(result: AuditResult, top: int) -> Table | None:
+    frame = worst_breaches(result, top)
+    if frame.empty:
+        return None
+    table = Table(title=f"Worst {len(frame)} breaches", title_justify="left", box=box.SIMPLE)
+    table.add_column("Ticket", overflow="fold")
+    table.add_column("Promise")
+    table.add_column("Late by", justify="right")
+    table.add_column("Who", overflow="fold")
+    table.add_column("Subject", overflow="ellipsis", max_width=40)
+    for row in frame.to_dict(orient="records"):
+        who = " / ".join(safe_text(v) for v in (row["group"], row["assignee"]) if safe_text(v))
+        table.add_row(
+            Text(safe_text(row["ticket_id"])),
+            str(row["promise"]),
+            duration(int(row["overdue_seconds"])),
+            Text(who or "–"),
+            Text(safe_text(row["subject"]) or "–", no_wrap=True),
+        )
+    return table
+
+
+def _quality(result: AuditResult) -> Text | None:
+    src = result.source
+    lines = Text()
+    for field, counts in result.unknown_values.items():
+        shown = ", ".join(f"{safe_text(k)} ({v})" for k, v in list(counts.items())[:6])
+        more = f" and {len(counts) - 6} more" if len(counts) > 6 else ""
+        lines.append(f"• {field} values the charter does not know: {shown}{more}\n", style="yellow")
+    if result.unmatched:
+        examples = ", ".join(safe_text(x) for x in result.unmatched_examples)
+        lines.append(f"• {result.unmatched:,} tickets match no promise (e.g. {examples})\n")
+    if len(src.skipped):
+        reasons = src.skipped["reason"].value_counts()
+        summary = "; ".join(f"{safe_text(r)} ({n})" for r, n in reasons.head(4).items())
+        first = src.skipped.iloc[0]
+        lines.append(
+            f"• {len(src.skipped):,} rows skipped: {summary} — first at "
+            f"{safe_text(first['file'])}:{int(first['line'])}\n"
+        )
+    if src.duplicates:
+        examples = ", ".join(safe_text(x) for x in src.duplicate_examples)
+        lines.append(f"• {src.duplicates:,} duplicate rows merged (latest wins), e.g. {examples}\n")
+    if len(src.problems):
+        lines.append(f"• {len(src.problems):,} unreadable cells left empty\n")
+    for note in result.notes:
+        lines.append(f"• {safe_text(note)}\n")
+    for o in result.outcomes:
+        for note in dict.fromkeys(o.notes):
+            lines.append(f"• {o.promise.id}: {safe_text(note)}\n")
+        unmeasurable = o.state == State.UNMEASURABLE
+        if unmeasurable.any() and not o.notes:
+            top = pd.Series(o.reason[unmeasurable]).value_counts().head(3)
+            shown = "; ".join(f"{safe_text(r)} ({n})" for r, n in top.items())
+            lines.append(f"• {o.promise.id}: {int(unmeasurable.sum())} not measurable: {shown}\n")
+    if not lines:
+        return None
+    lines.rstrip()
+    return lines
+
+
+def render(result: AuditResult, options: Options) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=options.width,
+        color_system="standard" if options.color else None,
+        force_terminal=options.color,
+        no_color=not options.color,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        legacy_windows=False,
+    )
+    parts: list[object] = [_header(result), _promises(result)]
+    for key in options.by:
+        parts.append(_breakdown(result, key))
+    worst = _worst(result, options.top)
+    if worst is not None:
+        parts.append(worst)
+    quality = _quality(result)
+    if quality is not None:
+        parts.append(Panel(quality, title="Data quality", title_align="left", box=box.ROUNDED))
+    failed = [o.promise.id for o in result.outcomes if result.promise_passed(o) is False]
+    summary = Text()
+    if result.passed:
+        summary.append("All promises meet their targets.", style="bold green")
+    else:
+        summary.append(
+            f"{len(failed)} promise(s) under target: {', '.join(failed)}", style="bold red"
+        )
+    parts.append(summary)
+    console.print(Group(*parts))  # type: ignore[arg-type]
+    return buffer.getvalue()
