@@ -280,6 +280,18 @@ def _terminal_width() -> int:
 
 @app.command()
 @guarded
+def profiles() -> None:
+    """List the built-in export profiles and the columns that identify each."""
+    from charter_cli.tickets.profile import builtin_profiles
+
+    for profile in builtin_profiles().values():
+        layout = " (event log)" if profile.layout == "event-log" else ""
+        sys.stdout.write(f"{profile.name:<13} {profile.title}{layout}\n")
+        sys.stdout.write(f"{'':<13} detected by: {', '.join(profile.detect)}\n")
+
+
+@app.command()
+@guarded
 def schema() -> None:
     """Print the JSON Schema of the charter format (for editors and other tools)."""
     from charter_cli.charter.schema import schema_text

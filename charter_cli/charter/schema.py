@@ -143,7 +143,9 @@ def check_schema(doc: Document, *, schema_name: str = SCHEMA_FILE) -> list[Findi
                 )
             )
             continue
-        mark = doc.mark(path)
+        # a missing key is reported where its parent's key is written (`columns:`), not at the
+        # parent's first entry
+        mark = doc.mark(path, key=error.validator == "required")
         findings.append(
             Finding(doc.path, mark.line, mark.column, Severity.ERROR, RULE, _describe(error, where))
         )

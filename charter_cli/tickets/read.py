@@ -383,6 +383,8 @@ def read_tickets(
                     f"{' or '.join(map(repr, chosen.columns[required]))})",
                     path=raw.path,
                 )
+        if raw.rows_read == 0:
+            raise InputError("has a header but no rows", path=raw.path)
         frame, file_problems, file_missing = _canonical(raw, chosen, timezone, index)
         rows_read += raw.rows_read
         skipped_parts.append(
