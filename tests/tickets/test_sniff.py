@@ -62,7 +62,7 @@ def test_mixed_encodings_are_refused_with_the_line(tmp_path: Path) -> None:
         "ticket_id,created_at,subject\n1,2026-10-05 09:00,Åse\n".encode()
         + "2,2026-10-05 10:00,Ærlig\n".encode("cp1252")
     )
-    with pytest.raises(InputError, match="mixes encodings.*line 3"):
+    with pytest.raises(InputError, match=r"mixes encodings.*line 3"):
         read_table(write(tmp_path, "mixed.csv", data))
 
 
