@@ -16,7 +16,7 @@ import pandas as pd
 from charter_cli.charter.model import Calendar, Charter, Promise, normalise
 from charter_cli.charter.values import Duration
 from charter_cli.clock import DAY, I64, NAT, BusinessClock
-from charter_cli.tickets.read import Tickets
+from charter_cli.tickets.read import RESOLVED, Tickets
 
 
 class State(IntEnum):
@@ -224,8 +224,14 @@ def _allowances(promise: Promise, priority: pd.Series) -> tuple[I64, I64, np.nda
 
 class Auditor:
     def __init__(
-        self, charter: Charter, source: Tickets, tickets: pd.DataFrame, as_of: int
+        self,
+        charter: Charter,
+        source: Tickets,
+        tickets: pd.DataFrame,
+        as_of: int,
+        as_of_given: bool,
     ) -> None:
+        self.as_of_given = as_of_given
         self.charter = charter
         self.source = source
         self.t = tickets
@@ -274,6 +280,17 @@ class Auditor:
         text = (f"{field_name} '" + found + "' is not a date").to_numpy(dtype=object)
         reasons[has] = text[has]
         return reasons
+
+    def _closed_by_as_of(self, rows: I64) -> np.ndarray:
+        """Tickets closed or resolved by the as-of time. With no closing timestamp at all, the
+        status says so, unless an earlier --as-of was asked for (the status is of today)."""
+        closing = np.maximum(
+            self.t["closed_at"].to_numpy()[rows], self.t["resolved_at"].to_numpy()[rows]
+        )
+        by_time = (closing != NAT) & (closing <= self.as_of)
+        status = self.t["status_category"].iloc[rows].fillna("").to_numpy(dtype=object)
+        by_status = np.isin(status, RESOLVED) & (closing == NAT) & (not self.as_of_given)
+        return np.asarray(by_time | by_status, dtype=bool)
 
     def _stop_column(self, name: str, rows: I64) -> I64:
         stop = self.t[name].to_numpy()[rows].copy()
@@ -380,8 +397,7 @@ class Auditor:
             "first_response_at",
             "acknowledged_at",
         ):
-            status = self.t["status_category"].iloc[rows].to_numpy(dtype=object)
-            closed = (reason == None) & (stop == NAT) & (status == "closed")  # noqa: E711
+            closed = (reason == None) & (stop == NAT) & self._closed_by_as_of(rows)  # noqa: E711
             label = "reply" if p.stop_field == "first_response_at" else "acknowledgement"
             reason[closed] = f"closed without {label}"
         if p.start_field != "created_at":
@@ -662,7 +678,7 @@ def audit(
         tickets["priority_raw"] = tickets["priority"]
         tickets["priority"], unknown["priority"] = _match(tickets["priority"], priorities)
     unknown = {k: v for k, v in unknown.items() if v}
-    auditor = Auditor(charter, source, tickets, when)
+    auditor = Auditor(charter, source, tickets, when, as_of is not None)
     outcomes = [auditor.evaluate(p) for p in charter.promises]
     covered = np.zeros(len(tickets), dtype=bool)
     for o in outcomes:
