@@ -43,7 +43,7 @@ def test_fallback_and_tables_agree_with_brute_force(
     lengths = closes - opens
     cum = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
     look = _Lookup.build(opens, closes, cum, int(opens[0]) - 500, int(closes[-1]) + 500)
-    assert look.aligned == (to_minutes and not (opens % 60).any() and not (closes % 60).any())
+    assert look.aligned == (not (opens % 60).any() and not (closes % 60).any())
     t = np.array([int(opens[0]) + o for o in offsets], dtype=np.int64)
     t = np.clip(t, int(opens[0]) - 400, int(closes[-1]) + 400)
     got = look.business(t)
