@@ -87,10 +87,11 @@ def outcome_frame(result: AuditResult, outcome: Outcome) -> pd.DataFrame:
             "elapsed_seconds": outcome.elapsed,
             "allowed_seconds": outcome.allowed,
             "overdue_seconds": outcome.overdue,
-            "channel": t["channel_raw"].to_numpy(dtype=object)[rows],
-            "priority": t["priority_raw" if "priority_raw" in t else "priority"].to_numpy(
-                dtype=object
-            )[rows],
+            # the charter's name for the value, or the export's own when the charter lacks it
+            "channel": t["channel"].fillna(t["channel_raw"]).to_numpy(dtype=object)[rows],
+            "priority": (
+                t["priority"].fillna(t["priority_raw"]) if "priority_raw" in t else t["priority"]
+            ).to_numpy(dtype=object)[rows],
             "group": t["group"].to_numpy(dtype=object)[rows],
             "assignee": t["assignee"].to_numpy(dtype=object)[rows],
             "reason": outcome.reason,

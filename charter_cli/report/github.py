@@ -1,0 +1,31 @@
+"""GitHub Actions workflow commands: an annotation per promise under target, a notice per pass."""
+
+from __future__ import annotations
+
+from charter_cli.audit import AuditResult, State
+from charter_cli.report.common import Options, percent, safe_text
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(result: AuditResult, options: Options) -> str:
+    lines = []
+    path = _prop(safe_text(result.charter.path))
+    for o in result.outcomes:
+        verdict = result.promise_passed(o)
+        target = result.target(o.promise)
+        text = (
+            f"{o.promise.id}: {percent(o.compliance)} against {percent(target)} "
+            f"({o.count(State.MET)} met, {o.count(State.BREACHED)} breached, "
+            f"{o.count(State.RUNNING)} running, {o.count(State.UNMEASURABLE)} not measurable)"
+        )
+        level = {False: "error", True: "notice", None: "warning"}[verdict]
+        title = _prop(f"charter {o.promise.id}")
+        lines.append(f"::{level} file={path},title={title}::{_data(text)}")
+    return "\n".join(lines) + "\n"

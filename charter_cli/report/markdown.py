@@ -1,0 +1,94 @@
+"""Markdown for pull requests and `$GITHUB_STEP_SUMMARY`."""
+
+from __future__ import annotations
+
+from charter_cli.audit import AuditResult, State
+from charter_cli.report.common import (
+    Options,
+    breakdown,
+    duration,
+    iso_one,
+    percent,
+    safe_text,
+    worst_breaches,
+)
+
+
+def cell(value: object) -> str:
+    """Text safe inside a Markdown table cell: no pipes, newlines or markup from the export."""
+    text = safe_text(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    for ch in "`*_[]<>#":
+        text = text.replace(ch, "\\" + ch)
+    return text or "–"
+
+
+def render(result: AuditResult, options: Options) -> str:
+    src = result.source
+    verdict = "✅ all promises meet their targets" if result.passed else "❌ promises under target"
+    lines = [
+        f"## Service charter audit: {cell(result.charter.name)} — {verdict}",
+        "",
+        f"As of **{iso_one(result.as_of)}** · profile `{src.profile}` · "
+        f"{src.rows_read:,} rows read → {src.count:,} tickets"
+        + (f" + {src.duplicates:,} duplicates merged" if src.duplicates else "")
+        + (f" + {src.events_folded:,} events folded" if src.events_folded else "")
+        + f" + {len(src.skipped):,} skipped",
+        "",
+        "| | Promise | Target | Actual | Met | Breached | Running | Not measurable | p90 |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for o in result.outcomes:
+        passed = result.promise_passed(o)
+        mark = "➖" if passed is None else ("✅" if passed else "❌")
+        title = f" — {cell(o.promise.title)}" if o.promise.title else ""
+        lines.append(
+            f"| {mark} | **{o.promise.id}**{title} | {percent(result.target(o.promise))} | "
+            f"{percent(o.compliance)} | {o.count(State.MET):,} | {o.count(State.BREACHED):,} | "
+            f"{o.count(State.RUNNING):,} | {o.count(State.UNMEASURABLE):,} | "
+            f"{duration(o.percentiles()['p90'])} |"
+        )
+    for key in options.by:
+        frame = breakdown(result, key)
+        lines += [
+            "",
+            f"### By {key}",
+            "",
+            f"| Promise | {key} | Met | Breached | Actual |",
+            "|---|---|---:|---:|---:|",
+        ]
+        for row in frame.to_dict(orient="records"):
+            compliance = row["compliance"]
+            shown = percent(None if compliance != compliance else float(compliance))
+            lines.append(
+                f"| {row['promise']} | {cell(row[key])} | {int(row['met'])} | {int(row['breached'])} | {shown} |"
+            )
+    worst = worst_breaches(result, options.top)
+    if not worst.empty:
+        lines += [
+            "",
+            "### Worst breaches",
+            "",
+            "| Ticket | Promise | Late by | Group | Assignee |",
+            "|---|---|---:|---|---|",
+        ]
+        for row in worst.to_dict(orient="records"):
+            lines.append(
+                f"| {cell(row['ticket_id'])} | {row['promise']} | {duration(int(row['overdue_seconds']))} | "
+                f"{cell(row['group'])} | {cell(row['assignee'])} |"
+            )
+    quality = []
+    for field, counts in result.unknown_values.items():
+        shown = ", ".join(f"`{cell(k)}` ({v})" for k, v in list(counts.items())[:6])
+        quality.append(f"- {field} values the charter does not know: {shown}")
+    if result.unmatched:
+        quality.append(f"- {result.unmatched:,} tickets match no promise")
+    if len(src.skipped):
+        quality.append(
+            f"- {len(src.skipped):,} rows skipped (see the JSON report for lines and reasons)"
+        )
+    for o in result.outcomes:
+        for note in dict.fromkeys(o.notes):
+            quality.append(f"- `{o.promise.id}`: {cell(note)}")
+    if quality:
+        lines += ["", "### Data quality", "", *quality]
+    return "\n".join(lines) + "\n"
