@@ -16,6 +16,7 @@ import pandas as pd
 from charter_cli.charter.model import Calendar, Charter, Promise, normalise
 from charter_cli.charter.values import Duration
 from charter_cli.clock import DAY, I64, NAT, BusinessClock
+from charter_cli.frames import TEXT, flags, per_value, recode
 from charter_cli.tickets.read import RESOLVED, Tickets
 
 
@@ -115,27 +116,20 @@ def _lookup(names: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
 
 def _match(column: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series, dict[str, int]]:
-    """Map raw values to charter names (unique values only); count the values nobody knows."""
-    uniques = pd.unique(column.dropna())
-    mapping = {u: lookup.get(normalise(u)) for u in uniques}
-    matched = column.map(mapping).astype("string")
-    unknown_mask = column.notna() & matched.isna()
-    unknown = column[unknown_mask].value_counts()
+    """Map raw values to charter names (per distinct value); count the values nobody knows."""
+    matched = recode(column, lambda value: lookup.get(normalise(value)))
+    unknown_mask = column.notna().to_numpy() & matched.isna().to_numpy()
+    unknown = column[unknown_mask].astype(object).value_counts()
     return matched, {str(k): int(v) for k, v in unknown.items()}
 
 
 def _where_mask(tickets: pd.DataFrame, where: dict[str, tuple[str, ...]]) -> np.ndarray:
     mask = np.ones(len(tickets), dtype=bool)
     for fld, wanted in where.items():
-        col = (
-            tickets[fld]
-            if fld in tickets
-            else pd.Series(pd.NA, index=tickets.index, dtype="string")
-        )
+        if fld not in tickets:
+            return np.zeros(len(tickets), dtype=bool)
         wanted_norm = {normalise(w) for w in wanted}
-        uniques = pd.unique(col.dropna())
-        hits = {u: normalise(u) in wanted_norm for u in uniques}
-        mask &= col.map(hits).fillna(False).to_numpy(dtype=bool)
+        mask &= flags(tickets[fld], lambda value, w=wanted_norm: normalise(value) in w)  # type: ignore[misc]
     return mask
 
 
@@ -169,7 +163,7 @@ def _calendar_names(promise: Promise, charter: Charter, channel: pd.Series) -> n
         return np.full(len(channel), promise.calendar, dtype=object)
     default = charter.default_calendar
     by_channel = {name: ch.calendar for name, ch in charter.channels.items()}
-    return channel.map(by_channel).fillna(default).to_numpy(dtype=object)
+    return per_value(channel, lambda c: by_channel.get(c, default), missing=default, dtype=object)
 
 
 # --- evaluation ---------------------------------------------------------------------------
@@ -197,28 +191,27 @@ def _window(clock: BusinessClock, start: I64, c0: I64, d: Duration) -> I64:
 
 
 def _allowances(promise: Promise, priority: pd.Series) -> tuple[I64, I64, np.ndarray]:
-    """Per-row allowance in seconds or working days, and the rows that have none."""
-    n = len(priority)
-    seconds = np.full(n, NAT, dtype=np.int64)
-    days = np.zeros(n, dtype=np.int64)
-    none = np.ones(n, dtype=bool)
-    values = priority.fillna("").to_numpy(dtype=object)
-    choices = dict(promise.within.by_priority)
+    """Per-row allowance in seconds or working days, and the rows that have none (computed per
+    distinct priority, spread back by category code)."""
+    norm = {normalise(k): v for k, v in promise.within.by_priority.items()}
     default = promise.within.default
-    if default is not None:
-        seconds[:] = NAT if default.is_working_days else default.seconds
-        days[:] = default.working_days
-        none[:] = False
-    if choices:
-        norm = {normalise(k): v for k, v in choices.items()}
-        for value in pd.unique(values):  # one pass per distinct priority, not per ticket
-            found = norm.get(normalise(value)) if value else None
-            if found is None:
-                continue
-            hit = values == value
-            seconds[hit] = NAT if found.is_working_days else found.seconds
-            days[hit] = found.working_days
-            none[hit] = False
+
+    def chosen(value: str) -> Duration | None:
+        return norm.get(normalise(value), default)
+
+    def seconds_of(d: Duration | None) -> int:
+        return NAT if d is None or d.is_working_days else d.seconds
+
+    none = per_value(priority, lambda v: chosen(v) is None, missing=default is None, dtype=bool)
+    seconds = per_value(
+        priority, lambda v: seconds_of(chosen(v)), missing=seconds_of(default), dtype=np.int64
+    )
+    days = per_value(
+        priority,
+        lambda v: 0 if (d := chosen(v)) is None else d.working_days,
+        missing=0 if default is None else default.working_days,
+        dtype=np.int64,
+    )
     return seconds, days, none
 
 
@@ -275,7 +268,7 @@ class Auditor:
             return reasons
         ids = self.t["ticket_id"].to_numpy(dtype=object)[rows]
         lookup = dict(zip(bad["ticket_id"], bad["value"], strict=False))
-        found = pd.Series(ids).map(lookup).astype("string")
+        found = pd.Series(ids).map(lookup).astype(TEXT)
         has = found.notna().to_numpy()
         text = (f"{field_name} '" + found + "' is not a date").to_numpy(dtype=object)
         reasons[has] = text[has]
@@ -288,8 +281,8 @@ class Auditor:
             self.t["closed_at"].to_numpy()[rows], self.t["resolved_at"].to_numpy()[rows]
         )
         by_time = (closing != NAT) & (closing <= self.as_of)
-        status = self.t["status_category"].iloc[rows].fillna("").to_numpy(dtype=object)
-        by_status = np.isin(status, RESOLVED) & (closing == NAT) & (not self.as_of_given)
+        status = flags(self.t["status_category"].iloc[rows], lambda v: v in RESOLVED)
+        by_status = status & (closing == NAT) & (not self.as_of_given)
         return np.asarray(by_time | by_status, dtype=bool)
 
     def _stop_column(self, name: str, rows: I64) -> I64:
@@ -382,7 +375,7 @@ class Auditor:
         bad_stop = self._bad_cell(p.stop_field, rows)
         if no_allowance.any():
             raw = self.t["priority_raw" if "priority_raw" in self.t else "priority"].iloc[rows]
-            text = ("no allowance for priority '" + raw.astype("string") + "'").fillna(
+            text = ("no allowance for priority '" + raw.astype(TEXT) + "'").fillna(
                 "the ticket has no priority"
             )
             reason[no_allowance] = text.to_numpy(dtype=object)[no_allowance]
@@ -447,11 +440,9 @@ class Auditor:
         next_at = np.concatenate((at[1:], [NAT]))
         last = np.concatenate((same_next[1:] != same_next[:-1], [True]))
         next_at[last] = NAT  # the last status lasts until the clock stops
-        cat = ev["category"].fillna("").to_numpy(dtype=object)
-        raw = ev["status"].fillna("").to_numpy(dtype=object)
-        cat_hit = pd.Series(cat).map({u: normalise(u) in wanted for u in pd.unique(cat)})
-        raw_hit = pd.Series(raw).map({u: normalise(u) in wanted for u in pd.unique(raw)})
-        is_pause = cat_hit.to_numpy(dtype=bool) | raw_hit.to_numpy(dtype=bool)
+        is_pause = flags(ev["category"], lambda v: normalise(v) in wanted) | flags(
+            ev["status"], lambda v: normalise(v) in wanted
+        )
         position = pd.Index(self.t["ticket_id"].to_numpy(dtype=object)[rows]).get_indexer(
             same_next[is_pause]
         )
@@ -610,20 +601,17 @@ class Auditor:
 
     def _level_of(self, values: pd.Series) -> np.ndarray:
         """Level index of group names or level names/numbers (-1 when unknown)."""
-        uniques = pd.unique(values.dropna())
         names = {normalise(k): v for k, v in self.levels.items()}
-        table: dict[object, int] = {}
-        for u in uniques:
-            key = normalise(u)
+
+        def level(value: str) -> int:
+            key = normalise(value)
             if key in self.group_level:
-                table[u] = self.group_level[key]
-            elif key in names:
-                table[u] = names[key]
-            elif key.isdigit():
-                table[u] = int(key) - 1  # level 1 is the first level
-            else:
-                table[u] = -1
-        return values.map(table).fillna(-1).to_numpy(dtype=np.int64)
+                return self.group_level[key]
+            if key in names:
+                return names[key]
+            return int(key) - 1 if key.isdigit() else -1  # level 1 is the first level
+
+        return per_value(values, level, missing=-1, dtype=np.int64)
 
 
 def default_as_of(source: Tickets) -> int:
@@ -699,9 +687,7 @@ def audit(
         strict=strict,
         unknown_values=unknown,
         unmatched=int(unmatched.size),
-        unmatched_examples=[
-            str(x) for x in tickets["ticket_id"].to_numpy(dtype=object)[unmatched[:5]]
-        ],
+        unmatched_examples=[str(x) for x in tickets["ticket_id"].iloc[unmatched[:5]]],
         notes=notes,
     )
 
@@ -712,7 +698,7 @@ def parse_when(text: str, timezone: str, *, what: str) -> int:
     from charter_cli.errors import UsageError
     from charter_cli.tickets.timestamps import parse_timestamps
 
-    parsed = parse_timestamps(pd.Series([text], dtype="string"), ("iso", "epoch"), timezone)
+    parsed = parse_timestamps(pd.Series([text], dtype=TEXT), ("iso", "epoch"), timezone)
     seconds = int(parsed.seconds[0])
     if seconds == NAT:
         raise UsageError(

@@ -10,6 +10,7 @@ import pandas as pd
 
 from charter_cli.audit import STATE_LABELS, AuditResult, Outcome, State
 from charter_cli.clock import NAT
+from charter_cli.frames import TEXT
 
 CSV_COLUMNS = [
     "ticket_id", "promise", "state", "started_at", "stopped_at", "deadline_at", "elapsed_seconds",
@@ -72,6 +73,15 @@ def percent(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value * 100:.{digits}f}%"
 
 
+def _named(t: pd.DataFrame, field: str) -> np.ndarray:
+    """The charter's name for each value, or the export's own where the charter lacks it."""
+    named = t[field].astype(object).to_numpy()
+    if f"{field}_raw" in t:
+        raw = t[f"{field}_raw"].astype(object).to_numpy()
+        named = np.where(pd.isna(named), raw, named)
+    return named
+
+
 def outcome_frame(result: AuditResult, outcome: Outcome) -> pd.DataFrame:
     """One promise's pairs as a frame with the ticket's attributes (no formatting)."""
     t = result.tickets
@@ -88,10 +98,8 @@ def outcome_frame(result: AuditResult, outcome: Outcome) -> pd.DataFrame:
             "allowed_seconds": outcome.allowed,
             "overdue_seconds": outcome.overdue,
             # the charter's name for the value, or the export's own when the charter lacks it
-            "channel": t["channel"].fillna(t["channel_raw"]).to_numpy(dtype=object)[rows],
-            "priority": (
-                t["priority"].fillna(t["priority_raw"]) if "priority_raw" in t else t["priority"]
-            ).to_numpy(dtype=object)[rows],
+            "channel": _named(t, "channel")[rows],
+            "priority": _named(t, "priority")[rows],
             "group": t["group"].to_numpy(dtype=object)[rows],
             "assignee": t["assignee"].to_numpy(dtype=object)[rows],
             "reason": outcome.reason,
@@ -151,6 +159,6 @@ def worst_breaches(result: AuditResult, top: int) -> pd.DataFrame:
 
 def neutralise(values: pd.Series) -> pd.Series:
     """Spreadsheet formula injection: a cell starting with = + - @ (or tab/CR) gets a leading '."""
-    text = values.astype("string")
+    text = values.astype(TEXT)
     risky = text.str.match(r"^[=+\-@\t\r]").fillna(False)
     return text.mask(risky, "'" + text)

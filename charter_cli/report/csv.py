@@ -7,6 +7,7 @@ import pandas as pd
 
 from charter_cli.audit import AuditResult
 from charter_cli.clock import NAT
+from charter_cli.frames import TEXT
 from charter_cli.report.common import CSV_COLUMNS, Options, iso, neutralise, pairs
 
 
@@ -21,5 +22,5 @@ def render(result: AuditResult, options: Options) -> str:
             arr = values.to_numpy(dtype=np.int64)
             out[col] = pd.Series(arr, index=table.index, dtype="Int64").mask(arr == NAT)
         else:
-            out[col] = neutralise(values.astype("string"))
+            out[col] = neutralise(values.astype(TEXT))
     return out.to_csv(index=False, lineterminator="\n")

@@ -20,11 +20,12 @@ import numpy as np
 import pandas as pd
 
 from charter_cli.charter.model import TIME_FIELDS, normalise
-from charter_cli.clock import NAT
+from charter_cli.clock import NAT, in_parallel
 from charter_cli.errors import InputError
+from charter_cli.frames import TEXT, recode
 from charter_cli.tickets.profile import Profile, detect_profile, load_profile
 from charter_cli.tickets.sniff import RawTable, read_table
-from charter_cli.tickets.timestamps import parse_timestamps
+from charter_cli.tickets.timestamps import Parsed, parse_timestamps
 
 TEXT_FIELDS = (
     "channel",
@@ -72,19 +73,18 @@ def _first_present(header: dict[str, str], alternatives: Sequence[str]) -> str |
 
 
 def _mapped_text(col: pd.Series, mapping: dict[str, str] | None) -> pd.Series:
-    """Strip; apply the profile's value map on normalised values; unique values only."""
-    text = col.astype("string").str.strip()
-    if not mapping:
-        return text
-    uniques = pd.unique(text.dropna())
-    lookup = {u: mapping.get(normalise(u), u) for u in uniques}
-    return text.map(lookup).astype("string")
+    """Strip; apply the profile's value map on normalised values (per distinct value)."""
+    table = mapping or {}
+
+    def clean(value: str) -> str | None:
+        text = value.strip()
+        return table.get(normalise(text), text) if text else None
+
+    return recode(col, clean)
 
 
 def _categories(status: pd.Series, profile: Profile) -> pd.Series:
-    uniques = pd.unique(status.dropna())
-    lookup = {u: profile.statuses.get(normalise(u)) for u in uniques}
-    return status.map(lookup).astype("string")
+    return recode(status, lambda value: profile.statuses.get(normalise(value)))
 
 
 def _canonical(
@@ -97,6 +97,20 @@ def _canonical(
     missing: set[str] = set()
     problems: list[pd.DataFrame] = []
     n = len(source)
+    stamp_columns = {
+        fld: column
+        for fld, alternatives in profile.columns.items()
+        if fld in TIME_FIELDS and (column := _first_present(header, alternatives)) is not None
+    }
+    tz = profile.timezone or timezone
+
+    # timestamp columns are independent: parse them side by side (Arrow releases the GIL)
+    def parse(fld: str, column: str) -> Callable[[], Parsed]:
+        series: pd.Series = source[column]
+        return lambda: parse_timestamps(series, profile.formats, tz, dates=fld == "due_at")
+
+    results = in_parallel([parse(fld, column) for fld, column in stamp_columns.items()])
+    parsed_columns = dict(zip(stamp_columns, results, strict=True))
     for fld, alternatives in profile.columns.items():
         column = _first_present(header, alternatives)
         if column is None:
@@ -104,7 +118,7 @@ def _canonical(
             continue
         col = source[column]
         if fld in TIME_FIELDS:
-            parsed = parse_timestamps(col, profile.formats, profile.timezone or timezone)
+            parsed = parsed_columns[fld]
             seconds = parsed.seconds
             if fld == "due_at" and parsed.date_only.any():
                 # a due date without a time means the end of that day
@@ -125,7 +139,7 @@ def _canonical(
             elif fld == "created_at":
                 out["_created_bad"] = parsed.bad
         elif fld == "ticket_id":
-            out[fld] = col.astype("string").str.strip()
+            out[fld] = col.astype(TEXT).str.strip()
         elif fld == "reopens":
             out[fld] = pd.to_numeric(col, errors="coerce").astype("Int64")
         else:
@@ -144,7 +158,7 @@ def _canonical(
     for name, column_name in profile.vendor.items():
         column = _first_present(header, (column_name,))
         if column is not None:
-            out[f"vendor_{name}"] = source[column].astype("string").str.strip()
+            out[f"vendor_{name}"] = source[column].astype(TEXT).str.strip()
     if profile.layout == "event-log" and profile.event_at:
         column = _first_present(header, (profile.event_at,))
         if column is None:
@@ -164,7 +178,7 @@ def _canonical(
             frame[fld] = np.full(n, NAT, dtype=np.int64)
     for fld in TEXT_FIELDS:
         if fld not in frame:
-            frame[fld] = pd.array([pd.NA] * n, dtype="string")
+            frame[fld] = pd.array([pd.NA] * n, dtype=TEXT)
     if "status" in frame:
         frame["status_category"] = _categories(frame["status"], profile)
     frame["source_file"] = raw.path
@@ -202,17 +216,19 @@ def _skip(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         else np.zeros(len(frame), bool)
     )
     no_created = (created == NAT) & ~bad_created
-    reason = np.where(
-        no_id,
-        "missing ticket id",
-        np.where(bad_created, "created_at is not a date", "missing created_at"),
-    )
     drop = no_id | bad_created | no_created
+    if not drop.any():
+        return frame, pd.DataFrame({"file": [], "line": [], "reason": []})
+    reason = np.where(
+        no_id[drop],
+        "missing ticket id",
+        np.where(bad_created[drop], "created_at is not a date", "missing created_at"),
+    )
     skipped = pd.DataFrame(
         {
             "file": frame["source_file"].to_numpy()[drop],
             "line": frame["source_line"].to_numpy()[drop],
-            "reason": reason[drop],
+            "reason": reason,
         }
     )
     return frame.loc[~drop].reset_index(drop=True), skipped
@@ -220,6 +236,8 @@ def _skip(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _latest_wins(frame: pd.DataFrame) -> tuple[pd.DataFrame, int, list[str]]:
     """One row per ticket id: the row with the latest timestamp wins, then the later file/line."""
+    if not frame["ticket_id"].duplicated().any():
+        return frame.reset_index(drop=True), 0, []
     stamps = frame[[f for f in TIME_FIELDS if f != "due_at"]].to_numpy()
     last_seen = stamps.max(axis=1)
     order = np.lexsort((frame["source_line"].to_numpy(), frame["_file"].to_numpy(), last_seen))
@@ -269,10 +287,7 @@ def _collapse_event_log(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame,
     for fld in (*TEXT_FIELDS, "status_category"):
         if fld in ordered:
             tickets[fld] = (
-                ordered.groupby(group_id, sort=True)[fld]
-                .last()
-                .reset_index(drop=True)
-                .astype("string")
+                ordered.groupby(group_id, sort=True)[fld].last().reset_index(drop=True).astype(TEXT)
             )
     has_status = category.notna().any()
     final_resolved = resolved[last_row]
@@ -300,7 +315,7 @@ def _collapse_event_log(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame,
         tickets["closed_at"] = np.where(final_resolved, closed, NAT)
     events = pd.DataFrame(
         {
-            "ticket_id": ordered["ticket_id"].astype("string"),
+            "ticket_id": ordered["ticket_id"].astype(TEXT),
             "at": at,
             "status": ordered["status"],
             "category": category,
@@ -332,10 +347,10 @@ def read_events(file: Path, profile: Profile, timezone: str) -> pd.DataFrame:
         )
     parsed = parse_timestamps(raw.frame[cols["at"]], profile.formats, profile.timezone or timezone)
     _check_share(raw.frame[cols["at"]], parsed.bad, "event time", str(cols["at"]), raw)
-    status = raw.frame[cols["status"]].astype("string").str.strip()
+    status = raw.frame[cols["status"]].astype(TEXT).str.strip()
     events = pd.DataFrame(
         {
-            "ticket_id": raw.frame[cols["ticket_id"]].astype("string").str.strip(),
+            "ticket_id": raw.frame[cols["ticket_id"]].astype(TEXT).str.strip(),
             "at": parsed.seconds,
             "status": status,
             "category": _categories(status, profile),
@@ -344,9 +359,9 @@ def read_events(file: Path, profile: Profile, timezone: str) -> pd.DataFrame:
     for fld in ("group", "escalation_level"):
         col = _first_present(header, (fld,))
         events[fld] = (
-            raw.frame[col].astype("string").str.strip()
+            raw.frame[col].astype(TEXT).str.strip()
             if col
-            else pd.array([pd.NA] * len(events), dtype="string")
+            else pd.array([pd.NA] * len(events), dtype=TEXT)
         )
     events = events.loc[(events["at"] != NAT) & events["ticket_id"].notna()]
     return events.sort_values(["ticket_id", "at"], kind="stable").reset_index(drop=True)

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from charter_cli.errors import InputError
+from charter_cli.frames import TEXT
 
 MAX_COLUMNS = 2_000
 MAX_FIELD_BYTES = 256 * 1024  # a cell larger than this is not a ticket export
@@ -144,23 +145,31 @@ def _sniff_delimiter(data: bytes, path: str) -> str:
     return best
 
 
-def _records(data: bytes, delimiter: str) -> tuple[np.ndarray, np.ndarray]:
-    """For every non-empty CSV record (the header first): the 1-based line it starts on and its
-    number of fields, honouring quoted newlines and delimiters. Vectorised over the bytes."""
+def _records(data: bytes, delimiter: str, *, count_fields: bool) -> tuple[np.ndarray, np.ndarray]:
+    """For every non-empty CSV record (the header first): the 1-based line it starts on and, when
+    asked (only needed when some rows are malformed), its number of fields. Quoted newlines and
+    delimiters are honoured. Vectorised over the bytes."""
     arr = np.frombuffer(data, dtype=np.uint8)
-    quoted = np.zeros(arr.size, dtype=bool)
+    newlines = np.flatnonzero(arr == 0x0A)
+    quoted: np.ndarray | None = None
     if b'"' in data:
         # parity of the quotes seen so far: odd inside a quoted field ("" toggles twice)
         quoted = (np.cumsum(arr == 0x22, dtype=np.uint8) & 1).astype(bool)
-    newlines = np.flatnonzero(arr == 0x0A)
-    ends = newlines[~quoted[newlines]]
+        ends = newlines[~quoted[newlines]]
+    else:
+        ends = newlines
     if arr.size and (ends.size == 0 or ends[-1] != arr.size - 1):
         ends = np.append(ends, arr.size)  # a last record without a final newline
     starts = np.concatenate(([0], ends[:-1] + 1))
     start_line = np.searchsorted(newlines, starts) + 1
-    delims = np.flatnonzero((arr == ord(delimiter)) & ~quoted)
-    fields = np.bincount(np.searchsorted(ends, delims), minlength=ends.size)[: ends.size] + 1
     blank = (ends - starts) == 0
+    if not count_fields:
+        return start_line[~blank].astype(np.int64), np.zeros(int((~blank).sum()), dtype=np.int64)
+    hits = arr == ord(delimiter)
+    if quoted is not None:
+        hits &= ~quoted
+    delims = np.flatnonzero(hits)
+    fields = np.bincount(np.searchsorted(ends, delims), minlength=ends.size)[: ends.size] + 1
     return start_line[~blank].astype(np.int64), fields[~blank].astype(np.int64)
 
 
@@ -212,24 +221,28 @@ def _read_csv(raw: bytes, path: str, extra_nulls: list[str]) -> RawTable:
         and table.column_names[0].count(";")
     ):
         raise InputError("could not tell the delimiter", path=path)  # pragma: no cover
-    frame = table.to_pandas(
-        types_mapper=lambda t: pd.StringDtype() if pa.types.is_string(t) else None
-    )
+    frame = table.to_pandas(types_mapper=lambda t: TEXT if pa.types.is_string(t) else None)
     frame.columns = [str(c).strip() for c in frame.columns]
     _check_field_sizes(frame, path)
-    record_lines, fields = _records(data, delimiter)
-    header_fields, row_lines, row_fields = fields[0], record_lines[1:], fields[1:]
-    valid = row_fields == header_fields
+    record_lines, fields = _records(data, delimiter, count_fields=bool(bad))
+    row_lines = record_lines[1:]
     skipped: list[tuple[int, str]] = []
-    if int((~valid).sum()) == len(bad) and int(valid.sum()) == table.num_rows:
-        lines = row_lines[valid]
-        skipped = [
-            (int(line), f"expected {header_fields} fields, found {found}")
-            for line, found in zip(row_lines[~valid], row_fields[~valid], strict=True)
-        ]
-    else:  # quoting our scan reads differently from pyarrow's: keep the count, not the lines
-        lines = np.zeros(table.num_rows, dtype=np.int64)
-        skipped = [(0, reason + " (line unknown: irregular quoting)") for _, reason in bad]
+    if not bad:
+        lines = (
+            row_lines if row_lines.size == table.num_rows else np.zeros(table.num_rows, np.int64)
+        )
+    else:
+        header_fields, row_fields = fields[0], fields[1:]
+        valid = row_fields == header_fields
+        if int((~valid).sum()) == len(bad) and int(valid.sum()) == table.num_rows:
+            lines = row_lines[valid]
+            skipped = [
+                (int(line), f"expected {header_fields} fields, found {found}")
+                for line, found in zip(row_lines[~valid], row_fields[~valid], strict=True)
+            ]
+        else:  # quoting our scan reads differently from pyarrow's: keep the count, not the lines
+            lines = np.zeros(table.num_rows, dtype=np.int64)
+            skipped = [(0, reason + " (line unknown: irregular quoting)") for _, reason in bad]
     total_records = table.num_rows + len(bad)
     return RawTable(
         path=path,
@@ -274,8 +287,8 @@ def _stringify(frame: pd.DataFrame) -> pd.DataFrame:
             else:
                 text = col.dt.strftime("%Y-%m-%d %H:%M:%S")
         else:
-            text = col.astype("string")
-        out[str(name).strip()] = text.astype(pd.StringDtype()).str.strip().replace("", pd.NA)
+            text = col.astype(TEXT)
+        out[str(name).strip()] = text.astype(TEXT).str.strip().replace("", pd.NA)
     return pd.DataFrame(out)
 
 

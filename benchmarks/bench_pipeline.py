@@ -1,0 +1,121 @@
+"""Benchmarks of record for reading exports (issue 4) and the whole audit (issue 5).
+
+    python benchmarks/bench_pipeline.py [--tickets N] [--runs R]
+
+On one synthetic generic export of N tickets (default 1,000,000; benchmarks/make_tickets.py):
+
+- import: `read_tickets` against a bare `pandas.read_csv(engine="pyarrow")` plus
+  `pandas.to_datetime` of the same timestamp columns, both in this process (target: ≤ 2×);
+- audit: `charter audit` of the example charter (8 promises) as a whole process, against the
+  bare read-and-parse as a separate process (target: ≤ 3×), and the audit's peak memory
+  (target: < 2 GB).
+
+Medians of R runs each, baseline and candidate interleaved in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import machine
+
+ROOT = Path(__file__).resolve().parent.parent
+CHARTER = ROOT / "charters" / "examples" / "nordlys-nettbutikk.yaml"
+BASELINE = """
+import sys, pandas as pd
+df = pd.read_csv(sys.argv[1], engine="pyarrow")
+for c in [c for c in df.columns if c.endswith("_at")]:
+    df[c] = pd.to_datetime(df[c], format="ISO8601")
+"""
+
+
+def bare_read(path: Path) -> None:
+    import pandas as pd
+
+    df = pd.read_csv(path, engine="pyarrow")
+    for c in [c for c in df.columns if c.endswith("_at")]:
+        df[c] = pd.to_datetime(df[c], format="ISO8601")
+
+
+def charter_read(path: Path) -> None:
+    from charter_cli.tickets.read import read_tickets
+
+    read_tickets([path], timezone="Europe/Oslo")
+
+
+def timed(func: object, *args: object) -> float:
+    start = time.perf_counter()
+    func(*args)  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+def process(cmd: list[str]) -> tuple[float, int]:
+    """Wall time and peak resident memory (KiB) of a child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    return wall, max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    data = ROOT / "benchmarks" / "out" / f"tickets-{args.tickets}.csv"
+    if not data.exists():
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "make_tickets.py"),
+                str(args.tickets),
+                str(data),
+            ],
+            check=True,
+        )
+    charter = str(Path(sys.executable).with_name("charter"))
+
+    bare, ours = [], []
+    charter_read(data)  # warm imports and caches once
+    for _ in range(args.runs):
+        bare.append(timed(bare_read, data))
+        ours.append(timed(charter_read, data))
+    base_proc, audit_proc, peaks = [], [], []
+    for _ in range(args.runs):
+        base_proc.append(process([sys.executable, "-c", BASELINE, str(data)])[0])
+        wall, _ = process([charter, "audit", str(CHARTER), str(data), "-q"])
+        audit_proc.append(wall)
+    peak = process(["/usr/bin/env", charter, "audit", str(CHARTER), str(data), "-q"])[1]
+    peaks.append(peak)
+
+    med = statistics.median
+    import_ratio = med(ours) / med(bare)
+    audit_ratio = med(audit_proc) / med(base_proc)
+    print(f"machine: {machine()}")
+    print(
+        f"export: {data.name}, {args.tickets:,} tickets, {data.stat().st_size / 1e6:.0f} MB; medians of {args.runs} runs"
+    )
+    print(
+        f"import   bare pandas read + to_datetime: {med(bare):.2f} s   read_tickets: {med(ours):.2f} s   ratio {import_ratio:.2f} (target ≤ 2)"
+    )
+    print(
+        f"audit    bare read+parse process: {med(base_proc):.2f} s   charter audit process: {med(audit_proc):.2f} s   ratio {audit_ratio:.2f} (target ≤ 3)"
+    )
+    print(
+        f"audit    peak memory of the children so far: {max(peaks) / 1024:.0f} MB (target < 2048)"
+    )
+    ok = import_ratio <= 2 and audit_ratio <= 3 and max(peaks) < 2 * 1024 * 1024
+    print("targets:", "met" if ok else "NOT met")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,67 @@
+"""Column types used across the pipeline, chosen once (STYLE.md: normalise dtypes at load).
+
+Text is Arrow-backed, so `.str` methods run as Arrow compute kernels instead of a Python call per
+value; low-cardinality ticket attributes become categoricals, so matching and grouping work on a
+handful of distinct values, never per ticket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+TEXT = pd.StringDtype("pyarrow")
+CATEGORY_FIELDS = (
+    "channel",
+    "priority",
+    "status",
+    "status_category",
+    "group",
+    "assignee",
+    "type",
+    "escalation_level",
+)
+
+
+def categorical(values: pd.Series) -> pd.Series:
+    """A text column as a categorical of its distinct values (missing stays missing)."""
+    return values.astype("category")
+
+
+def recode(values: pd.Series, func: Callable[[str], object]) -> pd.Series:
+    """Apply `func` to each distinct value only, and spread the results back by code: the way to
+    normalise, map or test a text column without a Python call per ticket. Returns a categorical
+    (values equal after `func` share one category); `None` results become missing."""
+    cats = (
+        values.astype("category") if not isinstance(values.dtype, pd.CategoricalDtype) else values
+    )
+    results = [func(str(c)) for c in cats.cat.categories]
+    unique: dict[object, int] = {}
+    for r in results:
+        if r is not None and r not in unique:
+            unique[r] = len(unique)
+    table = np.array([unique[r] if r is not None else -1 for r in results] + [-1], dtype=np.int64)
+    codes = cats.cat.codes.to_numpy().astype(np.int64)
+    new_codes = table[codes]  # code -1 (missing) picks the trailing -1
+    return pd.Series(
+        pd.Categorical.from_codes(new_codes, categories=pd.Index(list(unique), dtype=object)),
+        index=values.index,
+    )
+
+
+def flags(values: pd.Series, func: Callable[[str], bool]) -> np.ndarray:
+    """A boolean per row from a test on each distinct value (missing values are False)."""
+    return per_value(values, lambda v: bool(func(v)), missing=False, dtype=bool)
+
+
+def per_value(
+    values: pd.Series, func: Callable[[str], object], *, missing: object, dtype: object
+) -> np.ndarray:
+    """`func` of each distinct value, as a numpy array per row; `missing` for missing values."""
+    cats = (
+        values.astype("category") if not isinstance(values.dtype, pd.CategoricalDtype) else values
+    )
+    table = np.array([func(str(c)) for c in cats.cat.categories] + [missing], dtype=dtype)  # type: ignore[call-overload]
+    return np.asarray(table[cats.cat.codes.to_numpy().astype(np.int64)])
