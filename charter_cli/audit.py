@@ -87,6 +87,7 @@ class AuditResult:
     unmatched: int = 0
     unmatched_examples: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    clocks: Clocks | None = None  # the calendars' clocks, for `charter explain`
 
     def target(self, promise: Promise) -> float:
         return self.fail_under if self.fail_under is not None else promise.target
@@ -689,6 +690,7 @@ def audit(
         unmatched=int(unmatched.size),
         unmatched_examples=[str(x) for x in tickets["ticket_id"].iloc[unmatched[:5]]],
         notes=notes,
+        clocks=auditor.clocks,
     )
 
 

@@ -272,6 +272,34 @@ def audit(
     raise typer.Exit(int(ExitCode.OK if result.passed else ExitCode.FAILED))
 
 
+@app.command(epilog=EXIT_HELP)
+@guarded
+def explain(
+    charter: Annotated[Path, typer.Argument(help="The charter (YAML).")],
+    tickets: Annotated[list[Path], typer.Argument(help="One or more exports.")],
+    ticket: Annotated[str, typer.Option("--ticket", "-t", help="The ticket id to explain.")],
+    events: Annotated[Path | None, typer.Option("--events", help="Status history.")] = None,
+    profile: Annotated[str | None, typer.Option("--profile", help="Export profile.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Judge as of this time.")] = None,
+) -> None:
+    """The timeline of one ticket: every promise, its calendar, the hours counted, the verdict."""
+    from charter_cli.audit import audit_files
+    from charter_cli.explain import explain as explain_ticket
+    from charter_cli.report.explain import render_story
+
+    result = audit_files(
+        str(charter),
+        [str(t) for t in tickets],
+        profile=profile,
+        events=str(events) if events else None,
+        as_of=as_of,
+    )
+    story = explain_ticket(result, ticket)
+    sys.stdout.write(
+        render_story(story, color=_color(sys.stdout), width=max(80, min(140, _terminal_width())))
+    )
+
+
 def _terminal_width() -> int:
     import shutil
 

@@ -276,6 +276,7 @@ class BusinessClock:
     day_date: npt.NDArray[np.datetime64]  # the local date of each business day
     holidays: dict[date, str]
     index: _Lookup
+    short_days: frozenset[date] = frozenset()  # holidays that keep hours of their own
 
     # --- construction -------------------------------------------------------------------
 
@@ -355,6 +356,7 @@ class BusinessClock:
             day_close=day_close,
             day_date=day_date,
             holidays=names,
+            short_days=frozenset(special),
         )
 
     @classmethod

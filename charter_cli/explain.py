@@ -1,0 +1,222 @@
+"""The timeline of one ticket under every promise: what a manager shows a customer in a dispute.
+
+Works on an `AuditResult`, so the verdicts are exactly the audit's; for the one ticket asked about
+it also lists the open intervals each clock counted and the closed days it skipped (a loop over
+that ticket's intervals, never over tickets).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from charter_cli.audit import AuditResult, State
+from charter_cli.charter.model import Promise, normalise
+from charter_cli.clock import NAT, BusinessClock
+from charter_cli.errors import UsageError
+
+MAX_INTERVALS = 40  # a ticket open for months would list hundreds: show the first and last
+
+
+@dataclass(frozen=True)
+class Span:
+    start: datetime  # local
+    stop: datetime
+    seconds: int
+
+
+@dataclass(frozen=True)
+class PromiseStory:
+    promise: Promise
+    applies: bool
+    why_not: str | None = None
+    state: str | None = None
+    reason: str | None = None
+    calendar: str | None = None
+    started: datetime | None = None
+    stopped: datetime | None = None
+    deadline: datetime | None = None
+    elapsed: int | None = None
+    allowed: int | None = None
+    overdue: int | None = None
+    counted: list[Span] = field(default_factory=list)
+    counted_more: int = 0
+    paused: list[Span] = field(default_factory=list)
+    skipped_days: list[tuple[date, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Story:
+    ticket_id: str
+    attributes: dict[str, str]
+    facts: list[tuple[str, datetime]]  # canonical timestamps, local time, in order
+    timezone: str
+    stories: list[PromiseStory]
+    as_of: datetime
+
+
+def _local(seconds: int, zone: ZoneInfo) -> datetime | None:
+    if seconds == NAT:
+        return None
+    return datetime.fromtimestamp(int(seconds), zone)
+
+
+def explain(result: AuditResult, ticket_id: str) -> Story:
+    """The story of one ticket; `UsageError` when the ticket is not in the audited data."""
+    tickets = result.tickets
+    matches = np.flatnonzero((tickets["ticket_id"] == ticket_id).fillna(False).to_numpy(dtype=bool))
+    if matches.size == 0:
+        some = ", ".join(str(x) for x in tickets["ticket_id"].head(3))
+        raise UsageError(f"ticket {ticket_id!r} is not in the audited tickets (e.g. {some})")
+    row = int(matches[0])
+    zone = ZoneInfo(result.charter.timezone)
+    record = tickets.iloc[row]
+    attributes = {
+        k: str(record[k])
+        for k in (
+            "subject",
+            "channel",
+            "channel_raw",
+            "priority",
+            "priority_raw",
+            "status",
+            "group",
+            "assignee",
+            "type",
+        )
+        if k in record and record[k] is not None and str(record[k]) not in ("<NA>", "nan", "")
+    }
+    for name in ("channel", "priority"):  # the export's spelling only where it differs
+        if attributes.get(f"{name}_raw") == attributes.get(name):
+            attributes.pop(f"{name}_raw", None)
+    facts = []
+    for name in (
+        "created_at",
+        "acknowledged_at",
+        "first_response_at",
+        "resolved_at",
+        "closed_at",
+        "due_at",
+        "follow_up_at",
+        "escalated_at",
+    ):
+        when = _local(int(record[name]), zone)
+        if when is not None:
+            facts.append((name, when))
+    facts.sort(key=lambda f: f[1])
+    stories = [
+        _story(result, outcome_index, row, zone) for outcome_index in range(len(result.outcomes))
+    ]
+    as_of = _local(result.as_of, zone)
+    assert as_of is not None
+    return Story(ticket_id, attributes, facts, result.charter.timezone, stories, as_of)
+
+
+def _story(result: AuditResult, index: int, row: int, zone: ZoneInfo) -> PromiseStory:
+    outcome = result.outcomes[index]
+    promise = outcome.promise
+    hit = np.flatnonzero(outcome.rows == row)
+    if hit.size == 0:
+        where = ", ".join(f"{k} in {list(v)}" for k, v in promise.where.items())
+        why = f"only for tickets with {where}" if where else "not applicable"
+        if promise.measure == "due_date":
+            why = "the ticket has no due date" if not where else why
+        elif promise.measure == "follow_up":
+            why = "only for resolved tickets" + (f" with {where}" if where else "")
+        return PromiseStory(promise, applies=False, why_not=why)
+    i = int(hit[0])
+    state = State(int(outcome.state[i])).label
+    calendar = str(outcome.calendar[i])
+    start, stop = int(outcome.started[i]), int(outcome.stopped[i])
+    resolved = int(result.tickets["resolved_at"].iloc[row])
+    if (
+        promise.measure == "escalation"
+        and stop == NAT
+        and resolved != NAT
+        and resolved <= result.as_of
+    ):
+        stop = resolved  # never escalated: its clock ran until the ticket was resolved
+    counted: list[Span] = []
+    more = 0
+    skipped: list[tuple[date, str]] = []
+    paused: list[Span] = []
+    if state != "unmeasurable" and start != NAT and promise.measure != "due_date":
+        clock = result_clock(result, calendar)
+        until = stop if stop != NAT else result.as_of
+        if clock is not None and until >= start:
+            spans = [
+                (max(int(o), start), min(int(c), until))
+                for o, c in zip(clock.opens, clock.closes, strict=True)
+                if c > start and o < until
+            ]
+            for o, c in spans[: MAX_INTERVALS // 2] + (
+                spans[-MAX_INTERVALS // 2 :]
+                if len(spans) > MAX_INTERVALS
+                else spans[MAX_INTERVALS // 2 :]
+            ):
+                a, b = _local(o, zone), _local(c, zone)
+                assert a is not None and b is not None
+                counted.append(Span(a, b, c - o))
+            more = max(0, len(spans) - MAX_INTERVALS)
+            first_day = _local(start, zone)
+            last_day = _local(until, zone)
+            assert first_day is not None and last_day is not None
+            skipped = sorted(
+                (d, name + (" (short day)" if d in clock.short_days else ""))
+                for d, name in clock.holidays.items()
+                if first_day.date() <= d <= last_day.date()
+            )
+            ticket_id = str(result.tickets["ticket_id"].iloc[row])
+            paused = _pauses(result, ticket_id, promise, start, until, zone)
+    return PromiseStory(
+        promise,
+        applies=True,
+        state=state,
+        reason=outcome.reason[i],
+        calendar=calendar,
+        started=_local(start, zone),
+        stopped=_local(stop, zone),
+        deadline=_local(int(outcome.deadline[i]), zone),
+        elapsed=None if outcome.elapsed[i] == NAT else int(outcome.elapsed[i]),
+        allowed=None if outcome.allowed[i] == NAT else int(outcome.allowed[i]),
+        overdue=None if outcome.overdue[i] == NAT else int(outcome.overdue[i]),
+        counted=counted,
+        counted_more=more,
+        paused=paused,
+        skipped_days=skipped,
+    )
+
+
+def result_clock(result: AuditResult, calendar: str) -> BusinessClock | None:
+    """The clock the audit built for a calendar (None when it built none)."""
+    return None if result.clocks is None else result.clocks.get(calendar)
+
+
+def _pauses(
+    result: AuditResult, ticket_id: str, promise: Promise, start: int, until: int, zone: ZoneInfo
+) -> list[Span]:
+    events = result.source.events
+    if not promise.pause_when or events is None or events.empty:
+        return []
+    mine = events.loc[
+        (events["ticket_id"] == ticket_id).fillna(False).to_numpy(dtype=bool)
+    ].sort_values("at")
+    wanted = {normalise(s) for s in promise.pause_when}
+    at = mine["at"].to_numpy()
+    spans = []
+    for k, (status, category) in enumerate(
+        zip(mine["status"].astype(object), mine["category"].astype(object), strict=True)
+    ):
+        if normalise(str(status)) in wanted or (
+            category is not None and normalise(str(category)) in wanted
+        ):
+            begin = max(int(at[k]), start)
+            end = min(int(at[k + 1]) if k + 1 < len(at) else until, until)
+            if end > begin:
+                a, b = _local(begin, zone), _local(end, zone)
+                assert a is not None and b is not None
+                spans.append(Span(a, b, end - begin))
+    return spans

@@ -1,0 +1,96 @@
+"""The terminal rendering of `charter explain` (rich; export text never read as markup)."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from rich.console import Console
+from rich.text import Text
+
+from charter_cli.explain import Story
+from charter_cli.report.common import duration, safe_text
+
+STYLE = {
+    "met": "bold green",
+    "breached": "bold red",
+    "running": "bold yellow",
+    "unmeasurable": "bold magenta",
+}
+
+
+def _when(moment: datetime | None) -> str:
+    return "–" if moment is None else moment.strftime("%a %d %b %Y %H:%M %Z")
+
+
+def render_story(story: Story, *, color: bool = False, width: int = 100) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, width=width, color_system="standard" if color else None, force_terminal=color,
+        no_color=not color, highlight=False, emoji=False, markup=False,
+    )  # fmt: skip
+    head = Text()
+    head.append(f"Ticket {safe_text(story.ticket_id)}", style="bold")
+    if "subject" in story.attributes:
+        head.append(f" — {safe_text(story.attributes['subject'])}")
+    console.print(head)
+    details = [
+        f"{k.replace('_raw', ' as exported')}: {safe_text(v)}"
+        for k, v in story.attributes.items()
+        if k != "subject"
+    ]
+    console.print(Text("  " + " · ".join(details), style="dim"))
+    console.print(
+        Text(f"  times in {story.timezone}; judged as of {_when(story.as_of)}", style="dim")
+    )
+    for name, moment in story.facts:
+        console.print(Text(f"  {_when(moment):<32} {name.removesuffix('_at').replace('_', ' ')}"))
+    for s in story.stories:
+        console.print()
+        title = Text(s.promise.id, style="bold")
+        if s.promise.title:
+            title.append(f" — {safe_text(s.promise.title)}")
+        console.print(title)
+        if not s.applies:
+            console.print(Text(f"  does not apply: {s.why_not}", style="dim"))
+            continue
+        verdict = Text("  verdict: ")
+        verdict.append((s.state or "").upper(), style=STYLE.get(s.state or "", ""))
+        if s.overdue:
+            verdict.append(f" by {duration(s.overdue)}")
+        elif s.state == "met" and s.allowed is not None and s.elapsed is not None:
+            verdict.append(f" with {duration(s.allowed - s.elapsed)} to spare")
+        if s.reason:
+            verdict.append(f" ({safe_text(s.reason)})")
+        console.print(verdict)
+        console.print(Text(f"  calendar: {s.calendar}"))
+        console.print(
+            Text(
+                f"  clock:    {_when(s.started)} → {_when(s.stopped) if s.stopped else 'still running'}"
+            )
+        )
+        if s.elapsed is not None:
+            allowed = f" of {duration(s.allowed)} allowed" if s.allowed is not None else ""
+            console.print(
+                Text(f"  counted:  {duration(s.elapsed)}{allowed}; deadline {_when(s.deadline)}")
+            )
+        for span in s.counted:
+            console.print(
+                Text(
+                    f"     open  {_when(span.start)} – {span.stop.strftime('%H:%M')}  ({duration(span.seconds)})",
+                    style="dim",
+                )
+            )
+        if s.counted_more:
+            console.print(Text(f"     … and {s.counted_more} more open intervals", style="dim"))
+        for span in s.paused:
+            console.print(
+                Text(
+                    f"     paused {_when(span.start)} – {_when(span.stop)}  ({duration(span.seconds)} wall clock)",
+                    style="dim",
+                )
+            )
+        for day, name in s.skipped_days:
+            label = "holiday" if "short day" in name else "closed"
+            console.print(Text(f"     {label} {day:%a %d %b %Y}: {safe_text(name)}", style="dim"))
+    return buffer.getvalue()
