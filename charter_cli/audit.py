@@ -7,6 +7,7 @@ group is measured at once on that calendar's `BusinessClock`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -646,8 +647,10 @@ def audit(
     until: int | None = None,
     fail_under: float | None = None,
     strict: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> AuditResult:
-    """Evaluate every promise of the charter on every ticket it applies to."""
+    """Evaluate every promise of the charter on every ticket it applies to. `progress`, if given,
+    hears ("promise", done, total) after each promise."""
     when = as_of if as_of is not None else default_as_of(source)
     frame = source.frame
     keep = np.ones(len(frame), dtype=bool)
@@ -668,7 +671,11 @@ def audit(
         tickets["priority"], unknown["priority"] = _match(tickets["priority"], priorities)
     unknown = {k: v for k, v in unknown.items() if v}
     auditor = Auditor(charter, source, tickets, when, as_of is not None)
-    outcomes = [auditor.evaluate(p) for p in charter.promises]
+    outcomes = []
+    for done, promise in enumerate(charter.promises, start=1):
+        outcomes.append(auditor.evaluate(promise))
+        if progress:
+            progress(promise.id, done, len(charter.promises))
     covered = np.zeros(len(tickets), dtype=bool)
     for o in outcomes:
         covered[o.rows] = True
@@ -720,7 +727,8 @@ def audit_files(
     until: str | None = None,
     fail_under: float | None = None,
     strict: bool = False,
-    progress: object = None,
+    progress: Callable[[str, int], None] | None = None,
+    step: Callable[[str, int, int], None] | None = None,
 ) -> AuditResult:
     """Load the charter, read the exports, audit: the one call behind `charter audit`."""
     from pathlib import Path
@@ -735,7 +743,7 @@ def audit_files(
         profile=profile,
         timezone=tz,
         events_file=Path(events) if events else None,
-        progress=progress,  # type: ignore[arg-type]
+        progress=progress,
     )
     return audit(
         charter,
@@ -745,4 +753,5 @@ def audit_files(
         until=parse_when(until, tz, what="--until") if until else None,
         fail_under=fail_under,
         strict=strict,
+        progress=step,
     )

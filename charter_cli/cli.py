@@ -160,15 +160,44 @@ def _color(stream: Any) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
-def _progress(quiet: bool) -> Callable[[str, int], None] | None:
-    if quiet:
-        return None
+class _Progress:
+    """Progress on stderr for large inputs: a rich bar on a terminal, plain lines otherwise."""
 
-    def report(path: str, rows: int) -> None:
-        if rows >= 100_000:
-            _err(f"read {rows:,} rows from {path}; auditing …")
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.large = False
+        self.bar: Any = None
+        self.task: Any = None
 
-    return report
+    def read(self, path: str, rows: int) -> None:
+        if self.quiet or rows < 100_000:
+            return
+        self.large = True
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            if self.bar is None:
+                self.bar = Progress(
+                    TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    console=Console(stderr=True), transient=True,
+                )  # fmt: skip
+                self.bar.start()
+            self.bar.console.print(f"read {rows:,} rows from {path}")
+        else:
+            _err(f"read {rows:,} rows from {path}")
+
+    def step(self, promise: str, done: int, total: int) -> None:
+        if not self.large:
+            return
+        if self.bar is not None:
+            if self.task is None:
+                self.task = self.bar.add_task("auditing", total=total)
+            self.bar.update(self.task, completed=done, description=f"auditing {promise}")
+            if done == total:
+                self.bar.stop()
+        else:
+            _err(f"audited {promise} ({done}/{total})")
 
 
 class AuditFormat(StrEnum):
@@ -245,6 +274,7 @@ def audit(
             raise UsageError(f"--output {out}: unknown suffix; use {', '.join(sorted(SUFFIXES))}")
     inputs = [charter, *tickets, *([events] if events else [])]
     check_outputs(outputs, inputs)
+    progress = _Progress(quiet)
     result = audit_files(
         str(charter),
         [str(t) for t in tickets],
@@ -255,7 +285,8 @@ def audit(
         until=until,
         fail_under=_percent(fail_under),
         strict=strict,
-        progress=_progress(quiet),
+        progress=progress.read,
+        step=progress.step,
     )
     width = max(80, min(160, _terminal_width()))
     for out in outputs:
