@@ -37,7 +37,7 @@ def main() -> int:
         force_terminal=True,
         color_system="truecolor",
         file=open("/dev/null", "w"),
-    )  # noqa: SIM115
+    )
     console.print(Text("$ charter audit " + CHARTER + " " + EXPORT, style="bold"))
     console.print(Text.from_ansi(text))
     svg = OUT / "terminal-report.svg"
