@@ -6,6 +6,7 @@ recording) and the HTML report as PNG (headless Chromium, network off; needs Deb
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -36,7 +37,7 @@ def main() -> int:
         width=100,
         force_terminal=True,
         color_system="truecolor",
-        file=open("/dev/null", "w"),
+        file=io.StringIO(),
     )
     console.print(Text("$ charter audit " + CHARTER + " " + EXPORT, style="bold"))
     console.print(Text.from_ansi(text))

@@ -136,11 +136,22 @@ def _month_lines(result: AuditResult) -> str:
             x = left + (i * step if len(months) > 1 else width / 2)
             y = top + height * (1 - float(value))
             points.append((x, y, float(value), month))
+        # one line per run of consecutive months: a month without decided tickets is a gap
+        runs: list[list[tuple[float, float]]] = []
+        previous = -2
+        for x, y, _, month in points:
+            position = months.index(month)
+            if position != previous + 1:
+                runs.append([])
+            runs[-1].append((x, y))
+            previous = position
+        for run in runs:
+            if len(run) > 1:
+                path = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
+                parts.append(
+                    f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
+                )
         if points:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in points)
-            parts.append(
-                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
-            )
             for x, y, value, month in points:
                 parts.append(
                     f'<circle class="point" data-promise="{_t(o.promise.id)}" data-month="{_t(month)}" '
