@@ -36,7 +36,12 @@ def safe_text(value: object) -> str:
     """Text from an export, with control characters (ANSI escapes, bidi overrides) made visible."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return ""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
+    return _CONTROL.sub(_visible, str(value))
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def iso(seconds: np.ndarray) -> np.ndarray:
