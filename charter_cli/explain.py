@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from charter_cli.audit import AuditResult, State
-from charter_cli.charter.model import Promise, normalise
+from charter_cli.charter.model import TIME_FIELDS, Promise, normalise
 from charter_cli.clock import NAT, BusinessClock
 from charter_cli.errors import UsageError
 
@@ -93,16 +93,7 @@ def explain(result: AuditResult, ticket_id: str) -> Story:
         if attributes.get(f"{name}_raw") == attributes.get(name):
             attributes.pop(f"{name}_raw", None)
     facts = []
-    for name in (
-        "created_at",
-        "acknowledged_at",
-        "first_response_at",
-        "resolved_at",
-        "closed_at",
-        "due_at",
-        "follow_up_at",
-        "escalated_at",
-    ):
+    for name in TIME_FIELDS:
         when = _local(int(record[name]), zone)
         if when is not None:
             facts.append((name, when))

@@ -167,3 +167,39 @@ def neutralise(values: pd.Series) -> pd.Series:
     text = values.astype(TEXT)
     risky = text.str.match(r"^[=+\-@\t\r]").fillna(False)
     return text.mask(risky, "'" + text)
+
+
+def quality_items(result: AuditResult) -> list[str]:
+    """The data-quality findings of an audit, one sentence each (not escaped: each renderer
+    escapes for its own format)."""
+    src = result.source
+    items = []
+    for field_name, counts in result.unknown_values.items():
+        shown = ", ".join(f"{safe_text(k)} ({v})" for k, v in list(counts.items())[:6])
+        more = f" and {len(counts) - 6} more" if len(counts) > 6 else ""
+        items.append(f"{field_name} values the charter does not know: {shown}{more}")
+    if result.unmatched:
+        examples = ", ".join(safe_text(x) for x in result.unmatched_examples)
+        items.append(f"{result.unmatched:,} tickets match no promise (e.g. {examples})")
+    if len(src.skipped):
+        reasons = src.skipped["reason"].value_counts()
+        summary = "; ".join(f"{safe_text(r)} ({n})" for r, n in reasons.head(4).items())
+        first = src.skipped.iloc[0]
+        items.append(
+            f"{len(src.skipped):,} rows skipped: {summary} — first at "
+            f"{safe_text(first['file'])}:{int(first['line'])}"
+        )
+    if src.duplicates:
+        examples = ", ".join(safe_text(x) for x in src.duplicate_examples)
+        items.append(f"{src.duplicates:,} duplicate rows merged (latest wins), e.g. {examples}")
+    if len(src.problems):
+        items.append(f"{len(src.problems):,} unreadable cells left empty")
+    items += [safe_text(note) for note in result.notes]
+    for o in result.outcomes:
+        items += [f"{o.promise.id}: {safe_text(note)}" for note in dict.fromkeys(o.notes)]
+        unmeasurable = o.state == State.UNMEASURABLE
+        if unmeasurable.any() and not o.notes:
+            top = pd.Series(o.reason[unmeasurable]).value_counts().head(3)
+            shown = "; ".join(f"{safe_text(r)} ({n})" for r, n in top.items())
+            items.append(f"{o.promise.id}: {int(unmeasurable.sum())} not measurable: {shown}")
+    return items

@@ -20,6 +20,7 @@ from charter_cli.report.common import (
     iso_one,
     pairs,
     percent,
+    quality_items,
     safe_text,
 )
 
@@ -227,29 +228,10 @@ def _breach_table(result: AuditResult) -> str:
 
 
 def _quality(result: AuditResult) -> str:
-    src = result.source
-    items = []
-    for field, counts in result.unknown_values.items():
-        shown = ", ".join(f"<code>{_t(k)}</code> ({v})" for k, v in list(counts.items())[:10])
-        items.append(f"{escape(field)} values the charter does not know: {shown}")
-    if result.unmatched:
-        items.append(f"{result.unmatched:,} tickets match no promise")
-    if len(src.skipped):
-        first = src.skipped.iloc[0]
-        items.append(
-            f"{len(src.skipped):,} rows skipped, the first at {_t(first['file'])}:{int(first['line'])} "
-            f"({_t(first['reason'])})"
-        )
-    if src.duplicates:
-        items.append(f"{src.duplicates:,} duplicate rows merged (the latest wins)")
-    for note in result.notes:
-        items.append(_t(note))
-    for o in result.outcomes:
-        for note in dict.fromkeys(o.notes):
-            items.append(f"<b>{_t(o.promise.id)}</b>: {_t(note)}")
+    items = quality_items(result)
     if not items:
         return "<p>No data-quality findings.</p>"
-    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+    return "<ul>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>"
 
 
 def render(result: AuditResult, options: Options) -> str:

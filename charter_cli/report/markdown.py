@@ -9,6 +9,7 @@ from charter_cli.report.common import (
     duration,
     iso_one,
     percent,
+    quality_items,
     safe_text,
     worst_breaches,
 )
@@ -76,19 +77,7 @@ def render(result: AuditResult, options: Options) -> str:
                 f"| {cell(row['ticket_id'])} | {row['promise']} | {duration(int(row['overdue_seconds']))} | "
                 f"{cell(row['group'])} | {cell(row['assignee'])} |"
             )
-    quality = []
-    for field, counts in result.unknown_values.items():
-        shown = ", ".join(f"`{cell(k)}` ({v})" for k, v in list(counts.items())[:6])
-        quality.append(f"- {field} values the charter does not know: {shown}")
-    if result.unmatched:
-        quality.append(f"- {result.unmatched:,} tickets match no promise")
-    if len(src.skipped):
-        quality.append(
-            f"- {len(src.skipped):,} rows skipped (see the JSON report for lines and reasons)"
-        )
-    for o in result.outcomes:
-        for note in dict.fromkeys(o.notes):
-            quality.append(f"- `{o.promise.id}`: {cell(note)}")
+    quality = [f"- {cell(item)}" for item in quality_items(result)]
     if quality:
         lines += ["", "### Data quality", "", *quality]
     return "\n".join(lines) + "\n"

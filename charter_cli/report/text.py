@@ -18,6 +18,7 @@ from charter_cli.report.common import (
     duration,
     iso_one,
     percent,
+    quality_items,
     safe_text,
     worst_breaches,
 )
@@ -136,42 +137,10 @@ def _worst(result: AuditResult, top: int) -> Table | None:
 
 
 def _quality(result: AuditResult) -> Text | None:
-    src = result.source
-    lines = Text()
-    for field, counts in result.unknown_values.items():
-        shown = ", ".join(f"{safe_text(k)} ({v})" for k, v in list(counts.items())[:6])
-        more = f" and {len(counts) - 6} more" if len(counts) > 6 else ""
-        lines.append(f"• {field} values the charter does not know: {shown}{more}\n", style="yellow")
-    if result.unmatched:
-        examples = ", ".join(safe_text(x) for x in result.unmatched_examples)
-        lines.append(f"• {result.unmatched:,} tickets match no promise (e.g. {examples})\n")
-    if len(src.skipped):
-        reasons = src.skipped["reason"].value_counts()
-        summary = "; ".join(f"{safe_text(r)} ({n})" for r, n in reasons.head(4).items())
-        first = src.skipped.iloc[0]
-        lines.append(
-            f"• {len(src.skipped):,} rows skipped: {summary} — first at "
-            f"{safe_text(first['file'])}:{int(first['line'])}\n"
-        )
-    if src.duplicates:
-        examples = ", ".join(safe_text(x) for x in src.duplicate_examples)
-        lines.append(f"• {src.duplicates:,} duplicate rows merged (latest wins), e.g. {examples}\n")
-    if len(src.problems):
-        lines.append(f"• {len(src.problems):,} unreadable cells left empty\n")
-    for note in result.notes:
-        lines.append(f"• {safe_text(note)}\n")
-    for o in result.outcomes:
-        for note in dict.fromkeys(o.notes):
-            lines.append(f"• {o.promise.id}: {safe_text(note)}\n")
-        unmeasurable = o.state == State.UNMEASURABLE
-        if unmeasurable.any() and not o.notes:
-            top = pd.Series(o.reason[unmeasurable]).value_counts().head(3)
-            shown = "; ".join(f"{safe_text(r)} ({n})" for r, n in top.items())
-            lines.append(f"• {o.promise.id}: {int(unmeasurable.sum())} not measurable: {shown}\n")
-    if not lines:
+    items = quality_items(result)
+    if not items:
         return None
-    lines.rstrip()
-    return lines
+    return Text("\n".join(f"• {item}" for item in items))
 
 
 def render(result: AuditResult, options: Options) -> str:

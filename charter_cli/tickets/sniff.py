@@ -297,20 +297,7 @@ def _read_xlsx(file: Path, path: str) -> RawTable:
         frame = pd.read_excel(file, engine="openpyxl", dtype=object, sheet_name=0)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         raise InputError(f"cannot be read as an .xlsx workbook: {exc}", path=path) from None
-    if frame.shape[1] > MAX_COLUMNS:
-        raise InputError(
-            f"has {frame.shape[1]:,} columns; a ticket export has at most {MAX_COLUMNS:,}",
-            path=path,
-        )
-    text = _stringify(frame).replace({m: pd.NA for m in NULL_MARKERS if m})
-    return RawTable(
-        path=path,
-        frame=text,
-        lines=np.arange(2, len(text) + 2, dtype=np.int64),
-        rows_read=len(text),
-        kind="xlsx",
-        encoding="xlsx",
-    )
+    return _typed_table(frame, path, kind="xlsx", first_line=2)
 
 
 def _read_parquet(file: Path, path: str) -> RawTable:
@@ -320,12 +307,24 @@ def _read_parquet(file: Path, path: str) -> RawTable:
         frame = pq.read_table(file).to_pandas()
     except Exception as exc:  # pyarrow raises several kinds for a broken file
         raise InputError(f"cannot be read as Parquet: {exc}", path=path) from None
-    text = _stringify(frame)
+    return _typed_table(frame, path, kind="parquet", first_line=1)
+
+
+def _typed_table(frame: pd.DataFrame, path: str, *, kind: str, first_line: int) -> RawTable:
+    """A workbook's or Parquet file's table under the same bounds and missing markers as CSV;
+    rows are numbered from `first_line` (a worksheet's header is row 1; Parquet has none)."""
+    if frame.shape[1] > MAX_COLUMNS:
+        raise InputError(
+            f"has {frame.shape[1]:,} columns; a ticket export has at most {MAX_COLUMNS:,}",
+            path=path,
+        )
+    text = _stringify(frame).replace({m: pd.NA for m in NULL_MARKERS if m})
+    _check_field_sizes(text, path)
     return RawTable(
         path=path,
         frame=text,
-        lines=np.arange(1, len(text) + 1, dtype=np.int64),
+        lines=np.arange(first_line, len(text) + first_line, dtype=np.int64),
         rows_read=len(text),
-        kind="parquet",
-        encoding="parquet",
+        kind=kind,
+        encoding=kind,
     )

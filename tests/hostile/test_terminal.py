@@ -14,9 +14,13 @@ CHARTER = "charters/examples/nordlys-nettbutikk.yaml"
 runner = CliRunner()
 
 
-def test_hostile_subjects_render_literally(update_golden: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hostile_subjects_render_literally(
+    update_golden: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
-    result = runner.invoke(app, ["audit", CHARTER, "tests/hostile/hostile-subjects.csv"], env={"COLUMNS": "120"})
+    result = runner.invoke(
+        app, ["audit", CHARTER, "tests/hostile/hostile-subjects.csv"], env={"COLUMNS": "120"}
+    )
     assert result.exit_code == 1, result.output
     text = result.stdout
     golden = HERE / "hostile-subjects.txt"
