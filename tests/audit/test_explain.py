@@ -55,3 +55,20 @@ def test_event_log_audit_reports_the_folded_rows() -> None:
         and doc["input"]["tickets"] == 3
         and doc["input"]["events_folded"] == 9
     )
+
+
+def test_events_file_supplies_pauses_for_a_one_row_per_ticket_export() -> None:
+    desk = DATA / "charters" / "audit" / "events-desk.yaml"
+    export = DATA / "exports" / "with-events.csv"
+    events = DATA / "exports" / "events.csv"
+    without = runner.invoke(app, ["audit", str(desk), str(export), "-f", "csv"])
+    assert [line.split(",")[2] for line in without.stdout.splitlines()[1:]] == [
+        "breached",
+        "breached",
+    ]
+    result = runner.invoke(
+        app, ["audit", str(desk), str(export), "--events", str(events), "-f", "csv"]
+    )
+    rows = {r.split(",")[0]: r.split(",") for r in result.stdout.splitlines()[1:]}
+    assert rows["A"][2] == "met" and rows["A"][6] == str(4 * 3600)  # 6 h, 2 h of it pending
+    assert rows["B"][2] == "met" and rows["B"][6] == str(2 * 3600)  # resolved straight from pending
