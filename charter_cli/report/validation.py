@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 
 from charter_cli.charter import FileReport, Finding, Severity
+from charter_cli.report.common import safe_text
 
 ValidationRenderer = Callable[[Sequence[FileReport], bool], str]
 
@@ -23,7 +24,8 @@ def _summary(reports: Sequence[FileReport], strict: bool) -> str:
 
 
 def render_text(reports: Sequence[FileReport], strict: bool) -> str:
-    lines = [str(f) for r in reports for f in r.findings]
+    # a finding quotes the charter: control characters are made visible, never sent to a terminal
+    lines = [safe_text(str(f)) for r in reports for f in r.findings]
     lines += [f"{r.path}: ok" for r in reports if r.ok(strict=strict) and not r.findings]
     lines.append(_summary(reports, strict))
     return "\n".join(lines) + "\n"

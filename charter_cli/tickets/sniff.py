@@ -222,7 +222,7 @@ def _read_csv(raw: bytes, path: str, extra_nulls: list[str]) -> RawTable:
     ):
         raise InputError("could not tell the delimiter", path=path)  # pragma: no cover
     frame = table.to_pandas(types_mapper=lambda t: TEXT if pa.types.is_string(t) else None)
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.columns = unique_names([str(c) for c in frame.columns])
     _check_field_sizes(frame, path)
     record_lines, fields = _records(data, delimiter, count_fields=bool(bad))
     row_lines = record_lines[1:]
@@ -260,6 +260,22 @@ def _all_strings(header: str, delimiter: str) -> dict[str, pa.DataType]:
 
     names = next(csv.reader([header], delimiter=delimiter))
     return {name: pa.string() for name in names}
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Header names made unique: exports repeat names (custom fields) or leave some blank. The
+    first keeps its name; later ones become `Name (2)`; a blank one `(column N)`."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for position, raw in enumerate(names, start=1):
+        name = raw.strip() or f"(column {position})"
+        candidate, copy = name, 1
+        while candidate in seen:
+            copy += 1
+            candidate = f"{name} ({copy})"
+        seen.add(candidate)
+        out.append(candidate)
+    return out
 
 
 def _check_field_sizes(frame: pd.DataFrame, path: str) -> None:
@@ -318,6 +334,7 @@ def _typed_table(frame: pd.DataFrame, path: str, *, kind: str, first_line: int) 
             f"has {frame.shape[1]:,} columns; a ticket export has at most {MAX_COLUMNS:,}",
             path=path,
         )
+    frame.columns = unique_names([str(c) for c in frame.columns])
     text = _stringify(frame).replace({m: pd.NA for m in NULL_MARKERS if m})
     _check_field_sizes(text, path)
     return RawTable(

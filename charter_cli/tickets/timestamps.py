@@ -43,6 +43,10 @@ _NAMED: dict[str, tuple[str, tuple[str | None, ...]]] = {
     ),
 }  # fmt: skip
 _OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
+# instants a helpdesk can have recorded; anything else (year 1, year 9999, epoch 0) is a data
+# error for that cell, and never stretches the calendar over centuries
+EARLIEST = int(np.datetime64("1970-01-02T00:00:00", "s").astype(np.int64))
+LATEST = int(np.datetime64("2200-01-01T00:00:00", "s").astype(np.int64))
 _DATE_ONLY = r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})$"
 
 
@@ -71,6 +75,10 @@ def parse_timestamps(
         idx = np.flatnonzero(todo)[got]
         out[idx] = seconds[got]
         todo[idx] = False
+    implausible = (out != NAT) & ((out < EARLIEST) | (out >= LATEST))
+    if implausible.any():
+        out[implausible] = NAT
+        todo |= implausible
     date_only = np.zeros(len(text), dtype=bool)
     if dates:
         date_only = present & text.str.fullmatch(_DATE_ONLY).fillna(False).to_numpy(dtype=bool)
