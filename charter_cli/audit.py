@@ -14,7 +14,7 @@ from enum import IntEnum
 import numpy as np
 import pandas as pd
 
-from charter_cli.charter.model import Calendar, Charter, Promise, normalise
+from charter_cli.charter.model import TIME_FIELDS, Calendar, Charter, Promise, normalise
 from charter_cli.charter.values import Duration
 from charter_cli.clock import DAY, I64, NAT, BusinessClock
 from charter_cli.frames import TEXT, flags, per_value, recode
@@ -619,20 +619,11 @@ class Auditor:
 def default_as_of(source: Tickets) -> int:
     """The latest canonical instant in the data except due dates, and of events (§10.6)."""
     frame = source.frame
-    columns = [
-        c
-        for c in (
-            "created_at",
-            "acknowledged_at",
-            "first_response_at",
-            "resolved_at",
-            "closed_at",
-            "follow_up_at",
-            "escalated_at",
-        )
-        if c in frame
-    ]
-    latest = int(frame[columns].to_numpy().max()) if len(frame) else NAT
+    columns = [c for c in TIME_FIELDS if c != "due_at" and c in frame]
+    # column by column: stacking them into one 2-D array would copy every instant
+    latest = (
+        max((int(frame[c].to_numpy().max()) for c in columns), default=NAT) if len(frame) else NAT
+    )
     if source.events is not None and len(source.events):
         latest = max(latest, int(source.events["at"].max()))
     return latest

@@ -65,3 +65,11 @@ def per_value(
     )
     table = np.array([func(str(c)) for c in cats.cat.categories] + [missing], dtype=dtype)  # type: ignore[call-overload]
     return np.asarray(table[cats.cat.codes.to_numpy().astype(np.int64)])
+
+
+def arrow_array(values: pd.Series) -> object:
+    """The column as an Arrow array: zero-copy for Arrow-backed text, converted otherwise."""
+    import pyarrow as pa
+
+    inner = getattr(values.array, "_pa_array", None)
+    return inner if inner is not None else pa.array(values.astype(TEXT).array)

@@ -53,7 +53,7 @@ def read_table(file: Path, *, extra_nulls: list[str] | None = None) -> RawTable:
         raise InputError("no such file", path=path) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    if not raw.strip():
+    if not raw[:65536].strip() and not raw.strip():  # the full strip only for a blank head
         raise InputError("the file is empty", path=path)
     if raw.startswith(b"PK\x03\x04"):
         return _read_xlsx(file, path)
@@ -145,10 +145,12 @@ def _sniff_delimiter(data: bytes, path: str) -> str:
     return best
 
 
-def _records(data: bytes, delimiter: str, *, count_fields: bool) -> tuple[np.ndarray, np.ndarray]:
+def _records(
+    data: bytes, delimiter: str, *, count_fields: bool
+) -> tuple[np.ndarray, np.ndarray, int]:
     """For every non-empty CSV record (the header first): the 1-based line it starts on and, when
     asked (only needed when some rows are malformed), its number of fields. Quoted newlines and
-    delimiters are honoured. Vectorised over the bytes."""
+    delimiters are honoured. Vectorised over the bytes. Also the longest record, in bytes."""
     arr = np.frombuffer(data, dtype=np.uint8)
     newlines = np.flatnonzero(arr == 0x0A)
     quoted: np.ndarray | None = None
@@ -163,14 +165,15 @@ def _records(data: bytes, delimiter: str, *, count_fields: bool) -> tuple[np.nda
     starts = np.concatenate(([0], ends[:-1] + 1))
     start_line = np.searchsorted(newlines, starts) + 1
     blank = (ends - starts) == 0
+    longest = int((ends - starts).max(initial=0))
     if not count_fields:
-        return start_line[~blank].astype(np.int64), np.zeros(int((~blank).sum()), dtype=np.int64)
+        return start_line[~blank].astype(np.int64), np.zeros(int((~blank).sum()), np.int64), longest
     hits = arr == ord(delimiter)
     if quoted is not None:
         hits &= ~quoted
     delims = np.flatnonzero(hits)
     fields = np.bincount(np.searchsorted(ends, delims), minlength=ends.size)[: ends.size] + 1
-    return start_line[~blank].astype(np.int64), fields[~blank].astype(np.int64)
+    return start_line[~blank].astype(np.int64), fields[~blank].astype(np.int64), longest
 
 
 def _read_csv(raw: bytes, path: str, extra_nulls: list[str]) -> RawTable:
@@ -223,8 +226,9 @@ def _read_csv(raw: bytes, path: str, extra_nulls: list[str]) -> RawTable:
         raise InputError("could not tell the delimiter", path=path)  # pragma: no cover
     frame = table.to_pandas(types_mapper=lambda t: TEXT if pa.types.is_string(t) else None)
     frame.columns = unique_names([str(c) for c in frame.columns])
-    _check_field_sizes(frame, path)
-    record_lines, fields = _records(data, delimiter, count_fields=bool(bad))
+    record_lines, fields, longest = _records(data, delimiter, count_fields=bool(bad))
+    if longest > MAX_FIELD_BYTES:  # only a record that long can hold a field that long
+        _check_field_sizes(frame, path)
     row_lines = record_lines[1:]
     skipped: list[tuple[int, str]] = []
     if not bad:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from charter_cli.clock import I64, NAT, _localize
-from charter_cli.frames import TEXT
+from charter_cli.frames import TEXT, arrow_array
 
 # name -> (regex a value must match, strftime patterns tried in order; None = pandas ISO8601)
 _NAMED: dict[str, tuple[str, tuple[str | None, ...]]] = {
@@ -62,6 +62,9 @@ def parse_timestamps(
 ) -> Parsed:
     """Parse a string column; `formats` are names of `_NAMED` or strftime patterns. With `dates`,
     also say which values were a date without a time (due dates mean the end of that day)."""
+    fast = None if dates or not formats or formats[0] != "iso" else _naive_iso(values, timezone)
+    if fast is not None:
+        return fast
     text = values.astype(TEXT).str.strip()
     present = text.notna().to_numpy()
     out = np.full(len(text), NAT, dtype=np.int64)
@@ -83,6 +86,37 @@ def parse_timestamps(
     if dates:
         date_only = present & text.str.fullmatch(_DATE_ONLY).fillna(False).to_numpy(dtype=bool)
     return Parsed(out, todo, date_only)
+
+
+def _naive_iso(values: pd.Series, timezone: str) -> Parsed | None:
+    """The common case in one Arrow cast: every value a naive ISO time (`2026-10-05 09:00`).
+    Anything else (an offset, a fraction, a bad cell) makes the cast fail: None, and the full
+    parser takes the column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        array = arrow_array(values)
+        stamps = pc.cast(array, pa.timestamp("s"))
+    except (
+        pa.ArrowInvalid,
+        pa.ArrowNotImplementedError,
+        pa.ArrowTypeError,
+        AttributeError,
+        TypeError,
+    ):
+        return None
+    local = stamps.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+    if local.ndim != 1:  # pragma: no cover - a chunked array always comes back flat
+        return None
+    out = np.full(local.size, NAT, dtype=np.int64)
+    ok = ~np.isnat(local)
+    if ok.any():
+        out[ok] = _localize(local[ok], timezone, start=True)
+    if ((out != NAT) & ((out < EARLIEST) | (out >= LATEST))).any():
+        return None  # implausible years: the full parser reports them
+    no = np.zeros(local.size, dtype=bool)
+    return Parsed(out, no, no)
 
 
 def _parse_one(sub: pd.Series, fmt: str, timezone: str) -> I64:

@@ -222,3 +222,19 @@ def test_garbage_mixed_encodings(tmp_path: Path) -> None:
 
 def test_garbage_not_an_xlsx(tmp_path: Path) -> None:
     assert "xlsx" in cli_error(tmp_path, "x.xlsx", b"PK\x03\x04 this is not a zip at all")
+
+
+@pytest.mark.parametrize(
+    "zone", ["Europe/Oslo", "America/New_York", "Pacific/Chatham", "Australia/Lord_Howe"]
+)
+def test_fast_and_full_timestamp_parsers_agree(zone: str) -> None:
+    from charter_cli.frames import TEXT
+    from charter_cli.tickets.timestamps import parse_timestamps
+
+    # every quarter hour of 2026 in ISO: both DST changes, the repeated hour, the gap
+    stamps = pd.date_range("2026-01-01", "2027-01-01", freq="15min").strftime("%Y-%m-%d %H:%M")
+    column = pd.Series(list(stamps), dtype=TEXT)
+    fast = parse_timestamps(column, ("iso",), zone)  # one Arrow cast
+    full = parse_timestamps(column, ("iso",), zone, dates=True)  # the general parser
+    assert (fast.seconds == full.seconds).all()
+    assert not fast.bad.any() and not full.bad.any()
