@@ -351,6 +351,71 @@ def profiles() -> None:
 
 @app.command()
 @guarded
+def templates() -> None:
+    """List the charter templates, one line each."""
+    from charter_cli.drafting.templates import templates as shipped
+
+    for name, found in shipped().items():
+        sys.stdout.write(f"{name:<16} {found.summary}\n")
+
+
+@app.command(epilog=EXIT_HELP)
+@guarded
+def init(
+    template: Annotated[
+        str | None,
+        typer.Option(
+            "--template", "-t", help="Start from this template (see `charter templates`)."
+        ),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="The name customers know you by.")
+    ] = None,
+    timezone: Annotated[
+        str | None, typer.Option("--timezone", help="IANA zone, e.g. Europe/Oslo.")
+    ] = None,
+    country: Annotated[
+        str | None,
+        typer.Option("--country", help="ISO code of the country whose holidays close you."),
+    ] = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the charter.")
+    ] = Path("charter.yaml"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    interactive: Annotated[
+        bool | None,
+        typer.Option(
+            "--interactive/--no-interactive",
+            help="Ask questions (default: when on a terminal and no flags).",
+        ),
+    ] = None,
+) -> None:
+    """Draft a charter from a template, with a questionnaire on a terminal or from flags."""
+    from charter_cli.drafting.templates import draft
+    from charter_cli.output import write_atomic
+
+    if output.exists() and not force:
+        raise UsageError(f"{output} exists; use --force to overwrite it, or -o another file")
+    if output.is_dir():
+        raise UsageError(f"{output} is a directory; name a file with -o")
+    flags_given = any(v is not None for v in (name, timezone, country))
+    ask = interactive if interactive is not None else (sys.stdin.isatty() and not flags_given)
+    if ask:
+        from charter_cli.drafting.interactive import questionnaire
+
+        answers = questionnaire(template)
+        for key, value in (("name", name), ("timezone", timezone), ("country", country)):
+            if value is not None:
+                answers[key] = value
+        text = draft(**answers)
+    else:
+        text = draft(template or "online-shop", name=name, timezone=timezone, country=country)
+    write_atomic(output, text)
+    _err(f"wrote {output}; check it any time with `charter validate {output}`")
+
+
+@app.command()
+@guarded
 def schema() -> None:
     """Print the JSON Schema of the charter format (for editors and other tools)."""
     from charter_cli.charter.schema import schema_text

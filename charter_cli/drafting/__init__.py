@@ -1,0 +1,1 @@
+"""Drafting charters: templates, `charter init`."""

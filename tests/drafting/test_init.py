@@ -1,0 +1,138 @@
+"""Templates and `charter init`, both ways (flags, and answers fed to the questionnaire)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from charter_cli.charter import validate_file
+from charter_cli.cli import app
+from charter_cli.drafting.templates import templates
+from tests.conftest import ROOT
+
+EXPORT = ROOT / "charters" / "examples" / "nordlys-tickets-2026.csv"
+runner = CliRunner()
+
+
+def test_six_templates_listed_with_one_line_each() -> None:
+    result = runner.invoke(app, ["templates"])
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) >= 6 and {
+        "online-shop",
+        "saas-b2b",
+        "it-service-desk",
+        "municipality",
+        "utility-telecom",
+        "hotel",
+    } <= {line.split()[0] for line in lines}
+
+
+@pytest.mark.parametrize("name", sorted(templates()))
+def test_template_validates_strictly_and_audits_the_example(name: str) -> None:
+    path = ROOT / "charters" / "templates" / f"{name}.yaml"
+    assert runner.invoke(app, ["validate", "--strict", str(path)]).exit_code == 0
+    audit = runner.invoke(app, ["audit", str(path), str(EXPORT), "-q"])
+    assert audit.exit_code in (0, 1), audit.output  # a verdict, never "could not run"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=") and text.count("#") > 10
+
+
+def test_init_with_flags(tmp_path: Path) -> None:
+    out = tmp_path / "charter.yaml"
+    result = runner.invoke(
+        app,
+        [
+            "init",
+            "-t",
+            "saas-b2b",
+            "--name",
+            "Żółw Software: Wsparcie",
+            "--timezone",
+            "Europe/Warsaw",
+            "--country",
+            "PL",
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = validate_file(out)
+    assert report.charter is not None and not report.findings
+    assert (
+        report.charter.name == "Żółw Software: Wsparcie"
+        and report.charter.timezone == "Europe/Warsaw"
+    )
+    assert report.charter.calendars["business"].country == "PL"
+    assert report.charter.calendars["business"].subdivision is None  # England's was dropped
+    text = out.read_text(encoding="utf-8")
+    assert "# Drafted by `charter init` from the saas-b2b template" in text
+    assert (
+        "# P1 never waits for business hours" in text.replace("  ", " ") or "P1 never waits" in text
+    )
+    assert text.splitlines()[0].startswith("# yaml-language-server: $schema=")
+    assert Path(text.splitlines()[0].split("=", 1)[1]).is_file()
+
+
+def test_init_never_overwrites_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "charter.yaml"
+    out.write_text("mine\n")
+    result = runner.invoke(app, ["init", "--no-interactive", "-o", str(out)])
+    assert result.exit_code == 2 and "use --force" in result.stderr
+    assert out.read_text() == "mine\n"
+    assert (
+        runner.invoke(app, ["init", "--no-interactive", "--force", "-o", str(out)]).exit_code == 0
+    )
+    assert validate_file(out).charter is not None
+
+
+def test_init_refuses_a_bad_time_zone(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["init", "--timezone", "Europe/Olso", "-o", str(tmp_path / "c.yaml")]
+    )
+    assert result.exit_code == 2 and "Europe/Oslo" in result.stderr
+    assert not (tmp_path / "c.yaml").exists()
+
+
+def test_init_questionnaire(tmp_path: Path) -> None:
+    out = tmp_path / "shop.yaml"
+    answers = [
+        "online-shop",  # template
+        "Sklep Łąka",  # name
+        "Europe/Warsaw",  # time zone
+        "PL",  # holidays
+        "08:00-16:00",  # office mon-fri
+        "",  # office sat: keep
+        "25:00-26:00",  # evenings: not a time, asked again
+        "10:00-22:00",  # evenings mon-sun
+        "30m",
+        "",
+        "",
+        "",  # first reply: urgent changed, others kept
+        "5 minutes",  # chat
+        "",
+        "",
+        "",
+        "",  # resolution kept
+        "y",  # follow up after complaints
+        "1 day",  # not a duration: asked again
+        "24h",
+        "72h",
+    ]
+    result = runner.invoke(
+        app, ["init", "--interactive", "-o", str(out)], input="\n".join(answers) + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    charter = validate_file(out).charter
+    assert charter is not None
+    assert charter.name == "Sklep Łąka" and charter.timezone == "Europe/Warsaw"
+    office = charter.calendars["office"]
+    assert office.country == "PL" and office.week[0][0].text == "08:00-16:00"
+    assert charter.calendars["evenings"].week[6][0].text == "10:00-22:00"
+    first = next(p for p in charter.promises if p.id == "first-reply")
+    assert first.within.by_priority["urgent"].seconds == 1800
+    assert next(p for p in charter.promises if p.id == "chat-reply").within.default.seconds == 300
+    follow = next(p for p in charter.promises if p.measure == "follow_up")
+    assert follow.between is not None and follow.between[1].seconds == 72 * 3600
+    assert "is not a time of day" in result.output and "is not a duration" in result.output
