@@ -414,6 +414,90 @@ def init(
     _err(f"wrote {output}; check it any time with `charter validate {output}`")
 
 
+class DiffFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command(epilog=EXIT_HELP)
+@guarded
+def diff(
+    old: Annotated[Path, typer.Argument(help="The charter as it was.")],
+    new: Annotated[Path, typer.Argument(help="The charter as it would be.")],
+    against: Annotated[
+        list[Path] | None,
+        typer.Option("--against", help="Replay both charters on these exports (repeatable)."),
+    ] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="Export profile for --against.")
+    ] = None,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = DiffFormat.text,
+    top: Annotated[int, typer.Option("--top", help="How many flipped tickets to list.")] = 20,
+) -> None:
+    """What changed between two charters; with --against, what it would have meant on tickets."""
+    import json
+
+    from charter_cli.charter import load_charter
+    from charter_cli.drafting.diff import compare, replay
+
+    before, after = load_charter(old), load_charter(new)
+    changes = compare(before, after)
+    replayed = None
+    if against:
+        from charter_cli.audit import audit
+        from charter_cli.tickets.read import read_tickets
+
+        source = read_tickets(list(against), profile=profile, timezone=after.timezone)
+        replayed = replay(audit(before, source), audit(after, source))
+    if output_format is DiffFormat.json:
+        doc: dict[str, Any] = {
+            "schema_version": 1,
+            "old": str(old),
+            "new": str(new),
+            "changes": [
+                {
+                    "kind": c.kind,
+                    "subject": c.subject,
+                    "detail": c.detail,
+                    "old": c.old,
+                    "new": c.new,
+                }
+                for c in changes
+            ],
+        }
+        if replayed is not None:
+            doc["against"] = {
+                "files": [str(a) for a in against or []],
+                "compliance": {
+                    pid: {"old": a, "new": b} for pid, (a, b) in replayed.compliance.items()
+                },
+                "flipped": len(replayed.flips),
+                "flips": [
+                    {"promise": f.promise, "ticket_id": f.ticket_id, "old": f.old, "new": f.new}
+                    for f in replayed.flips
+                ],
+            }
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        return
+    from charter_cli.report.common import percent, safe_text
+
+    lines = [safe_text(str(c)) for c in changes] or ["no differences that change a promise"]
+    if replayed is not None:
+        lines += ["", f"Replayed on {', '.join(map(str, against or []))}:"]
+        for pid, (a, b) in replayed.compliance.items():
+            lines.append(f"  {pid:<20} {percent(a):>7} → {percent(b):>7}")
+        lines.append(f"{len(replayed.flips)} verdicts flip" + (":" if replayed.flips else ""))
+        for f in replayed.flips[:top]:
+            lines.append(f"  {safe_text(f.ticket_id)}  {f.promise}: {f.old} → {f.new}")
+        if len(replayed.flips) > top:
+            lines.append(
+                f"  … and {len(replayed.flips) - top} more (--top, or --format json for all)"
+            )
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
 @app.command()
 @guarded
 def schema() -> None:

@@ -1,0 +1,368 @@
+"""What changed between two charters, and what the change would have meant on real tickets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from charter_cli.audit import STATE_LABELS, AuditResult, Outcome
+from charter_cli.charter.model import Allowance, Calendar, Charter, Promise
+from charter_cli.charter.values import DAYS, Duration
+
+TIGHTENED, LOOSENED, CHANGED, ADDED, REMOVED = (
+    "tightened",
+    "loosened",
+    "changed",
+    "added",
+    "removed",
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # added, removed, tightened, loosened, changed
+    subject: str  # "promise first-reply", "calendar office", "channel chat"
+    detail: str  # what exactly, in words
+    old: Any = None
+    new: Any = None
+
+    def __str__(self) -> str:
+        sign = {ADDED: "+", REMOVED: "-"}.get(self.kind, "~")
+        return f"{sign} {self.subject}: {self.detail}" + (
+            f" ({self.kind})" if self.kind in (TIGHTENED, LOOSENED) else ""
+        )
+
+
+@dataclass(frozen=True)
+class Flip:
+    promise: str
+    ticket_id: str
+    old: str
+    new: str
+
+
+@dataclass
+class Replay:
+    """Both charters audited on the same tickets."""
+
+    compliance: dict[str, tuple[float | None, float | None]]  # promise -> (old, new)
+    flips: list[Flip] = field(default_factory=list)
+
+
+def _day_seconds(cal: Calendar | None) -> int:
+    if cal is None or cal.always:
+        return 86400
+    open_days = sum(1 for day in cal.week if day) or 1
+    return cal.weekly_open_seconds() // open_days
+
+
+def _approx(d: Duration, day_seconds: int) -> int:
+    return d.working_days * day_seconds if d.is_working_days else d.seconds
+
+
+def _allowances(a: Allowance) -> dict[str, Duration]:
+    out = dict(a.by_priority)
+    if a.default is not None:
+        out["*"] = a.default
+    return out
+
+
+def _scope(p: Promise) -> str:
+    return str(dict(p.where)) if p.where else "every ticket"
+
+
+def _cal(p: Promise) -> str:
+    return p.calendar or "of the channel"
+
+
+def _pauses(p: Promise) -> str:
+    return str(sorted(p.pause_when)) if p.pause_when else "never"
+
+
+def _region(c: Calendar) -> str:
+    return (c.country or "no country") + (f"-{c.subdivision}" if c.subdivision else "")
+
+
+def _compare_promise(old: Promise, new: Promise, old_c: Charter, new_c: Charter) -> list[Change]:
+    subject = f"promise {new.id}"
+    changes: list[Change] = []
+    if old.measure != new.measure or (old.start_field, old.stop_field) != (
+        new.start_field,
+        new.stop_field,
+    ):
+        changes.append(
+            Change(
+                CHANGED,
+                subject,
+                f"measures {new.measure} instead of {old.measure}",
+                old.measure,
+                new.measure,
+            )
+        )
+    if dict(old.where) != dict(new.where):
+        changes.append(
+            Change(
+                CHANGED,
+                subject,
+                f"applies to {_scope(new)} instead of {_scope(old)}",
+                dict(old.where),
+                dict(new.where),
+            )
+        )
+    if (old.calendar or "") != (new.calendar or ""):
+        changes.append(
+            Change(
+                CHANGED,
+                subject,
+                f"runs on calendar {_cal(new)} instead of {_cal(old)}",
+                old.calendar,
+                new.calendar,
+            )
+        )
+    cal_old = old_c.calendars.get(old.calendar or old_c.default_calendar)
+    cal_new = new_c.calendars.get(new.calendar or new_c.default_calendar)
+    before, after = _allowances(old.within), _allowances(new.within)
+    for key in sorted(set(before) | set(after)):
+        label = "" if key == "*" else f" for {key}"
+        if key not in after:
+            changes.append(
+                Change(
+                    LOOSENED,
+                    subject,
+                    f"no allowance{label} any more (was {before[key]})",
+                    str(before[key]),
+                    None,
+                )
+            )
+        elif key not in before:
+            changes.append(
+                Change(
+                    TIGHTENED, subject, f"within {after[key]}{label} (new)", None, str(after[key])
+                )
+            )
+        elif before[key] != after[key]:
+            a, b = (
+                _approx(before[key], _day_seconds(cal_old)),
+                _approx(after[key], _day_seconds(cal_new)),
+            )
+            kind = TIGHTENED if b < a else LOOSENED if b > a else CHANGED
+            changes.append(
+                Change(
+                    kind,
+                    subject,
+                    f"within{label} {before[key]} → {after[key]}",
+                    str(before[key]),
+                    str(after[key]),
+                )
+            )
+    if old.target != new.target:
+        kind = TIGHTENED if new.target > old.target else LOOSENED
+        changes.append(
+            Change(
+                kind, subject, f"target {old.target:.1%} → {new.target:.1%}", old.target, new.target
+            )
+        )
+    if old.between != new.between and old.between and new.between:
+        changes.append(
+            Change(
+                CHANGED,
+                subject,
+                f"window {old.between[0]}–{old.between[1]} → {new.between[0]}–{new.between[1]}",
+                [str(x) for x in old.between],
+                [str(x) for x in new.between],
+            )
+        )
+    if set(old.pause_when) != set(new.pause_when):
+        kind = (
+            LOOSENED
+            if set(new.pause_when) > set(old.pause_when)
+            else TIGHTENED
+            if set(new.pause_when) < set(old.pause_when)
+            else CHANGED
+        )
+        changes.append(
+            Change(
+                kind,
+                subject,
+                f"pauses when {_pauses(new)} instead of {_pauses(old)}",
+                sorted(old.pause_when),
+                sorted(new.pause_when),
+            )
+        )
+    if (old.escalate_to or "") != (new.escalate_to or ""):
+        changes.append(
+            Change(
+                CHANGED,
+                subject,
+                f"escalates to {new.escalate_to} instead of {old.escalate_to}",
+                old.escalate_to,
+                new.escalate_to,
+            )
+        )
+    return changes
+
+
+def _hours(cal: Calendar) -> dict[str, str]:
+    if cal.always:
+        return dict.fromkeys(DAYS, "24/7")
+    return {day: ", ".join(iv.text for iv in cal.week[i]) or "closed" for i, day in enumerate(DAYS)}
+
+
+def _compare_calendar(old: Calendar, new: Calendar) -> list[Change]:
+    subject = f"calendar {new.name}"
+    changes: list[Change] = []
+    if old.timezone != new.timezone:
+        changes.append(
+            Change(
+                CHANGED,
+                subject,
+                f"time zone {old.timezone} → {new.timezone}",
+                old.timezone,
+                new.timezone,
+            )
+        )
+    before, after = _hours(old), _hours(new)
+    for day in DAYS:
+        if before[day] != after[day]:
+            changes.append(
+                Change(
+                    CHANGED, subject, f"{day} {before[day]} → {after[day]}", before[day], after[day]
+                )
+            )
+    if (old.country, old.subdivision) != (new.country, new.subdivision):
+        changes.append(
+            Change(
+                CHANGED,
+                subject,
+                f"public holidays of {_region(new)} instead of {_region(old)}",
+                old.country,
+                new.country,
+            )
+        )
+
+    def dates(c: Calendar) -> dict[str, str]:
+        return {
+            (f"{d.year}-" if d.year else "") + f"{d.month:02d}-{d.day:02d}": ", ".join(
+                iv.text for iv in d.intervals
+            )
+            or "closed"
+            for d in c.dates
+        }
+
+    db, da = dates(old), dates(new)
+    for key in sorted(set(db) | set(da)):
+        if key not in da:
+            changes.append(Change(REMOVED, subject, f"holiday {key} ({db[key]})", db[key], None))
+        elif key not in db:
+            changes.append(Change(ADDED, subject, f"holiday {key} ({da[key]})", None, da[key]))
+        elif db[key] != da[key]:
+            changes.append(
+                Change(CHANGED, subject, f"holiday {key}: {db[key]} → {da[key]}", db[key], da[key])
+            )
+    return changes
+
+
+def compare(old: Charter, new: Charter) -> list[Change]:
+    """Every difference that matters to a customer, in the order of the new charter."""
+    changes: list[Change] = []
+    if old.name != new.name:
+        changes.append(
+            Change(CHANGED, "charter", f"name {old.name!r} → {new.name!r}", old.name, new.name)
+        )
+    if old.timezone != new.timezone:
+        changes.append(
+            Change(
+                CHANGED,
+                "charter",
+                f"time zone {old.timezone} → {new.timezone}",
+                old.timezone,
+                new.timezone,
+            )
+        )
+    for name in new.calendars:
+        if name not in old.calendars:
+            changes.append(Change(ADDED, f"calendar {name}", "new calendar"))
+        else:
+            changes += _compare_calendar(old.calendars[name], new.calendars[name])
+    changes += [
+        Change(REMOVED, f"calendar {name}", "calendar removed")
+        for name in old.calendars
+        if name not in new.calendars
+    ]
+    for name, channel in new.channels.items():
+        if name not in old.channels:
+            changes.append(
+                Change(ADDED, f"channel {name}", f"new channel on calendar {channel.calendar}")
+            )
+        elif old.channels[name].calendar != channel.calendar:
+            changes.append(
+                Change(
+                    CHANGED,
+                    f"channel {name}",
+                    f"calendar {old.channels[name].calendar} → {channel.calendar}",
+                    old.channels[name].calendar,
+                    channel.calendar,
+                )
+            )
+    changes += [
+        Change(REMOVED, f"channel {name}", "channel removed")
+        for name in old.channels
+        if name not in new.channels
+    ]
+    old_promises = {p.id: p for p in old.promises}
+    for promise in new.promises:
+        if promise.id not in old_promises:
+            changes.append(Change(ADDED, f"promise {promise.id}", promise.title or promise.measure))
+        else:
+            changes += _compare_promise(old_promises[promise.id], promise, old, new)
+    new_ids = {p.id for p in new.promises}
+    changes += [
+        Change(REMOVED, f"promise {p.id}", p.title or p.measure)
+        for p in old.promises
+        if p.id not in new_ids
+    ]
+    return changes
+
+
+def _states(result: AuditResult, outcome: Outcome) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "ticket_id": result.tickets["ticket_id"].to_numpy(dtype=object)[outcome.rows],
+            "state": STATE_LABELS[outcome.state.astype(np.intp)],
+        }
+    )
+
+
+def replay(old: AuditResult, new: AuditResult) -> Replay:
+    """Compliance under each charter, and the (ticket, promise) verdicts that flip between them.
+    Only decided verdicts (met, breached) flip; a pair that appears or disappears is not a flip."""
+    before = {o.promise.id: o for o in old.outcomes}
+    after = {o.promise.id: o for o in new.outcomes}
+    compliance = {
+        pid: (
+            before[pid].compliance if pid in before else None,
+            after[pid].compliance if pid in after else None,
+        )
+        for pid in [*after, *(p for p in before if p not in after)]
+    }
+    flips: list[Flip] = []
+    for pid in after:  # one merge per promise, never a loop over tickets
+        if pid not in before:
+            continue
+        both = _states(old, before[pid]).merge(
+            _states(new, after[pid]), on="ticket_id", suffixes=("_old", "_new")
+        )
+        decided = both["state_old"].isin(["met", "breached"]) & both["state_new"].isin(
+            ["met", "breached"]
+        )
+        flipped = both.loc[decided & (both["state_old"] != both["state_new"])].sort_values(
+            "ticket_id"
+        )
+        flips += [
+            Flip(pid, str(t), str(a), str(b))
+            for t, a, b in flipped[["ticket_id", "state_old", "state_new"]].itertuples(index=False)
+        ]
+    return Replay(compliance, flips)
