@@ -414,6 +414,36 @@ def init(
     _err(f"wrote {output}; check it any time with `charter validate {output}`")
 
 
+class RenderFormat(StrEnum):
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command(epilog=EXIT_HELP)
+@guarded
+def render(
+    charter: Annotated[Path, typer.Argument(help="The charter (YAML).")],
+    lang: Annotated[str, typer.Option("--lang", "-l", help="en, nb, sv or pl.")] = "en",
+    output_format: Annotated[
+        RenderFormat, typer.Option("--format", "-f", help="markdown or html (self-contained).")
+    ] = RenderFormat.markdown,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+) -> None:
+    """Publish the charter as customer-facing text: how to reach you, when, and what you promise."""
+    from charter_cli.charter import load_charter
+    from charter_cli.drafting.render import render_html, render_markdown
+    from charter_cli.output import check_outputs, write_atomic
+
+    model = load_charter(charter)
+    text = (render_html if output_format is RenderFormat.html else render_markdown)(model, lang)
+    if output is not None:
+        check_outputs([output], [charter])
+        write_atomic(output, text)
+        _err(f"wrote {output}")
+    else:
+        sys.stdout.write(text)
+
+
 class DiffFormat(StrEnum):
     text = "text"
     json = "json"
