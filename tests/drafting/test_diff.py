@@ -98,3 +98,29 @@ def test_hours_holidays_promises_and_channels(tmp_path: Path) -> None:
 def test_identical_charters() -> None:
     result = runner.invoke(app, ["diff", str(SHOP), str(SHOP)])
     assert result.exit_code == 0 and result.stdout.strip() == "no differences that change a promise"
+
+
+def test_one_first_reply_target_change(tmp_path: Path) -> None:
+    text = SHOP.read_text(encoding="utf-8")
+    first_reply = text.index("  - id: first-reply")
+    target = text.index("target: 90%", first_reply)
+    new = tmp_path / "v2.yaml"
+    new.write_text(
+        text[:target] + "target: 95%" + text[target + len("target: 90%") :], encoding="utf-8"
+    )
+    result = runner.invoke(app, ["diff", str(SHOP), str(new), "--format", "json"])
+    assert json.loads(result.stdout)["changes"] == [
+        {
+            "kind": "tightened",
+            "subject": "promise first-reply",
+            "detail": "target 90.0% → 95.0%",
+            "old": 0.9,
+            "new": 0.95,
+        }
+    ]
+    replayed = json.loads(
+        runner.invoke(
+            app, ["diff", str(SHOP), str(new), "--against", str(EXPORT), "-f", "json"]
+        ).stdout
+    )
+    assert replayed["against"]["flipped"] == 0  # a target judges the promise, not the tickets
