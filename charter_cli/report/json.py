@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from charter_cli.audit import AuditResult, State
+from charter_cli.reconcile import reconcile
 from charter_cli.report.common import Options, breakdown, iso_one
 
 
@@ -57,6 +58,18 @@ def envelope(result: AuditResult, options: Options) -> dict[str, Any]:
             "missing_columns": list(src.missing_fields),
             "unreadable_cells": len(src.problems),
             "notes": result.notes,
+            "vendor_reconciliation": [
+                {
+                    "promise": d.promise,
+                    "vendor_field": d.vendor_field,
+                    "compared": d.compared,
+                    "disagree": d.disagree,
+                    "examples": [
+                        {"ticket_id": t, "ours": o, "vendor": v} for t, o, v in d.examples
+                    ],
+                }
+                for d in reconcile(result)
+            ],
         },
     }
     if options.by:
