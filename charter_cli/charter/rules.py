@@ -366,11 +366,21 @@ def _holiday_countries() -> dict[str, list[str]]:
     return supported
 
 
+@cache
+def _subdivisions(country: str) -> tuple[str, ...] | None:
+    """The subdivisions of a country the `holidays` library knows, or None for an unknown one."""
+    import holidays
+
+    try:
+        return tuple(holidays.country_holidays(country).subdivisions)
+    except NotImplementedError:
+        return None
+
+
 @rule("unknown-holiday-country")
 def unknown_holiday_country(data: dict[str, Any]) -> Yield:
     """`holidays.country` must be a country the `holidays` library knows, and `subdivision` one of
     its subdivisions (`DE` + `BY`)."""
-    countries = _holiday_countries()
     for path, spec in _calendars(data):
         hol = spec.get("holidays") or {}
         country, sub = hol.get("country"), hol.get("subdivision")
@@ -378,6 +388,10 @@ def unknown_holiday_country(data: dict[str, Any]) -> Yield:
             if sub is not None:
                 yield (*path, "holidays", "subdivision"), "a subdivision needs a `country`"
             continue
+        subdivisions = _subdivisions(str(country))
+        if subdivisions is not None and (sub is None or str(sub) in subdivisions):
+            continue  # the common case, answered without listing every country
+        countries = _holiday_countries()
         if country not in countries:
             yield (
                 (*path, "holidays", "country"),
