@@ -7,7 +7,7 @@ group is measured at once on that calendar's `BusinessClock`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -184,12 +184,21 @@ class _Columns:
     calendar: np.ndarray
 
 
+def _allowance_s(clock: BusinessClock, start: I64, c0: I64, seconds: I64, days: I64) -> I64:
+    """Business seconds each row is allowed from `start`: `seconds`, or where `days` > 0, up to the
+    close of the N-th business day after the start day (DESIGN.md §10.1). `c0` is C(start)."""
+    if not (days > 0).any():
+        return seconds
+    by_day = clock.working_days_deadline_s(start, days)
+    return np.where(days > 0, clock.elapsed_s(start, by_day, start_business=c0), seconds)
+
+
 def _window(clock: BusinessClock, start: I64, c0: I64, d: Duration) -> I64:
-    """Business seconds from `start` that a duration allows on `clock`."""
-    if d.is_working_days:
-        end = clock.working_days_deadline_s(start, d.working_days)
-        return clock.elapsed_s(start, end, start_business=c0)
-    return np.full(start.size, d.seconds, dtype=np.int64)
+    """Business seconds from `start` that one duration allows on `clock`."""
+    seconds = np.full(start.size, d.seconds, dtype=np.int64)
+    return _allowance_s(
+        clock, start, c0, seconds, np.full(start.size, d.working_days, dtype=np.int64)
+    )
 
 
 def _allowances(promise: Promise, priority: pd.Series) -> tuple[I64, I64, np.ndarray]:
@@ -348,21 +357,22 @@ class Auditor:
         return out
 
     def _judge(
-        self, out: Outcome, ok: np.ndarray, stopped: np.ndarray, elapsed: I64, allowed: I64
+        self, out: Outcome, sel: np.ndarray, stopped: np.ndarray, elapsed: I64, allowed: I64
     ) -> None:
-        """met / breached / running from net elapsed business time and the allowance (§10.1)."""
-        done = ok & stopped
+        """met / breached / running of the rows `sel` selects, from net elapsed business time and
+        the allowance (§10.1); `stopped`, `elapsed` and `allowed` hold those rows only."""
         late = elapsed > allowed
-        out.state[done & ~late] = State.MET
-        out.state[done & late] = State.BREACHED
-        open_ = ok & ~stopped
-        out.state[open_ & late] = State.BREACHED
-        out.state[open_ & ~late] = State.RUNNING
-        out.elapsed[ok] = elapsed[ok]
-        out.allowed[ok] = allowed[ok]
-        over = ok & late
-        out.overdue[over] = (elapsed - allowed)[over]
-        out.overdue[ok & ~late & stopped] = 0
+        out.state[sel] = np.where(late, State.BREACHED, np.where(stopped, State.MET, State.RUNNING))
+        out.elapsed[sel] = elapsed
+        out.allowed[sel] = allowed
+        out.overdue[sel] = np.where(late, elapsed - allowed, np.where(stopped, 0, NAT))
+
+    def _by_calendar(
+        self, out: Outcome, ok: np.ndarray
+    ) -> Iterator[tuple[BusinessClock, np.ndarray]]:
+        """Each calendar the `ok` rows run on, with its clock and the rows on it."""
+        for name in pd.unique(out.calendar[ok]):
+            yield self.clocks.get(str(name)), ok & (out.calendar == name)
 
     def _clocked(self, out: Outcome) -> None:
         p = out.promise
@@ -404,25 +414,12 @@ class Auditor:
         stopped = stop != NAT
         until = np.where(stopped, stop, self.as_of)
         paused = self._paused(out, rows, start, until, ok)
-        for name in pd.unique(out.calendar[ok]):
-            sel = ok & (out.calendar == name)
-            clock = self.clocks.get(str(name))
+        for clock, sel in self._by_calendar(out, ok):
             c0 = clock.business_s(start[sel])
             elapsed = clock.elapsed_s(start[sel], until[sel], start_business=c0) - paused[sel]
-            allow = seconds[sel].copy()
-            wd = days[sel]
-            if (wd > 0).any():
-                by_day = clock.working_days_deadline_s(start[sel], wd)
-                wd_allow = clock.elapsed_s(start[sel], by_day, start_business=c0)
-                allow = np.where(wd > 0, wd_allow, allow)
-            deadline = clock.deadline_s(start[sel], allow + paused[sel], start_business=c0)
-            out.deadline[sel] = deadline
-            idx = np.flatnonzero(sel)
-            full_elapsed = np.full(rows.size, NAT, dtype=np.int64)
-            full_allow = np.full(rows.size, NAT, dtype=np.int64)
-            full_elapsed[idx] = elapsed
-            full_allow[idx] = allow
-            self._judge(out, sel, stopped, full_elapsed, full_allow)
+            allow = _allowance_s(clock, start[sel], c0, seconds[sel], days[sel])
+            out.deadline[sel] = clock.deadline_s(start[sel], allow + paused[sel], start_business=c0)
+            self._judge(out, sel, stopped[sel], elapsed, allow)
 
     def _paused(self, out: Outcome, rows: I64, start: I64, until: I64, ok: np.ndarray) -> I64:
         p = out.promise
@@ -453,9 +450,7 @@ class Auditor:
             return paused
         ticket = position[keep].astype(np.int64)
         p_start, p_stop = at[is_pause][keep], next_at[is_pause][keep]
-        for name in pd.unique(out.calendar[ok]):
-            clock = self.clocks.get(str(name))
-            in_cal = (out.calendar == name) & ok
+        for clock, in_cal in self._by_calendar(out, ok):
             sel = in_cal[ticket]
             if not sel.any():
                 continue
@@ -479,7 +474,7 @@ class Auditor:
         stopped = resolved != NAT
         until = np.where(stopped, resolved, self.as_of)
         # a promised date is a wall-clock promise: late by the clock on the wall
-        self._judge(out, ok, stopped, until - created, due - created)
+        self._judge(out, ok, stopped[ok], (until - created)[ok], (due - created)[ok])
 
     def _follow_up(self, out: Outcome) -> None:
         p = out.promise
@@ -494,23 +489,16 @@ class Auditor:
         ok = out.reason == None  # noqa: E711
         stopped = follow != NAT
         low, high = p.between
-        for name in pd.unique(out.calendar[ok]):
-            sel = ok & (out.calendar == name)
-            clock = self.clocks.get(str(name))
+        for clock, sel in self._by_calendar(out, ok):
             c0 = clock.business_s(resolved[sel])
             until = np.where(stopped[sel], follow[sel], self.as_of)
             elapsed = clock.elapsed_s(resolved[sel], until, start_business=c0)
-
             lo = _window(clock, resolved[sel], c0, low)
             hi = _window(clock, resolved[sel], c0, high)
             out.deadline[sel] = clock.deadline_s(resolved[sel], hi, start_business=c0)
-            idx = np.flatnonzero(sel)
-            full_e = np.full(rows.size, NAT, dtype=np.int64)
-            full_h = np.full(rows.size, NAT, dtype=np.int64)
-            full_e[idx], full_h[idx] = elapsed, hi
-            self._judge(out, sel, stopped, full_e, full_h)
+            self._judge(out, sel, stopped[sel], elapsed, hi)
             early = np.zeros(rows.size, dtype=bool)
-            early[idx] = stopped[sel] & (elapsed < lo)
+            early[sel] = stopped[sel] & (elapsed < lo)
             out.state[early] = State.BREACHED
             out.overdue[early] = 0
             out.reason[early] = "followed up too early"
@@ -533,17 +521,9 @@ class Auditor:
         seconds, days, no_allowance = _allowances(p, self.t["priority"].iloc[rows])
         out.reason[no_allowance] = "no escalation threshold for this priority"
         ok = out.reason == None  # noqa: E711
-        for name in pd.unique(out.calendar[ok]):
-            sel = ok & (out.calendar == name)
-            clock = self.clocks.get(str(name))
+        for clock, sel in self._by_calendar(out, ok):
             c0 = clock.business_s(created[sel])
-            allow = seconds[sel].copy()
-            wd = days[sel]
-            if (wd > 0).any():
-                by_day = clock.working_days_deadline_s(created[sel], wd)
-                allow = np.where(
-                    wd > 0, clock.elapsed_s(created[sel], by_day, start_business=c0), allow
-                )
+            allow = _allowance_s(clock, created[sel], c0, seconds[sel], days[sel])
             # resolved within the threshold: no escalation was needed
             res = resolved[sel]
             res_elapsed = clock.elapsed_s(
@@ -560,14 +540,9 @@ class Auditor:
             stopped = stopped | (res != NAT)
             out.stopped[sel] = stop
             out.deadline[sel] = clock.deadline_s(created[sel], allow, start_business=c0)
-            idx = np.flatnonzero(sel)
-            full_e = np.full(rows.size, NAT, dtype=np.int64)
-            full_a = np.full(rows.size, NAT, dtype=np.int64)
-            full_s = np.zeros(rows.size, dtype=bool)
-            full_e[idx], full_a[idx], full_s[idx] = elapsed, allow, stopped
-            self._judge(out, sel, full_s, full_e, full_a)
+            self._judge(out, sel, stopped, elapsed, allow)
             never = np.zeros(rows.size, dtype=bool)
-            never[idx] = (hit == NAT) & ~resolved_in_time & (elapsed > allow)
+            never[sel] = (hit == NAT) & ~resolved_in_time & (elapsed > allow)
             out.reason[never] = f"not escalated to {p.escalate_to} in time"
 
     def _reached(self, rows: I64, target: int) -> I64 | None:
