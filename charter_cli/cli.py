@@ -511,7 +511,8 @@ def diff(
             }
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return
-    from charter_cli.report.common import percent, safe_text
+    from charter_cli.report.common import percent
+    from charter_cli.report.escape import safe_text
 
     lines = [safe_text(str(c)) for c in changes] or ["no differences that change a promise"]
     if replayed is not None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from charter_cli.audit import AuditResult
-from charter_cli.report.common import Options
+if TYPE_CHECKING:  # the audit (and pandas) load with a renderer, not with this registry
+    from charter_cli.audit import AuditResult
+    from charter_cli.report.common import Options
 
-Renderer = Callable[[AuditResult, Options], str]
+Renderer = Callable[["AuditResult", "Options"], str]
 
 FORMATS = ("text", "json", "csv", "markdown", "junit", "html", "github")
 SUFFIXES = {

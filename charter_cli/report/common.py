@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,14 +10,13 @@ import pandas as pd
 from charter_cli.audit import STATE_LABELS, AuditResult, Outcome, State
 from charter_cli.clock import NAT
 from charter_cli.frames import TEXT
+from charter_cli.report.escape import safe_text
 
 CSV_COLUMNS = [
     "ticket_id", "promise", "state", "started_at", "stopped_at", "deadline_at", "elapsed_seconds",
     "allowed_seconds", "overdue_seconds", "channel", "priority", "group", "assignee", "reason",
 ]  # fmt: skip
 BREAKDOWNS = ("channel", "priority", "group", "assignee", "month", "calendar")
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -30,18 +28,6 @@ class Options:
     width: int = 100
     top: int = 10
     extra: dict[str, object] = field(default_factory=dict)
-
-
-def safe_text(value: object) -> str:
-    """Text from an export, with control characters (ANSI escapes, bidi overrides) made visible."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return ""
-    return _CONTROL.sub(_visible, str(value))
-
-
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def iso(seconds: np.ndarray) -> np.ndarray:

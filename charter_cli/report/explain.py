@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.text import Text
 
 from charter_cli.explain import Story
-from charter_cli.report.common import duration, safe_text
+from charter_cli.report.common import duration
+from charter_cli.report.escape import safe_text
 
 STYLE = {
     "met": "bold green",

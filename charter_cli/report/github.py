@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 from charter_cli.audit import AuditResult, State
-from charter_cli.report.common import Options, percent, safe_text
-
-
-def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _prop(text: str) -> str:
-    return _data(text).replace(":", "%3A").replace(",", "%2C")
+from charter_cli.report.common import Options, percent
+from charter_cli.report.escape import github_data, github_property, safe_text
 
 
 def render(result: AuditResult, options: Options) -> str:
     lines = []
-    path = _prop(safe_text(result.charter.path))
+    path = github_property(safe_text(result.charter.path))
     for o in result.outcomes:
         verdict = result.promise_passed(o)
         target = result.target(o.promise)
@@ -26,6 +19,6 @@ def render(result: AuditResult, options: Options) -> str:
             f"{o.count(State.RUNNING)} running, {o.count(State.UNMEASURABLE)} not measurable)"
         )
         level = {False: "error", True: "notice", None: "warning"}[verdict]
-        title = _prop(f"charter {o.promise.id}")
-        lines.append(f"::{level} file={path},title={title}::{_data(text)}")
+        title = github_property(f"charter {o.promise.id}")
+        lines.append(f"::{level} file={path},title={title}::{github_data(text)}")
     return "\n".join(lines) + "\n"

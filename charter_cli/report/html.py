@@ -21,8 +21,8 @@ from charter_cli.report.common import (
     pairs,
     percent,
     quality_items,
-    safe_text,
 )
+from charter_cli.report.escape import safe_text
 
 MAX_BREACH_ROWS = 2000
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#be185d", "#4d7c0f")

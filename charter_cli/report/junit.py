@@ -9,7 +9,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from charter_cli.audit import AuditResult, State
-from charter_cli.report.common import Options, duration, iso_one, percent, safe_text
+from charter_cli.report.common import Options, duration, iso_one, percent
+from charter_cli.report.escape import safe_text
 
 
 def render(result: AuditResult, options: Options) -> str:

@@ -10,9 +10,9 @@ from charter_cli.report.common import (
     iso_one,
     percent,
     quality_items,
-    safe_text,
     worst_breaches,
 )
+from charter_cli.report.escape import safe_text
 
 
 def cell(value: object) -> str:

@@ -19,9 +19,9 @@ from charter_cli.report.common import (
     iso_one,
     percent,
     quality_items,
-    safe_text,
     worst_breaches,
 )
+from charter_cli.report.escape import safe_text
 
 
 def _verdict(passed: bool | None) -> Text:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 
 from charter_cli.charter import FileReport, Finding, Severity
-from charter_cli.report.common import safe_text
+from charter_cli.report.escape import github_data, github_property, safe_text
 
 ValidationRenderer = Callable[[Sequence[FileReport], bool], str]
 
@@ -60,14 +60,6 @@ def render_json(reports: Sequence[FileReport], strict: bool) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def render_github(reports: Sequence[FileReport], strict: bool) -> str:
     """GitHub Actions workflow commands: one annotation per finding."""
     lines = []
@@ -75,10 +67,10 @@ def render_github(reports: Sequence[FileReport], strict: bool) -> str:
         for f in r.findings:
             level = "error" if f.severity is Severity.ERROR or strict else "warning"
             props = (
-                f"file={_escape_property(f.path)},line={f.line},col={f.column},"
-                f"title={_escape_property('charter ' + f.rule)}"
+                f"file={github_property(f.path)},line={f.line},col={f.column},"
+                f"title={github_property('charter ' + f.rule)}"
             )
-            lines.append(f"::{level} {props}::{_escape_data(f.message)}")
+            lines.append(f"::{level} {props}::{github_data(f.message)}")
     lines.append(_summary(reports, strict))
     return "\n".join(lines) + "\n"
 
