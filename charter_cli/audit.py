@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -89,6 +90,8 @@ class AuditResult:
     unmatched_examples: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     clocks: Clocks | None = None  # the calendars' clocks, for `charter explain`
+    # tables the reports derive from this result, built once (see report/common.py)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def target(self, promise: Promise) -> float:
         return self.fail_under if self.fail_under is not None else promise.target

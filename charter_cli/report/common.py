@@ -16,6 +16,7 @@ CSV_COLUMNS = [
     "ticket_id", "promise", "state", "started_at", "stopped_at", "deadline_at", "elapsed_seconds",
     "allowed_seconds", "overdue_seconds", "channel", "priority", "group", "assignee", "reason",
 ]  # fmt: skip
+STATE_DTYPE = pd.CategoricalDtype(list(STATE_LABELS))
 BREAKDOWNS = ("channel", "priority", "group", "assignee", "month", "calendar")
 
 
@@ -64,67 +65,105 @@ def percent(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value * 100:.{digits}f}%"
 
 
-def _named(t: pd.DataFrame, field: str) -> np.ndarray:
-    """The charter's name for each value, or the export's own where the charter lacks it."""
-    named = t[field].astype(object).to_numpy()
-    if f"{field}_raw" in t:
-        raw = t[f"{field}_raw"].astype(object).to_numpy()
-        named = np.where(pd.isna(named), raw, named)
-    return named
+def ticket_columns(result: AuditResult) -> pd.DataFrame:
+    """The ticket attributes the reports show, once per result: categoricals (a row is taken by
+    code), and the charter's name for channel and priority, or the export's own where the
+    charter lacks it."""
+    if "tickets" not in result.cache:
+        t = result.tickets
+
+        def named(field_name: str) -> pd.Categorical:
+            values = t[field_name].astype(object).to_numpy()
+            if f"{field_name}_raw" in t:
+                raw = t[f"{field_name}_raw"].astype(object).to_numpy()
+                values = np.where(pd.isna(values), raw, values)
+            return pd.Categorical(values)
+
+        result.cache["tickets"] = pd.DataFrame(
+            {
+                "ticket_id": t["ticket_id"],
+                "channel": named("channel"),
+                "priority": named("priority"),
+                "group": t["group"].astype("category"),
+                "assignee": t["assignee"].astype("category"),
+                "created_at": t["created_at"],
+                "subject": t["subject"],
+            }
+        )
+    frame: pd.DataFrame = result.cache["tickets"]
+    return frame
 
 
-def outcome_frame(result: AuditResult, outcome: Outcome) -> pd.DataFrame:
-    """One promise's pairs as a frame with the ticket's attributes (no formatting)."""
-    t = result.tickets
-    rows = outcome.rows
+def outcome_frame(
+    result: AuditResult, outcome: Outcome, pick: np.ndarray | None = None
+) -> pd.DataFrame:
+    """One promise's pairs (or the `pick`ed ones) as a frame with the ticket's attributes."""
+    chosen = slice(None) if pick is None else pick
+    rows = outcome.rows[chosen]
+    ids = [o.promise.id for o in result.outcomes]
+    frame = ticket_columns(result).iloc[rows].reset_index(drop=True)
     return pd.DataFrame(
         {
-            "ticket_id": t["ticket_id"].to_numpy(dtype=object)[rows],
-            "promise": outcome.promise.id,
-            "state": STATE_LABELS[outcome.state.astype(np.intp)],
-            "started_at": outcome.started,
-            "stopped_at": outcome.stopped,
-            "deadline_at": outcome.deadline,
-            "elapsed_seconds": outcome.elapsed,
-            "allowed_seconds": outcome.allowed,
-            "overdue_seconds": outcome.overdue,
-            # the charter's name for the value, or the export's own when the charter lacks it
-            "channel": _named(t, "channel")[rows],
-            "priority": _named(t, "priority")[rows],
-            "group": t["group"].to_numpy(dtype=object)[rows],
-            "assignee": t["assignee"].to_numpy(dtype=object)[rows],
-            "reason": outcome.reason,
-            "created_at": t["created_at"].to_numpy()[rows],
-            "subject": t["subject"].to_numpy(dtype=object)[rows],
-            "calendar": outcome.calendar,
+            "ticket_id": frame["ticket_id"],
+            "promise": pd.Categorical([outcome.promise.id] * len(rows), categories=ids),
+            "state": pd.Categorical.from_codes(outcome.state[chosen], dtype=STATE_DTYPE),
+            "started_at": outcome.started[chosen],
+            "stopped_at": outcome.stopped[chosen],
+            "deadline_at": outcome.deadline[chosen],
+            "elapsed_seconds": outcome.elapsed[chosen],
+            "allowed_seconds": outcome.allowed[chosen],
+            "overdue_seconds": outcome.overdue[chosen],
+            "channel": frame["channel"],
+            "priority": frame["priority"],
+            "group": frame["group"],
+            "assignee": frame["assignee"],
+            "reason": outcome.reason[chosen],
+            "created_at": frame["created_at"],
+            "subject": frame["subject"],
+            "calendar": outcome.calendar[chosen],
         }
     )
 
 
 def pairs(result: AuditResult) -> pd.DataFrame:
-    """Every (ticket, promise) pair of the audit, promise by promise."""
-    frames = [outcome_frame(result, o) for o in result.outcomes]
-    if not frames:
-        return pd.DataFrame(columns=[*CSV_COLUMNS, "created_at", "subject", "calendar"])
-    return pd.concat(frames, ignore_index=True)
+    """Every (ticket, promise) pair of the audit, promise by promise; built once per result, so
+    callers must not change it (select columns into a new frame first)."""
+    if "pairs" not in result.cache:
+        frames = [outcome_frame(result, o) for o in result.outcomes]
+        result.cache["pairs"] = (
+            pd.concat(frames, ignore_index=True)
+            if frames
+            else pd.DataFrame(columns=[*CSV_COLUMNS, "created_at", "subject", "calendar"])
+        )
+    table: pd.DataFrame = result.cache["pairs"]
+    return table
 
 
 def month_of(seconds: pd.Series, timezone: str) -> pd.Series:
-    """`2026-10` in the charter's zone, for the month breakdown."""
-    stamps = pd.to_datetime(seconds.to_numpy(dtype=np.int64), unit="s", utc=True).tz_convert(
-        timezone
+    """`2026-10` in the charter's zone, for the month breakdown (a categorical: the text is made
+    once per distinct month, not once per row)."""
+    stamps = pd.DatetimeIndex(pd.to_datetime(seconds.to_numpy(dtype=np.int64), unit="s", utc=True))
+    local = stamps.tz_convert(timezone)
+    key = np.asarray(local.year, dtype=np.int64) * 12 + np.asarray(local.month, dtype=np.int64) - 1
+    distinct, codes = np.unique(key, return_inverse=True)
+    labels = [f"{k // 12}-{k % 12 + 1:02d}" for k in distinct.tolist()]
+    return pd.Series(
+        pd.Categorical.from_codes(codes.ravel(), dtype=pd.CategoricalDtype(labels)),
+        index=seconds.index,
     )
-    return pd.Series(stamps.strftime("%Y-%m"), index=seconds.index)
 
 
 def breakdown(result: AuditResult, key: str) -> pd.DataFrame:
     """Per promise and value of `key`: met, breached, running, unmeasurable, compliance."""
-    table = pairs(result)
+    table = pairs(result)[["promise", "state", "created_at" if key == "month" else key]]
     if key == "month":
-        table["month"] = month_of(table["created_at"], result.charter.timezone)
-    table[key] = table[key].fillna("(none)").astype(str)
+        table = table.assign(month=month_of(table["created_at"], result.charter.timezone))
+    values = table[key].astype("category")
+    table = table.assign(**{key: values.cat.add_categories(["(none)"]).fillna("(none)")})
     counts = (
-        table.groupby(["promise", key, "state"], sort=False).size().unstack("state", fill_value=0)
+        table.groupby(["promise", key, "state"], sort=False, observed=True)
+        .size()
+        .unstack("state", fill_value=0)
     )
     for state in STATE_LABELS:
         if state not in counts:
@@ -143,9 +182,25 @@ def breakdown(result: AuditResult, key: str) -> pd.DataFrame:
 
 def worst_breaches(result: AuditResult, top: int) -> pd.DataFrame:
     """The breaches with the most overdue time, across promises."""
-    table = pairs(result)
-    late = table.loc[(table["state"] == State.BREACHED.label) & (table["overdue_seconds"] != NAT)]
-    return late.sort_values("overdue_seconds", ascending=False, kind="stable").head(top)
+    frames = []
+    for o in result.outcomes:  # the top few of each promise first, then of them all
+        late = np.flatnonzero((o.state == State.BREACHED) & (o.overdue != NAT))
+        if late.size > top:
+            late = late[np.argsort(-o.overdue[late], kind="stable")[:top]]
+        if late.size:
+            frames.append(outcome_frame(result, o, late))
+    if not frames:
+        return (
+            outcome_frame(result, result.outcomes[0], np.array([], dtype=np.intp))
+            if result.outcomes
+            else pd.DataFrame()
+        )
+    table = pd.concat(frames, ignore_index=True)
+    return (
+        table.sort_values("overdue_seconds", ascending=False, kind="stable")
+        .head(top)
+        .reset_index(drop=True)
+    )
 
 
 def neutralise(values: pd.Series) -> pd.Series:

@@ -18,9 +18,9 @@ from charter_cli.report.common import (
     duration,
     iso,
     iso_one,
-    pairs,
     percent,
     quality_items,
+    worst_breaches,
 )
 from charter_cli.report.escape import safe_text
 
@@ -201,10 +201,8 @@ def _promise_table(result: AuditResult) -> str:
 
 
 def _breach_table(result: AuditResult) -> str:
-    table = pairs(result)
-    late = table.loc[table["state"] == State.BREACHED.label]
-    late = late.sort_values("overdue_seconds", ascending=False, kind="stable")
-    shown = late.head(MAX_BREACH_ROWS)
+    breaches = sum(o.count(State.BREACHED) for o in result.outcomes)
+    shown = worst_breaches(result, MAX_BREACH_ROWS)
     head = (
         "<tr><th>Ticket</th><th>Promise</th><th>Created</th><th>Deadline</th><th class=n>Late by</th>"
         "<th>Channel</th><th>Priority</th><th>Group</th><th>Assignee</th><th>Subject</th></tr>"
@@ -222,8 +220,8 @@ def _breach_table(result: AuditResult) -> str:
             f"<td>{_t(row['assignee'])}</td><td>{_t(row['subject'])}</td></tr>"
         )
     more = ""
-    if len(late) > len(shown):
-        more = f'<p class="small">Showing the {len(shown):,} worst of {len(late):,} breaches; the CSV output has all.</p>'
+    if breaches > len(shown):
+        more = f'<p class="small">Showing the {len(shown):,} worst of {breaches:,} breaches; the CSV output has all.</p>'
     return f'<table id="breaches" class="sortable"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>{more}'
 
 
