@@ -30,13 +30,15 @@ def categorical(values: pd.Series) -> pd.Series:
     return values.astype("category")
 
 
+def _categorical(values: pd.Series) -> pd.Series:
+    return values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+
+
 def recode(values: pd.Series, func: Callable[[str], object]) -> pd.Series:
     """Apply `func` to each distinct value only, and spread the results back by code: the way to
     normalise, map or test a text column without a Python call per ticket. Returns a categorical
     (values equal after `func` share one category); `None` results become missing."""
-    cats = (
-        values.astype("category") if not isinstance(values.dtype, pd.CategoricalDtype) else values
-    )
+    cats = _categorical(values)
     results = [func(str(c)) for c in cats.cat.categories]
     unique: dict[object, int] = {}
     for r in results:
@@ -60,9 +62,7 @@ def per_value(
     values: pd.Series, func: Callable[[str], object], *, missing: object, dtype: object
 ) -> np.ndarray:
     """`func` of each distinct value, as a numpy array per row; `missing` for missing values."""
-    cats = (
-        values.astype("category") if not isinstance(values.dtype, pd.CategoricalDtype) else values
-    )
+    cats = _categorical(values)
     table = np.array([func(str(c)) for c in cats.cat.categories] + [missing], dtype=dtype)  # type: ignore[call-overload]
     return np.asarray(table[cats.cat.codes.to_numpy().astype(np.int64)])
 

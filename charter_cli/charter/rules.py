@@ -26,7 +26,6 @@ from charter_cli.charter.model import (
 )
 from charter_cli.charter.values import (
     DAYS,
-    Duration,
     ValueError_,
     parse_day_key,
     parse_duration,
@@ -592,10 +591,6 @@ def ignored_key(data: dict[str, Any]) -> Yield:
 # --- escalation ---------------------------------------------------------------------------
 
 
-def _approx_seconds(dur: Duration, day_seconds: int) -> int:
-    return dur.working_days * day_seconds if dur.is_working_days else dur.seconds
-
-
 @rule("escalation-order")
 def escalation_order(data: dict[str, Any]) -> Yield:
     """Escalation thresholds increase along the path: for each priority, a rule to a higher
@@ -619,7 +614,7 @@ def escalation_order(data: dict[str, Any]) -> Yield:
                 continue
             weekly = _weekly_seconds(calendars.get(spec.get("calendar") or default)) or 7 * 86400
             try:
-                seconds = _approx_seconds(parse_duration(text), max(weekly // 5, 1))
+                seconds = parse_duration(text).approx_seconds(max(weekly // 5, 1))
             except ValueError_:
                 continue
             if last is not None and seconds <= last[0] and spec["to"] != last[2]:

@@ -36,6 +36,10 @@ class Duration:
     def is_working_days(self) -> bool:
         return self.working_days > 0
 
+    def approx_seconds(self, day_seconds: int) -> int:
+        """Seconds, counting a working day as `day_seconds` (for comparing durations only)."""
+        return self.working_days * day_seconds if self.is_working_days else self.seconds
+
     def __str__(self) -> str:
         if self.is_working_days:
             n = self.working_days

@@ -59,10 +59,6 @@ def _day_seconds(cal: Calendar | None) -> int:
     return cal.weekly_open_seconds() // open_days
 
 
-def _approx(d: Duration, day_seconds: int) -> int:
-    return d.working_days * day_seconds if d.is_working_days else d.seconds
-
-
 def _allowances(a: Allowance) -> dict[str, Duration]:
     out = dict(a.by_priority)
     if a.default is not None:
@@ -145,8 +141,8 @@ def _compare_promise(old: Promise, new: Promise, old_c: Charter, new_c: Charter)
             )
         elif before[key] != after[key]:
             a, b = (
-                _approx(before[key], _day_seconds(cal_old)),
-                _approx(after[key], _day_seconds(cal_new)),
+                before[key].approx_seconds(_day_seconds(cal_old)),
+                after[key].approx_seconds(_day_seconds(cal_new)),
             )
             kind = TIGHTENED if b < a else LOOSENED if b > a else CHANGED
             changes.append(

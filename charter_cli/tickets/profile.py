@@ -127,17 +127,18 @@ class Detection:
     confidence: float  # share of the profile's detecting columns found
 
 
-def _key(name: str) -> str:
+def header_key(name: str) -> str:
+    """A column name as headers are matched: casefolded, white space collapsed."""
     return " ".join(name.casefold().split())
 
 
 def detect_profile(header: list[str], path: str) -> Detection:
     """Pick the built-in profile whose detecting columns are all in the header (the most specific
     one when several are); otherwise a clear error naming the closest profiles."""
-    present = {_key(h) for h in header}
+    present = {header_key(h) for h in header}
     scored = []
     for profile in builtin_profiles().values():
-        found = [c for c in profile.detect if _key(c) in present]
+        found = [c for c in profile.detect if header_key(c) in present]
         scored.append((len(found) / len(profile.detect), len(profile.detect), profile, found))
     full = [s for s in scored if s[0] == 1.0]
     if full:

@@ -23,7 +23,7 @@ from charter_cli.charter.model import TIME_FIELDS, normalise
 from charter_cli.clock import NAT, in_parallel
 from charter_cli.errors import InputError
 from charter_cli.frames import TEXT, arrow_array, recode
-from charter_cli.tickets.profile import Profile, detect_profile, load_profile
+from charter_cli.tickets.profile import Profile, detect_profile, header_key, load_profile
 from charter_cli.tickets.sniff import RawTable, read_table
 from charter_cli.tickets.timestamps import Parsed, parse_timestamps
 
@@ -66,7 +66,7 @@ class Tickets:
 
 def _first_present(header: dict[str, str], alternatives: Sequence[str]) -> str | None:
     for name in alternatives:
-        found = header.get(" ".join(name.casefold().split()))
+        found = header.get(header_key(name))
         if found is not None:
             return found
     return None
@@ -91,7 +91,7 @@ def _canonical(
     raw: RawTable, profile: Profile, timezone: str, file_index: int
 ) -> tuple[pd.DataFrame, list[pd.DataFrame], set[str]]:
     """One file's rows in canonical columns, the problems found, and the missing fields."""
-    header = {" ".join(str(c).casefold().split()): str(c) for c in raw.frame.columns}
+    header = {header_key(str(c)): str(c) for c in raw.frame.columns}
     source = raw.frame
     out: dict[str, object] = {}
     missing: set[str] = set()
@@ -343,7 +343,7 @@ def _collapse_event_log(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame,
 def read_events(file: Path, profile: Profile, timezone: str) -> pd.DataFrame:
     """A separate status history (`--events`): ticket_id, at, status[, group, escalation_level]."""
     raw = read_table(file)
-    header = {" ".join(str(c).casefold().split()): str(c) for c in raw.frame.columns}
+    header = {header_key(str(c)): str(c) for c in raw.frame.columns}
     need = {
         "ticket_id": ("ticket_id", "ticket id", "id"),
         "at": ("at", "timestamp", "changed_at"),
@@ -401,9 +401,9 @@ def read_tickets(
             progress(str(file), raw.rows_read)
         if chosen is None:
             chosen = detect_profile(list(raw.frame.columns), raw.path).profile
-        header = {" ".join(str(c).casefold().split()) for c in raw.frame.columns}
+        header = {header_key(str(c)) for c in raw.frame.columns}
         for required in ("ticket_id", "created_at"):
-            if not any(" ".join(a.casefold().split()) in header for a in chosen.columns[required]):
+            if not any(header_key(a) in header for a in chosen.columns[required]):
                 raise InputError(
                     f"no column for {required} (profile {chosen.name} expects "
                     f"{' or '.join(map(repr, chosen.columns[required]))})",
