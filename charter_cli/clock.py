@@ -174,13 +174,13 @@ def _localize(local: npt.NDArray[np.datetime64], tz: str, *, start: bool) -> I64
     values = np.asarray(local)
     if values.dtype != np.dtype("datetime64[s]"):
         values = values.astype("datetime64[s]")
-    wall = values.view(np.int64)
+    wall: I64 = values.view(np.int64)
     if wall.size == 0:
         return np.empty(0, dtype=np.int64)
     low, high = int(wall.min()), int(wall.max())
     changes, offsets = _transitions(tz, (low - DAY) // HOUR, (high + DAY) // HOUR)
     if changes.size == 0:
-        return wall - offsets[0]
+        return np.asarray(wall - offsets[0], dtype=np.int64)
     first_hour = low // HOUR
     hours = high // HOUR - first_hour + 1
     grid = (first_hour + np.arange(hours, dtype=np.int64)) * HOUR
