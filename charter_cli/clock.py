@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -74,6 +74,15 @@ def in_parallel(tasks: list[Callable[[], T]]) -> list[T]:
     if len(tasks) <= 1 or (os.cpu_count() or 1) == 1:
         return [task() for task in tasks]
     return list(_pool().map(lambda task: task(), tasks))
+
+
+def in_background(task: Callable[[], T]) -> Future[T]:
+    """Start one whole-column task on the thread pool (at once, here, with a single core)."""
+    if (os.cpu_count() or 1) == 1:
+        done: Future[T] = Future()
+        done.set_result(task())
+        return done
+    return _pool().submit(task)
 
 
 def to_datetime64(seconds: I64) -> npt.NDArray[np.datetime64]:

@@ -18,13 +18,22 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from charter_cli.charter.model import TIME_FIELDS, normalise
-from charter_cli.clock import NAT, in_parallel
+from charter_cli.clock import NAT, in_background
 from charter_cli.errors import InputError
-from charter_cli.frames import TEXT, arrow_array, recode
+from charter_cli.frames import CATEGORY_FIELDS, TEXT, arrow_array, recode
 from charter_cli.tickets.profile import Profile, detect_profile, header_key, load_profile
-from charter_cli.tickets.sniff import RawTable, read_table
+from charter_cli.tickets.sniff import (
+    CATEGORY,
+    STRING,
+    TIMESTAMP,
+    Columns,
+    RawTable,
+    open_export,
+    read_table,
+)
 from charter_cli.tickets.timestamps import Parsed, parse_timestamps
 
 TEXT_FIELDS = (
@@ -87,9 +96,46 @@ def _categories(status: pd.Series, profile: Profile) -> pd.Series:
     return recode(status, lambda value: profile.statuses.get(normalise(value)))
 
 
-def _canonical(
-    raw: RawTable, profile: Profile, timezone: str, file_index: int
-) -> tuple[pd.DataFrame, list[pd.DataFrame], set[str]]:
+def column_types(profile: Profile, names: Sequence[str]) -> Columns:
+    """How to read each column the profile uses: naive ISO times as timestamps (when the
+    profile's first format is ISO; a due date may be a bare date, so it stays text), ticket
+    attributes as categories, the rest as text. Columns no field uses are not read at all."""
+    header = {header_key(str(n)): str(n) for n in names}
+    iso = bool(profile.formats) and profile.formats[0] == "iso"
+    types: Columns = {}
+
+    def want(alternatives: Sequence[str], kind: pa.DataType) -> None:
+        column = _first_present(header, alternatives)
+        if column is not None:  # one column read for two fields of different kinds: as text
+            types[column] = kind if types.get(column, kind) == kind else STRING
+
+    for fld, alternatives in profile.columns.items():
+        if fld in TIME_FIELDS:
+            want(alternatives, TIMESTAMP if iso and fld != "due_at" else STRING)
+        else:
+            want(alternatives, CATEGORY if fld in CATEGORY_FIELDS else STRING)
+    for _, minutes in profile.derive.values():
+        want((minutes,), STRING)
+    for column_name in profile.vendor.values():
+        want((column_name,), STRING)
+    if profile.layout == "event-log" and profile.event_at:
+        want((profile.event_at,), TIMESTAMP if iso else STRING)
+        for name in profile.event_order:
+            want((name,), STRING)
+    return types
+
+
+@dataclass
+class _File:
+    """One file's rows in canonical columns, with what was found on the way."""
+
+    frame: pd.DataFrame
+    problems: list[pd.DataFrame]
+    missing: set[str]
+    distinct_ids: bool  # no ticket id repeats within the file
+
+
+def _canonical(raw: RawTable, profile: Profile, timezone: str, file_index: int) -> _File:
     """One file's rows in canonical columns, the problems found, and the missing fields."""
     header = {header_key(str(c)): str(c) for c in raw.frame.columns}
     source = raw.frame
@@ -102,48 +148,58 @@ def _canonical(
         for fld, alternatives in profile.columns.items()
         if fld in TIME_FIELDS and (column := _first_present(header, alternatives)) is not None
     }
+    id_column = _first_present(header, profile.columns["ticket_id"])
+    ids = source[id_column].astype(TEXT).str.strip() if id_column else None
     tz = profile.timezone or timezone
 
-    # timestamp columns are independent: parse them side by side (Arrow releases the GIL)
+    # on the thread pool, while the text columns are mapped here: the timestamp columns, side by
+    # side, and whether any ticket id repeats (a hash of every id); both run without the GIL
     def parse(fld: str, column: str) -> Callable[[], Parsed]:
         series: pd.Series = source[column]
         return lambda: parse_timestamps(series, profile.formats, tz, dates=fld == "due_at")
 
-    results = in_parallel([parse(fld, column) for fld, column in stamp_columns.items()])
-    parsed_columns = dict(zip(stamp_columns, results, strict=True))
+    pending = {fld: in_background(parse(fld, column)) for fld, column in stamp_columns.items()}
+    repeats = (
+        in_background(lambda: _all_distinct(ids))
+        if ids is not None and profile.layout == "tickets"
+        else None
+    )
     for fld, alternatives in profile.columns.items():
         column = _first_present(header, alternatives)
         if column is None:
             missing.add(fld)
-            continue
-        col = source[column]
-        if fld in TIME_FIELDS:
-            parsed = parsed_columns[fld]
-            seconds = parsed.seconds
-            if fld == "due_at" and parsed.date_only.any():
-                # a due date without a time means the end of that day
-                seconds = np.where(parsed.date_only & (seconds != NAT), seconds + 86399, seconds)
-            out[fld] = seconds
-            _check_share(col, parsed.bad, fld, column, raw)
-            if parsed.bad.any() and fld != "created_at":
-                problems.append(
-                    pd.DataFrame(
-                        {
-                            "row": np.flatnonzero(parsed.bad),
-                            "field": fld,
-                            "value": col[parsed.bad].to_numpy(dtype=object),
-                            "reason": f"{fld} is not a date",
-                        }
-                    )
-                )
-            elif fld == "created_at":
-                out["_created_bad"] = parsed.bad
         elif fld == "ticket_id":
-            out[fld] = col.astype(TEXT).str.strip()
+            out[fld] = ids
         elif fld == "reopens":
-            out[fld] = pd.to_numeric(col, errors="coerce").astype("Int64")
-        else:
-            out[fld] = _mapped_text(col, dict(profile.values.get(fld, {})))
+            out[fld] = pd.to_numeric(source[column], errors="coerce").astype("Int64")
+        elif fld in CATEGORY_FIELDS or fld in profile.values:
+            out[fld] = _mapped_text(source[column], dict(profile.values.get(fld, {})))
+        elif fld not in TIME_FIELDS:
+            out[fld] = _stripped(source[column])
+    for fld, future in pending.items():
+        column = stamp_columns[fld]
+        col = source[column]
+        parsed = future.result()
+        seconds = parsed.seconds
+        if fld == "due_at" and parsed.date_only.any():
+            # a due date without a time means the end of that day
+            seconds = np.where(parsed.date_only & (seconds != NAT), seconds + 86399, seconds)
+        out[fld] = seconds
+        _check_share(col, parsed.bad, fld, column, raw)
+        if parsed.bad.any() and fld != "created_at":
+            problems.append(
+                pd.DataFrame(
+                    {
+                        "row": np.flatnonzero(parsed.bad),
+                        "field": fld,
+                        "value": _as_text(col[parsed.bad]).to_numpy(dtype=object),
+                        "reason": f"{fld} is not a date",
+                    }
+                )
+            )
+        elif fld == "created_at":
+            out["_created_bad"] = parsed.bad
+    distinct = bool(repeats.result()) if repeats is not None else False
     for fld, (base, minutes_col) in profile.derive.items():
         column = _first_present(header, (minutes_col,))
         if column is None or base not in out:
@@ -172,23 +228,55 @@ def _canonical(
                 out[f"_order{i}"] = pd.to_numeric(source[col_name], errors="coerce").to_numpy(
                     dtype=float
                 )
-    frame = pd.DataFrame(out, index=pd.RangeIndex(n))
-    for fld in TIME_FIELDS:
-        if fld not in frame:
-            frame[fld] = np.full(n, NAT, dtype=np.int64)
+    # the instants as one 2-D block from the start: a frame built from separate int64 columns
+    # copies them all into one block (pandas' consolidation), and again at later selections
+    stamps = np.empty((len(TIME_FIELDS), n), dtype=np.int64)
+    for i, fld in enumerate(TIME_FIELDS):
+        stamps[i] = np.asarray(out.pop(fld)) if fld in out else NAT
     for fld in TEXT_FIELDS:
-        if fld not in frame:
-            frame[fld] = pd.array([pd.NA] * n, dtype=TEXT)
+        if fld not in out:
+            out[fld] = _no_text(n, categorical=fld in CATEGORY_FIELDS)
+    frame = pd.concat(
+        [
+            pd.DataFrame(stamps.T, columns=list(TIME_FIELDS), copy=False),
+            pd.DataFrame(out, index=pd.RangeIndex(n)),
+        ],
+        axis=1,
+    )
     if "status" in frame:
         frame["status_category"] = _categories(frame["status"], profile)
-    frame["source_file"] = raw.path
+    frame["source_file"] = pd.Categorical.from_codes(
+        np.zeros(n, dtype=np.int8), categories=pd.Index([raw.path])
+    )
     frame["source_line"] = raw.lines
     frame["_file"] = file_index
     for p in problems:
         p["ticket_id"] = frame["ticket_id"].to_numpy(dtype=object)[p["row"].to_numpy()]
         p["file"] = raw.path
         p["line"] = raw.lines[p["row"].to_numpy()]
-    return frame, problems, missing
+    return _File(frame, problems, missing, distinct)
+
+
+def _stripped(col: pd.Series) -> pd.Series:
+    """Free text (a subject): stripped, blank as missing; never a categorical of a million
+    distinct values."""
+    text = col.astype(TEXT).str.strip()
+    return text.mask(text == "")
+
+
+def _no_text(n: int, *, categorical: bool) -> pd.Series:
+    """A text column of `n` missing values, built without a Python object per row."""
+    if categorical:
+        codes = np.full(n, -1, dtype=np.int8)
+        return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index([], dtype=object)))
+    return pd.Series(pd.array(pa.nulls(n, pa.large_string()), dtype=TEXT))
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Cells as the export wrote them, near enough: parsed timestamps back in ISO form."""
+    if values.dtype.kind == "M":
+        return pd.Series(values.dt.strftime("%Y-%m-%d %H:%M:%S"))
+    return values
 
 
 def _check_share(col: pd.Series, bad: np.ndarray, fld: str, column: str, raw: RawTable) -> None:
@@ -235,19 +323,24 @@ def _skip(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _all_distinct(ids: pd.Series) -> bool:
-    """Whether no id repeats (Arrow's hash count; pandas' duplicated() is several times slower)."""
+    """Whether no id (missing ones aside) repeats: Arrow's hash of the ids, which runs without
+    the GIL; pandas' duplicated() is several times slower."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     try:
-        return bool(pc.count_distinct(arrow_array(ids), mode="all").as_py() == len(ids))
+        array = arrow_array(ids)
+        nulls = int(array.null_count)  # type: ignore[attr-defined]
+        return bool(len(pc.unique(array)) - (nulls > 0) == len(ids) - nulls)
     except (pa.ArrowException, TypeError):  # pragma: no cover - any other storage: the slow way
-        return not bool(ids.duplicated().any())
+        present = ids.dropna()
+        return not bool(present.duplicated().any())
 
 
-def _latest_wins(frame: pd.DataFrame) -> tuple[pd.DataFrame, int, list[str]]:
-    """One row per ticket id: the row with the latest timestamp wins, then the later file/line."""
-    if _all_distinct(frame["ticket_id"]):
+def _latest_wins(frame: pd.DataFrame, *, distinct: bool) -> tuple[pd.DataFrame, int, list[str]]:
+    """One row per ticket id: the row with the latest timestamp wins, then the later file/line.
+    `distinct`: the ids are known not to repeat already."""
+    if distinct or _all_distinct(frame["ticket_id"]):
         return frame.reset_index(drop=True), 0, []
     stamps = frame[[f for f in TIME_FIELDS if f != "due_at"]].to_numpy()
     last_seen = stamps.max(axis=1)
@@ -395,23 +488,25 @@ def read_tickets(
     skipped_parts: list[pd.DataFrame] = []
     missing: set[str] | None = None
     rows_read = 0
+    distinct = len(files) == 1
     for index, file in enumerate(files):
-        raw = read_table(file)
-        if progress:
-            progress(str(file), raw.rows_read)
+        export = open_export(file)
         if chosen is None:
-            chosen = detect_profile(list(raw.frame.columns), raw.path).profile
-        header = {header_key(str(c)) for c in raw.frame.columns}
+            chosen = detect_profile(export.names, export.path).profile
+        header = {header_key(str(c)) for c in export.names}
         for required in ("ticket_id", "created_at"):
             if not any(header_key(a) in header for a in chosen.columns[required]):
                 raise InputError(
                     f"no column for {required} (profile {chosen.name} expects "
                     f"{' or '.join(map(repr, chosen.columns[required]))})",
-                    path=raw.path,
+                    path=export.path,
                 )
+        raw = export.read(column_types(chosen, export.names))
+        if progress:
+            progress(str(file), raw.rows_read)
         if raw.rows_read == 0:
             raise InputError("has a header but no rows", path=raw.path)
-        frame, file_problems, file_missing = _canonical(raw, chosen, timezone, index)
+        part = _canonical(raw, chosen, timezone, index)
         rows_read += raw.rows_read
         skipped_parts.append(
             pd.DataFrame(
@@ -422,9 +517,10 @@ def read_tickets(
                 }
             )
         )
-        frames.append(frame)
-        problems.extend(file_problems)
-        missing = file_missing if missing is None else missing | file_missing
+        frames.append(part.frame)
+        problems.extend(part.problems)
+        missing = part.missing if missing is None else missing | part.missing
+        distinct = distinct and part.distinct_ids
     assert chosen is not None
     rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     rows, skipped_rows = _skip(rows)
@@ -433,7 +529,8 @@ def read_tickets(
     folded = 0
     if chosen.layout == "event-log":
         rows, events, folded = _collapse_event_log(rows)
-    tickets, duplicates, examples = _latest_wins(rows)
+    # dropping rows cannot make distinct ids repeat
+    tickets, duplicates, examples = _latest_wins(rows, distinct=distinct)
     if events_file is not None:
         extra = read_events(events_file, chosen, timezone)
         events = extra if events is None else pd.concat([events, extra], ignore_index=True)

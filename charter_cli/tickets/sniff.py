@@ -11,16 +11,18 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from charter_cli.errors import InputError
-from charter_cli.frames import TEXT
+from charter_cli.frames import TEXT, arrow_array
 
 MAX_COLUMNS = 2_000
 MAX_FIELD_BYTES = 256 * 1024  # a cell larger than this is not a ticket export
@@ -42,8 +44,39 @@ class RawTable:
     kind: str = "csv"
 
 
+Columns = dict[str, pa.DataType]  # column name → the Arrow type to read it as
+
+
+@dataclass
+class Export:
+    """An export opened far enough to know its columns (header names made unique); `read`
+    parses the rows."""
+
+    path: str
+    names: list[str]
+    kind: str
+    reader: Callable[[Columns | None], RawTable]
+
+    def read(self, columns: Columns | None = None) -> RawTable:
+        """Every row. With `columns`, a CSV reads only those columns, each as the type given:
+        `TIMESTAMP` for naive ISO times, `CATEGORY` for low-cardinality text, `STRING`
+        otherwise; a column whose values do not all fit its type is read as text instead.
+        Workbooks and Parquet files always come back whole, as text."""
+        return self.reader(columns)
+
+
+STRING = pa.large_string()  # what pandas' Arrow-backed strings hold: no conversion
+CATEGORY = pa.dictionary(pa.int32(), pa.string())
+TIMESTAMP = pa.timestamp("s")
+
+
 def read_table(file: Path, *, extra_nulls: list[str] | None = None) -> RawTable:
-    """Read one export; raises `InputError` with one clear message when it cannot."""
+    """Read one export whole, every column as text; raises `InputError` with one clear message
+    when it cannot."""
+    return open_export(file, extra_nulls=extra_nulls).read()
+
+
+def open_export(file: Path, *, extra_nulls: list[str] | None = None) -> Export:
     path = str(file)
     try:
         raw = file.read_bytes()
@@ -55,13 +88,13 @@ def read_table(file: Path, *, extra_nulls: list[str] | None = None) -> RawTable:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
     if not raw[:65536].strip() and not raw.strip():  # the full strip only for a blank head
         raise InputError("the file is empty", path=path)
-    if raw.startswith(b"PK\x03\x04"):
-        return _read_xlsx(file, path)
-    if raw.startswith(b"PAR1"):
-        return _read_parquet(file, path)
+    if raw.startswith((b"PK\x03\x04", b"PAR1")):
+        table = _read_xlsx(file, path) if raw.startswith(b"PK") else _read_parquet(file, path)
+        return Export(path, list(table.frame.columns), table.kind, lambda _: table)
     if file.suffix.lower() in (".xlsx", ".xlsm"):
         raise InputError("is not a valid .xlsx workbook", path=path)
-    return _read_csv(raw, path, extra_nulls or [])
+    csv = _CsvExport(raw, path, extra_nulls or [])
+    return Export(path, csv.names, "csv", csv.read)
 
 
 def _decode(raw: bytes, path: str) -> tuple[bytes, str]:
@@ -176,121 +209,211 @@ def _records(
     return start_line[~blank].astype(np.int64), fields[~blank].astype(np.int64), longest
 
 
-def _read_csv(raw: bytes, path: str, extra_nulls: list[str]) -> RawTable:
-    data, encoding = _decode(raw, path)
-    data = _normalise_newlines(data)
-    header_end = data.find(b"\n")
-    header = data if header_end < 0 else data[:header_end]
-    if len(header) > MAX_FIELD_BYTES:
-        raise InputError("the header line is over 256 KiB: not a ticket export", path=path)
-    delimiter = _sniff_delimiter(data, path)
-    columns = header.decode("utf-8", errors="replace").count(delimiter) + 1
-    if columns > MAX_COLUMNS:
-        raise InputError(
-            f"has {columns:,} columns; a ticket export has at most {MAX_COLUMNS:,}", path=path
-        )
-    bad: list[tuple[int | None, str]] = []
+class _CsvExport:
+    """A CSV export: bytes, encoding, delimiter and header known; rows parsed on `read`.
 
-    def on_invalid(row: pacsv.InvalidRow) -> str:
-        bad.append(
-            (row.number, f"expected {row.expected_columns} fields, found {row.actual_columns}")
-        )
-        return "skip"
+    UTF-8 text is handed to pyarrow as it is (it understands a BOM and CRLF); only another
+    encoding or stray carriage returns make a copy of the text before parsing.
+    """
 
-    nulls = list(dict.fromkeys([*NULL_MARKERS, *extra_nulls]))
+    def __init__(self, raw: bytes, path: str, extra_nulls: list[str]) -> None:
+        self.path = path
+        self.nulls = list(dict.fromkeys([*NULL_MARKERS, *extra_nulls]))
+        data, self.encoding = _start_text(raw, path)
+        self.data = _normalise_newlines(data)
+        header_end = self.data.find(b"\n")
+        header = self.data if header_end < 0 else self.data[:header_end]
+        if len(header) > MAX_FIELD_BYTES:
+            raise InputError("the header line is over 256 KiB: not a ticket export", path=path)
+        header_text = header.decode("utf-8-sig")
+        self.delimiter = _sniff_delimiter(self.data, path)
+        columns = header_text.count(self.delimiter) + 1
+        if columns > MAX_COLUMNS:
+            raise InputError(
+                f"has {columns:,} columns; a ticket export has at most {MAX_COLUMNS:,}", path=path
+            )
+        self.header = _header_names(header_text.rstrip("\r"), self.delimiter)
+        self.names = unique_names(self.header)
 
-    def parse(block_size: int) -> pa.Table:
-        bad.clear()
-        return pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(block_size=block_size),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=_all_strings(header.decode("utf-8", errors="replace"), delimiter),
-                null_values=nulls,
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-            ),
+    def read(self, columns: Columns | None) -> RawTable:
+        # typed columns by name only when the header names are plain and distinct
+        plain = self.names == [n.strip() for n in self.header] and len(set(self.header)) == len(
+            self.header
+        )
+        types: Columns = dict.fromkeys(self.header, STRING)
+        include: list[str] | None = None
+        if columns is not None and plain:
+            wanted = {n: t for n, t in columns.items() if n in types}
+            include = [n for n in self.header if n in wanted]
+            types.update(wanted)
+            _naive_times_only(self, types, include)
+        bad: list[tuple[int | None, str]] = []
+        table = self._parse(types, include, bad)
+        frame = table.to_pandas(types_mapper=_pandas_type)
+        frame.columns = (
+            unique_names([str(c) for c in frame.columns]) if include is None else include
+        )
+        _check_field_sizes(frame, self.path)
+        lines, skipped = self._lines(table.num_rows, bad)
+        return RawTable(
+            path=self.path,
+            frame=frame,
+            lines=lines[: len(frame)],
+            rows_read=table.num_rows + len(bad),
+            skipped=skipped,
+            encoding=self.encoding,
+            delimiter=self.delimiter,
         )
 
-    # pyarrow's default 1 MiB blocks parse in parallel; a record longer than a block needs
-    # bigger blocks, which parse more slowly, so they are only a second attempt
-    try:
-        try:
-            table = parse(1 << 20)
-        except pa.ArrowInvalid as exc:
-            if "straddling" not in str(exc) and "block size" not in str(exc):
-                raise
-            table = parse(1 << 24)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        message = str(exc).split("\n")[0]
-        if "straddling" in message or "block size" in message:
-            message = "a field or line is larger than 16 MiB"
-        raise InputError(f"cannot be read as CSV: {message}", path=path) from None
-    if (
-        table.num_columns == 1
-        and delimiter == ","
-        and table.num_rows
-        and table.column_names[0].count(";")
-    ):
-        raise InputError("could not tell the delimiter", path=path)  # pragma: no cover
-    frame = table.to_pandas(types_mapper=lambda t: TEXT if pa.types.is_string(t) else None)
-    frame.columns = unique_names([str(c) for c in frame.columns])
-    simple = (
-        not bad
-        and b'"' not in data
-        and b"\n\n" not in data
-        and not data.startswith(b"\n")
-        and data.count(b"\n") + (not data.endswith(b"\n")) == table.num_rows + 1
-    )
-    if simple:  # no quoting, no blank lines: record k is simply line k + 2
-        record_lines = np.arange(1, table.num_rows + 2, dtype=np.int64)
-        fields = np.zeros(0, dtype=np.int64)
-        if len(data) > MAX_FIELD_BYTES:
-            breaks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x0A)
-            if int(np.diff(breaks, prepend=-1, append=len(data)).max()) > MAX_FIELD_BYTES:
-                _check_field_sizes(frame, path)
-    else:
-        record_lines, fields, longest = _records(data, delimiter, count_fields=bool(bad))
-        if longest > MAX_FIELD_BYTES:  # only a record that long can hold a field that long
-            _check_field_sizes(frame, path)
-    row_lines = record_lines[1:]
-    skipped: list[tuple[int, str]] = []
-    if not bad:
-        lines = (
-            row_lines if row_lines.size == table.num_rows else np.zeros(table.num_rows, np.int64)
-        )
-    else:
+    def _parse(
+        self, types: Columns, include: list[str] | None, bad: list[tuple[int | None, str]]
+    ) -> pa.Table:
+        """pyarrow's reader, asked again when needed: with blocks large enough for the longest
+        record, with timestamps as text."""
+
+        def on_invalid(row: pacsv.InvalidRow) -> str:
+            bad.append(
+                (row.number, f"expected {row.expected_columns} fields, found {row.actual_columns}")
+            )
+            return "skip"
+
+        block = 1 << 20  # parsed in parallel; longer records need bigger, slower blocks
+        quoted = b'"' in self.data  # without quotes no value holds a newline: a faster parse
+        while True:
+            bad.clear()
+            try:
+                return pacsv.read_csv(
+                    io.BytesIO(self.data),
+                    read_options=pacsv.ReadOptions(block_size=block),
+                    parse_options=pacsv.ParseOptions(
+                        delimiter=self.delimiter,
+                        newlines_in_values=quoted,
+                        invalid_row_handler=on_invalid,
+                    ),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types=types,
+                        include_columns=include,
+                        null_values=self.nulls,
+                        strings_can_be_null=True,
+                        quoted_strings_can_be_null=True,
+                    ),
+                )
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                message = str(exc).split("\n")[0]
+                if ("straddling" in message or "block size" in message) and block < 1 << 24:
+                    block = 1 << 24
+                elif "straddling" in message or "block size" in message:
+                    raise InputError(
+                        "cannot be read as CSV: a field or line is larger than 16 MiB",
+                        path=self.path,
+                    ) from None
+                elif "to timestamp" in message and TIMESTAMP in types.values():
+                    for name, kind in list(types.items()):
+                        if kind == TIMESTAMP:
+                            types[name] = STRING
+                else:
+                    raise InputError(f"cannot be read as CSV: {message}", path=self.path) from None
+
+    def _lines(
+        self, rows: int, bad: list[tuple[int | None, str]]
+    ) -> tuple[np.ndarray, list[tuple[int, str]]]:
+        """The line each row starts on, and the skipped rows with their line and reason."""
+        data = self.data
+        if not bad and b'"' not in data:
+            # no quoting: as many line ends as records means no blank line either
+            ends = int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 0x0A))
+            simple = ends + (not data.endswith(b"\n")) == rows + 1
+        else:
+            simple = False
+        if simple:  # record k is simply line k + 2
+            return np.arange(2, rows + 2, dtype=np.int64), []
+        record_lines, fields, _ = _records(data, self.delimiter, count_fields=bool(bad))
+        row_lines = record_lines[1:]
+        if not bad:
+            if row_lines.size == rows:
+                return row_lines, []
+            return np.zeros(rows, np.int64), []  # pragma: no cover - our scan disagrees
         header_fields, row_fields = fields[0], fields[1:]
         valid = row_fields == header_fields
-        if int((~valid).sum()) == len(bad) and int(valid.sum()) == table.num_rows:
-            lines = row_lines[valid]
+        if int((~valid).sum()) == len(bad) and int(valid.sum()) == rows:
             skipped = [
                 (int(line), f"expected {header_fields} fields, found {found}")
                 for line, found in zip(row_lines[~valid], row_fields[~valid], strict=True)
             ]
-        else:  # quoting our scan reads differently from pyarrow's: keep the count, not the lines
-            lines = np.zeros(table.num_rows, dtype=np.int64)
-            skipped = [(0, reason + " (line unknown: irregular quoting)") for _, reason in bad]
-    total_records = table.num_rows + len(bad)
-    return RawTable(
-        path=path,
-        frame=frame,
-        lines=lines[: len(frame)],
-        rows_read=total_records,
-        skipped=skipped,
-        encoding=encoding,
-        delimiter=delimiter,
-    )
+            return row_lines[valid], skipped
+        # quoting our scan reads differently from pyarrow's: keep the count, not the lines
+        return np.zeros(rows, dtype=np.int64), [
+            (0, reason + " (line unknown: irregular quoting)") for _, reason in bad
+        ]
 
 
-def _all_strings(header: str, delimiter: str) -> dict[str, pa.DataType]:
+def _start_text(raw: bytes, path: str) -> tuple[bytes, str]:
+    """The file's text as UTF-8 bytes ready to parse, and the encoding it was in. A file that is
+    already UTF-8 (with or without BOM: pyarrow skips it) is only checked, not copied."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode(raw, path)
+    if b"\x00" in raw[:65536]:
+        raise InputError("contains NUL bytes: a binary file, not a CSV export", path=path)
+    if raw.isascii() or _valid_utf8(raw):
+        return raw, ("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8")
+    return _decode(raw, path)
+
+
+def _valid_utf8(raw: bytes) -> bool:
+    """Arrow's UTF-8 check over the bytes in place (a few times faster than decoding them)."""
+    offsets = pa.py_buffer(np.array([0, len(raw)], dtype=np.int64))
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(raw)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _naive_times_only(export: _CsvExport, types: Columns, include: list[str]) -> None:
+    """Keep `TIMESTAMP` only for columns whose first rows are naive ISO times: a column with
+    offsets or fractions is read as text at once rather than found out after a full parse."""
+    stamps = [n for n, t in types.items() if t == TIMESTAMP]
+    if not stamps:
+        return
+    head = export.data[: 1 << 16]
+    head = head[: head.rfind(b"\n") + 1] or head
+    try:
+        sample = pacsv.read_csv(
+            io.BytesIO(head),
+            parse_options=pacsv.ParseOptions(
+                delimiter=export.delimiter, newlines_in_values=True, invalid_row_handler=_skip_row
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(export.header, STRING),
+                include_columns=stamps,
+                null_values=export.nulls,
+                strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        sample = None
+    for name in stamps:
+        try:
+            if sample is None:
+                raise ValueError(name)
+            pc.cast(sample.column(name), TIMESTAMP)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError, KeyError):
+            types[name] = STRING
+
+
+def _skip_row(row: pacsv.InvalidRow) -> str:
+    return "skip"
+
+
+def _pandas_type(kind: pa.DataType) -> object:
+    return TEXT if pa.types.is_string(kind) or pa.types.is_large_string(kind) else None
+
+
+def _header_names(header: str, delimiter: str) -> list[str]:
     import csv
 
-    names = next(csv.reader([header], delimiter=delimiter))
-    return {name: pa.string() for name in names}
+    return next(csv.reader([header], delimiter=delimiter), [""])
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -310,11 +433,23 @@ def unique_names(names: list[str]) -> list[str]:
 
 
 def _check_field_sizes(frame: pd.DataFrame, path: str) -> None:
+    """Refuse a text cell over 256 KiB (a categorical's longest value is among its categories;
+    parsed timestamps are short by nature)."""
     for name in frame.columns:
         col = frame[name]
-        if col.isna().all():
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            values = pd.Series(col.cat.categories, dtype=TEXT)
+        elif col.dtype == TEXT or col.dtype == object:
+            values = col
+        else:
             continue
-        longest = col.str.len().max()
+        if not len(values) or values.isna().all():
+            continue
+        if values.dtype == TEXT:  # bytes bound characters: count those only when needed
+            size = pc.max(pc.binary_length(arrow_array(values))).as_py()
+            if size is None or size <= MAX_FIELD_BYTES:
+                continue
+        longest = values.str.len().max()
         if pd.notna(longest) and int(longest) > MAX_FIELD_BYTES:
             raise InputError(
                 f"column {name!r} holds a field of {int(longest):,} characters; "

@@ -62,7 +62,12 @@ def parse_timestamps(
 ) -> Parsed:
     """Parse a string column; `formats` are names of `_NAMED` or strftime patterns. With `dates`,
     also say which values were a date without a time (due dates mean the end of that day)."""
-    fast = None if dates or not formats or formats[0] != "iso" else _naive_iso(values, timezone)
+    if values.dtype.kind == "M":  # read as naive ISO times already (sniff's TIMESTAMP)
+        local = values.to_numpy().astype("datetime64[s]")
+        out, implausible = _from_local(local, timezone)
+        no = np.zeros(len(values), dtype=bool)
+        return Parsed(out, implausible, no)
+    fast = None if not formats or formats[0] != "iso" else _naive_iso(values, timezone, dates)
     if fast is not None:
         return fast
     text = values.astype(TEXT).str.strip()
@@ -88,10 +93,11 @@ def parse_timestamps(
     return Parsed(out, todo, date_only)
 
 
-def _naive_iso(values: pd.Series, timezone: str) -> Parsed | None:
-    """The common case in one Arrow cast: every value a naive ISO time (`2026-10-05 09:00`).
-    Anything else (an offset, a fraction, a bad cell) makes the cast fail: None, and the full
-    parser takes the column."""
+def _naive_iso(values: pd.Series, timezone: str, dates: bool) -> Parsed | None:
+    """The common case in one Arrow cast: every value a naive ISO time (`2026-10-05 09:00`) or
+    date (`2026-10-05`: with `dates`, said to be date-only by its length). Anything else (an
+    offset, a fraction, a bad cell) makes the cast fail: None, and the full parser takes the
+    column."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -109,14 +115,32 @@ def _naive_iso(values: pd.Series, timezone: str) -> Parsed | None:
     local = stamps.to_numpy(zero_copy_only=False).astype("datetime64[s]")
     if local.ndim != 1:  # pragma: no cover - a chunked array always comes back flat
         return None
-    out = np.full(local.size, NAT, dtype=np.int64)
-    ok = ~np.isnat(local)
-    if ok.any():
-        out[ok] = _localize(local[ok], timezone, start=True)
-    if ((out != NAT) & ((out < EARLIEST) | (out >= LATEST))).any():
-        return None  # implausible years: the full parser reports them
+    out, implausible = _from_local(local, timezone)
+    if implausible.any():
+        return None  # the full parser reports them
     no = np.zeros(local.size, dtype=bool)
-    return Parsed(out, no, no)
+    date_only = no
+    if dates:
+        short = pc.fill_null(pc.less_equal(pc.utf8_length(array), 10), False)  # with a time: longer
+        date_only = np.asarray(short.to_numpy(zero_copy_only=False), dtype=bool)
+    return Parsed(out, no, date_only)
+
+
+def _from_local(local: np.ndarray, timezone: str) -> tuple[I64, np.ndarray]:
+    """Naive wall-clock `datetime64[s]` (NaT for missing) → UTC seconds, and which values are
+    outside the years a helpdesk can have recorded (left NAT)."""
+    wall = local.view(np.int64)
+    out = np.full(local.size, NAT, dtype=np.int64)
+    present = wall != NAT
+    # a day's slack either side for the zone's offset; the exact bounds are checked in UTC
+    ok = present & (wall >= EARLIEST - 86400) & (wall < LATEST + 86400)
+    if ok.all():
+        out = _localize(local, timezone, start=True)
+    elif ok.any():
+        out[ok] = _localize(local[ok], timezone, start=True)
+    implausible = (present & ~ok) | ((out != NAT) & ((out < EARLIEST) | (out >= LATEST)))
+    out[implausible] = NAT
+    return out, implausible
 
 
 def _parse_one(sub: pd.Series, fmt: str, timezone: str) -> I64:
@@ -194,8 +218,6 @@ def _seconds(parsed: pd.Series | pd.DatetimeIndex) -> I64:
 def _localized(parsed: pd.Series | pd.DatetimeIndex, timezone: str) -> I64:
     """Naive wall-clock times read in `timezone` (NaT stays NAT)."""
     local = pd.DatetimeIndex(parsed).to_numpy().astype("datetime64[s]")
-    out = np.full(local.size, NAT, dtype=np.int64)
-    ok = ~np.isnat(local)
-    if ok.any():
-        out[ok] = _localize(local[ok], timezone, start=True)
+    out, implausible = _from_local(local, timezone)
+    out[implausible] = EARLIEST - 1  # still present, and found implausible by the caller
     return out

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from charter_cli.cli import app
+from charter_cli.clock import NAT
 from charter_cli.errors import InputError
 from charter_cli.tickets.read import read_tickets
 from charter_cli.tickets.sniff import read_table
@@ -238,3 +239,52 @@ def test_fast_and_full_timestamp_parsers_agree(zone: str) -> None:
     full = parse_timestamps(column, ("iso",), zone, dates=True)  # the general parser
     assert (fast.seconds == full.seconds).all()
     assert not fast.bad.any() and not full.bad.any()
+
+
+def test_typed_read_falls_back_to_text_for_a_bad_timestamp_past_the_sample(
+    tmp_path: Path,
+) -> None:
+    # the first 5,000 rows are clean naive ISO times, so the columns are read as timestamps;
+    # row 5,001 is not one: the read is done again with text and the cell is reported
+    rows = [f"{i},2026-10-05 09:{i % 60:02d},email,high,s,2026-10-05 10:00\n" for i in range(5000)]
+    rows.append("5000,2026-10-05 09:00,email,high,s,kl. 10 i morgen\n")
+    tickets = read_tickets([write(tmp_path, "t.csv", (HEADER + "".join(rows)).encode())])
+    assert tickets.count == 5001 and tickets.skipped.empty
+    problem = tickets.problems.iloc[0]
+    assert (problem["ticket_id"], problem["value"], problem["line"]) == (
+        "5000",
+        "kl. 10 i morgen",
+        5002,
+    )
+
+
+def test_due_dates_with_and_without_a_time_in_one_column(tmp_path: Path) -> None:
+    data = (
+        "ticket_id,created_at,due_at\n"
+        "1,2026-10-05 09:00,2026-10-07\n"
+        "2,2026-10-05 09:00,2026-10-07 12:00\n"
+        "3,2026-10-05 09:00,\n"
+    )
+    frame = read_tickets([write(tmp_path, "t.csv", data.encode())], timezone="Europe/Oslo").frame
+    utc = pd.to_datetime(["2026-10-07 21:59:59", "2026-10-07 10:00:00"]).astype("datetime64[s]")
+    assert frame["due_at"].tolist() == [*utc.astype("int64").tolist(), NAT]  # end of day, CEST
+
+
+def test_repeated_ids_within_one_file_are_merged(tmp_path: Path) -> None:
+    data = (
+        HEADER
+        + "7,2026-10-05 09:00,email,high,first,\n7,2026-10-05 09:00,email,high,again,2026-10-05 10:00\n"
+    )
+    tickets = read_tickets([write(tmp_path, "t.csv", data.encode())])
+    assert tickets.count == 1 and tickets.duplicates == 1
+    assert tickets.frame["subject"].tolist() == ["again"]
+
+
+def test_columns_no_field_uses_are_not_read(tmp_path: Path) -> None:
+    # an export's extra columns (custom fields, notes) may hold anything; only mapped ones count
+    data = (
+        "ticket_id,created_at,internal_notes,channel\n"
+        '1,2026-10-05 09:00,"not, a; date ' + "x" * 1000 + '",email\n'
+    )
+    tickets = read_tickets([write(tmp_path, "t.csv", data.encode())])
+    assert tickets.count == 1 and "internal_notes" not in tickets.frame
