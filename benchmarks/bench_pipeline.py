@@ -82,6 +82,11 @@ def main() -> int:
             check=True,
         )
     charter = str(Path(sys.executable).with_name("charter"))
+    # this process's allocator set as `charter` sets its own (charter_cli/memory.py); both
+    # arms of the import comparison run in it
+    from charter_cli.memory import tune_allocator
+
+    tune_allocator()
 
     bare, ours = [], []
     charter_read(data)  # warm imports and caches once

@@ -540,6 +540,9 @@ def schema() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point; `--debug` is accepted anywhere on the line."""
+    from charter_cli.memory import tune_allocator
+
+    tune_allocator()
     args = list(sys.argv[1:] if argv is None else argv)
     if "--debug" in args:
         args = ["--debug", *[a for a in args if a != "--debug"]]

@@ -48,7 +48,9 @@ def recode(values: pd.Series, func: Callable[[str], object]) -> pd.Series:
     codes = cats.cat.codes.to_numpy().astype(np.int64)
     new_codes = table[codes]  # code -1 (missing) picks the trailing -1
     return pd.Series(
-        pd.Categorical.from_codes(new_codes, categories=pd.Index(list(unique), dtype=object)),
+        pd.Categorical.from_codes(
+            new_codes, categories=pd.Index(list(unique), dtype=object), validate=False
+        ),
         index=values.index,
     )
 

@@ -13,6 +13,7 @@ ticket), asserted here and printed by the report.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,7 +150,6 @@ def _canonical(raw: RawTable, profile: Profile, timezone: str, file_index: int) 
         if fld in TIME_FIELDS and (column := _first_present(header, alternatives)) is not None
     }
     id_column = _first_present(header, profile.columns["ticket_id"])
-    ids = source[id_column].astype(TEXT).str.strip() if id_column else None
     tz = profile.timezone or timezone
 
     # on the thread pool, while the text columns are mapped here: the timestamp columns, side by
@@ -158,24 +158,30 @@ def _canonical(raw: RawTable, profile: Profile, timezone: str, file_index: int) 
         series: pd.Series = source[column]
         return lambda: parse_timestamps(series, profile.formats, tz, dates=fld == "due_at")
 
+    def id_check(column: str) -> Callable[[], tuple[pd.Series, bool]]:
+        def run() -> tuple[pd.Series, bool]:
+            ids = source[column].astype(TEXT).str.strip()
+            return ids, profile.layout == "tickets" and _all_distinct(ids)
+
+        return run
+
     pending = {fld: in_background(parse(fld, column)) for fld, column in stamp_columns.items()}
-    repeats = (
-        in_background(lambda: _all_distinct(ids))
-        if ids is not None and profile.layout == "tickets"
-        else None
-    )
+    identified = in_background(id_check(id_column)) if id_column else None
+    texts: dict[str, Future[pd.Series]] = {}
     for fld, alternatives in profile.columns.items():
         column = _first_present(header, alternatives)
         if column is None:
             missing.add(fld)
         elif fld == "ticket_id":
-            out[fld] = ids
+            pass
         elif fld == "reopens":
             out[fld] = pd.to_numeric(source[column], errors="coerce").astype("Int64")
         elif fld in CATEGORY_FIELDS or fld in profile.values:
             out[fld] = _mapped_text(source[column], dict(profile.values.get(fld, {})))
         elif fld not in TIME_FIELDS:
-            out[fld] = _stripped(source[column])
+            texts[fld] = in_background(lambda c=column: _stripped(source[c]))  # type: ignore[misc, arg-type]
+    for fld, text in texts.items():
+        out[fld] = text.result()
     for fld, future in pending.items():
         column = stamp_columns[fld]
         col = source[column]
@@ -199,7 +205,9 @@ def _canonical(raw: RawTable, profile: Profile, timezone: str, file_index: int) 
             )
         elif fld == "created_at":
             out["_created_bad"] = parsed.bad
-    distinct = bool(repeats.result()) if repeats is not None else False
+    distinct = False
+    if identified is not None:
+        out["ticket_id"], distinct = identified.result()
     for fld, (base, minutes_col) in profile.derive.items():
         column = _first_present(header, (minutes_col,))
         if column is None or base not in out:
@@ -323,18 +331,40 @@ def _skip(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _all_distinct(ids: pd.Series) -> bool:
-    """Whether no id (missing ones aside) repeats: Arrow's hash of the ids, which runs without
-    the GIL; pandas' duplicated() is several times slower."""
-    import pyarrow as pa
+    """Whether no id (missing ones aside) repeats. Exports usually list tickets in id order, up
+    or down: ids strictly ordered by (length, bytes), which puts `T9` before `T10`, cannot repeat,
+    and that takes one comparison of neighbours. Otherwise Arrow hashes every id (without the
+    GIL; pandas' duplicated() is several times slower)."""
     import pyarrow.compute as pc
 
     try:
         array = arrow_array(ids)
+        if _strictly_ordered(array):
+            return True
         nulls = int(array.null_count)  # type: ignore[attr-defined]
         return bool(len(pc.unique(array)) - (nulls > 0) == len(ids) - nulls)
     except (pa.ArrowException, TypeError):  # pragma: no cover - any other storage: the slow way
         present = ids.dropna()
         return not bool(present.duplicated().any())
+
+
+def _strictly_ordered(values: object) -> bool:
+    """Whether the strings (no missing one) strictly increase or strictly decrease in shortlex
+    order: by length first, then byte by byte."""
+    import pyarrow.compute as pc
+
+    array = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if not isinstance(array, pa.Array) or array.null_count or len(array) < 2:
+        return False
+    sizes = pc.binary_length(array)
+    before, after = array.slice(0, len(array) - 1), array.slice(1)
+    size_before, size_after = sizes.slice(0, len(array) - 1), sizes.slice(1)
+    same_size = pc.equal(size_after, size_before)
+    for longer, later in ((pc.greater, pc.greater), (pc.less, pc.less)):
+        step = pc.or_(longer(size_after, size_before), pc.and_(same_size, later(after, before)))
+        if pc.all(step).as_py():
+            return True
+    return False
 
 
 def _latest_wins(frame: pd.DataFrame, *, distinct: bool) -> tuple[pd.DataFrame, int, list[str]]:

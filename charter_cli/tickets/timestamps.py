@@ -63,7 +63,7 @@ def parse_timestamps(
     """Parse a string column; `formats` are names of `_NAMED` or strftime patterns. With `dates`,
     also say which values were a date without a time (due dates mean the end of that day)."""
     if values.dtype.kind == "M":  # read as naive ISO times already (sniff's TIMESTAMP)
-        local = values.to_numpy().astype("datetime64[s]")
+        local = values.to_numpy().astype("datetime64[s]", copy=False)
         out, implausible = _from_local(local, timezone)
         no = np.zeros(len(values), dtype=bool)
         return Parsed(out, implausible, no)
@@ -130,13 +130,16 @@ def _from_local(local: np.ndarray, timezone: str) -> tuple[I64, np.ndarray]:
     """Naive wall-clock `datetime64[s]` (NaT for missing) → UTC seconds, and which values are
     outside the years a helpdesk can have recorded (left NAT)."""
     wall = local.view(np.int64)
+    # a day's slack either side for the zone's offset; the exact bounds are checked in UTC
+    low, high = EARLIEST - 86400, LATEST + 86400
+    if wall.size and wall.min() >= low and wall.max() < high:  # all present and plausible
+        out = _localize(local, timezone, start=True)
+        if out.min() >= EARLIEST and out.max() < LATEST:
+            return out, np.zeros(wall.size, dtype=bool)
     out = np.full(local.size, NAT, dtype=np.int64)
     present = wall != NAT
-    # a day's slack either side for the zone's offset; the exact bounds are checked in UTC
-    ok = present & (wall >= EARLIEST - 86400) & (wall < LATEST + 86400)
-    if ok.all():
-        out = _localize(local, timezone, start=True)
-    elif ok.any():
+    ok = present & (wall >= low) & (wall < high)
+    if ok.any():
         out[ok] = _localize(local[ok], timezone, start=True)
     implausible = (present & ~ok) | ((out != NAT) & ((out < EARLIEST) | (out >= LATEST)))
     out[implausible] = NAT

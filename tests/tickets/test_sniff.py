@@ -288,3 +288,22 @@ def test_columns_no_field_uses_are_not_read(tmp_path: Path) -> None:
     )
     tickets = read_tickets([write(tmp_path, "t.csv", data.encode())])
     assert tickets.count == 1 and "internal_notes" not in tickets.frame
+
+
+@pytest.mark.parametrize(
+    ("ids", "distinct"),
+    [
+        (["T1", "T2", "T9", "T10", "T11", "T100"], True),  # in id order: one look at neighbours
+        (["T100", "T11", "T10", "T9", "T2", "T1"], True),  # newest first
+        (["T1", "T10", "T2", "T9"], True),  # not in order: hashed
+        (["T1", "T2", "T10", "T2"], False),
+        (["T1", "T2", "T2", "T3"], False),  # a repeat next to itself is not "strictly" ordered
+        (["T1", None, "T2"], True),  # a missing id is skipped elsewhere, never a repeat
+        (["T1", None, "T1"], False),
+    ],
+)
+def test_repeated_ids_are_found_in_any_order(ids: list[str | None], distinct: bool) -> None:
+    from charter_cli.frames import TEXT
+    from charter_cli.tickets.read import _all_distinct
+
+    assert _all_distinct(pd.Series(ids, dtype=TEXT)) is distinct
