@@ -36,6 +36,55 @@ class State(IntEnum):
 STATE_LABELS = np.array([s.label for s in State], dtype=object)
 
 
+class Labels:
+    """Text per row from a small vocabulary (reasons, calendar names): int32 codes into `words`,
+    -1 for none. Tests and updates are integer work; indexing gives the text (None for none)."""
+
+    def __init__(self, size: int, word: str | None = None) -> None:
+        self.words: list[str] = []
+        self.codes = np.full(size, -1 if word is None else 0, dtype=np.int32)
+        if word is not None:
+            self.words.append(word)
+
+    def code(self, word: str) -> int:
+        try:
+            return self.words.index(word)
+        except ValueError:
+            self.words.append(word)
+            return len(self.words) - 1
+
+    @property
+    def none(self) -> np.ndarray:
+        """The rows with no text."""
+        return np.asarray(self.codes == -1)
+
+    def put(self, where: np.ndarray | slice, word: str) -> None:
+        """Set `word` on the rows `where` selects (a mask, indices or a slice)."""
+        self.codes[where] = self.code(word)
+
+    def fill(self, where: np.ndarray, word: str) -> None:
+        """Set `word` on the rows of the mask `where` that have no text yet."""
+        self.codes[where & self.none] = self.code(word)
+
+    def put_each(self, rows: np.ndarray, words: list[str]) -> None:
+        """Row `rows[k]` gets `words[k]` (rows given by position)."""
+        self.codes[rows] = np.array([self.code(w) for w in words], dtype=np.int32)
+
+    def table(self) -> np.ndarray:
+        return np.array([*self.words, None], dtype=object)  # code -1 picks the trailing None
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.table()[self.codes[key]]
+
+    def __len__(self) -> int:
+        return int(self.codes.size)
+
+    def categorical(self, key: Any = slice(None)) -> pd.Categorical:
+        return pd.Categorical.from_codes(
+            self.codes[key], categories=pd.Index(self.words, dtype=object), validate=False
+        )
+
+
 @dataclass
 class Outcome:
     """Every (ticket, promise) pair of one promise, as columns (positions into the ticket frame)."""
@@ -49,8 +98,8 @@ class Outcome:
     elapsed: I64  # net business seconds (NAT where not measured)
     allowed: I64
     overdue: I64
-    reason: np.ndarray  # object: None or a sentence
-    calendar: np.ndarray  # object: calendar name per row
+    reason: Labels  # why a row is unmeasurable (or more about its state); none for most
+    calendar: Labels  # the calendar each row's clock ran on
     notes: list[str] = field(default_factory=list)  # said once for the whole promise
 
     def count(self, state: State) -> int:
@@ -163,28 +212,24 @@ class Clocks:
         return self.charter.calendars[name]
 
 
-def _calendar_names(promise: Promise, charter: Charter, channel: pd.Series) -> np.ndarray:
+def _calendar_labels(promise: Promise, charter: Charter, channel: pd.Series) -> Labels:
+    """The calendar each row's clock runs on: the promise's, else its channel's, else the
+    charter's first (computed per distinct channel)."""
     if promise.calendar:
-        return np.full(len(channel), promise.calendar, dtype=object)
+        return Labels(len(channel), promise.calendar)
     default = charter.default_calendar
     by_channel = {name: ch.calendar for name, ch in charter.channels.items()}
-    return per_value(channel, lambda c: by_channel.get(c, default), missing=default, dtype=object)
+    labels = Labels(0)
+    labels.codes = per_value(
+        channel,
+        lambda c: labels.code(by_channel.get(c, default)),
+        missing=labels.code(default),
+        dtype=np.int32,
+    )
+    return labels
 
 
 # --- evaluation ---------------------------------------------------------------------------
-
-
-@dataclass
-class _Columns:
-    """What one promise needs, gathered for the rows it applies to."""
-
-    rows: I64
-    started: I64
-    stopped: I64
-    allowed_seconds: I64  # NAT where the allowance is in working days or missing
-    working_days: I64  # 0 where the allowance is in seconds
-    reason: np.ndarray
-    calendar: np.ndarray
 
 
 def _allowance_s(clock: BusinessClock, start: I64, c0: I64, seconds: I64, days: I64) -> I64:
@@ -272,21 +317,20 @@ class Auditor:
 
     # -- helpers --
 
-    def _bad_cell(self, field_name: str, rows: I64) -> np.ndarray:
-        """Reasons for rows whose `field_name` cell was present but unreadable."""
-        reasons = np.full(rows.size, None, dtype=object)
+    def _bad_cells(self, field_name: str, rows: I64) -> tuple[np.ndarray, list[str]]:
+        """The rows (positions into `rows`) whose `field_name` cell was present but unreadable,
+        and the reason for each."""
+        none: tuple[np.ndarray, list[str]] = (np.empty(0, dtype=np.int64), [])
         if self.problems.empty:
-            return reasons
+            return none
         bad = self.problems.loc[self.problems["field"] == field_name]
         if bad.empty:
-            return reasons
+            return none
         ids = self.t["ticket_id"].to_numpy(dtype=object)[rows]
         lookup = dict(zip(bad["ticket_id"], bad["value"], strict=False))
-        found = pd.Series(ids).map(lookup).astype(TEXT)
-        has = found.notna().to_numpy()
-        text = (f"{field_name} '" + found + "' is not a date").to_numpy(dtype=object)
-        reasons[has] = text[has]
-        return reasons
+        found = pd.Series(ids).map(lookup)
+        has = np.flatnonzero(found.notna().to_numpy())
+        return has, [f"{field_name} '{v}' is not a date" for v in found.iloc[has]]
 
     def _closed_by_as_of(self, rows: I64) -> np.ndarray:
         """Tickets closed or resolved by the as-of time. With no closing timestamp at all, the
@@ -317,7 +361,7 @@ class Auditor:
         if promise.measure == "follow_up":
             mask &= self._stop_column("resolved_at", np.arange(len(self.t))) != NAT
         rows = np.flatnonzero(mask).astype(np.int64)
-        calendar = _calendar_names(promise, self.charter, self.t["channel"].iloc[rows])
+        calendar = _calendar_labels(promise, self.charter, self.t["channel"].iloc[rows])
         n = rows.size
         out = Outcome(
             promise=promise,
@@ -329,7 +373,7 @@ class Auditor:
             elapsed=np.full(n, NAT, dtype=np.int64),
             allowed=np.full(n, NAT, dtype=np.int64),
             overdue=np.full(n, NAT, dtype=np.int64),
-            reason=np.full(n, None, dtype=object),
+            reason=Labels(n),
             calendar=calendar,
             notes=notes,
         )
@@ -346,7 +390,7 @@ class Auditor:
         )
         if lacking:
             reason = f"the export has no {' or '.join(lacking)} column"
-            out.reason[:] = reason
+            out.reason.put(slice(None), reason)
             notes.append(reason)
             return out
         if promise.measure == "due_date":
@@ -364,18 +408,24 @@ class Auditor:
     ) -> None:
         """met / breached / running of the rows `sel` selects, from net elapsed business time and
         the allowance (§10.1); `stopped`, `elapsed` and `allowed` hold those rows only."""
+        where: np.ndarray | slice = slice(None) if elapsed.size == sel.size else sel
         late = elapsed > allowed
-        out.state[sel] = np.where(late, State.BREACHED, np.where(stopped, State.MET, State.RUNNING))
-        out.elapsed[sel] = elapsed
-        out.allowed[sel] = allowed
-        out.overdue[sel] = np.where(late, elapsed - allowed, np.where(stopped, 0, NAT))
+        out.state[where] = np.where(
+            late, State.BREACHED, np.where(stopped, State.MET, State.RUNNING)
+        )
+        out.elapsed[where] = elapsed
+        out.allowed[where] = allowed
+        out.overdue[where] = np.where(late, elapsed - allowed, np.where(stopped, 0, NAT))
 
     def _by_calendar(
         self, out: Outcome, ok: np.ndarray
     ) -> Iterator[tuple[BusinessClock, np.ndarray]]:
         """Each calendar the `ok` rows run on, with its clock and the rows on it."""
-        for name in pd.unique(out.calendar[ok]):
-            yield self.clocks.get(str(name)), ok & (out.calendar == name)
+        codes = out.calendar.codes
+        used = np.flatnonzero(np.bincount(codes[ok], minlength=len(out.calendar.words)))
+        for code in used:
+            name = out.calendar.words[int(code)]
+            yield self.clocks.get(name), ok if used.size == 1 else ok & (codes == code)
 
     def _clocked(self, out: Outcome) -> None:
         p = out.promise
@@ -386,32 +436,41 @@ class Auditor:
         out.stopped[:] = stop
         seconds, days, no_allowance = _allowances(p, self.t["priority"].iloc[rows])
         reason = out.reason
-        bad_start = self._bad_cell(p.start_field, rows)
-        bad_stop = self._bad_cell(p.stop_field, rows)
         if no_allowance.any():
             raw = self.t["priority_raw" if "priority_raw" in self.t else "priority"].iloc[rows]
-            text = ("no allowance for priority '" + raw.astype(TEXT) + "'").fillna(
-                "the ticket has no priority"
+            codes = per_value(
+                raw,
+                lambda v: reason.code(f"no allowance for priority '{v}'"),
+                missing=reason.code("the ticket has no priority"),
+                dtype=np.int32,
             )
-            reason[no_allowance] = text.to_numpy(dtype=object)[no_allowance]
+            reason.codes[no_allowance] = codes[no_allowance]
         missing_start = start == NAT
-        set_ = (reason == None) & missing_start  # noqa: E711 - elementwise on an object array
-        reason[set_] = np.where(bad_start[set_] != None, bad_start[set_], f"no {p.start_field}")  # noqa: E711
-        set_ = (reason == None) & (bad_stop != None)  # noqa: E711
-        reason[set_] = bad_stop[set_]
-        backwards = (reason == None) & (stop != NAT) & (stop < start)  # noqa: E711
-        reason[backwards] = f"{p.stop_field} is before {p.start_field}: a data error"
+        if missing_start.any():
+            at, texts = self._bad_cells(p.start_field, rows)
+            bad_start = np.zeros(rows.size, dtype=bool)
+            bad_start[at] = True
+            reason.fill(missing_start & ~bad_start, f"no {p.start_field}")
+            keep = reason.none[at]
+            reason.put_each(at[keep], [t for t, k in zip(texts, keep, strict=True) if k])
+        at, texts = self._bad_cells(p.stop_field, rows)
+        keep = reason.none[at]
+        reason.put_each(at[keep], [t for t, k in zip(texts, keep, strict=True) if k])
+        reason.fill(
+            (stop != NAT) & (stop < start),
+            f"{p.stop_field} is before {p.start_field}: a data error",
+        )
         if p.start_field == "created_at" and p.stop_field in (
             "first_response_at",
             "acknowledged_at",
         ):
-            closed = (reason == None) & (stop == NAT) & self._closed_by_as_of(rows)  # noqa: E711
             label = "reply" if p.stop_field == "first_response_at" else "acknowledgement"
-            reason[closed] = f"closed without {label}"
+            unstopped = reason.none & (stop == NAT)
+            if unstopped.any():
+                reason.fill(unstopped & self._closed_by_as_of(rows), f"closed without {label}")
         if p.start_field != "created_at":
-            future = (reason == None) & (start > self.as_of)  # noqa: E711
-            reason[future] = f"{p.start_field} is after the as-of time"
-        ok = reason == None  # noqa: E711
+            reason.fill(start > self.as_of, f"{p.start_field} is after the as-of time")
+        ok = reason.none
         if not ok.any():
             return
         stopped = stop != NAT
@@ -469,11 +528,10 @@ class Auditor:
         out.started[:] = created
         out.stopped[:] = resolved
         out.deadline[:] = due
-        bad = self._bad_cell("due_at", rows)
-        out.reason[:] = bad
-        backwards = (out.reason == None) & (resolved != NAT) & (resolved < created)  # noqa: E711
-        out.reason[backwards] = "resolved_at is before created_at: a data error"
-        ok = out.reason == None  # noqa: E711
+        out.reason.put_each(*self._bad_cells("due_at", rows))
+        backwards = (resolved != NAT) & (resolved < created)
+        out.reason.fill(backwards, "resolved_at is before created_at: a data error")
+        ok = out.reason.none
         stopped = resolved != NAT
         until = np.where(stopped, resolved, self.as_of)
         # a promised date is a wall-clock promise: late by the clock on the wall
@@ -488,8 +546,8 @@ class Auditor:
         follow[follow > self.as_of] = NAT
         out.started[:] = resolved
         out.stopped[:] = follow
-        out.reason[:] = self._bad_cell("follow_up_at", rows)
-        ok = out.reason == None  # noqa: E711
+        out.reason.put_each(*self._bad_cells("follow_up_at", rows))
+        ok = out.reason.none
         stopped = follow != NAT
         low, high = p.between
         for clock, sel in self._by_calendar(out, ok):
@@ -504,7 +562,7 @@ class Auditor:
             early[sel] = stopped[sel] & (elapsed < lo)
             out.state[early] = State.BREACHED
             out.overdue[early] = 0
-            out.reason[early] = "followed up too early"
+            out.reason.put(early, "followed up too early")
 
     def _escalation(self, out: Outcome) -> None:
         p = out.promise
@@ -517,13 +575,13 @@ class Auditor:
             reason = (
                 "no escalation history (escalated_at with escalation_level, or events with groups)"
             )
-            out.reason[:] = reason
+            out.reason.put(slice(None), reason)
             out.notes.append(reason)
             return
         out.started[:] = created
         seconds, days, no_allowance = _allowances(p, self.t["priority"].iloc[rows])
-        out.reason[no_allowance] = "no escalation threshold for this priority"
-        ok = out.reason == None  # noqa: E711
+        out.reason.put(no_allowance, "no escalation threshold for this priority")
+        ok = out.reason.none
         for clock, sel in self._by_calendar(out, ok):
             c0 = clock.business_s(created[sel])
             allow = _allowance_s(clock, created[sel], c0, seconds[sel], days[sel])
@@ -546,7 +604,7 @@ class Auditor:
             self._judge(out, sel, stopped, elapsed, allow)
             never = np.zeros(rows.size, dtype=bool)
             never[sel] = (hit == NAT) & ~resolved_in_time & (elapsed > allow)
-            out.reason[never] = f"not escalated to {p.escalate_to} in time"
+            out.reason.put(never, f"not escalated to {p.escalate_to} in time")
 
     def _reached(self, rows: I64, target: int) -> I64 | None:
         """When each ticket first reached the target level or higher (NAT: never), or None when

@@ -117,10 +117,10 @@ def outcome_frame(
             "priority": frame["priority"],
             "group": frame["group"],
             "assignee": frame["assignee"],
-            "reason": outcome.reason[chosen],
+            "reason": outcome.reason.categorical(chosen),
             "created_at": frame["created_at"],
             "subject": frame["subject"],
-            "calendar": outcome.calendar[chosen],
+            "calendar": outcome.calendar.categorical(chosen),
         }
     )
 
