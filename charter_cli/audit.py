@@ -18,7 +18,7 @@ import pandas as pd
 from charter_cli.charter.model import TIME_FIELDS, Calendar, Charter, Promise, normalise
 from charter_cli.charter.values import Duration
 from charter_cli.clock import DAY, I64, NAT, BusinessClock
-from charter_cli.frames import TEXT, flags, per_value, recode
+from charter_cli.frames import TEXT, categorical, flags, per_value, recode
 from charter_cli.tickets.read import RESOLVED, Tickets
 
 
@@ -69,6 +69,20 @@ class Labels:
     def put_each(self, rows: np.ndarray, words: list[str]) -> None:
         """Row `rows[k]` gets `words[k]` (rows given by position)."""
         self.codes[rows] = np.array([self.code(w) for w in words], dtype=np.int32)
+
+    def put_by_value(
+        self, where: np.ndarray, values: pd.Series, word: Callable[[str], str], missing: str
+    ) -> None:
+        """Rows of the mask `where` get `word(value)` of their value in `values` (`missing` for
+        none), computed once per distinct value that occurs there."""
+        rows = np.flatnonzero(where)
+        cats = categorical(values.iloc[rows])
+        codes = cats.cat.codes.to_numpy()
+        present = np.unique(codes)
+        table = np.full(len(cats.cat.categories) + 1, -1, dtype=np.int32)
+        for k in present:
+            table[k] = self.code(missing if k < 0 else word(str(cats.cat.categories[k])))
+        self.codes[rows] = table[codes]
 
     def table(self) -> np.ndarray:
         return np.array([*self.words, None], dtype=object)  # code -1 picks the trailing None
@@ -438,13 +452,12 @@ class Auditor:
         reason = out.reason
         if no_allowance.any():
             raw = self.t["priority_raw" if "priority_raw" in self.t else "priority"].iloc[rows]
-            codes = per_value(
+            reason.put_by_value(
+                no_allowance,
                 raw,
-                lambda v: reason.code(f"no allowance for priority '{v}'"),
-                missing=reason.code("the ticket has no priority"),
-                dtype=np.int32,
+                lambda v: f"no allowance for priority '{v}'",
+                "the ticket has no priority",
             )
-            reason.codes[no_allowance] = codes[no_allowance]
         missing_start = start == NAT
         if missing_start.any():
             at, texts = self._bad_cells(p.start_field, rows)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -301,3 +302,27 @@ def test_terminal_report_shows_the_numbers() -> None:
     assert "70.6%" in text and "FAIL" in text  # first-reply: 24 of 34
     assert "fax (1)" in text
     assert "8 promise(s) under target" in text
+
+
+def test_priorities_without_an_allowance_say_which(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "ticket_id,created_at,channel,priority,first_response_at\n"
+        "A-1,2026-10-05 09:00,email,kritisk,2026-10-05 09:10\n"
+        "A-2,2026-10-05 09:00,email,,2026-10-05 09:10\n"
+        "A-3,2026-10-05 09:00,email,urgent,2026-10-05 09:10\n"
+        "A-4,2026-10-05 09:00,email,Kritisk ,2026-10-05 09:10\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["audit", str(CHARTER), str(export), "--format", "csv"])
+    reasons = {
+        r["ticket_id"]: (r["state"], r["reason"])
+        for r in csv.DictReader(io.StringIO(result.stdout))
+        if r["promise"] == "first-reply"
+    }
+    assert reasons == {
+        "A-1": ("unmeasurable", "no allowance for priority 'kritisk'"),
+        "A-2": ("unmeasurable", "the ticket has no priority"),
+        "A-3": ("met", ""),
+        "A-4": ("unmeasurable", "no allowance for priority 'Kritisk'"),  # stripped, as written
+    }
