@@ -700,7 +700,11 @@ def audit(
     if until is not None:
         keep &= created < until
     keep &= created <= when  # tickets opened after as-of did not exist yet
-    tickets = frame.loc[keep].reset_index(drop=True).copy()
+    # all kept (the usual case): the same columns, not a copy of them; columns added below go
+    # to this frame only
+    tickets = (
+        frame.copy(deep=False) if keep.all() else frame.loc[keep].reset_index(drop=True)
+    )
     unknown: dict[str, dict[str, int]] = {}
     channels = _lookup({n: c.match for n, c in charter.channels.items()})
     tickets["channel_raw"] = tickets["channel"]

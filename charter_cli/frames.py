@@ -44,9 +44,10 @@ def recode(values: pd.Series, func: Callable[[str], object]) -> pd.Series:
     for r in results:
         if r is not None and r not in unique:
             unique[r] = len(unique)
-    table = np.array([unique[r] if r is not None else -1 for r in results] + [-1], dtype=np.int64)
-    codes = cats.cat.codes.to_numpy().astype(np.int64)
-    new_codes = table[codes]  # code -1 (missing) picks the trailing -1
+    # codes as small as the categories allow: a million int8s, not a million int64s
+    small = np.int8 if len(unique) < 127 else np.int16 if len(unique) < 32767 else np.int32
+    table = np.array([unique[r] if r is not None else -1 for r in results] + [-1], dtype=small)
+    new_codes = table[cats.cat.codes.to_numpy()]  # code -1 (missing) picks the trailing -1
     return pd.Series(
         pd.Categorical.from_codes(
             new_codes, categories=pd.Index(list(unique), dtype=object), validate=False
@@ -66,7 +67,7 @@ def per_value(
     """`func` of each distinct value, as a numpy array per row; `missing` for missing values."""
     cats = _categorical(values)
     table = np.array([func(str(c)) for c in cats.cat.categories] + [missing], dtype=dtype)  # type: ignore[call-overload]
-    return np.asarray(table[cats.cat.codes.to_numpy().astype(np.int64)])
+    return np.asarray(table[cats.cat.codes.to_numpy()])  # code -1 (missing) picks `missing`
 
 
 def arrow_array(values: pd.Series) -> object:

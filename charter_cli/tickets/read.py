@@ -236,21 +236,15 @@ def _canonical(raw: RawTable, profile: Profile, timezone: str, file_index: int) 
                 out[f"_order{i}"] = pd.to_numeric(source[col_name], errors="coerce").to_numpy(
                     dtype=float
                 )
-    # the instants as one 2-D block from the start: a frame built from separate int64 columns
-    # copies them all into one block (pandas' consolidation), and again at later selections
-    stamps = np.empty((len(TIME_FIELDS), n), dtype=np.int64)
-    for i, fld in enumerate(TIME_FIELDS):
-        stamps[i] = np.asarray(out.pop(fld)) if fld in out else NAT
+    for fld in TIME_FIELDS:
+        if fld not in out:
+            out[fld] = np.full(n, NAT, dtype=np.int64)
     for fld in TEXT_FIELDS:
         if fld not in out:
             out[fld] = _no_text(n, categorical=fld in CATEGORY_FIELDS)
-    frame = pd.concat(
-        [
-            pd.DataFrame(stamps.T, columns=list(TIME_FIELDS), copy=False),
-            pd.DataFrame(out, index=pd.RangeIndex(n)),
-        ],
-        axis=1,
-    )
+    # copy=False: each column stays the array it is (pandas would otherwise copy all int64
+    # columns into one block, and a million-row audit pays for every such copy)
+    frame = pd.DataFrame(out, index=pd.RangeIndex(n), copy=False)
     if "status" in frame:
         frame["status_category"] = _categories(frame["status"], profile)
     frame["source_file"] = pd.Categorical.from_codes(
