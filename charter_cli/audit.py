@@ -702,9 +702,7 @@ def audit(
     keep &= created <= when  # tickets opened after as-of did not exist yet
     # all kept (the usual case): the same columns, not a copy of them; columns added below go
     # to this frame only
-    tickets = (
-        frame.copy(deep=False) if keep.all() else frame.loc[keep].reset_index(drop=True)
-    )
+    tickets = frame.copy(deep=False) if keep.all() else frame.loc[keep].reset_index(drop=True)
     unknown: dict[str, dict[str, int]] = {}
     channels = _lookup({n: c.match for n, c in charter.channels.items()})
     tickets["channel_raw"] = tickets["channel"]
