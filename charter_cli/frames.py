@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 TEXT = pd.StringDtype("pyarrow")
@@ -48,7 +47,7 @@ def recode(values: pd.Series, func: Callable[[str], object]) -> pd.Series:
     # codes as small as the categories allow: a million int8s, not a million int64s
     small = np.int8 if len(unique) < 127 else np.int16 if len(unique) < 32767 else np.int32
     table = np.array([unique[r] if r is not None else -1 for r in results] + [-1], dtype=small)
-    new_codes: npt.NDArray[np.integer] = table[cats.cat.codes.to_numpy()]  # -1 picks the last
+    new_codes = np.asarray(table[cats.cat.codes.to_numpy()], dtype=small)  # -1 picks the last
     return pd.Series(
         pd.Categorical.from_codes(
             new_codes, categories=pd.Index(list(unique), dtype=object), validate=False
