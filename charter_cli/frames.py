@@ -8,6 +8,7 @@ handful of distinct values, never per ticket.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -47,7 +48,9 @@ def recode(values: pd.Series, func: Callable[[str], object]) -> pd.Series:
     # codes as small as the categories allow: a million int8s, not a million int64s
     small = np.int8 if len(unique) < 127 else np.int16 if len(unique) < 32767 else np.int32
     table = np.array([unique[r] if r is not None else -1 for r in results] + [-1], dtype=small)
-    new_codes = np.asarray(table[cats.cat.codes.to_numpy()], dtype=small)  # -1 picks the last
+    new_codes = cast(
+        "np.ndarray[Any, np.dtype[np.integer[Any]]]", table[cats.cat.codes.to_numpy()]
+    )  # -1 picks the last
     return pd.Series(
         pd.Categorical.from_codes(
             new_codes, categories=pd.Index(list(unique), dtype=object), validate=False
