@@ -288,6 +288,12 @@ def _allowances(promise: Promise, priority: pd.Series) -> tuple[I64, I64, np.nda
     return seconds, days, none
 
 
+def _missing(n: int) -> I64:
+    """`n` missing instants, read-only: one shared block of memory, not one per use."""
+    values = np.broadcast_to(np.int64(NAT), (n,))
+    return values
+
+
 class Auditor:
     def __init__(
         self,
@@ -331,6 +337,17 @@ class Auditor:
 
     # -- helpers --
 
+    def _col(self, name: str, rows: I64) -> I64:
+        """A ticket column's values at `rows`; when `rows` is every ticket, the column itself
+        (not a copy: callers must not write into it)."""
+        values: I64 = self.t[name].to_numpy()
+        return values if rows.size == values.size else values[rows]
+
+    def _attr(self, name: str, rows: I64) -> pd.Series:
+        """A ticket attribute (text) at `rows`, the whole column when `rows` is every ticket."""
+        column: pd.Series = self.t[name]
+        return column if rows.size == len(column) else column.iloc[rows]
+
     def _bad_cells(self, field_name: str, rows: I64) -> tuple[np.ndarray, list[str]]:
         """The rows (positions into `rows`) whose `field_name` cell was present but unreadable,
         and the reason for each."""
@@ -349,20 +366,19 @@ class Auditor:
     def _closed_by_as_of(self, rows: I64) -> np.ndarray:
         """Tickets closed or resolved by the as-of time. With no closing timestamp at all, the
         status says so, unless an earlier --as-of was asked for (the status is of today)."""
-        closing = np.maximum(
-            self.t["closed_at"].to_numpy()[rows], self.t["resolved_at"].to_numpy()[rows]
-        )
+        closing = np.maximum(self._col("closed_at", rows), self._col("resolved_at", rows))
         by_time = (closing != NAT) & (closing <= self.as_of)
-        status = flags(self.t["status_category"].iloc[rows], lambda v: v in RESOLVED)
+        status = flags(self._attr("status_category", rows), lambda v: v in RESOLVED)
         by_status = status & (closing == NAT) & (not self.as_of_given)
         return np.asarray(by_time | by_status, dtype=bool)
 
     def _stop_column(self, name: str, rows: I64) -> I64:
-        stop = self.t[name].to_numpy()[rows].copy()
+        stop = self._col(name, rows)
         if name == "resolved_at":  # resolution falls back to closed_at (DESIGN.md §10.5)
-            closed = self.t["closed_at"].to_numpy()[rows]
-            stop = np.where(stop == NAT, closed, stop)
-        stop[stop > self.as_of] = NAT  # facts after as-of are ignored
+            stop = np.where(stop == NAT, self._col("closed_at", rows), stop)
+        late = stop > self.as_of  # facts after as-of are ignored
+        if late.any():
+            stop = np.where(late, NAT, stop)
         return stop
 
     # -- one promise --
@@ -375,14 +391,14 @@ class Auditor:
         if promise.measure == "follow_up":
             mask &= self._stop_column("resolved_at", np.arange(len(self.t))) != NAT
         rows = np.flatnonzero(mask).astype(np.int64)
-        calendar = _calendar_labels(promise, self.charter, self.t["channel"].iloc[rows])
+        calendar = _calendar_labels(promise, self.charter, self._attr("channel", rows))
         n = rows.size
         out = Outcome(
             promise=promise,
             rows=rows,
             state=np.full(n, State.UNMEASURABLE, dtype=np.int8),
-            started=np.full(n, NAT, dtype=np.int64),
-            stopped=np.full(n, NAT, dtype=np.int64),
+            started=_missing(n),  # replaced by each measure; written into by none
+            stopped=_missing(n),
             deadline=np.full(n, NAT, dtype=np.int64),
             elapsed=np.full(n, NAT, dtype=np.int64),
             allowed=np.full(n, NAT, dtype=np.int64),
@@ -444,14 +460,13 @@ class Auditor:
     def _clocked(self, out: Outcome) -> None:
         p = out.promise
         rows = out.rows
-        start = self.t[p.start_field].to_numpy()[rows]
+        start = self._col(p.start_field, rows)
         stop = self._stop_column(p.stop_field, rows)
-        out.started[:] = start
-        out.stopped[:] = stop
-        seconds, days, no_allowance = _allowances(p, self.t["priority"].iloc[rows])
+        out.started, out.stopped = start, stop
+        seconds, days, no_allowance = _allowances(p, self._attr("priority", rows))
         reason = out.reason
         if no_allowance.any():
-            raw = self.t["priority_raw" if "priority_raw" in self.t else "priority"].iloc[rows]
+            raw = self._attr("priority_raw" if "priority_raw" in self.t else "priority", rows)
             reason.put_by_value(
                 no_allowance,
                 raw,
@@ -535,11 +550,10 @@ class Auditor:
 
     def _due_date(self, out: Outcome) -> None:
         rows = out.rows
-        created = self.t["created_at"].to_numpy()[rows]
-        due = self.t["due_at"].to_numpy()[rows]
+        created = self._col("created_at", rows)
+        due = self._col("due_at", rows)
         resolved = self._stop_column("resolved_at", rows)
-        out.started[:] = created
-        out.stopped[:] = resolved
+        out.started, out.stopped = created, resolved
         out.deadline[:] = due
         out.reason.put_each(*self._bad_cells("due_at", rows))
         backwards = (resolved != NAT) & (resolved < created)
@@ -555,10 +569,9 @@ class Auditor:
         assert p.between is not None
         rows = out.rows
         resolved = self._stop_column("resolved_at", rows)
-        follow = self.t["follow_up_at"].to_numpy()[rows].copy()
-        follow[follow > self.as_of] = NAT
-        out.started[:] = resolved
-        out.stopped[:] = follow
+        follow = self._col("follow_up_at", rows)
+        follow = np.where(follow > self.as_of, NAT, follow)
+        out.started, out.stopped = resolved, follow
         out.reason.put_each(*self._bad_cells("follow_up_at", rows))
         ok = out.reason.none
         stopped = follow != NAT
@@ -581,7 +594,7 @@ class Auditor:
         p = out.promise
         rows = out.rows
         target = self.levels.get(p.escalate_to or "", 0)
-        created = self.t["created_at"].to_numpy()[rows]
+        created = self._col("created_at", rows)
         resolved = self._stop_column("resolved_at", rows)
         reached = self._reached(rows, target)
         if reached is None:
@@ -591,8 +604,9 @@ class Auditor:
             out.reason.put(slice(None), reason)
             out.notes.append(reason)
             return
-        out.started[:] = created
-        seconds, days, no_allowance = _allowances(p, self.t["priority"].iloc[rows])
+        out.started = created
+        out.stopped = np.full(rows.size, NAT, dtype=np.int64)
+        seconds, days, no_allowance = _allowances(p, self._attr("priority", rows))
         out.reason.put(no_allowance, "no escalation threshold for this priority")
         ok = out.reason.none
         for clock, sel in self._by_calendar(out, ok):
@@ -626,8 +640,8 @@ class Auditor:
         found = np.full(n, NAT, dtype=np.int64)
         known = False
         if "escalation_level" not in self.missing and "escalated_at" not in self.missing:
-            level = self._level_of(self.t["escalation_level"].iloc[rows])
-            at = self.t["escalated_at"].to_numpy()[rows]
+            level = self._level_of(self._attr("escalation_level", rows))
+            at = self._col("escalated_at", rows)
             hit = (level >= target) & (at != NAT)
             found = np.where(hit, at, found)
             known = True
