@@ -294,6 +294,9 @@ def _missing(n: int) -> I64:
     return values
 
 
+Rows = np.ndarray | slice  # positions into an outcome's rows, or all of them
+
+
 class Auditor:
     def __init__(
         self,
@@ -434,11 +437,10 @@ class Auditor:
         return out
 
     def _judge(
-        self, out: Outcome, sel: np.ndarray, stopped: np.ndarray, elapsed: I64, allowed: I64
+        self, out: Outcome, where: Rows, stopped: np.ndarray, elapsed: I64, allowed: I64
     ) -> None:
-        """met / breached / running of the rows `sel` selects, from net elapsed business time and
-        the allowance (§10.1); `stopped`, `elapsed` and `allowed` hold those rows only."""
-        where: np.ndarray | slice = slice(None) if elapsed.size == sel.size else sel
+        """met / breached / running of the rows `where` selects, from net elapsed business time
+        and the allowance (§10.1); `stopped`, `elapsed` and `allowed` hold those rows only."""
         late = elapsed > allowed
         out.state[where] = np.where(
             late, State.BREACHED, np.where(stopped, State.MET, State.RUNNING)
@@ -447,15 +449,18 @@ class Auditor:
         out.allowed[where] = allowed
         out.overdue[where] = np.where(late, elapsed - allowed, np.where(stopped, 0, NAT))
 
-    def _by_calendar(
-        self, out: Outcome, ok: np.ndarray
-    ) -> Iterator[tuple[BusinessClock, np.ndarray]]:
-        """Each calendar the `ok` rows run on, with its clock and the rows on it."""
+    def _by_calendar(self, out: Outcome, ok: np.ndarray) -> Iterator[tuple[BusinessClock, Rows]]:
+        """Each calendar the `ok` rows run on, with its clock and those rows: as positions, or
+        `slice(None)` when they are all the rows (no gathering at all)."""
         codes = out.calendar.codes
         used = np.flatnonzero(np.bincount(codes[ok], minlength=len(out.calendar.words)))
+        every = bool(ok.all())
         for code in used:
-            name = out.calendar.words[int(code)]
-            yield self.clocks.get(name), ok if used.size == 1 else ok & (codes == code)
+            clock = self.clocks.get(out.calendar.words[int(code)])
+            if used.size == 1:
+                yield clock, slice(None) if every else np.flatnonzero(ok)
+            else:
+                yield clock, np.flatnonzero(ok & (codes == code))
 
     def _clocked(self, out: Outcome) -> None:
         p = out.promise
@@ -505,23 +510,32 @@ class Auditor:
         until = np.where(stopped, stop, self.as_of)
         paused = self._paused(out, rows, start, until, ok)
         for clock, sel in self._by_calendar(out, ok):
-            c0 = clock.business_s(start[sel])
-            elapsed = clock.elapsed_s(start[sel], until[sel], start_business=c0) - paused[sel]
-            allow = _allowance_s(clock, start[sel], c0, seconds[sel], days[sel])
-            out.deadline[sel] = clock.deadline_s(start[sel], allow + paused[sel], start_business=c0)
+            begin = start[sel]
+            c0 = clock.business_s(begin)
+            elapsed = clock.elapsed_s(begin, until[sel], start_business=c0)
+            allow = _allowance_s(clock, begin, c0, seconds[sel], days[sel])
+            extended = allow
+            if paused is not None:
+                pause = paused[sel]
+                elapsed -= pause
+                extended = allow + pause
+            out.deadline[sel] = clock.deadline_s(begin, extended, start_business=c0)
             self._judge(out, sel, stopped[sel], elapsed, allow)
 
-    def _paused(self, out: Outcome, rows: I64, start: I64, until: I64, ok: np.ndarray) -> I64:
+    def _paused(
+        self, out: Outcome, rows: I64, start: I64, until: I64, ok: np.ndarray
+    ) -> I64 | None:
+        """Business seconds each row spent paused (None: nothing to subtract)."""
         p = out.promise
-        paused = np.zeros(rows.size, dtype=np.int64)
         if not p.pause_when:
-            return paused
+            return None
         events = self.source.events
         if events is None or events.empty:
             out.notes.append(
                 "pause_when needs status history (an event log or --events); no pauses subtracted"
             )
-            return paused
+            return None
+        paused = np.zeros(rows.size, dtype=np.int64)
         wanted = {normalise(s) for s in p.pause_when}
         ev = events.sort_values(["ticket_id", "at"], kind="stable")
         same_next = ev["ticket_id"].to_numpy(dtype=object)
@@ -540,7 +554,9 @@ class Auditor:
             return paused
         ticket = position[keep].astype(np.int64)
         p_start, p_stop = at[is_pause][keep], next_at[is_pause][keep]
-        for clock, in_cal in self._by_calendar(out, ok):
+        for clock, where in self._by_calendar(out, ok):
+            in_cal = np.zeros(rows.size, dtype=bool)
+            in_cal[where] = True
             sel = in_cal[ticket]
             if not sel.any():
                 continue
