@@ -9,7 +9,7 @@ import pandas as pd
 
 from charter_cli.audit import STATE_LABELS, AuditResult, Outcome, State
 from charter_cli.clock import NAT
-from charter_cli.frames import TEXT
+from charter_cli.frames import TEXT, categorical
 from charter_cli.report.escape import safe_text
 
 CSV_COLUMNS = [
@@ -65,32 +65,48 @@ def percent(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value * 100:.{digits}f}%"
 
 
-def ticket_columns(result: AuditResult) -> pd.DataFrame:
-    """The ticket attributes the reports show, once per result: categoricals (a row is taken by
-    code), and the charter's name for channel and priority, or the export's own where the
-    charter lacks it."""
-    if "tickets" not in result.cache:
-        t = result.tickets
+def ticket_columns(result: AuditResult, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """The ticket attributes the reports show: categoricals (a row is taken by code), and the
+    charter's name for channel and priority, or the export's own where the charter lacks it.
+    For every ticket it is built once per result; for a few `rows` (the worst breaches), only
+    for those."""
+    if rows is None and "tickets" in result.cache:
+        cached: pd.DataFrame = result.cache["tickets"]
+        return cached
+    t = result.tickets if rows is None else result.tickets.iloc[rows].reset_index(drop=True)
 
-        def named(field_name: str) -> pd.Categorical:
-            values = t[field_name].astype(object).to_numpy()
-            if f"{field_name}_raw" in t:
-                raw = t[f"{field_name}_raw"].astype(object).to_numpy()
-                values = np.where(pd.isna(values), raw, values)
-            return pd.Categorical(values)
+    def ordered(values: pd.Series) -> pd.Series:  # breakdowns list values alphabetically
+        cats = values.cat.categories
+        return values.cat.reorder_categories(sorted(cats, key=str)) if len(cats) > 1 else values
 
-        result.cache["tickets"] = pd.DataFrame(
-            {
-                "ticket_id": t["ticket_id"],
-                "channel": named("channel"),
-                "priority": named("priority"),
-                "group": t["group"].astype("category"),
-                "assignee": t["assignee"].astype("category"),
-                "created_at": t["created_at"],
-                "subject": t["subject"],
-            }
+    def named(field_name: str) -> pd.Series:
+        values = categorical(t[field_name])
+        if f"{field_name}_raw" not in t or not values.isna().any():
+            return ordered(values)
+        raw = categorical(t[f"{field_name}_raw"])
+        merged = pd.Index(values.cat.categories).append(pd.Index(raw.cat.categories)).unique()
+        codes = np.where(
+            values.cat.codes.to_numpy() >= 0,
+            np.append(merged.get_indexer(values.cat.categories), -1)[values.cat.codes.to_numpy()],
+            np.append(merged.get_indexer(raw.cat.categories), -1)[raw.cat.codes.to_numpy()],
         )
-    frame: pd.DataFrame = result.cache["tickets"]
+        return ordered(
+            pd.Series(pd.Categorical.from_codes(codes, categories=merged), index=t.index)
+        )
+
+    frame = pd.DataFrame(
+        {
+            "ticket_id": t["ticket_id"],
+            "channel": named("channel"),
+            "priority": named("priority"),
+            "group": ordered(categorical(t["group"])),
+            "assignee": ordered(categorical(t["assignee"])),
+            "created_at": t["created_at"],
+            "subject": t["subject"],
+        }
+    )
+    if rows is None:
+        result.cache["tickets"] = frame
     return frame
 
 
@@ -101,7 +117,10 @@ def outcome_frame(
     chosen = slice(None) if pick is None else pick
     rows = outcome.rows[chosen]
     ids = [o.promise.id for o in result.outcomes]
-    frame = ticket_columns(result).iloc[rows].reset_index(drop=True)
+    if pick is not None and pick.size < len(result.tickets) // 100:  # a few: only those
+        frame = ticket_columns(result, rows)
+    else:
+        frame = ticket_columns(result).iloc[rows].reset_index(drop=True)
     return pd.DataFrame(
         {
             "ticket_id": frame["ticket_id"],
