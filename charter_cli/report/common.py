@@ -65,6 +65,10 @@ def percent(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value * 100:.{digits}f}%"
 
 
+NAMED = ("channel", "priority")  # shown by the charter's name, else the export's own
+TICKET_FIELDS = ("ticket_id", *NAMED, "group", "assignee", "created_at", "subject")
+
+
 def ticket_columns(result: AuditResult, rows: np.ndarray | None = None) -> pd.DataFrame:
     """The ticket attributes the reports show: categoricals (a row is taken by code), and the
     charter's name for channel and priority, or the export's own where the charter lacks it.
@@ -73,7 +77,10 @@ def ticket_columns(result: AuditResult, rows: np.ndarray | None = None) -> pd.Da
     if rows is None and "tickets" in result.cache:
         cached: pd.DataFrame = result.cache["tickets"]
         return cached
-    t = result.tickets if rows is None else result.tickets.iloc[rows].reset_index(drop=True)
+    t = result.tickets
+    if rows is not None:
+        shown = [c for c in t.columns if c in TICKET_FIELDS or c.removesuffix("_raw") in NAMED]
+        t = t[shown].iloc[rows].reset_index(drop=True)
 
     def ordered(values: pd.Series) -> pd.Series:  # breakdowns list values alphabetically
         cats = values.cat.categories
@@ -205,6 +212,11 @@ def worst_breaches(result: AuditResult, top: int) -> pd.DataFrame:
     for o in result.outcomes:  # the top few of each promise first, then of them all
         late = np.flatnonzero((o.state == State.BREACHED) & (o.overdue != NAT))
         if late.size > top:
+            # the top few without sorting them all: those at least as late as the top-th, then
+            # sorted (ties in row order, as a stable sort of everything would give)
+            overdue = o.overdue[late]
+            cut = np.partition(overdue, overdue.size - top)[overdue.size - top]
+            late = late[overdue >= cut]
             late = late[np.argsort(-o.overdue[late], kind="stable")[:top]]
         if late.size:
             frames.append(outcome_frame(result, o, late))
