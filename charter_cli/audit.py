@@ -17,7 +17,8 @@ import pandas as pd
 
 from charter_cli.charter.model import TIME_FIELDS, Calendar, Charter, Promise, normalise
 from charter_cli.charter.values import Duration
-from charter_cli.clock import DAY, I64, NAT, BusinessClock
+from charter_cli.clock import DAY, I64, NAT, BusinessClock, in_background
+from charter_cli.errors import CharterError
 from charter_cli.frames import TEXT, categorical, flags, per_value, recode
 from charter_cli.tickets.read import RESOLVED, Tickets
 
@@ -808,15 +809,22 @@ def audit_files(
     from charter_cli.charter import load_charter
     from charter_cli.tickets.read import read_tickets
 
-    charter = load_charter(Path(charter_path))
+    # the charter loads (Python work) while pyarrow parses the exports (no GIL): side by side;
+    # a broken charter is still the error reported, whatever the exports hold
+    loading = in_background(lambda: load_charter(Path(charter_path)))
+    try:
+        source = read_tickets(
+            [Path(f) for f in files],
+            profile=profile,
+            timezone=lambda: loading.result().timezone,
+            events_file=Path(events) if events else None,
+            progress=progress,
+        )
+    except CharterError:
+        loading.result()  # raises the charter's own error first, if it has one
+        raise
+    charter = loading.result()
     tz = charter.timezone
-    source = read_tickets(
-        [Path(f) for f in files],
-        profile=profile,
-        timezone=tz,
-        events_file=Path(events) if events else None,
-        progress=progress,
-    )
     return audit(
         charter,
         source,

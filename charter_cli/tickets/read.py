@@ -499,11 +499,13 @@ def read_tickets(
     files: Sequence[Path],
     *,
     profile: str | None = None,
-    timezone: str = "UTC",
+    timezone: str | Callable[[], str] = "UTC",
     events_file: Path | None = None,
     progress: Progress | None = None,
 ) -> Tickets:
-    """Read one or more exports of the same helpdesk into canonical tickets."""
+    """Read one or more exports of the same helpdesk into canonical tickets. `timezone` (the zone
+    of times without an offset) may be a function, asked only once the first file is parsed: the
+    charter that names it can be loading meanwhile."""
     if not files:
         raise InputError("no ticket export given")
     chosen: Profile | None = load_profile(profile) if profile else None
@@ -530,6 +532,8 @@ def read_tickets(
             progress(str(file), raw.rows_read)
         if raw.rows_read == 0:
             raise InputError("has a header but no rows", path=raw.path)
+        if callable(timezone):
+            timezone = timezone()
         part = _canonical(raw, chosen, timezone, index)
         rows_read += raw.rows_read
         skipped_parts.append(
@@ -556,6 +560,7 @@ def read_tickets(
     # dropping rows cannot make distinct ids repeat
     tickets, duplicates, examples = _latest_wins(rows, distinct=distinct)
     if events_file is not None:
+        assert isinstance(timezone, str)
         extra = read_events(events_file, chosen, timezone)
         events = extra if events is None else pd.concat([events, extra], ignore_index=True)
     skipped = (
@@ -589,5 +594,5 @@ def read_tickets(
         missing_fields=tuple(sorted(missing or ())),
         events_folded=folded,
         duplicate_examples=examples,
-        timezone=chosen.timezone or timezone,
+        timezone=chosen.timezone or str(timezone),
     )

@@ -175,3 +175,21 @@ def test_help_documents_exit_codes() -> None:
     assert "Exit codes: 0 success, 1 the check failed, 2 could not run" in " ".join(
         result.stdout.split()
     )
+
+
+@pytest.mark.parametrize("export_kind", ["good", "garbage", "missing"])
+def test_a_broken_charter_is_the_error_whatever_the_export(
+    tmp_path: Path, export_kind: str
+) -> None:
+    # the charter loads while the export is parsed; its error still wins, as if read first
+    charter = tmp_path / "charter.yaml"
+    charter.write_text("charter: 1\nname: x\npromises: []\ntimezone: Mars/Olympus\n")
+    export = {"good": EXPORT, "garbage": tmp_path / "x.csv", "missing": tmp_path / "nope.csv"}[
+        export_kind
+    ]
+    if export_kind == "garbage":
+        export.write_bytes(bytes(range(256)) * 64)
+    result = runner.invoke(app, ["audit", str(charter), str(export)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "charter.yaml" in lines[0], lines
