@@ -44,6 +44,23 @@ def _debug() -> bool:
     return _state["debug"] or os.environ.get("CHARTER_DEBUG", "") not in ("", "0")
 
 
+def _emit(output: str | bytes | list[memoryview]) -> None:
+    """A report on stdout: text as text, a renderer's UTF-8 bytes straight to the byte stream."""
+    if isinstance(output, str):
+        sys.stdout.write(output)
+        return
+    parts = [output] if isinstance(output, bytes) else output
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    for part in parts:
+        if buffer is None:  # a text-only stream (some embedders): decode after all
+            sys.stdout.write(bytes(part).decode("utf-8"))
+        else:
+            buffer.write(part)
+    if buffer is not None:
+        buffer.flush()
+
+
 def _err(message: str) -> None:
     sys.stderr.write(message + "\n")
     sys.stderr.flush()
@@ -299,7 +316,7 @@ def audit(
         options = Options(
             by=keys, color=chosen == AuditFormat.text and _color(sys.stdout), width=width, top=top
         )
-        sys.stdout.write(renderer(chosen.value)(result, options))
+        _emit(renderer(chosen.value)(result, options))
     raise typer.Exit(int(ExitCode.OK if result.passed else ExitCode.FAILED))
 
 

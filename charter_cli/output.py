@@ -37,16 +37,23 @@ def _umask() -> int:
     return current
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path` in one step."""
+def write_atomic(path: Path, text: str | bytes | list[memoryview]) -> None:
+    """Write to a temporary file beside `path`, then rename it over `path` in one step. Text is
+    written as UTF-8; bytes, or a list of byte views (a renderer that built its output as UTF-8
+    in parts), as they are."""
     directory = path.resolve().parent
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         # mkstemp makes the file private (0600); a report gets the mode a new file would get
         mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
         os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        if isinstance(text, bytes | list):
+            with os.fdopen(fd, "wb") as raw:
+                for part in [text] if isinstance(text, bytes) else text:
+                    raw.write(part)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

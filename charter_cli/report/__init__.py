@@ -1,4 +1,5 @@
-"""Renderers: pure functions `render(result, options) -> str`, one per format, in one registry."""
+"""Renderers: pure functions `render(result, options) -> str` (or UTF-8 bytes), one per format, in
+one registry."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ if TYPE_CHECKING:  # the audit (and pandas) load with a renderer, not with this 
     from charter_cli.audit import AuditResult
     from charter_cli.report.common import Options
 
-Renderer = Callable[["AuditResult", "Options"], str]
+# text, or UTF-8 already: bytes, or parts of them (a large CSV, never joined into one copy)
+Renderer = Callable[["AuditResult", "Options"], "str | bytes | list[memoryview]"]
 
 FORMATS = ("text", "json", "csv", "markdown", "junit", "html", "github")
 SUFFIXES = {

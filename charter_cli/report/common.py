@@ -9,7 +9,7 @@ import pandas as pd
 
 from charter_cli.audit import STATE_LABELS, AuditResult, Outcome, State
 from charter_cli.clock import NAT
-from charter_cli.frames import TEXT, categorical
+from charter_cli.frames import categorical
 from charter_cli.report.escape import safe_text
 
 CSV_COLUMNS = [
@@ -131,7 +131,10 @@ def outcome_frame(
     return pd.DataFrame(
         {
             "ticket_id": frame["ticket_id"],
-            "promise": pd.Categorical([outcome.promise.id] * len(rows), categories=ids),
+            "promise": pd.Categorical.from_codes(
+                np.full(len(rows), ids.index(outcome.promise.id), dtype=np.int16),
+                categories=pd.Index(ids, dtype=object),
+            ),
             "state": pd.Categorical.from_codes(outcome.state[chosen], dtype=STATE_DTYPE),
             "started_at": outcome.started[chosen],
             "stopped_at": outcome.stopped[chosen],
@@ -232,13 +235,6 @@ def worst_breaches(result: AuditResult, top: int) -> pd.DataFrame:
         .head(top)
         .reset_index(drop=True)
     )
-
-
-def neutralise(values: pd.Series) -> pd.Series:
-    """Spreadsheet formula injection: a cell starting with = + - @ (or tab/CR) gets a leading '."""
-    text = values.astype(TEXT)
-    risky = text.str.match(r"^[=+\-@\t\r]").fillna(False)
-    return text.mask(risky, "'" + text)
 
 
 def quality_items(result: AuditResult) -> list[str]:
