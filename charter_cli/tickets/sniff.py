@@ -180,16 +180,21 @@ def _sniff_delimiter(data: bytes, path: str) -> str:
 
 def _records(
     data: bytes, delimiter: str, *, count_fields: bool
-) -> tuple[np.ndarray, np.ndarray, int]:
+) -> tuple[np.ndarray, np.ndarray] | None:
     """For every non-empty CSV record (the header first): the 1-based line it starts on and, when
     asked (only needed when some rows are malformed), its number of fields. Quoted newlines and
-    delimiters are honoured. Vectorised over the bytes. Also the longest record, in bytes."""
+    delimiters are honoured. Vectorised over the bytes: a quote toggles "inside a quoted field",
+    which is how a CSV reader sees it only when every quote stands where quoting puts it. None
+    when one does not (a quote inside an unquoted field, as in `27" screen`, is text)."""
     arr = np.frombuffer(data, dtype=np.uint8)
     newlines = np.flatnonzero(arr == 0x0A)
     quoted: np.ndarray | None = None
     if b'"' in data:
+        is_quote = arr == 0x22
+        if not _quotes_in_place(arr, np.flatnonzero(is_quote), ord(delimiter)):
+            return None
         # parity of the quotes seen so far: odd inside a quoted field ("" toggles twice)
-        quoted = (np.cumsum(arr == 0x22, dtype=np.uint8) & 1).astype(bool)
+        quoted = (np.cumsum(is_quote, dtype=np.uint8) & 1).astype(bool)
         ends = newlines[~quoted[newlines]]
     else:
         ends = newlines
@@ -198,15 +203,30 @@ def _records(
     starts = np.concatenate(([0], ends[:-1] + 1))
     start_line = np.searchsorted(newlines, starts) + 1
     blank = (ends - starts) == 0
-    longest = int((ends - starts).max(initial=0))
     if not count_fields:
-        return start_line[~blank].astype(np.int64), np.zeros(int((~blank).sum()), np.int64), longest
+        return start_line[~blank].astype(np.int64), np.zeros(int((~blank).sum()), np.int64)
     hits = arr == ord(delimiter)
     if quoted is not None:
         hits &= ~quoted
     delims = np.flatnonzero(hits)
     fields = np.bincount(np.searchsorted(ends, delims), minlength=ends.size)[: ends.size] + 1
-    return start_line[~blank].astype(np.int64), fields[~blank].astype(np.int64), longest
+    return start_line[~blank].astype(np.int64), fields[~blank].astype(np.int64)
+
+
+def _quotes_in_place(arr: np.ndarray, quotes: np.ndarray, delimiter: int) -> bool:
+    """Whether counting quotes reads the text as a CSV reader does: every quote that opens
+    (even position among the quotes) starts a field or follows the quote that closed (a doubled
+    quote), every quote that closes ends a field or precedes another quote, and none is left
+    open."""
+    if quotes.size % 2:
+        return False
+    opening, closing = quotes[0::2], quotes[1::2]
+    before = arr[np.maximum(opening - 1, 0)]
+    bom_end = 3 if arr[:3].tobytes() == b"\xef\xbb\xbf" else 0
+    field_start = (opening == bom_end) | (before == delimiter) | (before == 0x0A) | (before == 0x22)
+    after = arr[np.minimum(closing + 1, arr.size - 1)]
+    field_end = (closing == arr.size - 1) | (after == delimiter) | (after == 0x0A) | (after == 0x22)
+    return bool(field_start.all() and field_end.all())
 
 
 class _CsvExport:
@@ -327,24 +347,84 @@ class _CsvExport:
         simple = ends is not None and ends + (not data.endswith(b"\n")) == rows + 1
         if simple:  # record k is simply line k + 2
             return np.arange(2, rows + 2, dtype=np.int64), []
-        record_lines, fields, _ = _records(data, self.delimiter, count_fields=bool(bad))
-        row_lines = record_lines[1:]
-        if not bad:
-            if row_lines.size == rows:
+        records = _records(data, self.delimiter, count_fields=bool(bad))
+        if records is not None:
+            record_lines, fields = records
+            row_lines = record_lines[1:]
+            if not bad and row_lines.size == rows:
                 return row_lines, []
-            return np.zeros(rows, np.int64), []  # pragma: no cover - our scan disagrees
-        header_fields, row_fields = fields[0], fields[1:]
-        valid = row_fields == header_fields
-        if int((~valid).sum()) == len(bad) and int(valid.sum()) == rows:
-            skipped = [
-                (int(line), f"expected {header_fields} fields, found {found}")
-                for line, found in zip(row_lines[~valid], row_fields[~valid], strict=True)
-            ]
-            return row_lines[valid], skipped
-        # quoting our scan reads differently from pyarrow's: keep the count, not the lines
-        return np.zeros(rows, dtype=np.int64), [
+            header_fields, row_fields = fields[0], fields[1:]
+            valid = row_fields == header_fields
+            if bad and int((~valid).sum()) == len(bad) and int(valid.sum()) == rows:
+                skipped = [
+                    (int(line), f"expected {header_fields} fields, found {found}")
+                    for line, found in zip(row_lines[~valid], row_fields[~valid], strict=True)
+                ]
+                return row_lines[valid], skipped
+        # quotes our quick scan cannot read (a quote inside an unquoted field, as in
+        # `27" screen`, is text): ask pyarrow itself where its records are
+        exact = self._exact_lines(rows, len(bad))
+        if exact is not None:
+            return exact
+        return np.zeros(rows, dtype=np.int64), [  # pragma: no cover - pyarrow disagrees with itself
             (0, reason + " (line unknown: irregular quoting)") for _, reason in bad
         ]
+
+    def _exact_lines(self, rows: int, bad: int) -> tuple[np.ndarray, list[tuple[int, str]]] | None:
+        """Record lines as pyarrow reads the records: one more parse, single-threaded (the reader
+        then numbers the rows it rejects), every column as text to count the newlines inside
+        values. A blank line gets a NUL so that it is a (rejected) record too, not skipped
+        unseen. None if the parse does not see the same rows as the first."""
+        if len(self.header) < 2:
+            return None
+        arr = np.frombuffer(self.data, dtype=np.uint8)
+        blank = np.flatnonzero((arr[:-1] == 0x0A) & (arr[1:] == 0x0A)) + 1
+        data = np.insert(arr, blank, 0).tobytes() if blank.size else self.data
+        rejected: list[tuple[int, int, int]] = []  # record number, newlines in it, fields
+
+        def keep(row: pacsv.InvalidRow) -> str:
+            if row.number is None:  # pragma: no cover - single-threaded readers number rows
+                raise ValueError("row number unknown")
+            blank_line = row.text == "\x00"
+            rejected.append(
+                (row.number, row.text.count("\n"), -1 if blank_line else row.actual_columns)
+            )
+            return "skip"
+
+        try:
+            table = pacsv.read_csv(
+                pa.py_buffer(data),
+                read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 24),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=self.delimiter, newlines_in_values=True, invalid_row_handler=keep
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(self.header, STRING), strings_can_be_null=False
+                ),
+            )
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):  # pragma: no cover
+            return None
+        numbers = np.array([r[0] for r in rejected], dtype=np.int64)
+        if table.num_rows != rows or sum(r[2] >= 0 for r in rejected) != bad:
+            return None  # pragma: no cover - the first parse saw other rows
+        # newlines inside each record, records in file order (the header is record 1)
+        inside = np.zeros(1 + table.num_rows + len(rejected), dtype=np.int64)
+        is_row = np.ones(inside.size, dtype=bool)
+        is_row[0] = False
+        is_row[numbers - 1] = False
+        per_row = np.zeros(table.num_rows, dtype=np.int64)
+        for column in table.columns:
+            per_row += pc.fill_null(pc.count_substring(column, "\n"), 0).to_numpy()
+        inside[is_row] = per_row
+        inside[numbers - 1] = [r[1] for r in rejected]
+        starts = np.concatenate(([1], 1 + np.cumsum(inside + 1)[:-1]))
+        # lines count in the original file: the NULs added no line, but their lines are lines
+        skipped = [
+            (int(starts[n - 1]), f"expected {len(self.header)} fields, found {found}")
+            for n, _, found in rejected
+            if found >= 0
+        ]
+        return starts[is_row], skipped
 
 
 def _line_ends(data: bytes) -> int:

@@ -307,3 +307,40 @@ def test_repeated_ids_are_found_in_any_order(ids: list[str | None], distinct: bo
     from charter_cli.tickets.read import _all_distinct
 
     assert _all_distinct(pd.Series(ids, dtype=TEXT)) is distinct
+
+
+def test_literal_quotes_inside_unquoted_fields_keep_line_numbers(tmp_path: Path) -> None:
+    # inch marks: a quote that does not open a field is text, for pyarrow as for Excel; the
+    # line of every row must still be known (it names the row in every skipped-row reason)
+    data = (
+        HEADER + '1,2026-10-05 09:00,email,high,Skjerm 27" knust,\n'
+        '2,2026-10-05 09:00,email,high,"to\nlinjer",\n'
+        ",2026-10-05 09:00,email,high,no id,\n"
+        '4,2026-10-05 09:00,chat,low,Bærbar 13" og 15",\n'
+        "5,2026-10-05 09:00,chat,low,ok,\n"
+    )
+    tickets = read_tickets([write(tmp_path, "t.csv", data.encode())])
+    assert tickets.count == 4 and tickets.rows_read == 5
+    assert tickets.skipped[["line", "reason"]].values.tolist() == [[5, "missing ticket id"]]
+    assert tickets.frame["subject"].tolist()[::3] == ['Skjerm 27" knust', "ok"]
+
+
+def test_malformed_rows_among_literal_quotes_are_skipped_with_their_lines(tmp_path: Path) -> None:
+    data = (
+        HEADER + '1,2026-10-05 09:00,email,high,Skjerm 27" knust,\n'
+        "\n"
+        '2,2026-10-05 09:00,email,high,"to\nlinjer ""sitat""",\n'
+        "3,2026-10-05 09:00,email\n"
+        '4,2026-10-05 09:00,chat,low,Bærbar 13" og 15",\n'
+        '5,2026-10-05 09:00,chat,low,"a,b",,extra\n'
+        '6,2026-10-05 09:00,chat,low,"""quoted""",\n'
+        ",2026-10-05 09:00,chat,low,x,\n"
+    )
+    tickets = read_tickets([write(tmp_path, "t.csv", data.encode())])
+    assert tickets.rows_read == 7 and tickets.count == 4
+    assert tickets.skipped[["line", "reason"]].values.tolist() == [
+        [6, "expected 6 fields, found 3"],
+        [8, "expected 6 fields, found 7"],
+        [10, "missing ticket id"],
+    ]
+    assert tickets.frame["subject"].tolist()[-1] == '"quoted"'
