@@ -756,6 +756,10 @@ def audit(
     notes = []
     if source.missing_fields:
         notes.append("the export has no column for " + ", ".join(source.missing_fields))
+    if source.events_unmatched:
+        notes.append(
+            f"{source.events_unmatched:,} events name tickets the exports do not have: ignored"
+        )
     return AuditResult(
         charter=charter,
         tickets=tickets,

@@ -236,7 +236,11 @@ def audit(
     ],
     events: Annotated[
         Path | None,
-        typer.Option("--events", help="Status history: ticket_id, at, status[, group]."),
+        typer.Option(
+            "--events",
+            help="Status history, a row per change: ticket id, time, status[, group, "
+            "escalation level] (canonical names or the export profile's).",
+        ),
     ] = None,
     profile: Annotated[
         str | None,

@@ -244,9 +244,10 @@ def render(result: AuditResult, options: Options) -> str:
     )
     accounting = (
         f'<span data-field="rows" data-value="{src.rows_read}">{src.rows_read:,}</span> rows read → '
-        f'<span data-field="tickets" data-value="{src.count}">{src.count:,}</span> tickets + '
-        f"{src.duplicates:,} duplicates merged + "
-        f'<span data-field="skipped" data-value="{len(src.skipped)}">{len(src.skipped):,}</span> skipped'
+        + " + ".join(
+            f'<span data-field="{what.replace(" ", "_")}" data-value="{n}">{n:,}</span> {what}'
+            for n, what in src.accounting()
+        )
     )
     return f"""<!doctype html>
 <html lang="en">

@@ -43,6 +43,8 @@ def envelope(result: AuditResult, options: Options) -> dict[str, Any]:
             "audited": len(result.tickets),
             "duplicates": src.duplicates,
             "events_folded": src.events_folded,
+            "events_file": src.events_file,
+            "events": src.events_used,
             "skipped": len(src.skipped),
             "profile": src.profile,
         },

@@ -30,10 +30,8 @@ def render(result: AuditResult, options: Options) -> str:
         f"## Service charter audit: {cell(result.charter.name)} — {verdict}",
         "",
         f"As of **{iso_one(result.as_of)}** · profile `{src.profile}` · "
-        f"{src.rows_read:,} rows read → {src.count:,} tickets"
-        + (f" + {src.duplicates:,} duplicates merged" if src.duplicates else "")
-        + (f" + {src.events_folded:,} events folded" if src.events_folded else "")
-        + f" + {len(src.skipped):,} skipped",
+        f"{src.rows_read:,} rows read → "
+        + " + ".join(f"{n:,} {what}" for n, what in src.accounting()),
         "",
         "| | Promise | Target | Actual | Met | Breached | Running | Not measurable | p90 |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",

@@ -39,19 +39,17 @@ def _header(result: AuditResult) -> Panel:
     lines.append("Input    ", style="bold")
     lines.append(", ".join(safe_text(f) for f in src.files))
     lines.append(f"  [profile {src.profile}]\n")
+    if src.events_file:
+        lines.append("Events   ", style="bold")
+        lines.append(f"{safe_text(src.events_file)}\n")
     lines.append("As of    ", style="bold")
     lines.append(f"{iso_one(result.as_of)}")
     if result.since is not None or result.until is not None:
         lines.append(f"   period {iso_one(result.since) or '…'} → {iso_one(result.until) or '…'}")
     lines.append("\n")
     lines.append("Rows     ", style="bold")
-    parts = [f"{src.rows_read:,} read", f"{src.count:,} tickets"]
-    if src.duplicates:
-        parts.append(f"{src.duplicates:,} duplicates merged")
-    if src.events_folded:
-        parts.append(f"{src.events_folded:,} events folded")
-    parts.append(f"{len(src.skipped):,} skipped")
-    lines.append(" = ".join(parts[:1]) + " → " + " + ".join(parts[1:]))
+    parts = [f"{n:,} {what}" for n, what in src.accounting()]
+    lines.append(f"{src.rows_read:,} read → " + " + ".join(parts))
     if len(result.tickets) != src.count:
         lines.append(f"   ({len(result.tickets):,} in the period)")
     return Panel(lines, title="charter audit", title_align="left", box=box.ROUNDED)

@@ -54,7 +54,8 @@ Progress = Callable[[str, int], None]
 
 @dataclass
 class Tickets:
-    """The canonical tickets, their events, and the accounting of every input row."""
+    """The canonical tickets, their events, and the accounting of every input row:
+    rows_read = tickets + duplicates + skipped + events_folded + events_used."""
 
     frame: pd.DataFrame  # one row per ticket; *_at columns are int64 UTC seconds (NAT missing)
     events: pd.DataFrame | None  # ticket_id, at, status, category, group, escalation_level
@@ -66,12 +67,28 @@ class Tickets:
     problems: pd.DataFrame  # ticket_id, field, value, file, line, reason
     missing_fields: tuple[str, ...]  # canonical fields the export does not have
     events_folded: int = 0  # event-log rows folded into their ticket (not tickets themselves)
+    events_file: str | None = None  # --events
+    events_used: int = 0  # its rows that are events (the rest are in skipped)
+    events_unmatched: int = 0  # of those, naming a ticket the exports do not have
     duplicate_examples: list[str] = field(default_factory=list)
     timezone: str = "UTC"
 
     @property
     def count(self) -> int:
         return len(self.frame)
+
+    def accounting(self) -> list[tuple[int, str]]:
+        """Where the rows read went, for the reports: tickets and skipped always, the rest when
+        there are any. They add up to rows_read."""
+        parts = [(self.count, "tickets")]
+        for n, what in (
+            (self.duplicates, "duplicates merged"),
+            (self.events_folded, "events folded"),
+            (self.events_used, "events"),
+        ):
+            if n:
+                parts.append((n, what))
+        return [*parts, (len(self.skipped), "skipped")]
 
 
 def _first_present(header: dict[str, str], alternatives: Sequence[str]) -> str | None:
@@ -457,42 +474,97 @@ def _collapse_event_log(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame,
     return tickets.drop(columns=drop), events, folded
 
 
-def read_events(file: Path, profile: Profile, timezone: str) -> pd.DataFrame:
-    """A separate status history (`--events`): ticket_id, at, status[, group, escalation_level]."""
+@dataclass
+class EventsFile:
+    """A separate status history (`--events`) and the accounting of its rows."""
+
+    events: pd.DataFrame  # ticket_id, at, status, category, group, escalation_level
+    skipped: pd.DataFrame  # file, line, reason
+    rows_read: int
+
+
+# besides the profile's own event-log time column (ServiceNow's sys_updated_at)
+EVENT_TIME_NAMES = (
+    "at",
+    "timestamp",
+    "time",
+    "changed_at",
+    "changed at",
+    "updated_at",
+    "updated at",
+    "updated time",
+)
+
+
+def read_events(file: Path, profile: Profile, timezone: str) -> EventsFile:
+    """A separate status history (`--events`): ticket_id, at, status[, group, escalation_level],
+    by their canonical names or by the names the export's profile gives those fields (so a
+    history exported from the same helpdesk needs no renaming). Every row is an event or
+    skipped with its line: no id, no time, a time that is not one, a malformed row."""
     raw = read_table(file)
     header = {header_key(str(c)): str(c) for c in raw.frame.columns}
+
+    def names(fld: str, canonical: tuple[str, ...]) -> tuple[str, ...]:
+        return (*canonical, *profile.columns.get(fld, ()))
+
     need = {
-        "ticket_id": ("ticket_id", "ticket id", "id"),
-        "at": ("at", "timestamp", "changed_at"),
-        "status": ("status",),
+        "ticket_id": names("ticket_id", ("ticket_id", "ticket id", "id")),
+        "at": (*EVENT_TIME_NAMES, *((profile.event_at,) if profile.event_at else ())),
+        "status": names("status", ("status",)),
     }
     cols = {k: _first_present(header, v) for k, v in need.items()}
     lacking = [k for k, v in cols.items() if v is None]
     if lacking:
+        wanted = "; ".join(
+            f"{k}: {' or '.join(map(repr, dict.fromkeys(need[k])))}" for k in lacking
+        )
         raise InputError(
-            f"an events file needs columns ticket_id, at, status; missing {', '.join(lacking)}",
+            f"an events file needs a ticket id, a time and a status; no column for {wanted}",
             path=raw.path,
         )
-    parsed = parse_timestamps(raw.frame[cols["at"]], profile.formats, profile.timezone or timezone)
-    _check_share(raw.frame[cols["at"]], parsed.bad, "event time", str(cols["at"]), raw)
+    at = raw.frame[cols["at"]]
+    parsed = parse_timestamps(at, profile.formats, profile.timezone or timezone)
+    _check_share(at, parsed.bad, "event time", str(cols["at"]), raw)
+    ids = raw.frame[cols["ticket_id"]].astype(TEXT).str.strip()
     status = raw.frame[cols["status"]].astype(TEXT).str.strip()
     events = pd.DataFrame(
         {
-            "ticket_id": raw.frame[cols["ticket_id"]].astype(TEXT).str.strip(),
+            "ticket_id": ids,
             "at": parsed.seconds,
             "status": status,
             "category": _categories(status, profile),
         }
     )
     for fld in ("group", "escalation_level"):
-        col = _first_present(header, (fld,))
+        col = _first_present(header, names(fld, (fld,)))
         events[fld] = (
             raw.frame[col].astype(TEXT).str.strip()
             if col
             else pd.array([pd.NA] * len(events), dtype=TEXT)
         )
-    events = events.loc[(events["at"] != NAT) & events["ticket_id"].notna()]
-    return events.sort_values(["ticket_id", "at"], kind="stable").reset_index(drop=True)
+    no_id = (ids.isna() | (ids == "")).fillna(True).to_numpy()
+    no_time = parsed.seconds == NAT
+    drop = no_id | no_time
+    reason = np.where(
+        no_id,
+        "missing ticket id",
+        np.where(parsed.bad, "event time is not a date", "missing event time"),
+    )[drop]
+    skipped = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "file": raw.path,
+                    "line": [ln for ln, _ in raw.skipped],
+                    "reason": [r for _, r in raw.skipped],
+                }
+            ),
+            pd.DataFrame({"file": raw.path, "line": raw.lines[drop], "reason": reason}),
+        ],
+        ignore_index=True,
+    ).sort_values("line", kind="stable", ignore_index=True)
+    events = events.loc[~drop].sort_values(["ticket_id", "at"], kind="stable")
+    return EventsFile(events.reset_index(drop=True), skipped, raw.rows_read)
 
 
 def read_tickets(
@@ -559,10 +631,17 @@ def read_tickets(
         rows, events, folded = _collapse_event_log(rows)
     # dropping rows cannot make distinct ids repeat
     tickets, duplicates, examples = _latest_wins(rows, distinct=distinct)
+    events_used = events_unmatched = 0
     if events_file is not None:
         assert isinstance(timezone, str)
         extra = read_events(events_file, chosen, timezone)
-        events = extra if events is None else pd.concat([events, extra], ignore_index=True)
+        rows_read += extra.rows_read
+        skipped_parts.append(extra.skipped)
+        events_used = len(extra.events)
+        known = extra.events["ticket_id"].isin(tickets["ticket_id"]).to_numpy()
+        events_unmatched = int((~known).sum())
+        more = extra.events.loc[known]
+        events = more if events is None else pd.concat([events, more], ignore_index=True)
     skipped = (
         pd.concat([p for p in skipped_parts if len(p)], ignore_index=True)
         if any(len(p) for p in skipped_parts)
@@ -576,10 +655,10 @@ def read_tickets(
             {"field": [], "value": [], "reason": [], "ticket_id": [], "file": [], "line": []}
         )
     )
-    accounted = len(tickets) + duplicates + len(skipped) + folded
+    accounted = len(tickets) + duplicates + len(skipped) + folded + events_used
     if accounted != rows_read:  # pragma: no cover - a bug, never the user's input
         raise AssertionError(
-            f"rows read {rows_read} != tickets + duplicates + skipped + folded {accounted}"
+            f"rows read {rows_read} != tickets + duplicates + skipped + folded + events {accounted}"
         )
     tickets = tickets.drop(columns=["_file"])
     return Tickets(
@@ -593,6 +672,9 @@ def read_tickets(
         problems=problem_frame,
         missing_fields=tuple(sorted(missing or ())),
         events_folded=folded,
+        events_file=str(events_file) if events_file is not None else None,
+        events_used=events_used,
+        events_unmatched=events_unmatched,
         duplicate_examples=examples,
         timezone=chosen.timezone or str(timezone),
     )

@@ -264,6 +264,8 @@ def test_accounting_and_data_quality(report: dict) -> None:
         "audited": 38,
         "duplicates": 0,
         "events_folded": 0,
+        "events_file": None,
+        "events": 0,
         "skipped": 0,
         "profile": "generic",
     }

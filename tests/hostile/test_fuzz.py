@@ -151,7 +151,11 @@ def test_importer_reads_or_refuses_never_crashes(
         assert path.read_bytes() == data  # never written to
     assert (
         tickets.rows_read
-        == tickets.count + tickets.duplicates + len(tickets.skipped) + tickets.events_folded
+        == tickets.count
+        + tickets.duplicates
+        + len(tickets.skipped)
+        + tickets.events_folded
+        + tickets.events_used
     )
 
 

@@ -1,0 +1,107 @@
+"""`--events`: a status history beside a one-row-per-ticket export. Every row is an event or
+skipped with its line; its columns may have the helpdesk's own names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from charter_cli.cli import app
+from charter_cli.errors import InputError
+from charter_cli.tickets.read import read_tickets
+from tests.conftest import DATA
+
+runner = CliRunner()
+EXPORTS = DATA / "exports"
+DESK = DATA / "charters" / "audit" / "events-desk.yaml"
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    file = tmp_path / name
+    file.write_text(text, encoding="utf-8")
+    return file
+
+
+UGLY_EVENTS = (
+    "ticket_id,at,status\n"
+    "A,2026-10-05 09:00,open\n"
+    "A,2026-10-05 10:00,pending\n"
+    ",2026-10-05 10:30,open\n"  # line 4: no id
+    "A,2026-10-05 12:00,open\n"
+    "B,i går,pending\n"  # line 6: not a time
+    "A,2026-10-05 15:00,solved\n"
+    "B,2026-10-05 09:00,new\n"
+    "B,2026-10-05 11:00,pending,extra\n"  # line 9: a field too many
+    "B,,pending\n"  # line 10: no time
+    "B,2026-10-05 11:00,pending\n"
+    "B,2026-10-05 16:00,solved\n"
+    "Ø-99,2026-10-05 16:00,solved\n"  # a ticket the export does not have
+) + (
+    "A,2026-10-05 15:30,closed\n" * 17  # enough good times for one bad one to be a cell error
+)
+
+
+def test_every_events_row_is_an_event_or_skipped_with_its_line(tmp_path: Path) -> None:
+    events = write(tmp_path, "historikk.csv", UGLY_EVENTS)
+    t = read_tickets([EXPORTS / "with-events.csv"], timezone="Europe/Oslo", events_file=events)
+    assert t.events_file == str(events)
+    assert (t.count, t.events_used, t.events_unmatched) == (2, 8 + 17, 1)
+    assert t.skipped[["line", "reason"]].values.tolist() == [
+        [4, "missing ticket id"],
+        [6, "event time is not a date"],
+        [9, "expected 3 fields, found 4"],
+        [10, "missing event time"],
+    ]
+    assert set(t.skipped["file"]) == {str(events)}
+    # rows read = tickets + skipped + events (with-events.csv has 2 rows, the history 29)
+    assert t.rows_read == 2 + 29 == t.count + len(t.skipped) + t.events_used
+    assert t.events is not None and set(t.events["ticket_id"]) == {"A", "B"}
+
+
+def test_the_report_accounts_for_the_events_file(tmp_path: Path) -> None:
+    events = write(tmp_path, "historikk.csv", UGLY_EVENTS)
+    export = EXPORTS / "with-events.csv"
+    result = runner.invoke(app, ["audit", str(DESK), str(export), "--events", str(events)])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert "Events " in out and "historikk.csv" in out
+    assert "31 read → 2 tickets + 25 events + 4 skipped" in out
+    assert "1 events name tickets the exports do not have: ignored" in out
+    # the pauses from the history still count: A and B met, as with the clean history
+    csv_out = runner.invoke(
+        app, ["audit", str(DESK), str(export), "--events", str(events), "-f", "csv"]
+    )
+    states = [line.split(",")[2] for line in csv_out.stdout.splitlines()[1:]]
+    assert states == ["met", "met"]
+
+
+def test_a_history_from_the_same_helpdesk_keeps_its_column_names(tmp_path: Path) -> None:
+    # ticket id, status and group by the Zendesk profile's names, the time as "Updated at"
+    history = write(
+        tmp_path,
+        "zendesk-historikk.csv",
+        "Id,Updated at,Status,Group\n"
+        "4711,2026-10-05 09:30:00 +0200,Open,Kundtjänst\n"
+        "4711,2026-10-05 11:00:00 +0200,Pending,Kundtjänst\n"
+        "4711,2026-10-06 08:00:00 +0200,Open,Reklamationer\n"
+        "4711,2026-10-06 09:42:11 +0200,Solved,Reklamationer\n",
+    )
+    t = read_tickets([EXPORTS / "zendesk.csv"], timezone="Europe/Stockholm", events_file=history)
+    assert t.profile == "zendesk" and t.events is not None
+    ev = t.events.loc[t.events["ticket_id"] == "4711"]
+    assert ev["category"].tolist() == ["open", "pending", "open", "solved"]
+    assert ev["group"].tolist() == ["Kundtjänst", "Kundtjänst", "Reklamationer", "Reklamationer"]
+    # 11:00 +0200 is 09:00 UTC
+    assert int(ev["at"].iloc[1]) == int(np.datetime64("2026-10-05T09:00:00", "s").astype(np.int64))
+
+
+def test_an_events_file_without_a_time_column_names_what_it_looked_for(tmp_path: Path) -> None:
+    history = write(tmp_path, "h.csv", "Id,Når,Status\n4711,2026-10-05 09:30:00 +0200,Open\n")
+    with pytest.raises(InputError) as err:
+        read_tickets([EXPORTS / "zendesk.csv"], timezone="Europe/Stockholm", events_file=history)
+    message = str(err.value)
+    assert "no column for at:" in message and "'updated at'" in message
+    assert "ticket_id" not in message.split("no column for")[1]  # Id was found
