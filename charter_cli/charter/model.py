@@ -15,6 +15,7 @@ from charter_cli.charter.values import (
     parse_holiday_date,
     parse_intervals,
     parse_target,
+    working_day_seconds,
 )
 
 ALWAYS = "24/7"
@@ -64,6 +65,11 @@ class Calendar:
         if self.always:
             return 7 * 86400
         return sum((iv.end - iv.start) * 60 for day in self.week for iv in day)
+
+    def working_day_seconds(self) -> int:
+        """A working day's length for comparing durations (`values.working_day_seconds`)."""
+        open_days = 7 if self.always else sum(1 for day in self.week if day)
+        return working_day_seconds(self.weekly_open_seconds(), open_days)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from charter_cli.charter.values import (
     parse_holiday_date,
     parse_intervals,
     parse_target,
+    working_day_seconds,
 )
 
 Yield = Iterator[tuple[PathKey, str]]
@@ -438,17 +439,27 @@ def _calendar_of(data: dict[str, Any], spec: dict[str, Any]) -> list[str]:
 
 
 def _weekly_seconds(spec: Any) -> int | None:
+    shape = _week_shape(spec)
+    return None if shape is None else shape[0]
+
+
+def _week_shape(spec: Any) -> tuple[int, int] | None:
+    """A calendar's open seconds in a week and its number of open days (None if unreadable)."""
     if spec == ALWAYS:
-        return 7 * 86400
+        return 7 * 86400, 7
     if not isinstance(spec, dict):
         return None
     total = 0
+    open_days: set[int] = set()
     for _sub, _key, days, text in _weekly(spec):
         try:
-            total += sum(iv.end - iv.start for iv in parse_intervals(text)) * 60 * len(days)
+            length = sum(iv.end - iv.start for iv in parse_intervals(text)) * 60
         except ValueError_:
             return None
-    return total
+        total += length * len(days)
+        if length:
+            open_days.update(days)
+    return total, len(open_days)
 
 
 @rule("zero-hours")
@@ -594,8 +605,8 @@ def ignored_key(data: dict[str, Any]) -> Yield:
 @rule("escalation-order")
 def escalation_order(data: dict[str, Any]) -> Yield:
     """Escalation thresholds increase along the path: for each priority, a rule to a higher
-    level waits longer than a rule to a lower one (working days count as a day of the calendar's
-    average opening hours)."""
+    level waits longer than a rule to a lower one (a working day counts as the calendar's weekly
+    opening hours over its open days: `values.working_day_seconds`)."""
     escalation = data.get("escalation") or {}
     levels = list(escalation.get("levels") or {})
     calendars = data["calendars"]
@@ -612,9 +623,13 @@ def escalation_order(data: dict[str, Any]) -> Yield:
             text = after.get(priority) if isinstance(after, dict) else after
             if text is None:
                 continue
-            weekly = _weekly_seconds(calendars.get(spec.get("calendar") or default)) or 7 * 86400
+            weekly, open_days = _week_shape(calendars.get(spec.get("calendar") or default)) or (
+                7 * 86400,
+                7,
+            )
             try:
-                seconds = parse_duration(text).approx_seconds(max(weekly // 5, 1))
+                day = working_day_seconds(weekly, open_days)
+                seconds = parse_duration(text).approx_seconds(day)
             except ValueError_:
                 continue
             if last is not None and seconds <= last[0] and spec["to"] != last[2]:

@@ -47,6 +47,14 @@ class Duration:
         return format_seconds(self.seconds)
 
 
+def working_day_seconds(weekly_open: int, open_days: int) -> int:
+    """How long a working day counts when durations are compared (never when they are measured:
+    the clock runs to the close of the N-th business day): the calendar's weekly opening hours
+    over its open days, so 8 h for Monday–Friday 08–16 and for Monday–Saturday 08–16 alike; a full
+    day on `24/7`. The one definition for the validator's rules and `charter diff`."""
+    return max(weekly_open // open_days, 1) if open_days else 86400
+
+
 def format_seconds(seconds: int) -> str:
     """`5400` → `1h30m`; `0` → `0s`."""
     if seconds == 0:

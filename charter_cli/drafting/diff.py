@@ -53,10 +53,7 @@ class Replay:
 
 
 def _day_seconds(cal: Calendar | None) -> int:
-    if cal is None or cal.always:
-        return 86400
-    open_days = sum(1 for day in cal.week if day) or 1
-    return cal.weekly_open_seconds() // open_days
+    return 86400 if cal is None else cal.working_day_seconds()
 
 
 def _allowances(a: Allowance) -> dict[str, Duration]:

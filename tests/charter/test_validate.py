@@ -192,3 +192,64 @@ def test_every_schema_property_has_a_title() -> None:
     missing: list[str] = []
     _titled(json.loads(schema_text()), "", missing)
     assert not missing
+
+
+@pytest.mark.parametrize(
+    ("hours", "second", "in_order"),
+    [
+        # Monday–Saturday 08–16: a working day is 8 h (48 h over 6 days, not a fifth of 48 h)
+        ('{mon-sat: "08:00-16:00"}', "9h", True),
+        ('{mon-sat: "08:00-16:00"}', "7h", False),
+        # around the clock: a working day is 24 h
+        ("24/7", "30h", True),
+        ("24/7", "23h", False),
+    ],
+)
+def test_escalation_order_counts_a_working_day_as_an_open_day(
+    tmp_path: Path, hours: str, second: str, in_order: bool
+) -> None:
+    calendar = "24/7" if hours == "24/7" else f"{{hours: {hours}}}"
+    text = f"""charter: 1
+name: Sekskanten
+timezone: Europe/Warsaw
+calendars:
+  shop: {calendar}
+channels:
+  email: {{calendar: shop}}
+promises:
+  - {{id: reply, measure: first_response, within: 4h, target: 90%}}
+escalation:
+  levels:
+    pierwsza: [Obsługa]
+    druga: [Specjaliści]
+    trzecia: [Kierownictwo]
+  rules:
+    - {{to: druga, after: 1 working day}}
+    - {{to: trzecia, after: {second}}}
+"""
+    file = tmp_path / "charter.yaml"
+    file.write_text(text, encoding="utf-8")
+    rules = [f.rule for f in validate_file(file).findings]
+    assert ("escalation-order" not in rules) is in_order, rules
+
+
+def test_diff_and_the_validator_count_a_working_day_alike(tmp_path: Path) -> None:
+    from charter_cli.charter.rules import _week_shape
+    from charter_cli.charter.values import working_day_seconds
+
+    spec = {"hours": {"mon-sat": "08:00-16:00", "sun": "10:00-14:00"}}
+    file = tmp_path / "charter.yaml"
+    file.write_text(
+        "charter: 1\nname: Søndagsåpent\ntimezone: Europe/Oslo\ncalendars:\n"
+        '  shop: {hours: {mon-sat: "08:00-16:00", sun: "10:00-14:00"}}\n'
+        "channels:\n  email: {calendar: shop}\n"
+        "promises:\n  - {id: reply, measure: first_response, within: 4h, target: 90%}\n",
+        encoding="utf-8",
+    )
+    charter = validate_file(file).charter
+    assert charter is not None
+    weekly, days = _week_shape(spec) or (0, 0)
+    assert (weekly, days) == ((6 * 8 + 4) * 3600, 7)
+    # the validator's rules (raw YAML) and `diff` (the model) agree on the day's length
+    assert charter.calendars["shop"].working_day_seconds() == working_day_seconds(weekly, days)
+    assert working_day_seconds(weekly, days) == (6 * 8 + 4) * 3600 // 7
