@@ -12,7 +12,7 @@ from charter_cli.clock import NAT
 from charter_cli.errors import InputError
 from charter_cli.tickets.profile import builtin_profiles, detect_profile, load_profile
 from charter_cli.tickets.read import read_tickets
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 
 EXPORTS = DATA / "exports"
 
@@ -173,14 +173,12 @@ def test_unknown_profile_name() -> None:
 
 def test_user_profile_file_for_nyc_311() -> None:
     t = read_tickets(
-        [Path(__file__).parents[2] / "../shared/data/nyc311-2013-12-25.csv"]
-        if (Path(__file__).parents[2] / "../shared/data/nyc311-2013-12-25.csv").exists()
-        else [DATA / "exports" / "nyc311-sample.csv"],
-        profile=str(DATA / "profiles" / "nyc311.yaml"),
+        [ROOT / "examples" / "nyc311" / "nyc311-2013-12-25.csv"],
+        profile=str(ROOT / "examples" / "nyc311" / "profile.yaml"),
         timezone="America/New_York",
     )
     assert t.profile == "nyc311"
-    assert t.rows_read == t.count + t.duplicates + len(t.skipped)
+    assert t.rows_read == t.count + t.duplicates + len(t.skipped) == 2386
     first = row(t, "26984072")
     assert first["created_at"] == utc("2013-12-26T04:59:08")  # 12/25/2013 11:59:08 PM EST
     assert first["due_at"] == utc("2013-12-26T12:59:08")
