@@ -573,9 +573,17 @@ class Auditor:
         out.started, out.stopped = created, resolved
         out.deadline[:] = due
         out.reason.put_each(*self._bad_cells("due_at", rows))
-        backwards = (resolved != NAT) & (resolved < created)
-        out.reason.fill(backwards, "resolved_at is before created_at: a data error")
         ok = out.reason.none
+        # judged from the resolution and the due date alone: a resolution stamped before
+        # the creation is a data-quality note, not a reason to leave the date unjudged
+        backwards = ok & (resolved != NAT) & (resolved < created)
+        if backwards.any():
+            out.reason.fill(backwards, "resolved_at is before created_at")
+            n = int(backwards.sum())
+            out.notes.append(
+                f"{n:,} {'ticket was' if n == 1 else 'tickets were'} resolved before created "
+                "(a data error): judged on the resolution and the due date alone"
+            )
         stopped = resolved != NAT
         until = np.where(stopped, resolved, self.as_of)
         # a promised date is a wall-clock promise: late by the clock on the wall
@@ -753,7 +761,7 @@ def audit(
     for o in outcomes:
         covered[o.rows] = True
     unmatched = np.flatnonzero(~covered)
-    notes = []
+    notes = list(source.notes)
     if source.missing_fields:
         notes.append("the export has no column for " + ", ".join(source.missing_fields))
     if source.events_unmatched:
@@ -806,8 +814,11 @@ def audit_files(
     strict: bool = False,
     progress: Callable[[str, int], None] | None = None,
     step: Callable[[str, int, int], None] | None = None,
+    order: str | None = None,
+    input_tz: str | None = None,
 ) -> AuditResult:
-    """Load the charter, read the exports, audit: the one call behind `charter audit`."""
+    """Load the charter, read the exports, audit: the one call behind `charter audit`. `order`
+    and `input_tz`: as for `read_tickets`."""
     from pathlib import Path
 
     from charter_cli.charter import load_charter
@@ -823,6 +834,8 @@ def audit_files(
             timezone=lambda: loading.result().timezone,
             events_file=Path(events) if events else None,
             progress=progress,
+            order=order,
+            input_tz=input_tz,
         )
     except CharterError:
         loading.result()  # raises the charter's own error first, if it has one

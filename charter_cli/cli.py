@@ -217,6 +217,38 @@ class _Progress:
             _err(f"audited {promise} ({done}/{total})")
 
 
+DayFirst = Annotated[
+    bool,
+    typer.Option(
+        "--dayfirst",
+        help="Read numeric dates day-first (03/08/2026 = 3 August) where the data cannot tell "
+        "(no day above 12).",
+    ),
+]
+MonthFirst = Annotated[
+    bool,
+    typer.Option(
+        "--monthfirst",
+        help="Read numeric dates month-first (03/08/2026 = March 8) where the data cannot tell.",
+    ),
+]
+InputTz = Annotated[
+    str | None,
+    typer.Option(
+        "--input-tz",
+        metavar="ZONE",
+        help="Zone of export times without an offset (default: the profile's, else the "
+        "charter's), e.g. America/New_York.",
+    ),
+]
+
+
+def _order(dayfirst: bool, monthfirst: bool) -> str | None:
+    if dayfirst and monthfirst:
+        raise UsageError("--dayfirst and --monthfirst exclude each other; give one")
+    return "dayfirst" if dayfirst else "monthfirst" if monthfirst else None
+
+
 class AuditFormat(StrEnum):
     text = "text"
     json = "json"
@@ -278,6 +310,9 @@ def audit(
         bool, typer.Option("--strict", help="A promise with no measurable ticket fails.")
     ] = False,
     top: Annotated[int, typer.Option("--top", help="How many worst breaches to list.")] = 10,
+    dayfirst: DayFirst = False,
+    monthfirst: MonthFirst = False,
+    input_tz: InputTz = None,
 ) -> None:
     """Audit ticket exports against a charter: where was each promise broken, and by how much."""
     from charter_cli.audit import audit_files
@@ -293,6 +328,7 @@ def audit(
     for out in outputs:
         if out.suffix.lower() not in SUFFIXES:
             raise UsageError(f"--output {out}: unknown suffix; use {', '.join(sorted(SUFFIXES))}")
+    order = _order(dayfirst, monthfirst)
     inputs = [charter, *tickets, *([events] if events else [])]
     check_outputs(outputs, inputs)
     progress = _Progress(quiet)
@@ -308,6 +344,8 @@ def audit(
         strict=strict,
         progress=progress.read,
         step=progress.step,
+        order=order,
+        input_tz=input_tz,
     )
     width = max(80, min(160, _terminal_width()))
     for out in outputs:
@@ -333,6 +371,9 @@ def explain(
     events: Annotated[Path | None, typer.Option("--events", help="Status history.")] = None,
     profile: Annotated[str | None, typer.Option("--profile", help="Export profile.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Judge as of this time.")] = None,
+    dayfirst: DayFirst = False,
+    monthfirst: MonthFirst = False,
+    input_tz: InputTz = None,
 ) -> None:
     """The timeline of one ticket: every promise, its calendar, the hours counted, the verdict."""
     from charter_cli.audit import audit_files
@@ -345,6 +386,8 @@ def explain(
         profile=profile,
         events=str(events) if events else None,
         as_of=as_of,
+        order=_order(dayfirst, monthfirst),
+        input_tz=input_tz,
     )
     story = explain_ticket(result, ticket)
     sys.stdout.write(
@@ -486,6 +529,9 @@ def diff(
         DiffFormat, typer.Option("--format", "-f", help="text or json.")
     ] = DiffFormat.text,
     top: Annotated[int, typer.Option("--top", help="How many flipped tickets to list.")] = 20,
+    dayfirst: DayFirst = False,
+    monthfirst: MonthFirst = False,
+    input_tz: InputTz = None,
 ) -> None:
     """What changed between two charters; with --against, what it would have meant on tickets."""
     import json
@@ -493,15 +539,24 @@ def diff(
     from charter_cli.charter import load_charter
     from charter_cli.drafting.diff import compare, replay
 
+    order = _order(dayfirst, monthfirst)
     before, after = load_charter(old), load_charter(new)
     changes = compare(before, after)
     replayed = None
+    notes: list[str] = []  # how the exports were read (day and month order)
     if against:
         from charter_cli.audit import audit
         from charter_cli.tickets.read import read_tickets
 
-        source = read_tickets(list(against), profile=profile, timezone=after.timezone)
+        source = read_tickets(
+            list(against),
+            profile=profile,
+            timezone=after.timezone,
+            order=order,
+            input_tz=input_tz,
+        )
         replayed = replay(audit(before, source), audit(after, source))
+        notes = source.notes
     if output_format is DiffFormat.json:
         doc: dict[str, Any] = {
             "schema_version": 1,
@@ -524,6 +579,7 @@ def diff(
                 "compliance": {
                     pid: {"old": a, "new": b} for pid, (a, b) in replayed.compliance.items()
                 },
+                "notes": notes,
                 "flipped": len(replayed.flips),
                 "flips": [
                     {"promise": f.promise, "ticket_id": f.ticket_id, "old": f.old, "new": f.new}
@@ -538,6 +594,7 @@ def diff(
     lines = [safe_text(str(c)) for c in changes] or ["no differences that change a promise"]
     if replayed is not None:
         lines += ["", f"Replayed on {', '.join(map(str, against or []))}:"]
+        lines += [f"  note: {safe_text(note)}" for note in notes]
         for pid, (a, b) in replayed.compliance.items():
             lines.append(f"  {pid:<20} {percent(a):>7} → {percent(b):>7}")
         lines.append(f"{len(replayed.flips)} verdicts flip" + (":" if replayed.flips else ""))

@@ -182,7 +182,7 @@ class _Dates:
 
 def _date_order(raw: RawTable, profile: Profile, columns: Sequence[str], stated_by: str) -> _Dates:
     """The day and month order of a file's numeric dates, decided from the data across all its
-    timestamp `columns` (DESIGN.md §11.3): the order under which every value parses wins; when
+    timestamp `columns`: the order under which every value parses wins; when
     both read every value (no day above 12), the stated order stands and a note says so; with no
     stated order the import stops and asks for one. Where neither reads every value, the one that
     reads more, and the bad cells go to the share check."""
@@ -285,7 +285,7 @@ def _canonical(
         seconds = parsed.seconds
         day = parsed.date_only & (seconds != NAT)
         if fld == "due_at" and day.any():
-            # a due date without a time means the end of that local day (§11.4)
+            # a due date without a time means the end of that local day
             seconds = seconds.copy()
             seconds[day] = end_of_day(seconds[day], tz)
         out[fld] = seconds
@@ -668,7 +668,7 @@ def read_tickets(
     of times without an offset) may be a function, asked only once the first file is parsed: the
     charter that names it can be loading meanwhile. `input_tz` overrides it and the profile's
     zone; `order` (dayfirst, monthfirst) overrides the profile's stated order of numeric dates,
-    which the data decides wherever it can (DESIGN.md §11.3)."""
+    which the data decides wherever it can."""
     if not files:
         raise InputError("no ticket export given")
     if order is not None and order not in ORDERS:

@@ -6,7 +6,7 @@ hour taking the earlier instant and a spring-forward gap the transition (DESIGN.
 
 Numeric dates (`us` and `dayfirst`: d/m/y or m/d/y, separators `/ - .`, a 2- or 4-digit year, an
 optional time with seconds, 24-hour or AM/PM) are read in one order for a whole export file, which
-the importer decides from the data (DESIGN.md §11.3, `decide_order`).
+the importer decides from the data (`decide_order`).
 """
 
 from __future__ import annotations
@@ -254,7 +254,7 @@ def check_zone(name: str) -> bool:
 def end_of_day(seconds: I64, timezone: str) -> I64:
     """Instants (no NAT) → the last second of their local day in `timezone`: the instant before
     the next local midnight, which is the transition when that midnight falls in a gap and the
-    earlier instant when it repeats (DESIGN.md §10.2, §11.4); 23 or 25 hours after the day's start
+    earlier instant when it repeats; 23 or 25 hours after the day's start
     on DST days, not 86,399 s."""
     if seconds.size == 0:
         return seconds.copy()
