@@ -202,7 +202,7 @@ def _date_order(raw: RawTable, profile: Profile, columns: Sequence[str], stated_
         if profile.order not in (None, found.order):
             note = (
                 f"{raw.path}: dates read {ORDER_WORDS[found.order]}, as the data shows ({where}), "
-                f"not {ORDER_WORDS[str(profile.order)]} as {stated_by} states"
+                f"not {ORDER_WORDS[str(profile.order)]} as {stated_by} says"
             )
         return _Dates(found.order, scans, note)
     if profile.order is None:
@@ -214,7 +214,7 @@ def _date_order(raw: RawTable, profile: Profile, columns: Sequence[str], stated_
         )
     note = (
         f"{raw.path}: no date tells day from month (no day above 12, e.g. {where}): read "
-        f"{ORDER_WORDS[profile.order]}, as {stated_by} states"
+        f"{ORDER_WORDS[profile.order]}, as {stated_by} says"
     )
     return _Dates(profile.order, scans, note)
 
