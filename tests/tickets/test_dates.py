@@ -280,3 +280,22 @@ def test_bad_zone_and_order_arguments(tmp_path: Path) -> None:
     tickets = read_tickets([export], timezone="UTC", input_tz="Asia/Kolkata")
     assert utc(int(tickets.frame["created_at"].iloc[0])) == "2026-01-13T04:30:00Z"
     assert tickets.timezone == "Asia/Kolkata"
+
+
+def test_an_events_file_decides_its_own_order(tmp_path: Path) -> None:
+    export = freshdesk(tmp_path, ["01/13/2026 10:00"], [""])  # month-first, by the data
+    events = tmp_path / "history.csv"
+    events.write_text("Ticket ID,at,status\n1,01/02/2026 11:00,Open\n1,03/02/2026 12:00,Pending\n")
+    with pytest.raises(InputError) as caught:
+        read_tickets([export], timezone="UTC", events_file=events)
+    assert str(caught.value).startswith(f"{events}: line 2: at '01/02/2026 11:00'")
+    tickets = read_tickets([export], timezone="UTC", events_file=events, order=DAYFIRST)
+    assert tickets.events is not None
+    assert [utc(int(s)) for s in tickets.events["at"]] == [
+        "2026-02-01T11:00:00Z",
+        "2026-02-03T12:00:00Z",
+    ]
+    # the export's own dates: month-first whatever the option says, and said so
+    assert utc(int(tickets.frame["created_at"].iloc[0])) == "2026-01-13T10:00:00Z"
+    assert len(tickets.notes) == 2
+    assert "as the data shows" in tickets.notes[0] and str(events) in tickets.notes[1]
