@@ -195,26 +195,28 @@ def _date_order(raw: RawTable, profile: Profile, columns: Sequence[str], stated_
     if found.example is None:
         return _Dates(found.order or profile.order, scans)
     assert found.row is not None
-    where = f"line {int(raw.lines[found.row])}: {found.column} {found.example!r}"
+    line = int(raw.lines[found.row])
+    value = f"column {found.column!r}: {found.example!r}"
     if found.decided:
         assert found.order is not None
         note = None
         if profile.order not in (None, found.order):
             note = (
-                f"{raw.path}: dates read {ORDER_WORDS[found.order]}, as the data shows ({where}), "
-                f"not {ORDER_WORDS[str(profile.order)]} as {stated_by} says"
+                f"{raw.path}: dates read {ORDER_WORDS[found.order]}, as the data shows (line "
+                f"{line}, {value}), not {ORDER_WORDS[str(profile.order)]} as {stated_by} says"
             )
         return _Dates(found.order, scans, note)
     if profile.order is None:
         raise InputError(
-            f"{where} reads both day-first and month-first and no date in the file tells which "
-            f"(no day above 12); {stated_by} states no order: run again with --dayfirst or "
-            "--monthfirst",
+            f"{value} reads both day-first and month-first, and no date in the file tells "
+            f"which (no day above 12); {stated_by} states no order: run again with --dayfirst "
+            "or --monthfirst",
             path=raw.path,
+            line=line,
         )
     note = (
-        f"{raw.path}: no date tells day from month (no day above 12, e.g. {where}): read "
-        f"{ORDER_WORDS[profile.order]}, as {stated_by} says"
+        f"{raw.path}: no date tells day from month (no day above 12; e.g. line {line}, {value}): "
+        f"read {ORDER_WORDS[profile.order]}, as {stated_by} says"
     )
     return _Dates(profile.order, scans, note)
 

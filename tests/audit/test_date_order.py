@@ -95,7 +95,10 @@ def test_ambiguous_dates_without_a_stated_order_stop_and_ask() -> None:
     assert code == 2
     lines = stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in stderr
-    assert lines[0].startswith(f"error: {EXPORT}: line 2: Created time '03/07/2026 11:30 PM'")
+    assert lines[0].startswith(
+        f"error: {EXPORT}:2: column 'Created time': '03/07/2026 11:30 PM' reads both day-first "
+        "and month-first"
+    )
     assert "--dayfirst or --monthfirst" in lines[0] and "profile freshdesk" in lines[0]
 
 
@@ -105,8 +108,8 @@ def test_monthfirst_audits_by_hand() -> None:
     assert counts(doc) == MONTH_FIRST
     note = doc["data_quality"]["notes"]
     assert note == [
-        f"{EXPORT}: no date tells day from month (no day above 12, e.g. line 2: Created time "
-        "'03/07/2026 11:30 PM'): read month-first, as --monthfirst says"
+        f"{EXPORT}: no date tells day from month (no day above 12; e.g. line 2, column "
+        "'Created time': '03/07/2026 11:30 PM'): read month-first, as --monthfirst says"
     ]
 
 
@@ -152,7 +155,7 @@ def test_a_day_of_13_decides_by_itself(tmp_path: Path) -> None:
     assert code == 1 and doc is not None
     assert counts(doc) == got
     assert doc["data_quality"]["notes"] == [
-        f"{export}: dates read month-first, as the data shows (line 7: Created time "
+        f"{export}: dates read month-first, as the data shows (line 7, column 'Created time': "
         "'03/13/2026 09:00 AM'), not day-first as --dayfirst says"
     ]
 

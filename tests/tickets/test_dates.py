@@ -246,7 +246,7 @@ def test_ambiguous_without_an_order_names_file_line_and_column(tmp_path: Path) -
     with pytest.raises(InputError) as caught:
         read_tickets([export], timezone="UTC")
     message = str(caught.value)
-    assert message.startswith(f"{export}: line 2: Created time '01/02/2026 10:00'")
+    assert message.startswith(f"{export}:2: column 'Created time': '01/02/2026 10:00'")
     assert "--dayfirst or --monthfirst" in message
     tickets = read_tickets([export], timezone="UTC", order=DAYFIRST)
     assert utc(int(tickets.frame["created_at"].iloc[0])) == "2026-02-01T10:00:00Z"
@@ -288,7 +288,7 @@ def test_an_events_file_decides_its_own_order(tmp_path: Path) -> None:
     events.write_text("Ticket ID,at,status\n1,01/02/2026 11:00,Open\n1,03/02/2026 12:00,Pending\n")
     with pytest.raises(InputError) as caught:
         read_tickets([export], timezone="UTC", events_file=events)
-    assert str(caught.value).startswith(f"{events}: line 2: at '01/02/2026 11:00'")
+    assert str(caught.value).startswith(f"{events}:2: column 'at': '01/02/2026 11:00'")
     tickets = read_tickets([export], timezone="UTC", events_file=events, order=DAYFIRST)
     assert tickets.events is not None
     assert [utc(int(s)) for s in tickets.events["at"]] == [
