@@ -19,6 +19,7 @@ from charter_cli.charter.model import TIME_FIELDS, Calendar, Charter, Promise, n
 from charter_cli.charter.values import Duration
 from charter_cli.clock import DAY, I64, NAT, BusinessClock, in_background
 from charter_cli.errors import CharterError
+from charter_cli.fields import EITHER, Need, needs, satisfied
 from charter_cli.frames import TEXT, categorical, flags, per_value, recode
 from charter_cli.tickets.read import RESOLVED, Tickets
 
@@ -116,6 +117,7 @@ class Outcome:
     reason: Labels  # why a row is unmeasurable (or more about its state); none for most
     calendar: Labels  # the calendar each row's clock ran on
     notes: list[str] = field(default_factory=list)  # said once for the whole promise
+    fields: dict[str, str] = field(default_factory=dict)  # field read → its export column(s)
 
     def count(self, state: State) -> int:
         return int((self.state == state).sum())
@@ -289,6 +291,11 @@ def _allowances(promise: Promise, priority: pd.Series) -> tuple[I64, I64, np.nda
     return seconds, days, none
 
 
+def _either(absent: list[str]) -> list[str]:
+    """Absent fields as said to the user: resolved_at with what would stand in for it."""
+    return [" or ".join(EITHER.get(f, (f,))) for f in absent]
+
+
 def _missing(n: int) -> I64:
     """`n` missing instants, read-only: one shared block of memory, not one per use."""
     values = np.broadcast_to(np.int64(NAT), (n,))
@@ -313,6 +320,7 @@ class Auditor:
         self.t = tickets
         self.as_of = as_of
         self.missing = set(source.missing_fields)
+        self.present = source.fields
         self.problems = source.problems
         reach = self._reach()
         instants = [tickets[c].to_numpy() for c in ("created_at", "resolved_at", "due_at")]
@@ -388,11 +396,16 @@ class Auditor:
     # -- one promise --
 
     def evaluate(self, promise: Promise) -> Outcome:
-        mask = _where_mask(self.t, dict(promise.where))
+        needed = needs(promise, self.charter)
+        absent = [n.field for n in needed if not satisfied(n.field, self.present)]
+        # a filter on a field the export lacks cannot select: the promise covers the tickets the
+        # rest of its filter selects, and none of them can be judged (DESIGN §11.1)
+        where = {k: v for k, v in promise.where.items() if k not in absent}
+        mask = _where_mask(self.t, where)
         notes: list[str] = []
-        if promise.measure == "due_date":
+        if promise.measure == "due_date" and not absent:
             mask &= self.t["due_at"].to_numpy() != NAT
-        if promise.measure == "follow_up":
+        if promise.measure == "follow_up" and not absent:
             mask &= self._stop_column("resolved_at", np.arange(len(self.t))) != NAT
         rows = np.flatnonzero(mask).astype(np.int64)
         calendar = _calendar_labels(promise, self.charter, self._attr("channel", rows))
@@ -410,22 +423,15 @@ class Auditor:
             reason=Labels(n),
             calendar=calendar,
             notes=notes,
+            fields=self._sources(needed),
         )
-        if n == 0:
-            notes.append("no ticket matches this promise")
-            return out
-        needed = {promise.start_field, promise.stop_field}
-        if promise.measure == "escalation":
-            needed = {"created_at"}
-        lacking = sorted(
-            f
-            for f in needed
-            if f in self.missing and not (f == "resolved_at" and "closed_at" not in self.missing)
-        )
-        if lacking:
-            reason = f"the export has no {' or '.join(lacking)} column"
+        if absent:
+            reason = f"the export has no {' column, no '.join(_either(absent))} column"
             out.reason.put(slice(None), reason)
             notes.append(reason)
+            return out
+        if n == 0:
+            notes.append("no ticket matches this promise")
             return out
         if promise.measure == "due_date":
             self._due_date(out)
@@ -650,6 +656,15 @@ class Auditor:
             never[sel] = (hit == NAT) & ~resolved_in_time & (elapsed > allow)
             out.reason.put(never, f"not escalated to {p.escalate_to} in time")
 
+    def _sources(self, needed: list[Need]) -> dict[str, str]:
+        """Where the promise's fields come from in the export (present ones only)."""
+        out: dict[str, str] = {}
+        for need in needed:
+            for name in EITHER.get(need.field, (need.field,)):
+                if name in self.present:
+                    out[name] = self.present[name]
+        return out
+
     def _reached(self, rows: I64, target: int) -> I64 | None:
         """When each ticket first reached the target level or higher (NAT: never), or None when
         the data says nothing about escalation."""
@@ -754,8 +769,8 @@ def audit(
         covered[o.rows] = True
     unmatched = np.flatnonzero(~covered)
     notes = []
-    if source.missing_fields:
-        notes.append("the export has no column for " + ", ".join(source.missing_fields))
+    if source.lacking:  # mapped by the profile, not in the export: absent, said once
+        notes.append("the export has no column for " + ", ".join(sorted(source.lacking)))
     if source.events_unmatched:
         notes.append(
             f"{source.events_unmatched:,} events name tickets the exports do not have: ignored"

@@ -343,6 +343,12 @@ def _zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+def zone_hint(zone: str) -> str:
+    """` (did you mean 'Europe/Oslo'?)` for a mistyped zone, or nothing."""
+    hint = difflib.get_close_matches(zone, sorted(_zones()), n=1)
+    return f" (did you mean {hint[0]!r}?)" if hint else ""
+
+
 @rule("invalid-timezone")
 def invalid_timezone(data: dict[str, Any]) -> Yield:
     """`timezone` (of the charter or of a calendar) must be an IANA zone such as `Europe/Oslo`."""
@@ -353,9 +359,7 @@ def invalid_timezone(data: dict[str, Any]) -> Yield:
     ]
     for path, zone in candidates:
         if zone not in zones:
-            hint = difflib.get_close_matches(zone, sorted(zones), n=1)
-            tip = f" (did you mean {hint[0]!r}?)" if hint else ""
-            yield path, f"{zone!r} is not an IANA time zone{tip}"
+            yield path, f"{zone!r} is not an IANA time zone{zone_hint(zone)}"
 
 
 @cache

@@ -1,0 +1,88 @@
+"""The canonical fields every export is mapped onto, what each means, and which of them a
+promise needs: one answer for the audit, `charter fields`, `validate --profile` and the docs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from charter_cli.charter.model import Charter, Promise
+
+# name → what it holds, as a profile author needs to know it
+TICKET_FIELDS: dict[str, str] = {
+    "ticket_id": "The ticket's id (required). Rows without one are skipped, with their line.",
+    "created_at": "When the customer's request arrived (required): every clock starts here.",
+    "channel": "How the customer reached you (email, phone, chat, …); matched to the charter's "
+    "channels after the profile's value map.",
+    "priority": "The ticket's priority; matched to the charter's priorities. Needed by a "
+    "promise whose allowance depends on the priority.",
+    "status": "The current status as the helpdesk writes it; the profile's `statuses:` gives "
+    "each a category (new, open, pending, on-hold, solved, closed).",
+    "group": "The team holding the ticket (escalation levels name groups).",
+    "assignee": "The agent holding the ticket (shown in breaches and breakdowns).",
+    "type": "The ticket's type or category (incident, question, complaint, …).",
+    "subject": "Free text shown beside the worst breaches.",
+    "acknowledged_at": "First acknowledgement, automatic or human (`acknowledgement`).",
+    "first_response_at": "First public reply by a person (`first_response`).",
+    "resolved_at": "When the ticket was resolved (`resolution`, `due_date`, `follow_up`); where "
+    "it is empty, `closed_at` stands in, if the export has that column.",
+    "closed_at": "When the ticket was closed; stands in for an empty `resolved_at`.",
+    "due_at": "The date or time promised to the customer (`due_date`); a date without a time "
+    "means the end of that day in the export's zone.",
+    "follow_up_at": "When the customer was followed up after resolution (`follow_up`).",
+    "escalated_at": "When the ticket reached `escalation_level` (escalation rules).",
+    "escalation_level": "The level reached: a level name, a group of it, or its number from 1.",
+    "reopens": "How many times the ticket was reopened (a whole number).",
+}
+EVENT_FIELDS: dict[str, str] = {
+    "ticket_id": "The ticket the event belongs to.",
+    "at": "When it happened.",
+    "status": "The status from then on (pauses: `pause_when`; reopens; resolution).",
+    "group": "The group holding the ticket from then on (escalation from group history).",
+    "escalation_level": "The escalation level from then on.",
+}
+EITHER = {"resolved_at": ("resolved_at", "closed_at")}  # a field and what stands in for it
+
+
+@dataclass(frozen=True)
+class Need:
+    """One field a promise reads, and why."""
+
+    field: str
+    why: str
+
+
+def needs(promise: Promise, charter: Charter) -> list[Need]:
+    """The ticket fields a promise cannot be judged without, in the order it reads them.
+    Escalation history (levels or group events) is asked for by the audit itself: it may come
+    from an events file instead of a column."""
+    out: dict[str, str] = {}
+    if promise.measure == "escalation":
+        out["created_at"] = "the clock starts at creation"
+        out["resolved_at"] = "a ticket resolved in time needs no escalation"
+    elif promise.measure == "due_date":
+        out["due_at"] = "the promised date"
+        out["resolved_at"] = "kept if resolved by then"
+    elif promise.measure == "follow_up":
+        out["resolved_at"] = "the window opens at resolution"
+        out["follow_up_at"] = "the follow-up"
+    else:
+        out[promise.start_field] = "the clock starts here"
+        out.setdefault(promise.stop_field, "the clock stops here")
+    for name in promise.where:
+        out.setdefault(name, "the promise covers tickets by it (`where`)")
+    if promise.within.by_priority:
+        out.setdefault("priority", "the allowance depends on it")
+    if promise.calendar is None and charter_calendar_depends_on_channel(charter):
+        out.setdefault("channel", "the opening hours depend on it")
+    return [Need(f, why) for f, why in out.items()]
+
+
+def charter_calendar_depends_on_channel(charter: Charter) -> bool:
+    """Whether a ticket's channel can change the calendar a promise without its own runs on."""
+    default = charter.default_calendar
+    return any(ch.calendar != default for ch in charter.channels.values())
+
+
+def satisfied(name: str, present: set[str] | dict[str, str]) -> bool:
+    """Whether the field (or what stands in for it) is in the export."""
+    return any(f in present for f in EITHER.get(name, (name,)))
