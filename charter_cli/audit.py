@@ -423,7 +423,7 @@ class Auditor:
             reason=Labels(n),
             calendar=calendar,
             notes=notes,
-            fields=self._sources(needed),
+            fields=self._sources(promise, needed),
         )
         if absent:
             reason = f"the export has no {' column, no '.join(_either(absent))} column"
@@ -656,13 +656,17 @@ class Auditor:
             never[sel] = (hit == NAT) & ~resolved_in_time & (elapsed > allow)
             out.reason.put(never, f"not escalated to {p.escalate_to} in time")
 
-    def _sources(self, needed: list[Need]) -> dict[str, str]:
+    def _sources(self, promise: Promise, needed: list[Need]) -> dict[str, str]:
         """Where the promise's fields come from in the export (present ones only)."""
-        out: dict[str, str] = {}
-        for need in needed:
-            for name in EITHER.get(need.field, (need.field,)):
-                if name in self.present:
-                    out[name] = self.present[name]
+        names = [n for need in needed for n in EITHER.get(need.field, (need.field,))]
+        if promise.measure == "escalation":
+            names += ["escalation_level", "escalated_at"]
+        out = {n: self.present[n] for n in names if n in self.present}
+        events = self.source.events
+        if promise.measure == "escalation" and events is not None and len(events):
+            out["group history"] = self.source.events_file or "the event log"
+        if promise.pause_when and events is not None and len(events):
+            out["status history"] = self.source.events_file or "the event log"
         return out
 
     def _reached(self, rows: I64, target: int) -> I64 | None:

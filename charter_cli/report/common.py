@@ -237,6 +237,19 @@ def worst_breaches(result: AuditResult, top: int) -> pd.DataFrame:
     )
 
 
+def field_sources(result: AuditResult) -> list[tuple[str, str]]:
+    """Per promise, the fields it read and the export column(s) each came from, as one line:
+    `created_at ← Created at; first_response_at ← …`, a field read from a column of its own name
+    just named (not escaped: each renderer escapes)."""
+    return [
+        (
+            o.promise.id,
+            "; ".join(f if src == f else f"{f} ← {src}" for f, src in o.fields.items()) or "–",
+        )
+        for o in result.outcomes
+    ]
+
+
 def quality_items(result: AuditResult) -> list[str]:
     """The data-quality findings of an audit, one sentence each (not escaped: each renderer
     escapes for its own format)."""
