@@ -86,3 +86,64 @@ def charter_calendar_depends_on_channel(charter: Charter) -> bool:
 def satisfied(name: str, present: set[str] | dict[str, str]) -> bool:
     """Whether the field (or what stands in for it) is in the export."""
     return any(f in present for f in EITHER.get(name, (name,)))
+
+
+# what each measure reads, for the reference (the audit asks `needs`, which says the same)
+MEASURE_NEEDS: dict[str, str] = {
+    "acknowledgement": "created_at → acknowledged_at",
+    "first_response": "created_at → first_response_at",
+    "resolution": "created_at → resolved_at (or closed_at where resolved_at is empty)",
+    "due_date": "resolved_at (or closed_at) against due_at; only tickets with a due date",
+    "follow_up": "resolved_at (or closed_at) → follow_up_at; only resolved tickets",
+    "{from: FIELD, to: FIELD}": "any two timestamp fields",
+    "escalation rules": "created_at, resolved_at (or closed_at), and escalation_level with "
+    "escalated_at, or a status history whose group changes show the levels",
+}
+ALSO_NEEDED = (
+    "`where` on a field: that field.",
+    "`within` by priority: priority.",
+    "Channels on different calendars, and a promise without its own `calendar`: channel.",
+    "`pause_when`: a status history (an event-log export, or `--events`).",
+)
+
+
+def reference() -> str:
+    """The field reference as Markdown: printed by `charter fields`, kept in docs/fields.md."""
+    lines = [
+        "# Canonical fields",
+        "",
+        "Every export is mapped onto these fields by a profile (`charter profiles show NAME`",
+        "prints a built-in one to start from). A field the profile does not map, or maps to a",
+        "column the export does not have, is *absent*: every promise that needs it is reported",
+        "as not measurable, naming the field, and is never counted as met or breached. A field",
+        "that is present but has an empty cell means: it has not happened yet.",
+        "",
+        "## Ticket fields",
+        "",
+        "| Field | What it holds |",
+        "|---|---|",
+        *(f"| `{name}` | {text} |" for name, text in TICKET_FIELDS.items()),
+        "",
+        "Timestamps may carry an offset (`2026-10-05T09:00:00+02:00`, `Z`); times without one",
+        "are read in the profile's `timestamps.timezone`, else the charter's zone (`--input-tz`",
+        "overrides both).",
+        "",
+        "## Event fields (a status history: `--events FILE`, or an event-log export)",
+        "",
+        "| Field | What it holds |",
+        "|---|---|",
+        *(f"| `{name}` | {text} |" for name, text in EVENT_FIELDS.items()),
+        "",
+        "## What each promise needs",
+        "",
+        "| Measure | Fields |",
+        "|---|---|",
+        *(f"| `{name}` | {text} |" for name, text in MEASURE_NEEDS.items()),
+        "",
+        *(f"- {line}" for line in ALSO_NEEDED),
+        "",
+        "Every report lists, per promise, the fields it read and the export column each came",
+        "from.",
+        "",
+    ]
+    return "\n".join(lines)

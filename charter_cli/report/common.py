@@ -214,7 +214,9 @@ def worst_breaches(result: AuditResult, top: int) -> pd.DataFrame:
     frames = []
     for o in result.outcomes:  # the top few of each promise first, then of them all
         late = np.flatnonzero((o.state == State.BREACHED) & (o.overdue != NAT))
-        if late.size > top:
+        if top <= 0:
+            late = late[:0]
+        elif late.size > top:
             # the top few without sorting them all: those at least as late as the top-th, then
             # sorted (ties in row order, as a stable sort of everything would give)
             overdue = o.overdue[late]

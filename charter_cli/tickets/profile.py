@@ -13,7 +13,7 @@ from typing import Any
 
 from charter_cli.charter.findings import Finding, Severity
 from charter_cli.charter.load import Document, parse_yaml, read_yaml_file
-from charter_cli.charter.model import normalise
+from charter_cli.charter.model import Charter, normalise
 from charter_cli.charter.rules import zone_hint
 from charter_cli.charter.schema import check_schema
 from charter_cli.errors import CharterLoadError, InputError
@@ -184,6 +184,17 @@ def builtin_profiles() -> dict[str, Profile]:
     return out
 
 
+def builtin_profile_text(name: str) -> str:
+    """The YAML of a built-in profile as shipped, comments included."""
+    names = list(builtin_profiles())
+    if name not in names:
+        hint = difflib.get_close_matches(name, names, n=1)
+        tip = f"did you mean {hint[0]!r}? " if hint else ""
+        raise InputError(f"no built-in profile {name!r}; {tip}built in: {', '.join(names)}")
+    folder = resources.files("charter_cli.tickets").joinpath("profiles")
+    return folder.joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+
+
 def load_profile(spec: str) -> Profile:
     """A built-in profile by name, or a profile file by path."""
     builtin = builtin_profiles()
@@ -198,6 +209,71 @@ def load_profile(spec: str) -> Profile:
     except CharterLoadError as exc:
         raise InputError(exc.message, path=exc.path, line=exc.line, column=exc.column) from None
     return build_profile(_validated(doc), str(file), doc)
+
+
+def check_charter_against(doc: Document, charter: Charter, profile: Profile) -> list[Finding]:
+    """`validate --profile`: what the charter asks of exports this profile reads. A promise that
+    needs a field the profile does not map will be unmeasurable (a warning naming it); a
+    `pause_when` status is checked against the profile's own statuses (an error when neither a
+    category nor one of them), instead of the warning about raw statuses nobody can see."""
+    from charter_cli.charter.model import STATUS_CATEGORIES
+    from charter_cli.fields import Need, needs, satisfied
+
+    findings: list[Finding] = []
+    mapped = set(profile.columns) | set(profile.derive)
+    if profile.layout == "event-log" and "status" in mapped:
+        mapped |= {"resolved_at", "first_response_at", "reopens"}
+    specs = list(enumerate(doc.data.get("promises") or []))
+    rules = list(enumerate((doc.data.get("escalation") or {}).get("rules") or []))
+    paths = [("promises", i) for i, _ in specs] + [("escalation", "rules", i) for i, _ in rules]
+    for promise, path in zip(charter.promises, paths, strict=True):
+        lacking = [n for n in needs(promise, charter) if not satisfied(n.field, mapped)]
+        history = profile.layout == "event-log" and "group" in mapped
+        if promise.measure == "escalation" and not history:
+            lacking += [
+                Need(f, "the level reached; or pass --events with group changes")
+                for f in ("escalation_level", "escalated_at")
+                if f not in mapped
+            ]
+        if lacking:
+            mark = doc.mark(path)
+            why: dict[str, list[str]] = {}
+            for need in lacking:
+                why.setdefault(need.why, []).append(need.field)
+            said = "; ".join(f"{' or '.join(names)} ({reason})" for reason, names in why.items())
+            findings.append(
+                Finding(
+                    doc.path,
+                    mark.line,
+                    mark.column,
+                    Severity.WARNING,
+                    "profile-lacks-field",
+                    f"{promise.id}: profile {profile.name} maps no {said}: this promise will be "
+                    "reported as not measurable on its exports",
+                )
+            )
+    categories = {normalise(c) for c in STATUS_CATEGORIES}
+    raw = list(profile.statuses)
+    for i, spec in specs:
+        for j, status in enumerate(spec.get("pause_when") or []):
+            key = normalise(str(status))
+            if key in categories or key in profile.statuses:
+                continue
+            mark = doc.mark(("promises", i, "pause_when", j))
+            hint = difflib.get_close_matches(key, raw, n=1)
+            tip = f" (did you mean {hint[0]!r}?)" if hint else ""
+            findings.append(
+                Finding(
+                    doc.path,
+                    mark.line,
+                    mark.column,
+                    Severity.ERROR,
+                    "profile-unknown-status",
+                    f"{status!r} is neither a status category nor a status of profile "
+                    f"{profile.name}{tip}",
+                )
+            )
+    return findings
 
 
 @dataclass(frozen=True)
