@@ -309,3 +309,20 @@ def test_top_zero_lists_no_breaches() -> None:
     )
     assert result.exit_code == 1, result.output
     assert "Worst" not in result.output and "internal error" not in result.output
+
+
+def test_the_readme_profile_is_valid_and_reads_its_export(tmp_path: Path) -> None:
+    from charter_cli.tickets.read import read_tickets
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Writing a profile", 1)[1]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    profile = tmp_path / "my-profile.yaml"
+    profile.write_text("\n".join(line[3:] for line in block.splitlines()) + "\n")
+    assert runner.invoke(app, ["validate", str(profile)]).exit_code == 0
+    export = tmp_path / "311.csv"
+    export.write_text(EXPORT, encoding="utf-8")
+    tickets = read_tickets([export], profile=str(profile), timezone="UTC")
+    assert tickets.frame["channel"].astype(str).tolist()[:2] == ["phone", "app"]
+    assert "first_response_at" in tickets.missing_fields
+    assert tickets.fields["resolved_at"] == "CLOSED_DT"
