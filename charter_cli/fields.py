@@ -55,19 +55,9 @@ def needs(promise: Promise, charter: Charter) -> list[Need]:
     """The ticket fields a promise cannot be judged without, in the order it reads them.
     Escalation history (levels or group events) is asked for by the audit itself: it may come
     from an events file instead of a column."""
-    out: dict[str, str] = {}
-    if promise.measure == "escalation":
-        out["created_at"] = "the clock starts at creation"
-        out["resolved_at"] = "a ticket resolved in time needs no escalation"
-    elif promise.measure == "due_date":
-        out["due_at"] = "the promised date"
-        out["resolved_at"] = "kept if resolved by then"
-    elif promise.measure == "follow_up":
-        out["resolved_at"] = "the window opens at resolution"
-        out["follow_up_at"] = "the follow-up"
-    else:
-        out[promise.start_field] = "the clock starts here"
-        out.setdefault(promise.stop_field, "the clock stops here")
+    from charter_cli.measures import measure_of
+
+    out = measure_of(promise.measure).needs(promise)
     for name in promise.where:
         out.setdefault(name, "the promise covers tickets by it (`where`)")
     if promise.within.by_priority:
