@@ -136,15 +136,29 @@ def validate(
         ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail validation too.")] = False,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            help="Also check what each charter asks of this export profile (NAME or FILE): "
+            "fields it does not map, statuses it does not know.",
+        ),
+    ] = None,
 ) -> None:
-    """Check charters: YAML, schema and every semantic rule; all findings of every file."""
+    """Check charters (and export profiles): YAML, schema and every semantic rule; all findings
+    of every file."""
     from charter_cli.charter import charter_files, validate_file
     from charter_cli.report.validation import RENDERERS
 
     files = charter_files(paths)
     if not files:
         raise CharterError("no *.yaml or *.yml files found in " + ", ".join(map(str, paths)))
-    reports = [validate_file(f) for f in files]
+    chosen_profile = None
+    if profile is not None:
+        from charter_cli.tickets.profile import load_profile
+
+        chosen_profile = load_profile(profile)
+    reports = [validate_file(f, chosen_profile) for f in files]
     chosen = output_format or (
         ValidateFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ValidateFormat.text
     )
@@ -309,7 +323,9 @@ def audit(
     strict: Annotated[
         bool, typer.Option("--strict", help="A promise with no measurable ticket fails.")
     ] = False,
-    top: Annotated[int, typer.Option("--top", help="How many worst breaches to list.")] = 10,
+    top: Annotated[
+        int, typer.Option("--top", min=0, help="How many worst breaches to list (0: none).")
+    ] = 10,
     dayfirst: DayFirst = False,
     monthfirst: MonthFirst = False,
     input_tz: InputTz = None,
@@ -401,16 +417,52 @@ def _terminal_width() -> int:
     return shutil.get_terminal_size((100, 24)).columns
 
 
-@app.command()
+profiles_app = typer.Typer(
+    help="The built-in export profiles: list them, or show one to copy into your own.",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(profiles_app, name="profiles")
+
+
+@profiles_app.callback(invoke_without_command=True)
 @guarded
-def profiles() -> None:
+def profiles(ctx: typer.Context) -> None:
     """List the built-in export profiles and the columns that identify each."""
+    if ctx.invoked_subcommand is not None:
+        return
     from charter_cli.tickets.profile import builtin_profiles
 
     for profile in builtin_profiles().values():
         layout = " (event log)" if profile.layout == "event-log" else ""
         sys.stdout.write(f"{profile.name:<13} {profile.title}{layout}\n")
         sys.stdout.write(f"{'':<13} detected by: {', '.join(profile.detect)}\n")
+    sys.stdout.write(
+        "\n`charter profiles show NAME` prints one, to copy into your own profile; "
+        "`charter fields` lists the fields a profile maps.\n"
+    )
+
+
+@profiles_app.command("show")
+@guarded
+def profiles_show(
+    name: Annotated[str, typer.Argument(help="A built-in profile, e.g. zendesk.")],
+) -> None:
+    """Print a built-in profile as it ships (YAML with its comments)."""
+    from charter_cli.tickets.profile import builtin_profile_text
+
+    sys.stdout.write(builtin_profile_text(name))
+
+
+@app.command()
+@guarded
+def fields() -> None:
+    """The canonical fields a profile maps exports onto, and what each promise needs."""
+    from charter_cli.fields import reference
+
+    sys.stdout.write(reference())
 
 
 @app.command()
@@ -528,7 +580,9 @@ def diff(
     output_format: Annotated[
         DiffFormat, typer.Option("--format", "-f", help="text or json.")
     ] = DiffFormat.text,
-    top: Annotated[int, typer.Option("--top", help="How many flipped tickets to list.")] = 20,
+    top: Annotated[
+        int, typer.Option("--top", min=0, help="How many flipped tickets to list.")
+    ] = 20,
     dayfirst: DayFirst = False,
     monthfirst: MonthFirst = False,
     input_tz: InputTz = None,

@@ -17,6 +17,7 @@ from charter_cli.audit import AuditResult, State
 from charter_cli.charter.model import TIME_FIELDS, Promise, normalise
 from charter_cli.clock import NAT, BusinessClock
 from charter_cli.errors import UsageError
+from charter_cli.measures import measure_of
 
 MAX_INTERVALS = 40  # a ticket open for months would list hundreds: show the first and last
 
@@ -119,31 +120,21 @@ def _story(result: AuditResult, index: int, row: int, zone: ZoneInfo) -> Promise
     outcome = result.outcomes[index]
     promise = outcome.promise
     hit = np.flatnonzero(outcome.rows == row)
+    measure = measure_of(promise.measure)
     if hit.size == 0:
         where = ", ".join(f"{k} in {list(v)}" for k, v in promise.where.items())
-        why = f"only for tickets with {where}" if where else "not applicable"
-        if promise.measure == "due_date":
-            why = "the ticket has no due date" if not where else why
-        elif promise.measure == "follow_up":
-            why = "only for resolved tickets" + (f" with {where}" if where else "")
-        return PromiseStory(promise, applies=False, why_not=why)
+        return PromiseStory(promise, applies=False, why_not=measure.not_applicable(promise, where))
     i = int(hit[0])
     state = State(int(outcome.state[i])).label
     calendar = str(outcome.calendar[i])
     start, stop = int(outcome.started[i]), int(outcome.stopped[i])
     resolved = int(result.tickets["resolved_at"].iloc[row])
-    if (
-        promise.measure == "escalation"
-        and stop == NAT
-        and resolved != NAT
-        and resolved <= result.as_of
-    ):
-        stop = resolved  # never escalated: its clock ran until the ticket was resolved
+    stop = measure.counted_until(stop, resolved, result.as_of)
     counted: list[Span] = []
     more = 0
     skipped: list[tuple[date, str]] = []
     paused: list[Span] = []
-    if state != "unmeasurable" and start != NAT and promise.measure != "due_date":
+    if state != "unmeasurable" and start != NAT and measure.counts_intervals:
         clock = result_clock(result, calendar)
         until = stop if stop != NAT else result.as_of
         if clock is not None and until >= start:

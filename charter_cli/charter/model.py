@@ -21,13 +21,6 @@ from charter_cli.charter.values import (
 ALWAYS = "24/7"
 
 # measure name -> (clock start field, clock stop field)
-MEASURES: dict[str, tuple[str, str]] = {
-    "acknowledgement": ("created_at", "acknowledged_at"),
-    "first_response": ("created_at", "first_response_at"),
-    "resolution": ("created_at", "resolved_at"),
-    "due_date": ("resolved_at", "due_at"),
-    "follow_up": ("resolved_at", "follow_up_at"),
-}
 TIME_FIELDS = (
     "created_at", "acknowledged_at", "first_response_at", "resolved_at", "closed_at", "due_at",
     "follow_up_at", "escalated_at",
@@ -105,7 +98,7 @@ class Allowance:
 class Promise:
     id: str
     title: str | None
-    measure: str  # a name of MEASURES, "custom" or "escalation"
+    measure: str  # a name in charter_cli.measures.MEASURES
     start_field: str
     stop_field: str
     where: Mapping[str, tuple[str, ...]]
@@ -182,6 +175,8 @@ def build_calendar(name: str, spec: Any, default_tz: str) -> Calendar:
 
 def build_charter(data: dict[str, Any], path: str) -> Charter:
     """Turn a schema- and rule-valid document into the model (raises nothing on valid input)."""
+    from charter_cli.measures import MEASURES  # the measures import the model
+
     tz = data["timezone"]
     calendars = {name: build_calendar(name, spec, tz) for name, spec in data["calendars"].items()}
     default = next(iter(calendars))
@@ -207,7 +202,7 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
             kind, start, stop = "custom", measure["from"], measure["to"]
         else:
             kind = measure
-            start, stop = MEASURES[measure]
+            start, stop = MEASURES[measure].start_field, MEASURES[measure].stop_field
         between = spec.get("between")
         promises.append(
             Promise(

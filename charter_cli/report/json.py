@@ -29,6 +29,7 @@ def envelope(result: AuditResult, options: Options) -> dict[str, Any]:
                 "passed": result.promise_passed(o),
                 "elapsed_seconds": o.percentiles(),
                 "notes": o.notes,
+                "fields": o.fields,
             }
         )
     doc: dict[str, Any] = {
