@@ -18,6 +18,7 @@ import typer
 
 from charter_cli import __version__
 from charter_cli.errors import CharterError, ExitCode, UsageError
+from charter_cli.report import Format
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -231,16 +232,6 @@ class _Progress:
             _err(f"audited {promise} ({done}/{total})")
 
 
-class AuditFormat(StrEnum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-    junit = "junit"
-    html = "html"
-    github = "github"
-
-
 @app.command(epilog=EXIT_HELP)
 @guarded
 def audit(
@@ -285,7 +276,7 @@ def audit(
         ),
     ] = None,
     output_format: Annotated[
-        AuditFormat | None, typer.Option("--format", "-f", help="Format on stdout (default text).")
+        Format | None, typer.Option("--format", "-f", help="Format on stdout (default text).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No report on stdout.")] = False,
     strict: Annotated[
@@ -332,9 +323,9 @@ def audit(
         if not quiet:
             _err(f"wrote {out}")
     if not quiet:
-        chosen = output_format or AuditFormat.text
+        chosen = output_format or Format.text
         options = Options(
-            by=keys, color=chosen == AuditFormat.text and _color(sys.stdout), width=width, top=top
+            by=keys, color=chosen == Format.text and _color(sys.stdout), width=width, top=top
         )
         _emit(renderer(chosen.value)(result, options))
     raise typer.Exit(int(ExitCode.OK if result.passed else ExitCode.FAILED))
