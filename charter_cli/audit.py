@@ -753,7 +753,7 @@ def audit(
     for o in outcomes:
         covered[o.rows] = True
     unmatched = np.flatnonzero(~covered)
-    notes = []
+    notes = list(source.notes)
     if source.missing_fields:
         notes.append("the export has no column for " + ", ".join(source.missing_fields))
     if source.events_unmatched:
