@@ -292,3 +292,15 @@ def test_generic_fixture_has_every_canonical_column() -> None:
     assert t.profile == "generic" and t.count == 4 and t.missing_fields == ()
     assert row(t.frame, "T-1003")["escalation_level"] == "specialists"
     assert row(t.frame, "T-1001")["due_at"] == utc("2026-10-09T21:59:59")
+
+
+def test_profiles_command_lists_every_profile_in_one_column() -> None:
+    result = runner.invoke(app, ["profiles"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    names = sorted(builtin_profiles())
+    width = max(map(len, names)) + 1
+    titles = [ln for ln in lines if not ln.startswith(" ")]
+    assert sorted(ln[:width].strip() for ln in titles) == names
+    assert all(ln[width - 1] == " " and ln[width] != " " for ln in titles)
+    assert all(ln.startswith(" " * width + "detected by: ") for ln in lines if ln.startswith(" "))
