@@ -68,6 +68,25 @@ def test_every_builtin_profile_has_a_fixture_that_it_detects(name: str) -> None:
     assert detect_profile(export.names, export.path).profile.name == name
 
 
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        # Jira "current fields": whatever the issue navigator shows, after Summary and Issue key
+        (["Summary", "Issue key", "Status", "Priority", "Created", "Resolved"], "jira-csv"),
+        # a ServiceNow list a user trimmed to a few columns, by name and by label
+        (["number", "opened_at", "state", "resolved_at"], "servicenow-list"),
+        (["Number", "Opened", "State", "Resolved"], "servicenow-excel"),
+        # the incident event log keeps winning when it also carries `state`: more specific
+        (["number", "incident_state", "state", "sys_updated_at", "opened_at"], "servicenow"),
+        (["Ticket ID", "Ticket created - Timestamp", "Tickets"], "zendesk-explore"),
+        (["Ticket ID", "Create date", "Ticket status", "Ticket name"], "hubspot"),
+        (["issue_key", "summary", "created", "resolution_date"], "jira"),
+    ],
+)
+def test_detection_tells_the_exports_apart(header: list[str], expected: str) -> None:
+    assert detect_profile(header, "export.csv").profile.name == expected
+
+
 def test_jira_csv_export_read() -> None:
     """Jira's `03/Jun/26 4:30 PM` times in the exporting user's zone (here the charter's, London
     BST), the first response from `[CHART] Date of First Response` written ISO-style with
