@@ -137,7 +137,7 @@ def audit(
     for o in outcomes:
         covered[o.rows] = True
     unmatched = np.flatnonzero(~covered)
-    notes = []
+    notes = list(source.notes)
     if source.lacking:  # mapped by the profile, not in the export: absent, said once
         notes.append("the export has no column for " + ", ".join(sorted(source.lacking)))
     if source.events_unmatched:

@@ -383,10 +383,12 @@ def profiles(ctx: typer.Context) -> None:
         return
     from charter_cli.tickets.profile import builtin_profiles
 
-    for profile in builtin_profiles().values():
+    found = builtin_profiles()
+    width = max(len(name) for name in found)
+    for profile in found.values():
         layout = " (event log)" if profile.layout == "event-log" else ""
-        sys.stdout.write(f"{profile.name:<13} {profile.title}{layout}\n")
-        sys.stdout.write(f"{'':<13} detected by: {', '.join(profile.detect)}\n")
+        sys.stdout.write(f"{profile.name:<{width}} {profile.title}{layout}\n")
+        sys.stdout.write(f"{'':<{width}} detected by: {', '.join(profile.detect)}\n")
     sys.stdout.write(
         "\n`charter profiles show NAME` prints one, to copy into your own profile; "
         "`charter fields` lists the fields a profile maps.\n"
