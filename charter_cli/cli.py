@@ -535,8 +535,6 @@ def diff(
     ] = 20,
 ) -> None:
     """What changed between two charters; with --against, what it would have meant on tickets."""
-    import json
-
     from charter_cli.charter import load_charter
     from charter_cli.drafting.diff import compare, replay
 
@@ -549,52 +547,13 @@ def diff(
 
         source = read_tickets(list(against), profile=profile, timezone=after.timezone)
         replayed = replay(audit(before, source), audit(after, source))
-    if output_format is DiffFormat.json:
-        doc: dict[str, Any] = {
-            "schema_version": 1,
-            "old": str(old),
-            "new": str(new),
-            "changes": [
-                {
-                    "kind": c.kind,
-                    "subject": c.subject,
-                    "detail": c.detail,
-                    "old": c.old,
-                    "new": c.new,
-                }
-                for c in changes
-            ],
-        }
-        if replayed is not None:
-            doc["against"] = {
-                "files": [str(a) for a in against or []],
-                "compliance": {
-                    pid: {"old": a, "new": b} for pid, (a, b) in replayed.compliance.items()
-                },
-                "flipped": len(replayed.flips),
-                "flips": [
-                    {"promise": f.promise, "ticket_id": f.ticket_id, "old": f.old, "new": f.new}
-                    for f in replayed.flips
-                ],
-            }
-        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
-        return
-    from charter_cli.report.common import percent
-    from charter_cli.report.escape import safe_text
+    from charter_cli.report.diff import DiffReport, render_json, render_text
 
-    lines = [safe_text(str(c)) for c in changes] or ["no differences that change a promise"]
-    if replayed is not None:
-        lines += ["", f"Replayed on {', '.join(map(str, against or []))}:"]
-        for pid, (a, b) in replayed.compliance.items():
-            lines.append(f"  {pid:<20} {percent(a):>7} → {percent(b):>7}")
-        lines.append(f"{len(replayed.flips)} verdicts flip" + (":" if replayed.flips else ""))
-        for f in replayed.flips[:top]:
-            lines.append(f"  {safe_text(f.ticket_id)}  {f.promise}: {f.old} → {f.new}")
-        if len(replayed.flips) > top:
-            lines.append(
-                f"  … and {len(replayed.flips) - top} more (--top, or --format json for all)"
-            )
-    sys.stdout.write("\n".join(lines) + "\n")
+    report = DiffReport(str(old), str(new), changes, replayed, [str(a) for a in against or []])
+    if output_format is DiffFormat.json:
+        sys.stdout.write(render_json(report))
+    else:
+        sys.stdout.write(render_text(report, top=top))
 
 
 @app.command()
