@@ -19,6 +19,7 @@ from charter_cli.errors import CharterError
 from charter_cli.frames import TEXT, recode
 from charter_cli.measures.context import Clocks, Context
 from charter_cli.outcome import STATE_LABELS, Labels, Outcome, State
+from charter_cli.reconcile import Disagreement, reconcile
 from charter_cli.tickets.read import Tickets
 
 __all__ = ["STATE_LABELS", "AuditResult", "Labels", "Outcome", "State", "audit", "audit_files"]
@@ -39,6 +40,7 @@ class AuditResult:
     unmatched: int = 0
     unmatched_examples: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    reconciliation: list[Disagreement] = field(default_factory=list)  # the vendor's own verdicts
     clocks: Clocks | None = None  # the calendars' clocks, for `charter explain`
     # tables the reports derive from this result, built once (see report/common.py)
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -135,7 +137,7 @@ def audit(
     for o in outcomes:
         covered[o.rows] = True
     unmatched = np.flatnonzero(~covered)
-    notes = list(source.notes)  # how the import read the exports
+    notes = list(source.notes)
     if source.lacking:  # mapped by the profile, not in the export: absent, said once
         notes.append("the export has no column for " + ", ".join(sorted(source.lacking)))
     if source.events_unmatched:
@@ -156,6 +158,7 @@ def audit(
         unmatched=int(unmatched.size),
         unmatched_examples=[str(x) for x in tickets["ticket_id"].iloc[unmatched[:5]]],
         notes=notes,
+        reconciliation=reconcile(outcomes, tickets),
         clocks=auditor.clocks,
     )
 

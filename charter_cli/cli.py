@@ -18,6 +18,7 @@ import typer
 
 from charter_cli import __version__
 from charter_cli.errors import CharterError, ExitCode, UsageError
+from charter_cli.report import Format
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -263,16 +264,6 @@ def _order(dayfirst: bool, monthfirst: bool) -> str | None:
     return "dayfirst" if dayfirst else "monthfirst" if monthfirst else None
 
 
-class AuditFormat(StrEnum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-    junit = "junit"
-    html = "html"
-    github = "github"
-
-
 @app.command(epilog=EXIT_HELP)
 @guarded
 def audit(
@@ -317,7 +308,7 @@ def audit(
         ),
     ] = None,
     output_format: Annotated[
-        AuditFormat | None, typer.Option("--format", "-f", help="Format on stdout (default text).")
+        Format | None, typer.Option("--format", "-f", help="Format on stdout (default text).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No report on stdout.")] = False,
     strict: Annotated[
@@ -370,9 +361,9 @@ def audit(
         if not quiet:
             _err(f"wrote {out}")
     if not quiet:
-        chosen = output_format or AuditFormat.text
+        chosen = output_format or Format.text
         options = Options(
-            by=keys, color=chosen == AuditFormat.text and _color(sys.stdout), width=width, top=top
+            by=keys, color=chosen == Format.text and _color(sys.stdout), width=width, top=top
         )
         _emit(renderer(chosen.value)(result, options))
     raise typer.Exit(int(ExitCode.OK if result.passed else ExitCode.FAILED))
@@ -435,10 +426,12 @@ def profiles(ctx: typer.Context) -> None:
         return
     from charter_cli.tickets.profile import builtin_profiles
 
-    for profile in builtin_profiles().values():
+    found = builtin_profiles()
+    width = max(len(name) for name in found)
+    for profile in found.values():
         layout = " (event log)" if profile.layout == "event-log" else ""
-        sys.stdout.write(f"{profile.name:<13} {profile.title}{layout}\n")
-        sys.stdout.write(f"{'':<13} detected by: {', '.join(profile.detect)}\n")
+        sys.stdout.write(f"{profile.name:<{width}} {profile.title}{layout}\n")
+        sys.stdout.write(f"{'':<{width}} detected by: {', '.join(profile.detect)}\n")
     sys.stdout.write(
         "\n`charter profiles show NAME` prints one, to copy into your own profile; "
         "`charter fields` lists the fields a profile maps.\n"
@@ -588,8 +581,6 @@ def diff(
     input_tz: InputTz = None,
 ) -> None:
     """What changed between two charters; with --against, what it would have meant on tickets."""
-    import json
-
     from charter_cli.charter import load_charter
     from charter_cli.drafting.diff import compare, replay
 
@@ -611,54 +602,15 @@ def diff(
         )
         replayed = replay(audit(before, source), audit(after, source))
         notes = source.notes
-    if output_format is DiffFormat.json:
-        doc: dict[str, Any] = {
-            "schema_version": 1,
-            "old": str(old),
-            "new": str(new),
-            "changes": [
-                {
-                    "kind": c.kind,
-                    "subject": c.subject,
-                    "detail": c.detail,
-                    "old": c.old,
-                    "new": c.new,
-                }
-                for c in changes
-            ],
-        }
-        if replayed is not None:
-            doc["against"] = {
-                "files": [str(a) for a in against or []],
-                "compliance": {
-                    pid: {"old": a, "new": b} for pid, (a, b) in replayed.compliance.items()
-                },
-                "notes": notes,
-                "flipped": len(replayed.flips),
-                "flips": [
-                    {"promise": f.promise, "ticket_id": f.ticket_id, "old": f.old, "new": f.new}
-                    for f in replayed.flips
-                ],
-            }
-        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
-        return
-    from charter_cli.report.common import percent
-    from charter_cli.report.escape import safe_text
+    from charter_cli.report.diff import DiffReport, render_json, render_text
 
-    lines = [safe_text(str(c)) for c in changes] or ["no differences that change a promise"]
-    if replayed is not None:
-        lines += ["", f"Replayed on {', '.join(map(str, against or []))}:"]
-        lines += [f"  note: {safe_text(note)}" for note in notes]
-        for pid, (a, b) in replayed.compliance.items():
-            lines.append(f"  {pid:<20} {percent(a):>7} → {percent(b):>7}")
-        lines.append(f"{len(replayed.flips)} verdicts flip" + (":" if replayed.flips else ""))
-        for f in replayed.flips[:top]:
-            lines.append(f"  {safe_text(f.ticket_id)}  {f.promise}: {f.old} → {f.new}")
-        if len(replayed.flips) > top:
-            lines.append(
-                f"  … and {len(replayed.flips) - top} more (--top, or --format json for all)"
-            )
-    sys.stdout.write("\n".join(lines) + "\n")
+    report = DiffReport(
+        str(old), str(new), changes, replayed, [str(a) for a in against or []], notes
+    )
+    if output_format is DiffFormat.json:
+        sys.stdout.write(render_json(report))
+    else:
+        sys.stdout.write(render_text(report, top=top))
 
 
 @app.command()

@@ -62,15 +62,9 @@ def needs(promise: Promise, charter: Charter) -> list[Need]:
         out.setdefault(name, "the promise covers tickets by it (`where`)")
     if promise.within.by_priority:
         out.setdefault("priority", "the allowance depends on it")
-    if promise.calendar is None and charter_calendar_depends_on_channel(charter):
+    if len(charter.calendars_of(promise)) > 1:
         out.setdefault("channel", "the opening hours depend on it")
     return [Need(f, why) for f, why in out.items()]
-
-
-def charter_calendar_depends_on_channel(charter: Charter) -> bool:
-    """Whether a ticket's channel can change the calendar a promise without its own runs on."""
-    default = charter.default_calendar
-    return any(ch.calendar != default for ch in charter.channels.values())
 
 
 def satisfied(name: str, present: set[str] | dict[str, str]) -> bool:

@@ -126,6 +126,37 @@ class Charter:
     def default_calendar(self) -> str:
         return next(iter(self.calendars))
 
+    def calendar(self, name: str) -> Calendar:
+        """A calendar by name; `24/7` is always there, in the charter's zone."""
+        if name == ALWAYS and name not in self.calendars:
+            return Calendar(name=ALWAYS, timezone=self.timezone, always=True)
+        return self.calendars[name]
+
+    def calendar_for(self, promise: Promise, channel: str | None = None) -> str:
+        """The calendar a promise's clock runs on for a ticket of `channel`: the promise's own,
+        else the channel's, else the charter's first."""
+        if promise.calendar:
+            return promise.calendar
+        known = self.channels.get(channel) if channel is not None else None
+        return known.calendar if known is not None else self.default_calendar
+
+    def calendars_of(self, promise: Promise) -> tuple[str, ...]:
+        """Every calendar the promise can run on (one, unless its channels differ)."""
+        if promise.calendar:
+            return (promise.calendar,)
+        channels = promise.where.get("channel") or tuple(self.channels)
+        names = [self.channels[c].calendar for c in channels if c in self.channels]
+        return tuple(dict.fromkeys(names)) or (self.default_calendar,)
+
+    def working_day_seconds(self, promise: Promise) -> int:
+        """How long one working day of the promise is, for comparing durations such as `8h`
+        and `1 working day`: on its calendar when its channels agree on one, else on the
+        charter's first (weekly opening hours over open days; 24 h on 24/7)."""
+        names = self.calendars_of(promise)
+        return self.calendar(
+            names[0] if len(names) == 1 else self.default_calendar
+        ).working_day_seconds()
+
     def all_promises(self) -> tuple[Promise, ...]:
         return self.promises
 

@@ -280,13 +280,10 @@ def _date(d: HolidayDate, lang: str) -> str:
 
 def _calendar_of(promise: Promise, charter: Charter) -> Calendar | None:
     """The one calendar a promise runs on, or None when it depends on the channel."""
-    if promise.calendar:
-        if promise.calendar == "24/7":  # the built-in name, usable without defining it
-            return Calendar(name="24/7", timezone=charter.timezone, always=True)
-        return charter.calendars.get(promise.calendar)
-    channels = promise.where.get("channel") or tuple(charter.channels)
-    names = {charter.channels[c].calendar for c in channels if c in charter.channels}
-    return charter.calendars.get(names.pop()) if len(names) == 1 else None
+    names = charter.calendars_of(promise)
+    if len(names) != 1 or (names[0] not in charter.calendars and names[0] != "24/7"):
+        return None
+    return charter.calendar(names[0])
 
 
 def _priority_label(name: str, charter: Charter) -> str:

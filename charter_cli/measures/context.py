@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from charter_cli.charter.model import Calendar, Charter, Promise, normalise
+from charter_cli.charter.model import Charter, Promise, normalise
 from charter_cli.clock import DAY, I64, NAT, BusinessClock
 from charter_cli.fields import EITHER, Need, needs, satisfied
 from charter_cli.frames import flags, per_value
@@ -51,30 +51,23 @@ class Clocks:
 
     def get(self, name: str) -> BusinessClock:
         if name not in self.built:
-            cal = self._calendar(name)
+            cal = self.charter.calendar(name)
             self.built[name] = BusinessClock.spanning(
                 cal, self.lo, self.hi, allowance=self.reach, working_days=self.reach // DAY
             )
         return self.built[name]
 
-    def _calendar(self, name: str) -> Calendar:
-        if name == "24/7":
-            return Calendar(name="24/7", timezone=self.charter.timezone, always=True)
-        return self.charter.calendars[name]
-
 
 def calendar_labels(promise: Promise, charter: Charter, channel: pd.Series) -> Labels:
-    """The calendar each row's clock runs on: the promise's, else its channel's, else the
-    charter's first (computed per distinct channel)."""
+    """The calendar each row's clock runs on (`Charter.calendar_for`, asked once per distinct
+    channel)."""
     if promise.calendar:
         return Labels(len(channel), promise.calendar)
-    default = charter.default_calendar
-    by_channel = {name: ch.calendar for name, ch in charter.channels.items()}
     labels = Labels(0)
     labels.codes = per_value(
         channel,
-        lambda c: labels.code(by_channel.get(c, default)),
-        missing=labels.code(default),
+        lambda c: labels.code(charter.calendar_for(promise, c)),
+        missing=labels.code(charter.calendar_for(promise)),
         dtype=np.int32,
     )
     return labels

@@ -277,9 +277,7 @@ def quality_items(result: AuditResult) -> list[str]:
         items.append(f"{src.duplicates:,} duplicate rows merged (latest wins), e.g. {examples}")
     if len(src.problems):
         items.append(f"{len(src.problems):,} unreadable cells left empty")
-    from charter_cli.reconcile import reconcile
-
-    items += [safe_text(d.sentence()) for d in reconcile(result)]
+    items += [safe_text(d.sentence()) for d in result.reconciliation]
     items += [safe_text(note) for note in result.notes]
     for o in result.outcomes:
         items += [f"{o.promise.id}: {safe_text(note)}" for note in dict.fromkeys(o.notes)]

@@ -88,7 +88,7 @@ class Tickets:
     events_unmatched: int = 0  # of those, naming a ticket the exports do not have
     duplicate_examples: list[str] = field(default_factory=list)
     timezone: str = "UTC"
-    notes: list[str] = field(default_factory=list)  # for every report: how the import read them
+    notes: list[str] = field(default_factory=list)  # what the import noticed, for the report
 
     @property
     def count(self) -> int:
@@ -767,6 +767,7 @@ def read_tickets(
                     f"{' or '.join(map(repr, chosen.columns[required]))})",
                     path=export.path,
                 )
+        notes += _repeated_notes(export.path, export.repeated, chosen)
         raw = export.read(column_types(chosen, export.names))
         if progress:
             progress(str(file), raw.rows_read)
@@ -865,3 +866,13 @@ def read_tickets(
         timezone=chosen.timezone or str(timezone),
         notes=notes,
     )
+
+
+def _repeated_notes(path: str, repeated: dict[str, int], profile: Profile) -> list[str]:
+    """A column the profile reads whose name the header repeats: the first of them is read."""
+    used = {header_key(c) for c in profile.source_columns()}
+    return [
+        f"{path}: the header has {count} columns named {name!r}; the first is read"
+        for name, count in repeated.items()
+        if header_key(name) in used
+    ]

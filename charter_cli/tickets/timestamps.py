@@ -39,12 +39,16 @@ _OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
 # error for that cell, and never stretches the calendar over centuries
 EARLIEST = int(np.datetime64("1970-01-02T00:00:00", "s").astype(np.int64))
 LATEST = int(np.datetime64("2200-01-01T00:00:00", "s").astype(np.int64))
-_DATE_ONLY = r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2}(?:\d{2})?)$"
+# a date without a time: ISO, numeric day-first or US (2- or 4-digit year), or with a month name
+# (Jira's `20/Aug/25`)
+_DATE_ONLY = (
+    r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2}(?:\d{2})?"
+    r"|\d{1,2}[-/. ][A-Za-z]{3}[-/. ]\d{2,4})$"
+)
 DAYFIRST, MONTHFIRST = "dayfirst", "monthfirst"
 ORDERS = (DAYFIRST, MONTHFIRST)
 # the named formats that are numeric dates, and the order each reads them in on its own
 NUMERIC_FORMATS = {"dayfirst": DAYFIRST, "us": MONTHFIRST}
-FORMAT_NAMES = ("iso", "epoch", "us", "dayfirst", "twitter")  # the named formats a profile lists
 _NUMERIC = (
     r"^(?P<a>[0-9]{1,2})(?P<s1>[-/.])(?P<b>[0-9]{1,2})(?P<s2>[-/.])(?P<y>[0-9]{4}|[0-9]{2})"
     r"(?:[ T]+(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<se>[0-9]{2}))?"
@@ -68,8 +72,9 @@ def parse_timestamps(
     order: str | None = None,
     numeric: NumericDates | None = None,
 ) -> Parsed:
-    """Parse a string column; `formats` are names of `FORMAT_NAMES` or strftime patterns. With
-    `dates`, also say which values were a date without a time (due dates: the end of that day).
+    """Parse a string column; `formats` are named formats (`iso`, `epoch`, `us`, `dayfirst`,
+    `twitter`) or strftime patterns. With `dates`, also say which values were a date without a
+    time (due dates: the end of that day).
 
     `order` (`dayfirst` or `monthfirst`) reads every numeric date (`us` and `dayfirst` alike) in
     that one order; without it each of the two reads its own. `numeric` is the column's

@@ -271,3 +271,8 @@ def test_explain_and_diff_take_the_order_too() -> None:
     against = json.loads(result.stdout)["against"]
     assert against["compliance"]["resolution"] == {"old": 0.5, "new": 0.5}
     assert "as --monthfirst says" in against["notes"][0]
+    result = runner.invoke(
+        app, ["diff", str(CHARTER), str(CHARTER), "--against", str(EXPORT), "--monthfirst"]
+    )
+    assert result.exit_code == 0 and "  note: " in result.stdout
+    assert "as --monthfirst says" in " ".join(result.stdout.split())

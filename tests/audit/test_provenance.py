@@ -42,8 +42,11 @@ def header(path: Path) -> set[str]:
     if path.suffix == ".xlsx":
         from openpyxl import load_workbook
 
-        sheet = load_workbook(path, read_only=True).worksheets[0]
-        first = next(sheet.iter_rows(max_row=1, values_only=True))
+        book = load_workbook(path, read_only=True)
+        try:
+            first = next(book.worksheets[0].iter_rows(max_row=1, values_only=True))
+        finally:
+            book.close()
         return {" ".join(str(c).casefold().split()) for c in first if c is not None}
     text = path.read_bytes().decode("utf-8-sig")
     dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t|")
