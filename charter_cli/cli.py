@@ -6,6 +6,7 @@ target); 2 could not run (usage, unreadable or malformed input); 3 internal erro
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -17,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from charter_cli import __version__
-from charter_cli.errors import CharterError, ExitCode, UsageError
+from charter_cli.errors import CharterError, ExitCode, OutputError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,25 +46,54 @@ def _debug() -> bool:
 
 
 def _emit(output: str | bytes | list[memoryview]) -> None:
-    """A report on stdout: text as text, a renderer's UTF-8 bytes straight to the byte stream."""
-    if isinstance(output, str):
-        sys.stdout.write(output)
-        return
-    parts = [output] if isinstance(output, bytes) else output
-    sys.stdout.flush()
-    buffer = getattr(sys.stdout, "buffer", None)
-    for part in parts:
-        if buffer is None:  # a text-only stream (some embedders): decode after all
-            sys.stdout.write(bytes(part).decode("utf-8"))
-        else:
-            buffer.write(part)
-    if buffer is not None:
-        buffer.flush()
+    """A report on stdout: text as text, a renderer's UTF-8 bytes straight to the byte stream.
+    A reader that stops early (`| head`) ends the command quietly; a stdout that cannot be
+    written (a full device) is an `OutputError`, exit 2."""
+    try:
+        if isinstance(output, str):
+            sys.stdout.write(output)
+            sys.stdout.flush()
+            return
+        parts = [output] if isinstance(output, bytes) else output
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        for part in parts:
+            if buffer is None:  # a text-only stream (some embedders): decode after all
+                sys.stdout.write(bytes(part).decode("utf-8"))
+            else:
+                buffer.write(part)
+        (buffer or sys.stdout).flush()
+    except BrokenPipeError:
+        _pipe_closed()
+    except OSError as exc:
+        _drop_stdout()
+        raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
+
+
+def _drop_stdout() -> None:
+    """Point stdout at the null device, so that what Python still holds for it can go nowhere
+    instead of failing again when the process ends."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # not a real file (tests)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+
+
+def _pipe_closed() -> None:
+    """The reader of stdout went away (`charter audit … | head -1`): stop quietly, as `cat` and
+    `grep` do, with the status a process ended by SIGPIPE has."""
+    _drop_stdout()
+    raise typer.Exit(128 + 13)
 
 
 def _err(message: str) -> None:
-    sys.stderr.write(message + "\n")
-    sys.stderr.flush()
+    """A message on stderr; text from inputs (file names, header names, ids) in it is escaped
+    here, once, so that no control character reaches the terminal."""
+    from charter_cli.report.escape import safe_text
+
+    with contextlib.suppress(OSError):  # nowhere left to say it; the exit code still tells
+        sys.stderr.write(safe_text(message) + "\n")
+        sys.stderr.flush()
 
 
 def guarded(func: F) -> F:
@@ -72,7 +102,10 @@ def guarded(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                _emit("")  # what a command left in stdout's buffer fails here, still guarded
         except (typer.Exit, typer.Abort):
             raise
         except CharterError as exc:
@@ -148,7 +181,7 @@ def validate(
     chosen = output_format or (
         ValidateFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ValidateFormat.text
     )
-    sys.stdout.write(RENDERERS[chosen.value](reports, strict))
+    _emit(RENDERERS[chosen.value](reports, strict))
     if any(r.unreadable for r in reports):
         raise typer.Exit(int(ExitCode.CANNOT_RUN))
     if not all(r.ok(strict=strict) for r in reports):
@@ -293,7 +326,9 @@ def audit(
     for out in outputs:
         if out.suffix.lower() not in SUFFIXES:
             raise UsageError(f"--output {out}: unknown suffix; use {', '.join(sorted(SUFFIXES))}")
-    inputs = [charter, *tickets, *([events] if events else [])]
+    # a profile given as a file is an input too (a built-in name is no file of the user's)
+    profile_file = [Path(profile)] if profile and Path(profile).is_file() else []
+    inputs = [charter, *tickets, *([events] if events else []), *profile_file]
     check_outputs(outputs, inputs)
     progress = _Progress(quiet)
     result = audit_files(
@@ -347,9 +382,7 @@ def explain(
         as_of=as_of,
     )
     story = explain_ticket(result, ticket)
-    sys.stdout.write(
-        render_story(story, color=_color(sys.stdout), width=max(80, min(140, _terminal_width())))
-    )
+    _emit(render_story(story, color=_color(sys.stdout), width=max(80, min(140, _terminal_width()))))
 
 
 def _terminal_width() -> int:
@@ -366,8 +399,8 @@ def profiles() -> None:
 
     for profile in builtin_profiles().values():
         layout = " (event log)" if profile.layout == "event-log" else ""
-        sys.stdout.write(f"{profile.name:<13} {profile.title}{layout}\n")
-        sys.stdout.write(f"{'':<13} detected by: {', '.join(profile.detect)}\n")
+        _emit(f"{profile.name:<13} {profile.title}{layout}\n")
+        _emit(f"{'':<13} detected by: {', '.join(profile.detect)}\n")
 
 
 @app.command()
@@ -377,7 +410,7 @@ def templates() -> None:
     from charter_cli.drafting.templates import templates as shipped
 
     for name, found in shipped().items():
-        sys.stdout.write(f"{name:<16} {found.summary}\n")
+        _emit(f"{name:<16} {found.summary}\n")
 
 
 @app.command(epilog=EXIT_HELP)
@@ -415,9 +448,13 @@ def init(
     from charter_cli.drafting.templates import draft
     from charter_cli.output import write_atomic
 
-    if output.exists() and not force:
+    try:
+        exists, is_dir = output.exists(), output.is_dir()
+    except OSError as exc:
+        raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
+    if exists and not force:
         raise UsageError(f"{output} exists; use --force to overwrite it, or -o another file")
-    if output.is_dir():
+    if is_dir:
         raise UsageError(f"{output} is a directory; name a file with -o")
     flags_given = any(v is not None for v in (name, timezone, country))
     ask = interactive if interactive is not None else (sys.stdin.isatty() and not flags_given)
@@ -462,7 +499,7 @@ def render(
         write_atomic(output, text)
         _err(f"wrote {output}")
     else:
-        sys.stdout.write(text)
+        _emit(text)
 
 
 class DiffFormat(StrEnum):
@@ -530,7 +567,7 @@ def diff(
                     for f in replayed.flips
                 ],
             }
-        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        _emit(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return
     from charter_cli.report.common import percent
     from charter_cli.report.escape import safe_text
@@ -547,7 +584,7 @@ def diff(
             lines.append(
                 f"  … and {len(replayed.flips) - top} more (--top, or --format json for all)"
             )
-    sys.stdout.write("\n".join(lines) + "\n")
+    _emit("\n".join(lines) + "\n")
 
 
 @app.command()
@@ -556,7 +593,7 @@ def schema() -> None:
     """Print the JSON Schema of the charter format (for editors and other tools)."""
     from charter_cli.charter.schema import schema_text
 
-    sys.stdout.write(schema_text())
+    _emit(schema_text())
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -581,6 +618,7 @@ def main(argv: list[str] | None = None) -> None:
     # A command has written and closed its outputs by now (atomically); what is left is freeing
     # every object of a million-ticket audit one by one, about a tenth of the whole run. The
     # process ends here instead, as soon as its own streams are flushed.
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError):  # said already, or nobody is listening
+            stream.flush()
     os._exit(code)

@@ -75,5 +75,10 @@ class InputError(CharterError):
     """A ticket export, events file or profile that cannot be read (exit 2)."""
 
 
+class OutputError(CharterError):
+    """A report or charter that cannot be written: full disk, no permission, a name too long (exit
+    2). The previous file at that path is left as it was."""
+
+
 class UsageError(CharterError):
     """Options that do not fit together (exit 2)."""
