@@ -26,7 +26,7 @@ def _summary(reports: Sequence[FileReport], strict: bool) -> str:
 def render_text(reports: Sequence[FileReport], strict: bool) -> str:
     # a finding quotes the charter: control characters are made visible, never sent to a terminal
     lines = [safe_text(str(f)) for r in reports for f in r.findings]
-    lines += [f"{r.path}: ok" for r in reports if r.ok(strict=strict) and not r.findings]
+    lines += [safe_text(f"{r.path}: ok") for r in reports if r.ok(strict=strict) and not r.findings]
     lines.append(_summary(reports, strict))
     return "\n".join(lines) + "\n"
 
