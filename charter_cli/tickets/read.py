@@ -35,7 +35,7 @@ from charter_cli.tickets.sniff import (
     open_export,
     read_table,
 )
-from charter_cli.tickets.timestamps import Parsed, parse_timestamps
+from charter_cli.tickets.timestamps import EARLIEST, LATEST, Parsed, parse_timestamps
 
 TEXT_FIELDS = (
     "channel",
@@ -231,8 +231,24 @@ def _canonical(raw: RawTable, profile: Profile, timezone: str, file_index: int) 
             continue
         minutes = pd.to_numeric(source[column], errors="coerce").to_numpy(dtype=float)
         start = np.asarray(out[base])
-        ok = np.isfinite(minutes) & (start != NAT)
-        derived = np.where(ok, start + np.round(np.nan_to_num(minutes) * 60).astype(np.int64), NAT)
+        # a derived instant gets the plausible-years bound a parsed one gets: 1e12 minutes
+        # would stretch the calendar over two million years (NaN compares False: no warning)
+        ok = (np.abs(minutes) < (LATEST - EARLIEST) / 60) & (start != NAT)
+        derived = start + np.round(np.where(ok, minutes, 0) * 60).astype(np.int64)
+        ok &= (derived >= EARLIEST) & (derived < LATEST)
+        derived = np.where(ok, derived, NAT)
+        bad = ~ok & (start != NAT) & ~np.isnan(minutes)
+        if bad.any():
+            problems.append(
+                pd.DataFrame(
+                    {
+                        "row": np.flatnonzero(bad),
+                        "field": fld,
+                        "value": _as_text(source[column][bad]).to_numpy(dtype=object),
+                        "reason": f"{fld}: {column} is not a plausible number of minutes",
+                    }
+                )
+            )
         existing = np.asarray(out.get(fld, np.full(n, NAT, dtype=np.int64)))
         out[fld] = np.where(existing == NAT, derived, existing)
         missing.discard(fld)

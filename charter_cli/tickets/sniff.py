@@ -573,10 +573,30 @@ def _read_parquet(file: Path, path: str) -> RawTable:
     import pyarrow.parquet as pq
 
     try:
-        frame = pq.read_table(file).to_pandas()
+        table = pq.read_table(file)
     except Exception as exc:  # pyarrow raises several kinds for a broken file
         raise InputError(f"cannot be read as Parquet: {exc}", path=path) from None
+    frame = _arrow_text(table).to_pandas()
     return _typed_table(frame, path, kind="parquet", first_line=1)
+
+
+def _arrow_text(table: pa.Table) -> pa.Table:
+    """Integer and binary columns as text while still in Arrow: pandas would turn an integer
+    column with one null into floats (two ids above 2**53 then merge as duplicates), and bytes
+    that are not UTF-8 have no text at all (they are decoded with U+FFFD where they fail)."""
+    columns = []
+    for column in table.columns:
+        kind = column.type
+        if pa.types.is_integer(kind) or pa.types.is_decimal(kind):
+            column = pc.cast(column, pa.string())
+        elif pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+            try:
+                column = pc.cast(column, pa.string())
+            except pa.ArrowInvalid:
+                decoded = column.to_pandas().str.decode("utf-8", errors="replace")
+                column = pa.chunked_array([pa.array(decoded, type=pa.string())])
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=table.column_names)
 
 
 def _typed_table(frame: pd.DataFrame, path: str, *, kind: str, first_line: int) -> RawTable:
