@@ -11,7 +11,12 @@ from charter_cli.charter.load import read_yaml_file
 from charter_cli.charter.model import Charter, build_charter
 from charter_cli.charter.rules import run_rules
 from charter_cli.charter.schema import check_schema
-from charter_cli.errors import CharterLoadError, CharterReadError, InvalidCharterError
+from charter_cli.errors import (
+    CharterLoadError,
+    CharterReadError,
+    InvalidCharterError,
+    shown_path,
+)
 
 __all__ = [
     "Charter",
@@ -49,7 +54,7 @@ class FileReport:
 
 def validate_file(file: Path) -> FileReport:
     """Load and check one charter, collecting every finding; never raises a `CharterError`."""
-    path = str(file)
+    path = shown_path(file)
     try:
         doc = read_yaml_file(file)
     except CharterLoadError as exc:

@@ -12,7 +12,7 @@ from typing import Any
 from charter_cli.charter.load import parse_yaml, read_yaml_file
 from charter_cli.charter.model import normalise
 from charter_cli.charter.schema import check_schema
-from charter_cli.errors import CharterLoadError, InputError
+from charter_cli.errors import CharterLoadError, InputError, shown_path
 
 PROFILE_SCHEMA = "profile.v1.schema.json"
 DEFAULT_FORMATS = ("iso", "epoch", "us", "dayfirst", "twitter")
@@ -118,7 +118,7 @@ def load_profile(spec: str) -> Profile:
         doc = read_yaml_file(file)
     except CharterLoadError as exc:
         raise InputError(exc.message, path=exc.path, line=exc.line, column=exc.column) from None
-    return build_profile(_validated(doc.data, doc), str(file))
+    return build_profile(_validated(doc.data, doc), shown_path(file))
 
 
 @dataclass(frozen=True)
