@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from charter_cli.charter.model import TIME_FIELDS, normalise
 from charter_cli.clock import NAT, in_background
-from charter_cli.errors import InputError
+from charter_cli.errors import InputError, shown_path
 from charter_cli.frames import CATEGORY_FIELDS, TEXT, arrow_array, recode
 from charter_cli.tickets.profile import Profile, detect_profile, header_key, load_profile
 from charter_cli.tickets.sniff import (
@@ -615,9 +615,9 @@ def read_tickets(
                     f"{' or '.join(map(repr, chosen.columns[required]))})",
                     path=export.path,
                 )
-        raw = export.read(column_types(chosen, export.names))
+        raw = export.read(column_types(chosen, export.names), nulls=chosen.missing)
         if progress:
-            progress(str(file), raw.rows_read)
+            progress(raw.path, raw.rows_read)
         if raw.rows_read == 0:
             raise InputError("has a header but no rows", path=raw.path)
         if callable(timezone):
@@ -680,7 +680,7 @@ def read_tickets(
     return Tickets(
         frame=tickets,
         events=events,
-        files=[str(f) for f in files],
+        files=[shown_path(f) for f in files],
         profile=chosen.name,
         rows_read=rows_read,
         duplicates=duplicates,
@@ -688,7 +688,7 @@ def read_tickets(
         problems=problem_frame,
         missing_fields=tuple(sorted(missing or ())),
         events_folded=folded,
-        events_file=str(events_file) if events_file is not None else None,
+        events_file=shown_path(events_file) if events_file is not None else None,
         events_used=events_used,
         events_unmatched=events_unmatched,
         duplicate_examples=examples,

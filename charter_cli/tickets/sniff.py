@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import stat
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,10 +23,15 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from charter_cli.clock import in_background
-from charter_cli.errors import InputError
+from charter_cli.errors import InputError, shown_path
 from charter_cli.frames import TEXT, arrow_array
 
 MAX_COLUMNS = 2_000
+MAX_EXPORT_BYTES = 1 << 30  # the largest export read whole; more is several exports
+_TOO_LARGE = (
+    f"is larger than {MAX_EXPORT_BYTES >> 30} GiB, the largest export charter reads: split it "
+    "(by month, say) and give the parts together"
+)
 MAX_FIELD_BYTES = 256 * 1024  # a cell larger than this is not a ticket export
 DELIMITERS = (",", ";", "\t", "|")
 NULL_MARKERS = ["", "?", "N/A", "n/a", "NA", "null", "NULL", "None", "-", "\u00a0", " "]
@@ -56,13 +63,20 @@ class Export:
     names: list[str]
     kind: str
     reader: Callable[[Columns | None], RawTable]
+    nulls: list[str] = field(default_factory=list)  # missing markers beyond NULL_MARKERS
 
-    def read(self, columns: Columns | None = None) -> RawTable:
+    def read(self, columns: Columns | None = None, *, nulls: Sequence[str] = ()) -> RawTable:
         """Every row. With `columns`, a CSV reads only those columns, each as the type given:
         `TIMESTAMP` for naive ISO times, `CATEGORY` for low-cardinality text, `STRING`
         otherwise; a column whose values do not all fit its type is read as text instead.
-        Workbooks and Parquet files always come back whole, as text."""
-        return self.reader(columns)
+        Workbooks and Parquet files always come back whole, as text. `nulls` are further
+        missing markers (a profile's `missing:`), cells that hold one are empty."""
+        self.nulls[:] = dict.fromkeys([*self.nulls, *nulls])
+        table = self.reader(columns)
+        extra = [m for m in nulls if m not in NULL_MARKERS]
+        if extra and self.kind != "csv":  # a CSV reader knows them already, through `nulls`
+            table.frame = table.frame.replace(dict.fromkeys(extra, pd.NA))
+        return table
 
 
 STRING = pa.large_string()  # what pandas' Arrow-backed strings hold: no conversion
@@ -77,9 +91,9 @@ def read_table(file: Path, *, extra_nulls: list[str] | None = None) -> RawTable:
 
 
 def open_export(file: Path, *, extra_nulls: list[str] | None = None) -> Export:
-    path = str(file)
+    path = shown_path(file)
     try:
-        raw = file.read_bytes()
+        raw = _read_bounded(file, path)
     except IsADirectoryError:
         raise InputError("is a directory, not an export", path=path) from None
     except FileNotFoundError:
@@ -94,7 +108,29 @@ def open_export(file: Path, *, extra_nulls: list[str] | None = None) -> Export:
     if file.suffix.lower() in (".xlsx", ".xlsm"):
         raise InputError("is not a valid .xlsx workbook", path=path)
     csv = _CsvExport(raw, path, extra_nulls or [])
-    return Export(path, csv.names, "csv", csv.read)
+    return Export(path, csv.names, "csv", csv.read, csv.nulls)
+
+
+def _read_bounded(file: Path, path: str) -> bytes:
+    """The file's bytes, after a look at its head: a binary file (NUL bytes: `/dev/zero`, a sparse
+    file) is refused before it is read, and nothing larger than `MAX_EXPORT_BYTES` is read at all
+    (a regular file by its size, a device or a pipe as it streams)."""
+    with file.open("rb") as handle:
+        regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+        if regular and os.fstat(handle.fileno()).st_size > MAX_EXPORT_BYTES:
+            raise InputError(_TOO_LARGE, path=path)
+        head = handle.read(65536)
+        binary_format = head.startswith((b"PK\x03\x04", b"PAR1", b"\xff\xfe", b"\xfe\xff"))
+        if b"\x00" in head and not binary_format:
+            raise InputError("contains NUL bytes: a binary file, not a CSV export", path=path)
+        if regular:
+            handle.seek(0)
+            raw = handle.read(MAX_EXPORT_BYTES + 1)
+        else:
+            raw = head + handle.read(MAX_EXPORT_BYTES + 1 - len(head))
+    if len(raw) > MAX_EXPORT_BYTES:
+        raise InputError(_TOO_LARGE, path=path)
+    return raw
 
 
 def _decode(raw: bytes, path: str) -> tuple[bytes, str]:
