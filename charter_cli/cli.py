@@ -49,6 +49,10 @@ def _emit(output: str | bytes | list[memoryview]) -> None:
     """A report on stdout: text as text, a renderer's UTF-8 bytes straight to the byte stream.
     A reader that stops early (`| head`) ends the command quietly; a stdout that cannot be
     written (a full device) is an `OutputError`, exit 2."""
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        if output:
+            raise OutputError("cannot write to standard output: it is closed")
+        return
     try:
         if isinstance(output, str):
             sys.stdout.write(output)
@@ -91,7 +95,8 @@ def _err(message: str) -> None:
     here, once, so that no control character reaches the terminal."""
     from charter_cli.report.escape import safe_text
 
-    with contextlib.suppress(OSError):  # nowhere left to say it; the exit code still tells
+    # nowhere left to say it (stderr full, or closed: None); the exit code still tells
+    with contextlib.suppress(OSError, AttributeError):
         sys.stderr.write(safe_text(message) + "\n")
         sys.stderr.flush()
 
@@ -619,6 +624,6 @@ def main(argv: list[str] | None = None) -> None:
     # every object of a million-ticket audit one by one, about a tenth of the whole run. The
     # process ends here instead, as soon as its own streams are flushed.
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError):  # said already, or nobody is listening
+        with contextlib.suppress(OSError, AttributeError):  # said already, or nobody listens
             stream.flush()
     os._exit(code)

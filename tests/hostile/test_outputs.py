@@ -239,3 +239,18 @@ def test_the_profile_is_a_protected_input(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     one_error_line(result.stderr, "is one of the inputs")
     assert hashlib.sha256(profile.read_bytes()).hexdigest() == before
+
+
+def test_a_closed_stdout() -> None:
+    done = subprocess.run(
+        f"{sys.executable} -m charter_cli validate {CHARTER} >&-",
+        shell=True,
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        env=ENV,
+        cwd=ROOT,
+    )
+    assert done.returncode == 2
+    one_error_line(done.stderr, "cannot write to standard output: it is closed")
