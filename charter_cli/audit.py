@@ -15,7 +15,7 @@ import pandas as pd
 
 from charter_cli.charter.model import TIME_FIELDS, Charter, Promise, normalise
 from charter_cli.clock import NAT, in_background
-from charter_cli.errors import CharterError
+from charter_cli.errors import CharterError, UsageError
 from charter_cli.frames import TEXT, recode
 from charter_cli.measures.context import Clocks, Context
 from charter_cli.outcome import STATE_LABELS, Labels, Outcome, State
@@ -166,7 +166,6 @@ def audit(
 def parse_when(text: str, timezone: str, *, what: str) -> int:
     """`--as-of`/`--since`/`--until`: a date or date-time, read in the charter's zone unless it
     carries an offset."""
-    from charter_cli.errors import UsageError
     from charter_cli.tickets.timestamps import parse_timestamps
 
     parsed = parse_timestamps(pd.Series([text], dtype=TEXT), ("iso", "epoch"), timezone)
@@ -219,12 +218,19 @@ def audit_files(
         raise
     charter = loading.result()
     tz = charter.timezone
+    start = parse_when(since, tz, what="--since") if since else None
+    end = parse_when(until, tz, what="--until") if until else None
+    if start is not None and end is not None and start >= end:
+        raise UsageError(
+            f"--since {since} is not before --until {until}: the period would be empty "
+            "(--since is inclusive, --until exclusive)"
+        )
     return audit(
         charter,
         source,
         as_of=parse_when(as_of, tz, what="--as-of") if as_of else None,
-        since=parse_when(since, tz, what="--since") if since else None,
-        until=parse_when(until, tz, what="--until") if until else None,
+        since=start,
+        until=end,
         fail_under=fail_under,
         strict=strict,
         progress=step,

@@ -6,6 +6,7 @@ target); 2 could not run (usage, unreadable or malformed input); 3 internal erro
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -17,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from charter_cli import __version__
-from charter_cli.errors import CharterError, ExitCode, UsageError
+from charter_cli.errors import CharterError, ExitCode, OutputError, UsageError
 from charter_cli.report import Format
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,25 +47,59 @@ def _debug() -> bool:
 
 
 def _emit(output: str | bytes | list[memoryview]) -> None:
-    """A report on stdout: text as text, a renderer's UTF-8 bytes straight to the byte stream."""
-    if isinstance(output, str):
-        sys.stdout.write(output)
+    """A report on stdout: text as text, a renderer's UTF-8 bytes straight to the byte stream.
+    A reader that stops early (`| head`) ends the command quietly; a stdout that cannot be
+    written (a full device) is an `OutputError`, exit 2."""
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        if output:
+            raise OutputError("cannot write to standard output: it is closed")
         return
-    parts = [output] if isinstance(output, bytes) else output
-    sys.stdout.flush()
-    buffer = getattr(sys.stdout, "buffer", None)
-    for part in parts:
-        if buffer is None:  # a text-only stream (some embedders): decode after all
-            sys.stdout.write(bytes(part).decode("utf-8"))
-        else:
-            buffer.write(part)
-    if buffer is not None:
-        buffer.flush()
+    try:
+        if isinstance(output, str):
+            sys.stdout.write(output)
+            sys.stdout.flush()
+            return
+        parts = [output] if isinstance(output, bytes) else output
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        for part in parts:
+            if buffer is None:  # a text-only stream (some embedders): decode after all
+                sys.stdout.write(bytes(part).decode("utf-8"))
+            else:
+                buffer.write(part)
+        (buffer or sys.stdout).flush()
+    except BrokenPipeError:
+        _pipe_closed()
+    except OSError as exc:
+        _drop_stdout()
+        raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
+
+
+def _drop_stdout() -> None:
+    """Point stdout at the null device, so that what Python still holds for it can go nowhere
+    instead of failing again when the process ends."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # not a real file (tests)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+
+
+def _pipe_closed() -> None:
+    """The reader of stdout went away (`charter audit … | head -1`): stop quietly, as `cat` and
+    `grep` do, with the status a process ended by SIGPIPE has."""
+    _drop_stdout()
+    raise typer.Exit(128 + 13)
 
 
 def _err(message: str) -> None:
-    sys.stderr.write(message + "\n")
-    sys.stderr.flush()
+    """A message on stderr; text from inputs (file names, header names, ids) in it is escaped
+    here, once, so that no control character reaches the terminal."""
+    from charter_cli.report.escape import safe_text
+
+    # nowhere left to say it (stderr full, or closed: None); the exit code still tells
+    with contextlib.suppress(OSError, AttributeError):
+        sys.stderr.write(safe_text(message) + "\n")
+        sys.stderr.flush()
 
 
 def guarded(func: F) -> F:
@@ -73,7 +108,10 @@ def guarded(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                _emit("")  # what a command left in stdout's buffer fails here, still guarded
         except (typer.Exit, typer.Abort):
             raise
         except CharterError as exc:
@@ -163,7 +201,7 @@ def validate(
     chosen = output_format or (
         ValidateFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ValidateFormat.text
     )
-    sys.stdout.write(RENDERERS[chosen.value](reports, strict))
+    _emit(RENDERERS[chosen.value](reports, strict))
     if any(r.unreadable for r in reports):
         raise typer.Exit(int(ExitCode.CANNOT_RUN))
     if not all(r.ok(strict=strict) for r in reports):
@@ -336,7 +374,9 @@ def audit(
         if out.suffix.lower() not in SUFFIXES:
             raise UsageError(f"--output {out}: unknown suffix; use {', '.join(sorted(SUFFIXES))}")
     order = _order(dayfirst, monthfirst)
-    inputs = [charter, *tickets, *([events] if events else [])]
+    # a profile given as a file is an input too (a built-in name is no file of the user's)
+    profile_file = [Path(profile)] if profile and Path(profile).is_file() else []
+    inputs = [charter, *tickets, *([events] if events else []), *profile_file]
     check_outputs(outputs, inputs)
     progress = _Progress(quiet)
     result = audit_files(
@@ -397,9 +437,7 @@ def explain(
         input_tz=input_tz,
     )
     story = explain_ticket(result, ticket)
-    sys.stdout.write(
-        render_story(story, color=_color(sys.stdout), width=max(80, min(140, _terminal_width())))
-    )
+    _emit(render_story(story, color=_color(sys.stdout), width=max(80, min(140, _terminal_width()))))
 
 
 def _terminal_width() -> int:
@@ -430,9 +468,9 @@ def profiles(ctx: typer.Context) -> None:
     width = max(len(name) for name in found)
     for profile in found.values():
         layout = " (event log)" if profile.layout == "event-log" else ""
-        sys.stdout.write(f"{profile.name:<{width}} {profile.title}{layout}\n")
-        sys.stdout.write(f"{'':<{width}} detected by: {', '.join(profile.detect)}\n")
-    sys.stdout.write(
+        _emit(f"{profile.name:<{width}} {profile.title}{layout}\n")
+        _emit(f"{'':<{width}} detected by: {', '.join(profile.detect)}\n")
+    _emit(
         "\n`charter profiles show NAME` prints one, to copy into your own profile; "
         "`charter fields` lists the fields a profile maps.\n"
     )
@@ -446,7 +484,7 @@ def profiles_show(
     """Print a built-in profile as it ships (YAML with its comments)."""
     from charter_cli.tickets.profile import builtin_profile_text
 
-    sys.stdout.write(builtin_profile_text(name))
+    _emit(builtin_profile_text(name))
 
 
 @app.command()
@@ -455,7 +493,7 @@ def fields() -> None:
     """The canonical fields a profile maps exports onto, and what each promise needs."""
     from charter_cli.fields import reference
 
-    sys.stdout.write(reference())
+    _emit(reference())
 
 
 @app.command()
@@ -465,7 +503,7 @@ def templates() -> None:
     from charter_cli.drafting.templates import templates as shipped
 
     for name, found in shipped().items():
-        sys.stdout.write(f"{name:<16} {found.summary}\n")
+        _emit(f"{name:<16} {found.summary}\n")
 
 
 @app.command(epilog=EXIT_HELP)
@@ -503,9 +541,13 @@ def init(
     from charter_cli.drafting.templates import draft
     from charter_cli.output import write_atomic
 
-    if output.exists() and not force:
+    try:
+        exists, is_dir = output.exists(), output.is_dir()
+    except OSError as exc:
+        raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
+    if exists and not force:
         raise UsageError(f"{output} exists; use --force to overwrite it, or -o another file")
-    if output.is_dir():
+    if is_dir:
         raise UsageError(f"{output} is a directory; name a file with -o")
     flags_given = any(v is not None for v in (name, timezone, country))
     ask = interactive if interactive is not None else (sys.stdin.isatty() and not flags_given)
@@ -550,7 +592,7 @@ def render(
         write_atomic(output, text)
         _err(f"wrote {output}")
     else:
-        sys.stdout.write(text)
+        _emit(text)
 
 
 class DiffFormat(StrEnum):
@@ -608,9 +650,9 @@ def diff(
         str(old), str(new), changes, replayed, [str(a) for a in against or []], notes
     )
     if output_format is DiffFormat.json:
-        sys.stdout.write(render_json(report))
+        _emit(render_json(report))
     else:
-        sys.stdout.write(render_text(report, top=top))
+        _emit(render_text(report, top=top))
 
 
 @app.command()
@@ -619,7 +661,7 @@ def schema() -> None:
     """Print the JSON Schema of the charter format (for editors and other tools)."""
     from charter_cli.charter.schema import schema_text
 
-    sys.stdout.write(schema_text())
+    _emit(schema_text())
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -644,6 +686,7 @@ def main(argv: list[str] | None = None) -> None:
     # A command has written and closed its outputs by now (atomically); what is left is freeing
     # every object of a million-ticket audit one by one, about a tenth of the whole run. The
     # process ends here instead, as soon as its own streams are flushed.
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, AttributeError):  # said already, or nobody listens
+            stream.flush()
     os._exit(code)

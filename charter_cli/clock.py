@@ -33,6 +33,7 @@ import pandas as pd
 
 from charter_cli.charter.model import Calendar, HolidayDate
 from charter_cli.charter.values import Interval
+from charter_cli.errors import InputError
 
 I64 = npt.NDArray[np.int64]
 T = TypeVar("T")
@@ -41,6 +42,11 @@ DAY = 86400
 # How far before the earliest and after the latest instant a clock is built at first; a
 # deadline further out makes the clock grow (see `BusinessClock.covering`).
 MARGIN_DAYS = 7
+# The widest span of local days one clock is laid out over (its minute tables take about 20 MB
+# a year while built): the audited data, as-of and the longest deadline after them. A stray date
+# (1970, 2199) or a calendar open a minute a year would otherwise ask for gigabytes.
+MAX_SPAN_YEARS = 25
+MAX_SPAN_DAYS = MAX_SPAN_YEARS * 366
 
 
 def to_seconds(values: npt.ArrayLike) -> I64:
@@ -442,16 +448,26 @@ class BusinessClock:
             return result
 
         first = day(lo, -MARGIN_DAYS)
+        limit = day(lo, MAX_SPAN_DAYS - MARGIN_DAYS)
+        if day(hi, MARGIN_DAYS) > limit:
+            raise InputError(
+                f"the audit spans {day(lo, 0)} to {day(hi, 0)} (tickets and as-of), more than "
+                f"the {MAX_SPAN_YEARS} years charter lays a calendar over: look for stray dates "
+                "in the export (1970, 2199), or narrow the audit with --since, --until or --as-of"
+            )
         span = MARGIN_DAYS + (allowance // DAY) + 2 * working_days
-        clock = cls.build(cal, first, day(hi, span))
+        last = min(day(hi, span), limit)
+        clock = cls.build(cal, first, last)
         # grow until the latest deadline asked for fits (a calendar open 1 h a week needs far
         # more than `allowance` wall-clock seconds), bounded: a calendar with no open hours
-        # never fits and is a validation error caught earlier
+        # never fits and is a validation error caught earlier; a calendar open a minute a year
+        # stops at the widest span, and deadlines past it are reported as beyond the clock
         for _ in range(12):
-            if clock.fits(hi, allowance, working_days):
+            if last >= limit or clock.fits(hi, allowance, working_days):
                 break
             span = span * 2 + 7
-            clock = cls.build(cal, first, day(hi, span))
+            last = min(day(hi, span), limit)
+            clock = cls.build(cal, first, last)
         return clock
 
     def fits(self, latest: int, allowance: int, working_days: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import IntEnum
 
 
@@ -12,6 +13,12 @@ class ExitCode(IntEnum):
     FAILED = 1  # the charter is invalid / a promise is under its target
     CANNOT_RUN = 2  # usage error, unreadable or malformed input, unknown profile
     INTERNAL = 3  # a bug: an unexpected exception
+
+
+def shown_path(path: object) -> str:
+    """A path as messages and reports show it: a name that is not UTF-8 (Python keeps its bytes
+    as lone surrogates, which no UTF-8 output can hold) with those bytes as `\\xff`."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
 
 
 class CharterError(Exception):
@@ -73,6 +80,11 @@ class InvalidCharterError(CharterError):
 
 class InputError(CharterError):
     """A ticket export, events file or profile that cannot be read (exit 2)."""
+
+
+class OutputError(CharterError):
+    """A report or charter that cannot be written: full disk, no permission, a name too long (exit
+    2). The previous file at that path is left as it was."""
 
 
 class UsageError(CharterError):

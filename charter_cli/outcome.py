@@ -111,6 +111,9 @@ class Outcome:
     reason: Labels  # why a row is unmeasurable (or more about its state); none for most
     calendar: Labels  # the calendar each row's clock ran on
     notes: list[str] = field(default_factory=list)  # said once for the whole promise
+    # the paused intervals subtracted, for `explain`: (position in `rows`, start, stop or NAT while
+    # it lasts, the status that paused it)
+    pauses: tuple[I64, I64, I64, np.ndarray] | None = None
     fields: dict[str, str] = field(default_factory=dict)  # field read → its export column(s)
 
     def count(self, state: State) -> int:

@@ -12,7 +12,12 @@ from charter_cli.charter.load import read_yaml_file
 from charter_cli.charter.model import Charter, build_charter
 from charter_cli.charter.rules import run_rules
 from charter_cli.charter.schema import check_schema
-from charter_cli.errors import CharterLoadError, CharterReadError, InvalidCharterError
+from charter_cli.errors import (
+    CharterLoadError,
+    CharterReadError,
+    InvalidCharterError,
+    shown_path,
+)
 
 if TYPE_CHECKING:
     from charter_cli.tickets.profile import Profile
@@ -55,7 +60,7 @@ class FileReport:
 def validate_file(file: Path, profile: Profile | None = None) -> FileReport:
     """Load and check one charter (or export profile), collecting every finding; never raises a
     `CharterError`. With `profile`, also what the charter asks of that profile's exports."""
-    path = str(file)
+    path = shown_path(file)
     try:
         doc = read_yaml_file(file)
     except CharterLoadError as exc:

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
-from charter_cli.errors import CharterLoadError, CharterReadError
+from charter_cli.errors import CharterLoadError, CharterReadError, shown_path
 
 MAX_CHARTER_BYTES = 1 << 20  # 1 MiB: the largest real charter is a few kilobytes
 MAX_DEPTH = 64  # nesting levels of mappings and sequences
@@ -33,6 +33,7 @@ _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")}
 _ALLOWED_TAGS |= {"!"}
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _TRUE = re.compile(r"^(?:true|True|TRUE)$")
 _FALSE = re.compile(r"^(?:false|False|FALSE)$")
@@ -148,6 +149,14 @@ class _Builder:
 
     def add_scalar(self, event: ev.ScalarEvent) -> None:
         mark = _mark(event.start_mark)
+        surrogate = _SURROGATE.search(event.value)
+        if surrogate:  # a "\ud800" escape: no character, and no UTF-8 output can hold it
+            raise self.fail(
+                f"\\u{ord(surrogate.group()):04x} is not a character (a lone surrogate); "
+                "write the character itself",
+                mark,
+                "encoding",
+            )
         top = self.stack[-1] if self.stack else None
         if top is not None and isinstance(top.data, dict) and top.key is None:
             self.set_key(event, mark)
@@ -342,7 +351,7 @@ def parse_yaml(text: str, path: str) -> Document:
 
 def read_yaml_file(file: Path, *, max_bytes: int = MAX_CHARTER_BYTES) -> Document:
     """Read and parse one YAML file with every bound applied."""
-    path = str(file)
+    path = shown_path(file)
     try:
         with file.open("rb") as handle:
             raw = handle.read(max_bytes + 1)

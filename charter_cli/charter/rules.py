@@ -7,6 +7,7 @@ fails, and is what `charter validate --list-rules` prints.
 
 from __future__ import annotations
 
+import calendar as _cal
 import difflib
 import itertools
 import zoneinfo
@@ -468,14 +469,42 @@ def _week_shape(spec: Any) -> tuple[int, int] | None:
 
 @rule("zero-hours")
 def zero_hours(data: dict[str, Any]) -> Yield:
-    """A promise (or escalation rule) runs on a calendar with no open hours in the week: its
-    clock would never run."""
+    """A promise (or escalation rule) runs on a calendar with no open hours in the week, or one
+    whose yearly holidays (`MM-DD`, closed) take every day of the year: its clock would never
+    run."""
     calendars = data["calendars"]
     for path, spec in [*_promises(data), *_escalation_rules(data)]:
         for cal in _calendar_of(data, spec):
             seconds = _weekly_seconds(calendars.get(cal))
             if seconds == 0:
                 yield path, f"calendar {cal!r} has no open hours in the week; this clock never runs"
+            elif _closed_every_day(calendars.get(cal)):
+                yield (
+                    path,
+                    f"calendar {cal!r} is closed on every day of the year by its holidays; this "
+                    "clock never runs",
+                )
+
+
+def _closed_every_day(spec: Any) -> bool:
+    """Whether the yearly closed dates (`MM-DD` without hours of their own) cover every day of
+    a common year: whichever weekdays are open, each such day is then a holiday."""
+    if not isinstance(spec, dict) or not isinstance(spec.get("holidays"), dict):
+        return False
+    dates = spec["holidays"].get("dates")
+    if not isinstance(dates, list) or len(dates) < 365:
+        return False
+    closed = set()
+    for item in dates:
+        if isinstance(item, dict):
+            hours = str(item.get("hours") or "closed").strip().lower()
+            item = item.get("date") if hours == "closed" else None
+        if isinstance(item, str) and len(item) == 5:
+            closed.add(item)
+    common_year = (
+        f"{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, _cal.monthrange(2025, m)[1] + 1)
+    )
+    return closed.issuperset(common_year)
 
 
 # --- promises -----------------------------------------------------------------------------

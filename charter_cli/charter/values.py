@@ -75,20 +75,49 @@ def format_seconds(seconds: int) -> str:
     return sign + "".join(parts)
 
 
+# The longest duration a charter may state: the audit lays a calendar out over the span it
+# measures, so 99999999999h would ask for gigabytes. Ten years of wall time, or 2,600 working
+# days (ten years of five-day weeks), is longer than any promise made to a customer.
+MAX_SECONDS = 10 * 365 * 86400
+MAX_WORKING_DAYS = 2600
+_LONGEST = f"the longest duration charter audits is {MAX_SECONDS // 3600:,}h (10 years)"
+
+
+def _shown(raw: str) -> str:
+    return repr(raw) if len(raw) <= 40 else f"{raw[:40]!r}…"
+
+
+def _bounded(raw: str, seconds: float) -> Duration:
+    if not seconds <= MAX_SECONDS:  # also NaN and infinity
+        raise ValueError_(f"{_shown(raw)} is too long: {_LONGEST}")
+    return Duration(seconds=round(seconds))
+
+
 def parse_duration(text: str) -> Duration:
-    """Parse `90s`, `30m`, `4h`, `1h30m`, `1.5h`, `PT4H` or `N working days`."""
+    """Parse `90s`, `30m`, `4h`, `1h30m`, `1.5h`, `PT4H` or `N working days`; at most
+    `MAX_SECONDS`, or `MAX_WORKING_DAYS` working days."""
     raw = str(text).strip()
     low = raw.lower()
+    if re.search(r"(?<![0-9.])[0-9]{16}", low):  # before int(): 5,000 digits are no number
+        raise ValueError_(f"{_shown(raw)} is too long: {_LONGEST}")
     working = _WORKING.match(low)
     if working:
         n = int(working.group(1))
         if n < 1:
             raise ValueError_(f"{raw!r}: a number of working days must be at least 1")
+        if n > MAX_WORKING_DAYS:
+            raise ValueError_(
+                f"{raw!r} is too long: the most charter audits is {MAX_WORKING_DAYS:,} working "
+                "days (10 years)"
+            )
         return Duration(working_days=n)
     iso = _ISO.match(raw.upper()) if raw.upper().startswith("PT") else None
     if iso and any(iso.groups()):
-        h, m, s = (float(g) if g else 0.0 for g in iso.groups())
-        return Duration(seconds=round(h * 3600 + m * 60 + s))
+        try:
+            h, m, s = (float(g) if g else 0.0 for g in iso.groups())
+        except ValueError:  # `PT1.2.3H`
+            raise ValueError_(f"{raw!r} is not an ISO 8601 duration like PT4H30M") from None
+        return _bounded(raw, h * 3600 + m * 60 + s)
     pos = 0
     total = 0.0
     found = False
@@ -100,7 +129,7 @@ def parse_duration(text: str) -> Duration:
         pos = part.end()
         found = True
     if found and pos == len(low):
-        return Duration(seconds=round(total))
+        return _bounded(raw, total)
     raise ValueError_(
         f"{raw!r} is not a duration: write e.g. `30m`, `4h`, `1h30m`, `PT4H` or `2 working days`"
     )

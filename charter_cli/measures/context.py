@@ -258,6 +258,8 @@ class Context:
             return paused
         ticket = position[keep].astype(np.int64)
         p_start, p_stop = at[is_pause][keep], next_at[is_pause][keep]
+        statuses = ev["status"].to_numpy(dtype=object)[is_pause][keep]
+        out.pauses = (ticket, p_start, p_stop, statuses)
         for clock, where in self.by_calendar(out, ok):
             in_cal = np.zeros(rows.size, dtype=bool)
             in_cal[where] = True

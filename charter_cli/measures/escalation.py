@@ -104,7 +104,10 @@ class Levels:
                 return self.by_group[key]
             if key in names:
                 return names[key]
-            return int(key) - 1 if key.isdigit() else -1  # level 1 is the first level
+            # level 1 is the first level; `isdigit` alone takes '²' (which int() refuses), and
+            # twenty digits overflow the int64 table: anything else is an unknown level
+            plain = key.isascii() and key.isdigit() and len(key) <= 9
+            return int(key) - 1 if plain else -1
 
         return per_value(values, level, missing=-1, dtype=np.int64)
 

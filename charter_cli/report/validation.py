@@ -27,7 +27,7 @@ def render_text(reports: Sequence[FileReport], strict: bool) -> str:
     # a finding quotes the charter: control characters are made visible, never sent to a terminal
     lines = [safe_text(str(f)) for r in reports for f in r.findings]
     lines += [
-        f"{r.path}: ok" + (" (export profile)" if r.kind == "profile" else "")
+        safe_text(f"{r.path}: ok" + (" (export profile)" if r.kind == "profile" else ""))
         for r in reports
         if r.ok(strict=strict) and not r.findings
     ]

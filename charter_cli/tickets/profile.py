@@ -16,7 +16,7 @@ from charter_cli.charter.load import Document, parse_yaml, read_yaml_file
 from charter_cli.charter.model import Charter, normalise
 from charter_cli.charter.rules import zone_hint
 from charter_cli.charter.schema import check_schema
-from charter_cli.errors import CharterLoadError, InputError
+from charter_cli.errors import CharterLoadError, InputError, shown_path
 from charter_cli.tickets.timestamps import NUMERIC_FORMATS
 
 PROFILE_SCHEMA = "profile.v1.schema.json"
@@ -219,7 +219,7 @@ def load_profile(spec: str) -> Profile:
         doc = read_yaml_file(file)
     except CharterLoadError as exc:
         raise InputError(exc.message, path=exc.path, line=exc.line, column=exc.column) from None
-    return build_profile(_validated(doc), str(file), doc)
+    return build_profile(_validated(doc), shown_path(file), doc)
 
 
 def check_charter_against(doc: Document, charter: Charter, profile: Profile) -> list[Finding]:

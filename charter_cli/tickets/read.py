@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from charter_cli.charter.model import TIME_FIELDS, normalise
 from charter_cli.clock import NAT, in_background, in_parallel
-from charter_cli.errors import InputError, UsageError
+from charter_cli.errors import InputError, UsageError, shown_path
 from charter_cli.fields import TICKET_FIELDS
 from charter_cli.frames import CATEGORY_FIELDS, TEXT, arrow_array, recode
 from charter_cli.tickets.profile import Profile, detect_profile, header_key, load_profile
@@ -39,6 +39,8 @@ from charter_cli.tickets.sniff import (
     read_table,
 )
 from charter_cli.tickets.timestamps import (
+    EARLIEST,
+    LATEST,
     NUMERIC_FORMATS,
     ORDERS,
     NumericDates,
@@ -326,8 +328,24 @@ def _canonical(
             continue
         minutes = pd.to_numeric(source[column], errors="coerce").to_numpy(dtype=float)
         start = np.asarray(out[base])
-        ok = np.isfinite(minutes) & (start != NAT)
-        derived = np.where(ok, start + np.round(np.nan_to_num(minutes) * 60).astype(np.int64), NAT)
+        # a derived instant gets the plausible-years bound a parsed one gets: 1e12 minutes
+        # would stretch the calendar over two million years (NaN compares False: no warning)
+        ok = (np.abs(minutes) < (LATEST - EARLIEST) / 60) & (start != NAT)
+        derived = start + np.round(np.where(ok, minutes, 0) * 60).astype(np.int64)
+        ok &= (derived >= EARLIEST) & (derived < LATEST)
+        derived = np.where(ok, derived, NAT)
+        bad = ~ok & (start != NAT) & ~np.isnan(minutes)
+        if bad.any():
+            problems.append(
+                pd.DataFrame(
+                    {
+                        "row": np.flatnonzero(bad),
+                        "field": fld,
+                        "value": _as_text(source[column][bad]).to_numpy(dtype=object),
+                        "reason": f"{fld}: {column} is not a plausible number of minutes",
+                    }
+                )
+            )
         existing = np.asarray(out.get(fld, np.full(n, NAT, dtype=np.int64)))
         out[fld] = np.where(existing == NAT, derived, existing)
         sources[fld] = f"{sources[base]} + {column} (minutes)"
@@ -768,9 +786,9 @@ def read_tickets(
                     path=export.path,
                 )
         notes += _repeated_notes(export.path, export.repeated, chosen)
-        raw = export.read(column_types(chosen, export.names))
+        raw = export.read(column_types(chosen, export.names), nulls=chosen.missing)
         if progress:
-            progress(str(file), raw.rows_read)
+            progress(raw.path, raw.rows_read)
         if raw.rows_read == 0:
             raise InputError("has a header but no rows", path=raw.path)
         if callable(timezone):
@@ -849,7 +867,7 @@ def read_tickets(
     return Tickets(
         frame=tickets,
         events=events,
-        files=[str(f) for f in files],
+        files=[shown_path(f) for f in files],
         profile=chosen.name,
         rows_read=rows_read,
         duplicates=duplicates,
@@ -859,7 +877,7 @@ def read_tickets(
         fields=sources,
         lacking=lacking,
         events_folded=folded,
-        events_file=str(events_file) if events_file is not None else None,
+        events_file=shown_path(events_file) if events_file is not None else None,
         events_used=events_used,
         events_unmatched=events_unmatched,
         duplicate_examples=examples,

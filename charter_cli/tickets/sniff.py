@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import stat
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,10 +23,15 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from charter_cli.clock import in_background
-from charter_cli.errors import InputError
+from charter_cli.errors import InputError, shown_path
 from charter_cli.frames import TEXT, arrow_array
 
 MAX_COLUMNS = 2_000
+MAX_EXPORT_BYTES = 1 << 30  # the largest export read whole; more is several exports
+_TOO_LARGE = (
+    f"is larger than {MAX_EXPORT_BYTES >> 30} GiB, the largest export charter reads: split it "
+    "(by month, say) and give the parts together"
+)
 MAX_FIELD_BYTES = 256 * 1024  # a cell larger than this is not a ticket export
 DELIMITERS = (",", ";", "\t", "|")
 NULL_MARKERS = ["", "?", "N/A", "n/a", "NA", "null", "NULL", "None", "-", "\u00a0", " "]
@@ -57,13 +64,20 @@ class Export:
     kind: str
     reader: Callable[[Columns | None], RawTable]
     repeated: dict[str, int] = field(default_factory=dict)  # a name the header repeats: how often
+    nulls: list[str] = field(default_factory=list)  # missing markers beyond NULL_MARKERS
 
-    def read(self, columns: Columns | None = None) -> RawTable:
+    def read(self, columns: Columns | None = None, *, nulls: Sequence[str] = ()) -> RawTable:
         """Every row. With `columns`, a CSV reads only those columns, each as the type given:
         `TIMESTAMP` for naive ISO times, `CATEGORY` for low-cardinality text, `STRING`
         otherwise; a column whose values do not all fit its type is read as text instead.
-        Workbooks and Parquet files always come back whole, as text."""
-        return self.reader(columns)
+        Workbooks and Parquet files always come back whole, as text. `nulls` are further
+        missing markers (a profile's `missing:`), cells that hold one are empty."""
+        self.nulls[:] = dict.fromkeys([*self.nulls, *nulls])
+        table = self.reader(columns)
+        extra = [m for m in nulls if m not in NULL_MARKERS]
+        if extra and self.kind != "csv":  # a CSV reader knows them already, through `nulls`
+            table.frame = table.frame.replace(dict.fromkeys(extra, pd.NA))
+        return table
 
 
 STRING = pa.large_string()  # what pandas' Arrow-backed strings hold: no conversion
@@ -78,9 +92,9 @@ def read_table(file: Path, *, extra_nulls: list[str] | None = None) -> RawTable:
 
 
 def open_export(file: Path, *, extra_nulls: list[str] | None = None) -> Export:
-    path = str(file)
+    path = shown_path(file)
     try:
-        raw = file.read_bytes()
+        raw = _read_bounded(file, path)
     except IsADirectoryError:
         raise InputError("is a directory, not an export", path=path) from None
     except FileNotFoundError:
@@ -95,7 +109,31 @@ def open_export(file: Path, *, extra_nulls: list[str] | None = None) -> Export:
     if file.suffix.lower() in (".xlsx", ".xlsm"):
         raise InputError("is not a valid .xlsx workbook", path=path)
     csv = _CsvExport(raw, path, extra_nulls or [])
-    return Export(path, csv.names, "csv", csv.read, repeated=repeated_names(csv.header))
+    return Export(
+        path, csv.names, "csv", csv.read, repeated=repeated_names(csv.header), nulls=csv.nulls
+    )
+
+
+def _read_bounded(file: Path, path: str) -> bytes:
+    """The file's bytes, after a look at its head: a binary file (NUL bytes: `/dev/zero`, a sparse
+    file) is refused before it is read, and nothing larger than `MAX_EXPORT_BYTES` is read at all
+    (a regular file by its size, a device or a pipe as it streams)."""
+    with file.open("rb") as handle:
+        regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+        if regular and os.fstat(handle.fileno()).st_size > MAX_EXPORT_BYTES:
+            raise InputError(_TOO_LARGE, path=path)
+        head = handle.read(65536)
+        binary_format = head.startswith((b"PK\x03\x04", b"PAR1", b"\xff\xfe", b"\xfe\xff"))
+        if b"\x00" in head and not binary_format:
+            raise InputError("contains NUL bytes: a binary file, not a CSV export", path=path)
+        if regular:
+            handle.seek(0)
+            raw = handle.read(MAX_EXPORT_BYTES + 1)
+        else:
+            raw = head + handle.read(MAX_EXPORT_BYTES + 1 - len(head))
+    if len(raw) > MAX_EXPORT_BYTES:
+        raise InputError(_TOO_LARGE, path=path)
+    return raw
 
 
 def _decode(raw: bytes, path: str) -> tuple[bytes, str]:
@@ -583,10 +621,30 @@ def _read_parquet(file: Path, path: str) -> RawTable:
     import pyarrow.parquet as pq
 
     try:
-        frame = pq.read_table(file).to_pandas()
+        table = pq.read_table(file)
     except Exception as exc:  # pyarrow raises several kinds for a broken file
         raise InputError(f"cannot be read as Parquet: {exc}", path=path) from None
+    frame = _arrow_text(table).to_pandas()
     return _typed_table(frame, path, kind="parquet", first_line=1)
+
+
+def _arrow_text(table: pa.Table) -> pa.Table:
+    """Integer and binary columns as text while still in Arrow: pandas would turn an integer
+    column with one null into floats (two ids above 2**53 then merge as duplicates), and bytes
+    that are not UTF-8 have no text at all (they are decoded with U+FFFD where they fail)."""
+    columns = []
+    for column in table.columns:
+        kind = column.type
+        if pa.types.is_integer(kind) or pa.types.is_decimal(kind):
+            column = pc.cast(column, pa.string())
+        elif pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+            try:
+                column = pc.cast(column, pa.string())
+            except pa.ArrowInvalid:
+                decoded = column.to_pandas().str.decode("utf-8", errors="replace")
+                column = pa.chunked_array([pa.array(decoded, type=pa.string())])
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=table.column_names)
 
 
 def _typed_table(frame: pd.DataFrame, path: str, *, kind: str, first_line: int) -> RawTable:
