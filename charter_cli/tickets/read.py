@@ -214,18 +214,22 @@ def _date_order(raw: RawTable, profile: Profile, columns: Sequence[str], stated_
                 f"{line}, {value}), not {ORDER_WORDS[str(profile.order)]} as {stated_by} says"
             )
         return _Dates(found.order, scans, note)
+    if found.mixed:
+        why = f"{value} reads only day-first, and as many dates in the file read only month-first"
+        said = f"the dates disagree (e.g. line {line}, {value} reads only day-first)"
+    else:
+        why = (
+            f"{value} reads both day-first and month-first, and no date in the file tells "
+            "which (no day above 12)"
+        )
+        said = f"no date tells day from month (no day above 12; e.g. line {line}, {value})"
     if profile.order is None:
         raise InputError(
-            f"{value} reads both day-first and month-first, and no date in the file tells "
-            f"which (no day above 12); {stated_by} states no order: run again with --dayfirst "
-            "or --monthfirst",
+            f"{why}; {stated_by} states no order: run again with --dayfirst or --monthfirst",
             path=raw.path,
             line=line,
         )
-    note = (
-        f"{raw.path}: no date tells day from month (no day above 12; e.g. line {line}, {value}): "
-        f"read {ORDER_WORDS[profile.order]}, as {stated_by} says"
-    )
+    note = f"{raw.path}: {said}: read {ORDER_WORDS[profile.order]}, as {stated_by} says"
     return _Dates(profile.order, scans, note)
 
 

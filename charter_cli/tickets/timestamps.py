@@ -12,7 +12,7 @@ the importer decides from the data (`decide_order`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -132,6 +132,7 @@ class NumericDates:
     second: I64
     year: I64
     clock: I64  # seconds into the day; -1 for a time that is not one (25:00, 13:00 PM)
+    _read: dict[str, tuple[I64, np.ndarray]] = field(default_factory=dict, repr=False)
 
     def valid(self, order: str) -> np.ndarray:
         """Which values are real dates and times when read in `order`."""
@@ -150,6 +151,13 @@ class NumericDates:
         return _localized(local.view("datetime64[s]"), timezone)
 
     def _days(self, order: str) -> tuple[I64, np.ndarray]:
+        """Each value's local day start (seconds) and whether it is a date, read in `order`;
+        worked out once per order."""
+        if order not in self._read:
+            self._read[order] = self._read_in(order)
+        return self._read[order]
+
+    def _read_in(self, order: str) -> tuple[I64, np.ndarray]:
         day, month = (self.first, self.second) if order == DAYFIRST else (self.second, self.first)
         month_ok = (month >= 1) & (month <= 12)
         months = (self.year - 1970) * 12 + np.where(month_ok, month, 1) - 1
@@ -217,6 +225,7 @@ class Order:
     example: str | None = None  # a value that decided it, or one that reads both ways
     column: str | None = None  # where that value is
     row: int | None = None
+    mixed: bool = False  # as many values read only day-first as only month-first
 
 
 def decide_order(
@@ -224,8 +233,9 @@ def decide_order(
 ) -> Order:
     """The order the data decides for a file, from the scans of all its timestamp columns: the one
     under which fewer values fail (every value parses in it while some do not in the other);
-    `Order(None, False, …)` with an example value when both read every value alike, without one
-    when there is nothing to decide."""
+    `Order(None, False, …)` with an example value when both read every value alike (or as many
+    values only one way as only the other: `mixed`), without one when there is nothing to
+    decide."""
     found = {c: s for c, s in scans.items() if s is not None}
     if not found:
         return Order(None, False)
@@ -239,11 +249,14 @@ def decide_order(
                 row = int(np.flatnonzero(only)[0])
                 return Order(order, True, str(values[column].iloc[row]).strip(), column, row)
         return Order(order, True)  # pragma: no cover - fewer failures means such a value
-    for column, scan in found.items():  # a value that reads both ways, to show
-        both = scan.valid(DAYFIRST) & scan.valid(MONTHFIRST)
-        if both.any():
-            row = int(np.flatnonzero(both)[0])
-            return Order(None, False, str(values[column].iloc[row]).strip(), column, row)
+    only = {c: s.valid(DAYFIRST) & ~s.valid(MONTHFIRST) for c, s in found.items()}
+    mixed = any(o.any() for o in only.values())  # a tie: as many the other way round
+    for column, scan in found.items():  # a value to show: one of those, else one read both ways
+        shown = only[column] if mixed else scan.valid(DAYFIRST) & scan.valid(MONTHFIRST)
+        if shown.any():
+            row = int(np.flatnonzero(shown)[0])
+            example = str(values[column].iloc[row]).strip()
+            return Order(None, False, example, column, row, mixed)
     return Order(None, False)  # no value is a date either way: nothing to decide
 
 

@@ -299,3 +299,20 @@ def test_an_events_file_decides_its_own_order(tmp_path: Path) -> None:
     assert utc(int(tickets.frame["created_at"].iloc[0])) == "2026-01-13T10:00:00Z"
     assert len(tickets.notes) == 2
     assert "as the data shows" in tickets.notes[0] and str(events) in tickets.notes[1]
+
+
+def test_dates_that_disagree_are_not_decided_by_either(tmp_path: Path) -> None:
+    created = ["01/02/2026 10:00"] * 25 + ["13/01/2026 10:00", "01/13/2026 11:00"]
+    export = freshdesk(tmp_path, created, [""] * 27)
+    with pytest.raises(InputError) as caught:
+        read_tickets([export], timezone="UTC")
+    assert str(caught.value).startswith(
+        f"{export}:27: column 'Created time': '13/01/2026 10:00' reads only day-first, and as "
+        "many dates in the file read only month-first; profile freshdesk states no order"
+    )
+    tickets = read_tickets([export], timezone="UTC", order=DAYFIRST)
+    assert tickets.count == 26 and tickets.skipped["line"].tolist() == [28]
+    assert tickets.notes == [
+        f"{export}: the dates disagree (e.g. line 27, column 'Created time': '13/01/2026 10:00' "
+        "reads only day-first): read day-first, as --dayfirst says"
+    ]
