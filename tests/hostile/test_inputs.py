@@ -151,3 +151,27 @@ def test_a_calendar_closed_every_day_by_holidays(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 1
     assert "calendar 'office' is closed on every day of the year by its holidays" in result.stdout
+
+
+def test_a_workbook_with_too_many_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import Workbook
+
+    from charter_cli.tickets import sniff
+
+    monkeypatch.setattr(sniff, "MAX_XLSX_ROWS", 10)  # 100,000 in earnest: 40 s to write here
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["ticket_id", "created_at"])
+    for i in range(11):
+        sheet.append([f"T{i}", "2026-10-05 09:00"])
+    workbook = tmp_path / "big.xlsx"
+    book.save(workbook)
+    result = runner.invoke(app, ["audit", str(CHARTER), str(workbook)])
+    assert result.exit_code == 2
+    assert "has more than 10 rows, the most charter reads from a workbook" in result.stderr
+    workbook.unlink()
+    sheet.delete_rows(2)
+    book.save(workbook)
+    result = runner.invoke(app, ["audit", str(CHARTER), str(workbook)])
+    assert result.exit_code in (0, 1), result.output
