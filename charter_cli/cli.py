@@ -91,13 +91,15 @@ def _pipe_closed() -> None:
 
 
 def _err(message: str) -> None:
-    """A message on stderr; text from inputs (file names, header names, ids) in it is escaped
-    here, once, so that no control character reaches the terminal."""
+    """One line on stderr; text from inputs (file names, header names, ids) in it is escaped
+    here, once, so that no control character reaches the terminal and a name holding a line
+    break cannot split the message."""
     from charter_cli.report.escape import safe_text
 
+    line = safe_text(message).replace("\r", "\\r").replace("\n", "\\n")
     # nowhere left to say it (stderr full, or closed: None); the exit code still tells
     with contextlib.suppress(OSError, AttributeError):
-        sys.stderr.write(safe_text(message) + "\n")
+        sys.stderr.write(line + "\n")
         sys.stderr.flush()
 
 
@@ -124,10 +126,8 @@ def guarded(func: F) -> F:
         except Exception as exc:
             if _debug():
                 raise
-            _err(
-                f"internal error: {type(exc).__name__}: {exc}\n"
-                "This is a bug in charter. Run again with --debug for the traceback and report it."
-            )
+            _err(f"internal error: {type(exc).__name__}: {exc}")
+            _err("This is a bug in charter. Run again with --debug for the traceback; report it.")
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
     return wrapper  # type: ignore[return-value]
