@@ -19,6 +19,7 @@ import typer
 
 from charter_cli import __version__
 from charter_cli.errors import CharterError, ExitCode, OutputError, UsageError
+from charter_cli.report import Format
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -174,15 +175,29 @@ def validate(
         ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail validation too.")] = False,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            help="Also check what each charter asks of this export profile (NAME or FILE): "
+            "fields it does not map, statuses it does not know.",
+        ),
+    ] = None,
 ) -> None:
-    """Check charters: YAML, schema and every semantic rule; all findings of every file."""
+    """Check charters (and export profiles): YAML, schema and every semantic rule; all findings
+    of every file."""
     from charter_cli.charter import charter_files, validate_file
     from charter_cli.report.validation import RENDERERS
 
     files = charter_files(paths)
     if not files:
         raise CharterError("no *.yaml or *.yml files found in " + ", ".join(map(str, paths)))
-    reports = [validate_file(f) for f in files]
+    chosen_profile = None
+    if profile is not None:
+        from charter_cli.tickets.profile import load_profile
+
+        chosen_profile = load_profile(profile)
+    reports = [validate_file(f, chosen_profile) for f in files]
     chosen = output_format or (
         ValidateFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else ValidateFormat.text
     )
@@ -255,16 +270,6 @@ class _Progress:
             _err(f"audited {promise} ({done}/{total})")
 
 
-class AuditFormat(StrEnum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-    junit = "junit"
-    html = "html"
-    github = "github"
-
-
 @app.command(epilog=EXIT_HELP)
 @guarded
 def audit(
@@ -309,13 +314,15 @@ def audit(
         ),
     ] = None,
     output_format: Annotated[
-        AuditFormat | None, typer.Option("--format", "-f", help="Format on stdout (default text).")
+        Format | None, typer.Option("--format", "-f", help="Format on stdout (default text).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No report on stdout.")] = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="A promise with no measurable ticket fails.")
     ] = False,
-    top: Annotated[int, typer.Option("--top", help="How many worst breaches to list.")] = 10,
+    top: Annotated[
+        int, typer.Option("--top", min=0, help="How many worst breaches to list (0: none).")
+    ] = 10,
 ) -> None:
     """Audit ticket exports against a charter: where was each promise broken, and by how much."""
     from charter_cli.audit import audit_files
@@ -356,9 +363,9 @@ def audit(
         if not quiet:
             _err(f"wrote {out}")
     if not quiet:
-        chosen = output_format or AuditFormat.text
+        chosen = output_format or Format.text
         options = Options(
-            by=keys, color=chosen == AuditFormat.text and _color(sys.stdout), width=width, top=top
+            by=keys, color=chosen == Format.text and _color(sys.stdout), width=width, top=top
         )
         _emit(renderer(chosen.value)(result, options))
     raise typer.Exit(int(ExitCode.OK if result.passed else ExitCode.FAILED))
@@ -396,16 +403,54 @@ def _terminal_width() -> int:
     return shutil.get_terminal_size((100, 24)).columns
 
 
-@app.command()
+profiles_app = typer.Typer(
+    help="The built-in export profiles: list them, or show one to copy into your own.",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(profiles_app, name="profiles")
+
+
+@profiles_app.callback(invoke_without_command=True)
 @guarded
-def profiles() -> None:
+def profiles(ctx: typer.Context) -> None:
     """List the built-in export profiles and the columns that identify each."""
+    if ctx.invoked_subcommand is not None:
+        return
     from charter_cli.tickets.profile import builtin_profiles
 
-    for profile in builtin_profiles().values():
+    found = builtin_profiles()
+    width = max(len(name) for name in found)
+    for profile in found.values():
         layout = " (event log)" if profile.layout == "event-log" else ""
-        _emit(f"{profile.name:<13} {profile.title}{layout}\n")
-        _emit(f"{'':<13} detected by: {', '.join(profile.detect)}\n")
+        _emit(f"{profile.name:<{width}} {profile.title}{layout}\n")
+        _emit(f"{'':<{width}} detected by: {', '.join(profile.detect)}\n")
+    _emit(
+        "\n`charter profiles show NAME` prints one, to copy into your own profile; "
+        "`charter fields` lists the fields a profile maps.\n"
+    )
+
+
+@profiles_app.command("show")
+@guarded
+def profiles_show(
+    name: Annotated[str, typer.Argument(help="A built-in profile, e.g. zendesk.")],
+) -> None:
+    """Print a built-in profile as it ships (YAML with its comments)."""
+    from charter_cli.tickets.profile import builtin_profile_text
+
+    _emit(builtin_profile_text(name))
+
+
+@app.command()
+@guarded
+def fields() -> None:
+    """The canonical fields a profile maps exports onto, and what each promise needs."""
+    from charter_cli.fields import reference
+
+    _emit(reference())
 
 
 @app.command()
@@ -527,11 +572,11 @@ def diff(
     output_format: Annotated[
         DiffFormat, typer.Option("--format", "-f", help="text or json.")
     ] = DiffFormat.text,
-    top: Annotated[int, typer.Option("--top", help="How many flipped tickets to list.")] = 20,
+    top: Annotated[
+        int, typer.Option("--top", min=0, help="How many flipped tickets to list.")
+    ] = 20,
 ) -> None:
     """What changed between two charters; with --against, what it would have meant on tickets."""
-    import json
-
     from charter_cli.charter import load_charter
     from charter_cli.drafting.diff import compare, replay
 
@@ -544,52 +589,13 @@ def diff(
 
         source = read_tickets(list(against), profile=profile, timezone=after.timezone)
         replayed = replay(audit(before, source), audit(after, source))
-    if output_format is DiffFormat.json:
-        doc: dict[str, Any] = {
-            "schema_version": 1,
-            "old": str(old),
-            "new": str(new),
-            "changes": [
-                {
-                    "kind": c.kind,
-                    "subject": c.subject,
-                    "detail": c.detail,
-                    "old": c.old,
-                    "new": c.new,
-                }
-                for c in changes
-            ],
-        }
-        if replayed is not None:
-            doc["against"] = {
-                "files": [str(a) for a in against or []],
-                "compliance": {
-                    pid: {"old": a, "new": b} for pid, (a, b) in replayed.compliance.items()
-                },
-                "flipped": len(replayed.flips),
-                "flips": [
-                    {"promise": f.promise, "ticket_id": f.ticket_id, "old": f.old, "new": f.new}
-                    for f in replayed.flips
-                ],
-            }
-        _emit(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
-        return
-    from charter_cli.report.common import percent
-    from charter_cli.report.escape import safe_text
+    from charter_cli.report.diff import DiffReport, render_json, render_text
 
-    lines = [safe_text(str(c)) for c in changes] or ["no differences that change a promise"]
-    if replayed is not None:
-        lines += ["", f"Replayed on {', '.join(map(str, against or []))}:"]
-        for pid, (a, b) in replayed.compliance.items():
-            lines.append(f"  {pid:<20} {percent(a):>7} → {percent(b):>7}")
-        lines.append(f"{len(replayed.flips)} verdicts flip" + (":" if replayed.flips else ""))
-        for f in replayed.flips[:top]:
-            lines.append(f"  {safe_text(f.ticket_id)}  {f.promise}: {f.old} → {f.new}")
-        if len(replayed.flips) > top:
-            lines.append(
-                f"  … and {len(replayed.flips) - top} more (--top, or --format json for all)"
-            )
-    _emit("\n".join(lines) + "\n")
+    report = DiffReport(str(old), str(new), changes, replayed, [str(a) for a in against or []])
+    if output_format is DiffFormat.json:
+        _emit(render_json(report))
+    else:
+        _emit(render_text(report, top=top))
 
 
 @app.command()

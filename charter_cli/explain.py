@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from charter_cli.audit import AuditResult, State
-from charter_cli.charter.model import TIME_FIELDS, Promise, normalise
+from charter_cli.audit import AuditResult, Outcome, State
+from charter_cli.charter.model import TIME_FIELDS, Promise
 from charter_cli.clock import NAT, BusinessClock
 from charter_cli.errors import UsageError
+from charter_cli.measures import measure_of
 
 MAX_INTERVALS = 40  # a ticket open for months would list hundreds: show the first and last
 
@@ -110,31 +111,21 @@ def _story(result: AuditResult, index: int, row: int, zone: ZoneInfo) -> Promise
     outcome = result.outcomes[index]
     promise = outcome.promise
     hit = np.flatnonzero(outcome.rows == row)
+    measure = measure_of(promise.measure)
     if hit.size == 0:
         where = ", ".join(f"{k} in {list(v)}" for k, v in promise.where.items())
-        why = f"only for tickets with {where}" if where else "not applicable"
-        if promise.measure == "due_date":
-            why = "the ticket has no due date" if not where else why
-        elif promise.measure == "follow_up":
-            why = "only for resolved tickets" + (f" with {where}" if where else "")
-        return PromiseStory(promise, applies=False, why_not=why)
+        return PromiseStory(promise, applies=False, why_not=measure.not_applicable(promise, where))
     i = int(hit[0])
     state = State(int(outcome.state[i])).label
     calendar = str(outcome.calendar[i])
     start, stop = int(outcome.started[i]), int(outcome.stopped[i])
     resolved = int(result.tickets["resolved_at"].iloc[row])
-    if (
-        promise.measure == "escalation"
-        and stop == NAT
-        and resolved != NAT
-        and resolved <= result.as_of
-    ):
-        stop = resolved  # never escalated: its clock ran until the ticket was resolved
+    stop = measure.counted_until(stop, resolved, result.as_of)
     counted: list[Span] = []
     more = 0
     skipped: list[tuple[date, str]] = []
     paused: list[Span] = []
-    if state != "unmeasurable" and start != NAT and promise.measure != "due_date":
+    if state != "unmeasurable" and start != NAT and measure.counts_intervals:
         clock = result_clock(result, calendar)
         until = stop if stop != NAT else result.as_of
         if clock is not None and until >= start:
@@ -160,8 +151,7 @@ def _story(result: AuditResult, index: int, row: int, zone: ZoneInfo) -> Promise
                 for d, name in clock.holidays.items()
                 if first_day.date() <= d <= last_day.date()
             )
-            ticket_id = str(result.tickets["ticket_id"].iloc[row])
-            paused = _pauses(result, ticket_id, promise, start, until, zone)
+            paused = _pauses(outcome, i, start, until, zone)
     return PromiseStory(
         promise,
         applies=True,
@@ -186,28 +176,19 @@ def result_clock(result: AuditResult, calendar: str) -> BusinessClock | None:
     return None if result.clocks is None else result.clocks.get(calendar)
 
 
-def _pauses(
-    result: AuditResult, ticket_id: str, promise: Promise, start: int, until: int, zone: ZoneInfo
-) -> list[Span]:
-    events = result.source.events
-    if not promise.pause_when or events is None or events.empty:
+def _pauses(outcome: Outcome, i: int, start: int, until: int, zone: ZoneInfo) -> list[Span]:
+    """The paused intervals the audit subtracted for row `i` of the outcome, clipped to the part
+    of the clock shown."""
+    if outcome.pauses is None:
         return []
-    mine = events.loc[
-        (events["ticket_id"] == ticket_id).fillna(False).to_numpy(dtype=bool)
-    ].sort_values("at")
-    wanted = {normalise(s) for s in promise.pause_when}
-    at = mine["at"].to_numpy()
+    rows, starts, stops, _ = outcome.pauses
+    mine = np.flatnonzero(rows == i)
     spans = []
-    for k, (status, category) in enumerate(
-        zip(mine["status"].astype(object), mine["category"].astype(object), strict=True)
-    ):
-        if normalise(str(status)) in wanted or (
-            category is not None and normalise(str(category)) in wanted
-        ):
-            begin = max(int(at[k]), start)
-            end = min(int(at[k + 1]) if k + 1 < len(at) else until, until)
-            if end > begin:
-                a, b = _local(begin, zone), _local(end, zone)
-                assert a is not None and b is not None
-                spans.append(Span(a, b, end - begin))
+    for k in mine[np.argsort(starts[mine], kind="stable")]:  # one ticket's pauses only
+        begin = max(int(starts[k]), start)
+        end = min(until if stops[k] == NAT else int(stops[k]), until)
+        if end > begin:
+            a, b = _local(begin, zone), _local(end, zone)
+            assert a is not None and b is not None
+            spans.append(Span(a, b, end - begin))
     return spans

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from charter_cli.audit import AuditResult, Outcome, State
 from charter_cli.charter.model import normalise
 from charter_cli.clock import NAT
 from charter_cli.frames import per_value
+from charter_cli.outcome import Outcome, State
 
 MET_WORDS = {"within sla", "completed on time", "true", "met", "yes", "on time", "achieved"}
 BREACHED_WORDS = {
@@ -54,8 +54,8 @@ class Disagreement:
         return f"{where} on {counts}" + (f" (e.g. {shown})" if shown else "")
 
 
-def _first(result: AuditResult, measure: str) -> Outcome | None:
-    return next((o for o in result.outcomes if o.promise.measure == measure), None)
+def _first(outcomes: list[Outcome], measure: str) -> Outcome | None:
+    return next((o for o in outcomes if o.promise.measure == measure), None)
 
 
 def _verdict(value: str) -> int:
@@ -63,13 +63,14 @@ def _verdict(value: str) -> int:
     return 1 if key in MET_WORDS else 0 if key in BREACHED_WORDS else -1
 
 
-def reconcile(result: AuditResult, examples: int = 3) -> list[Disagreement]:
+def reconcile(
+    outcomes: list[Outcome], tickets: pd.DataFrame, examples: int = 3
+) -> list[Disagreement]:
     """Every vendor SLA field the export carries, against the first promise of its measure."""
-    tickets = result.tickets
     found: list[Disagreement] = []
     for name, measure in {**VERDICTS, **MINUTES}.items():
         column = f"vendor_{name}"
-        outcome = _first(result, measure)
+        outcome = _first(outcomes, measure)
         if column not in tickets or outcome is None or outcome.rows.size == 0:
             continue
         decided = (outcome.state == State.MET) | (outcome.state == State.BREACHED)

@@ -7,27 +7,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from charter_cli.charter.model import TIME_FIELDS
+from charter_cli.charter.values import DURATION_PATTERN as DURATION
+from charter_cli.measures import MEASURES as REGISTRY
+from charter_cli.measures import NAMED
+
 DAY = "(?:mon|tue|wed|thu|fri|sat|sun)"
 TIME = "(?:[01][0-9]|2[0-4]):[0-5][0-9]"
 INTERVAL = f"{TIME}\\s*-\\s*{TIME}"
 INTERVALS = f"^\\s*(?:closed|{INTERVAL}(?:\\s*,\\s*{INTERVAL})*)\\s*$"
-UNIT = "(?:s|sec|secs|seconds?|m|min|mins|minutes?|h|hrs?|hours?)"
-DURATION = (
-    f"^\\s*(?:(?:[0-9]+(?:\\.[0-9]+)?\\s*{UNIT}\\s*)+"
-    "|PT(?:[0-9]+(?:\\.[0-9]+)?H)?(?:[0-9]+(?:\\.[0-9]+)?M)?(?:[0-9]+(?:\\.[0-9]+)?S)?"
-    "|[0-9]+\\s+(?:working|business)\\s+days?)\\s*$"
-)
-MEASURES = ["acknowledgement", "first_response", "resolution", "due_date", "follow_up"]
-FIELDS = [
-    "created_at",
-    "acknowledged_at",
-    "first_response_at",
-    "resolved_at",
-    "closed_at",
-    "due_at",
-    "follow_up_at",
-    "escalated_at",
-]
+MEASURES = list(NAMED)
+FIELDS = list(TIME_FIELDS)
 NAME = "^[A-Za-z0-9][A-Za-z0-9 _.-]*$"
 
 
@@ -282,13 +272,22 @@ def promise() -> dict[str, Any]:
         },
         "allOf": [
             {
-                "if": {"properties": {"measure": {"const": "follow_up"}}, "required": ["measure"]},
+                "if": {
+                    "properties": {
+                        "measure": {
+                            "enum": [m for m in NAMED if REGISTRY[m].allowance_key == "between"]
+                        }
+                    },
+                    "required": ["measure"],
+                },
                 "then": {"required": ["between"]},
             },
             {
                 "if": {
                     "properties": {
-                        "measure": {"enum": ["acknowledgement", "first_response", "resolution"]}
+                        "measure": {
+                            "enum": [m for m in NAMED if REGISTRY[m].allowance_key == "within"]
+                        }
                     },
                     "required": ["measure"],
                 },

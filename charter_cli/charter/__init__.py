@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from charter_cli.charter.findings import Finding, Severity
 from charter_cli.charter.load import read_yaml_file
@@ -17,6 +18,9 @@ from charter_cli.errors import (
     InvalidCharterError,
     shown_path,
 )
+
+if TYPE_CHECKING:
+    from charter_cli.tickets.profile import Profile
 
 __all__ = [
     "Charter",
@@ -39,6 +43,7 @@ class FileReport:
     findings: tuple[Finding, ...]
     charter: Charter | None = None
     unreadable: bool = False  # the path could not be opened at all
+    kind: str = "charter"  # or "profile": an export profile is validated as one
 
     @property
     def errors(self) -> int:
@@ -52,8 +57,9 @@ class FileReport:
         return not self.unreadable and self.errors == 0 and (not strict or self.warnings == 0)
 
 
-def validate_file(file: Path) -> FileReport:
-    """Load and check one charter, collecting every finding; never raises a `CharterError`."""
+def validate_file(file: Path, profile: Profile | None = None) -> FileReport:
+    """Load and check one charter (or export profile), collecting every finding; never raises a
+    `CharterError`. With `profile`, also what the charter asks of that profile's exports."""
     path = shown_path(file)
     try:
         doc = read_yaml_file(file)
@@ -62,6 +68,10 @@ def validate_file(file: Path) -> FileReport:
             path, exc.line or 1, exc.column or 1, Severity.ERROR, exc.rule, exc.message
         )
         return FileReport(path, (finding,), unreadable=isinstance(exc, CharterReadError))
+    if is_profile(doc.data):
+        from charter_cli.tickets.profile import check_profile
+
+        return FileReport(path, tuple(check_profile(doc)), kind="profile")
     findings = check_schema(doc)
     if not findings:
         findings = run_rules(doc)
@@ -69,7 +79,23 @@ def validate_file(file: Path) -> FileReport:
     charter = None
     if not any(f.severity is Severity.ERROR for f in findings):
         charter = build_charter(doc.data, path)
+        if profile is not None:
+            from charter_cli.tickets.profile import check_charter_against
+
+            # the profile names its raw statuses: the warning about them is answered there
+            findings = [
+                f for f in findings if f.rule != "unknown-status" or "category" not in f.message
+            ]
+            findings += check_charter_against(doc, charter, profile)
+            findings.sort(key=lambda f: (f.line, f.column, f.rule))
+            if any(f.severity is Severity.ERROR for f in findings):
+                charter = None
     return FileReport(path, tuple(findings), charter)
+
+
+def is_profile(data: object) -> bool:
+    """An export profile (`profile: 1`), not a charter (`charter: 1`)."""
+    return isinstance(data, dict) and "profile" in data and "charter" not in data
 
 
 def load_charter(file: Path) -> Charter:
@@ -78,6 +104,10 @@ def load_charter(file: Path) -> Charter:
     report = validate_file(file)
     if report.charter is not None:
         return report.charter
+    if report.kind == "profile":
+        raise CharterReadError(
+            "this is an export profile, not a charter: pass it with --profile", path=report.path
+        )
     errors = [f for f in report.findings if f.severity is Severity.ERROR]
     first = errors[0]
     if report.unreadable:

@@ -21,13 +21,6 @@ from charter_cli.charter.values import (
 ALWAYS = "24/7"
 
 # measure name -> (clock start field, clock stop field)
-MEASURES: dict[str, tuple[str, str]] = {
-    "acknowledgement": ("created_at", "acknowledged_at"),
-    "first_response": ("created_at", "first_response_at"),
-    "resolution": ("created_at", "resolved_at"),
-    "due_date": ("resolved_at", "due_at"),
-    "follow_up": ("resolved_at", "follow_up_at"),
-}
 TIME_FIELDS = (
     "created_at", "acknowledged_at", "first_response_at", "resolved_at", "closed_at", "due_at",
     "follow_up_at", "escalated_at",
@@ -105,7 +98,7 @@ class Allowance:
 class Promise:
     id: str
     title: str | None
-    measure: str  # a name of MEASURES, "custom" or "escalation"
+    measure: str  # a name in charter_cli.measures.MEASURES
     start_field: str
     stop_field: str
     where: Mapping[str, tuple[str, ...]]
@@ -132,6 +125,37 @@ class Charter:
     @property
     def default_calendar(self) -> str:
         return next(iter(self.calendars))
+
+    def calendar(self, name: str) -> Calendar:
+        """A calendar by name; `24/7` is always there, in the charter's zone."""
+        if name == ALWAYS and name not in self.calendars:
+            return Calendar(name=ALWAYS, timezone=self.timezone, always=True)
+        return self.calendars[name]
+
+    def calendar_for(self, promise: Promise, channel: str | None = None) -> str:
+        """The calendar a promise's clock runs on for a ticket of `channel`: the promise's own,
+        else the channel's, else the charter's first."""
+        if promise.calendar:
+            return promise.calendar
+        known = self.channels.get(channel) if channel is not None else None
+        return known.calendar if known is not None else self.default_calendar
+
+    def calendars_of(self, promise: Promise) -> tuple[str, ...]:
+        """Every calendar the promise can run on (one, unless its channels differ)."""
+        if promise.calendar:
+            return (promise.calendar,)
+        channels = promise.where.get("channel") or tuple(self.channels)
+        names = [self.channels[c].calendar for c in channels if c in self.channels]
+        return tuple(dict.fromkeys(names)) or (self.default_calendar,)
+
+    def working_day_seconds(self, promise: Promise) -> int:
+        """How long one working day of the promise is, for comparing durations such as `8h`
+        and `1 working day`: on its calendar when its channels agree on one, else on the
+        charter's first (weekly opening hours over open days; 24 h on 24/7)."""
+        names = self.calendars_of(promise)
+        return self.calendar(
+            names[0] if len(names) == 1 else self.default_calendar
+        ).working_day_seconds()
 
     def all_promises(self) -> tuple[Promise, ...]:
         return self.promises
@@ -182,6 +206,8 @@ def build_calendar(name: str, spec: Any, default_tz: str) -> Calendar:
 
 def build_charter(data: dict[str, Any], path: str) -> Charter:
     """Turn a schema- and rule-valid document into the model (raises nothing on valid input)."""
+    from charter_cli.measures import MEASURES  # the measures import the model
+
     tz = data["timezone"]
     calendars = {name: build_calendar(name, spec, tz) for name, spec in data["calendars"].items()}
     default = next(iter(calendars))
@@ -207,7 +233,7 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
             kind, start, stop = "custom", measure["from"], measure["to"]
         else:
             kind = measure
-            start, stop = MEASURES[measure]
+            start, stop = MEASURES[measure].start_field, MEASURES[measure].stop_field
         between = spec.get("between")
         promises.append(
             Promise(

@@ -344,6 +344,12 @@ def _zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+def zone_hint(zone: str) -> str:
+    """` (did you mean 'Europe/Oslo'?)` for a mistyped zone, or nothing."""
+    hint = difflib.get_close_matches(zone, sorted(_zones()), n=1)
+    return f" (did you mean {hint[0]!r}?)" if hint else ""
+
+
 @rule("invalid-timezone")
 def invalid_timezone(data: dict[str, Any]) -> Yield:
     """`timezone` (of the charter or of a calendar) must be an IANA zone such as `Europe/Oslo`."""
@@ -354,9 +360,7 @@ def invalid_timezone(data: dict[str, Any]) -> Yield:
     ]
     for path, zone in candidates:
         if zone not in zones:
-            hint = difflib.get_close_matches(zone, sorted(zones), n=1)
-            tip = f" (did you mean {hint[0]!r}?)" if hint else ""
-            yield path, f"{zone!r} is not an IANA time zone{tip}"
+            yield path, f"{zone!r} is not an IANA time zone{zone_hint(zone)}"
 
 
 @cache
@@ -628,19 +632,22 @@ def between_order(data: dict[str, Any]) -> Yield:
 def ignored_key(data: dict[str, Any]) -> Yield:
     """Keys a measure does not use are probably a mistake: `within` on `due_date` (the ticket's
     own date is the deadline), `between` on anything but `follow_up`."""
+    from charter_cli.measures import MEASURES
+
     for path, spec in _promises(data):
-        measure = spec["measure"]
-        if measure == "due_date" and "within" in spec:
+        name = spec["measure"] if isinstance(spec["measure"], str) else "custom"
+        measure = MEASURES[name]
+        if "within" in spec and measure.allowance_key != "within":
             yield (
                 (*path, "within"),
-                "`within` is ignored by `due_date`: the ticket's due date is the deadline",
+                "`within` is ignored by `due_date`: the ticket's due date is the deadline"
+                if measure.allowance_key is None
+                else f"`within` is ignored by `{name}`; it uses `{measure.allowance_key}`",
             )
-        if measure != "follow_up" and "between" in spec:
+        if "between" in spec and measure.allowance_key != "between":
             yield (*path, "between"), "`between` is only used by `follow_up`"
-        if measure == "follow_up" and "within" in spec:
-            yield (*path, "within"), "`within` is ignored by `follow_up`; it uses `between`"
-        if spec.get("pause_when") and measure in ("due_date", "acknowledgement"):
-            yield (*path, "pause_when"), f"`pause_when` has no effect on `{measure}`"
+        if spec.get("pause_when") and not measure.pausable:
+            yield (*path, "pause_when"), f"`pause_when` has no effect on `{name}`"
 
 
 # --- escalation ---------------------------------------------------------------------------

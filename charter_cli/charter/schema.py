@@ -132,6 +132,13 @@ def check_schema(doc: Document, *, schema_name: str = SCHEMA_FILE) -> list[Findi
         if "propertyNames" in error.relative_schema_path:
             key = error.instance
             mark = doc.mark((*path, key), key=True)
+            names = error.schema.get("enum") or [] if isinstance(error.schema, dict) else []
+            hint = difflib.get_close_matches(str(key), [str(n) for n in names], n=1)
+            tip = (
+                f" (did you mean {hint[0]!r}?)"
+                if hint
+                else (f"; allowed: {', '.join(map(str, names))}" if names else "")
+            )
             findings.append(
                 Finding(
                     doc.path,
@@ -139,7 +146,7 @@ def check_schema(doc: Document, *, schema_name: str = SCHEMA_FILE) -> list[Findi
                     mark.column,
                     Severity.ERROR,
                     RULE,
-                    f"{where}{key!r} is not a valid name here",
+                    f"{where}{key!r} is not a valid name here{tip}",
                 )
             )
             continue

@@ -13,6 +13,14 @@ _UNITS = {
     "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
     "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
 }  # fmt: skip
+# the grammar of a duration as the JSON Schema states it for editors (scripts/make_schema.py);
+# parse_duration below reads the same language
+DURATION_UNIT = "(?:s|sec|secs|seconds?|m|min|mins|minutes?|h|hrs?|hours?)"
+DURATION_PATTERN = (
+    f"^\\s*(?:(?:[0-9]+(?:\\.[0-9]+)?\\s*{DURATION_UNIT}\\s*)+"
+    "|PT(?:[0-9]+(?:\\.[0-9]+)?H)?(?:[0-9]+(?:\\.[0-9]+)?M)?(?:[0-9]+(?:\\.[0-9]+)?S)?"
+    "|[0-9]+\\s+(?:working|business)\\s+days?)\\s*$"
+)
 _PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*([a-z]+)\s*")
 _ISO = re.compile(r"^PT(?:([0-9.]+)H)?(?:([0-9.]+)M)?(?:([0-9.]+)S)?$")
 _WORKING = re.compile(r"^([0-9]+)\s+(?:working|business)\s+days?$")

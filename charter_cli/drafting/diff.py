@@ -52,10 +52,6 @@ class Replay:
     flips: list[Flip] = field(default_factory=list)
 
 
-def _day_seconds(cal: Calendar | None) -> int:
-    return 86400 if cal is None else cal.working_day_seconds()
-
-
 def _allowances(a: Allowance) -> dict[str, Duration]:
     out = dict(a.by_priority)
     if a.default is not None:
@@ -115,8 +111,7 @@ def _compare_promise(old: Promise, new: Promise, old_c: Charter, new_c: Charter)
                 new.calendar,
             )
         )
-    cal_old = old_c.calendars.get(old.calendar or old_c.default_calendar)
-    cal_new = new_c.calendars.get(new.calendar or new_c.default_calendar)
+    day_old, day_new = old_c.working_day_seconds(old), new_c.working_day_seconds(new)
     before, after = _allowances(old.within), _allowances(new.within)
     for key in sorted(set(before) | set(after)):
         label = "" if key == "*" else f" for {key}"
@@ -138,8 +133,8 @@ def _compare_promise(old: Promise, new: Promise, old_c: Charter, new_c: Charter)
             )
         elif before[key] != after[key]:
             a, b = (
-                before[key].approx_seconds(_day_seconds(cal_old)),
-                after[key].approx_seconds(_day_seconds(cal_new)),
+                before[key].approx_seconds(day_old),
+                after[key].approx_seconds(day_new),
             )
             kind = TIGHTENED if b < a else LOOSENED if b > a else CHANGED
             changes.append(

@@ -12,6 +12,9 @@ from html import escape
 from charter_cli.charter.model import Calendar, Charter, HolidayDate, Promise
 from charter_cli.charter.values import Duration, Interval
 from charter_cli.errors import UsageError
+from charter_cli.measures import measure_of
+from charter_cli.measures.acknowledgement import MEASURE as ACKNOWLEDGEMENT
+from charter_cli.measures.escalation import MEASURE as ESCALATION
 
 LANGS = ("en", "nb", "sv", "pl")
 
@@ -277,13 +280,10 @@ def _date(d: HolidayDate, lang: str) -> str:
 
 def _calendar_of(promise: Promise, charter: Charter) -> Calendar | None:
     """The one calendar a promise runs on, or None when it depends on the channel."""
-    if promise.calendar:
-        if promise.calendar == "24/7":  # the built-in name, usable without defining it
-            return Calendar(name="24/7", timezone=charter.timezone, always=True)
-        return charter.calendars.get(promise.calendar)
-    channels = promise.where.get("channel") or tuple(charter.channels)
-    names = {charter.channels[c].calendar for c in channels if c in charter.channels}
-    return charter.calendars.get(names.pop()) if len(names) == 1 else None
+    names = charter.calendars_of(promise)
+    if len(names) != 1 or (names[0] not in charter.calendars and names[0] != "24/7"):
+        return None
+    return charter.calendar(names[0])
 
 
 def _priority_label(name: str, charter: Charter) -> str:
@@ -328,21 +328,17 @@ def _promise_blocks(promise: Promise, charter: Charter, lang: str) -> list[Block
     )
     target = " " + words["target"].format(p=_percent(promise.target, lang))
     scope = _scope(promise, charter, lang)
-    key = {"acknowledgement": "ack", "first_response": "reply", "resolution": "solve"}.get(
-        promise.measure
-    )
-    if promise.measure == "due_date":
+    measure = measure_of(promise.measure)
+    key = measure.sentence
+    if key == "due":
         return [Block("p", scope + words["due"] + target)]
-    if promise.measure == "follow_up" and promise.between:
+    if key == "follow" and promise.between:
         a = duration_phrase(promise.between[0], lang, business=False)
         b = duration_phrase(promise.between[1], lang, business=False)
         return [Block("p", scope + words["follow"].format(a=a, b=b) + target)]
     if key is None:
-        return (
-            [Block("p", (promise.title or promise.id) + target)]
-            if promise.measure != "escalation"
-            else []
-        )
+        # escalation rules are told with the escalation path; a custom pair by its title
+        return [] if measure is ESCALATION else [Block("p", (promise.title or promise.id) + target)]
     pause = " " + words["pause"] if promise.pause_when else ""
     if promise.within.by_priority:
         items = [
@@ -407,7 +403,7 @@ def blocks(charter: Charter, lang: str) -> list[Block]:
     acks = [
         p
         for p in charter.promises
-        if p.measure == "acknowledgement" and always_open(p) and p.within.default
+        if measure_of(p.measure) is ACKNOWLEDGEMENT and always_open(p) and p.within.default
     ]
     office_channels = [
         c
@@ -419,7 +415,7 @@ def blocks(charter: Charter, lang: str) -> list[Block]:
         assert first_ack is not None
         quick = duration_phrase(first_ack, lang, business=False)
         out += [Block("h2", words["after"]), Block("p", words["ack_after"].format(d=quick))]
-    rules = [p for p in charter.promises if p.measure == "escalation"]
+    rules = [p for p in charter.promises if measure_of(p.measure) is ESCALATION]
     if rules:
         out.append(Block("h2", words["escalation"]))
         for rule in rules:

@@ -4,6 +4,7 @@ one registry."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from importlib import import_module
 from typing import TYPE_CHECKING
 
@@ -14,30 +15,34 @@ if TYPE_CHECKING:  # the audit (and pandas) load with a renderer, not with this 
 # text, or UTF-8 already: bytes, or parts of them (a large CSV, never joined into one copy)
 Renderer = Callable[["AuditResult", "Options"], "str | bytes | list[memoryview]"]
 
-FORMATS = ("text", "json", "csv", "markdown", "junit", "html", "github")
+
+class Format(StrEnum):
+    """Every audit report format: the module `charter_cli.report.<value>` renders it."""
+
+    text = "text"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    junit = "junit"
+    html = "html"
+    github = "github"
+
+
+FORMATS = tuple(Format)
 SUFFIXES = {
-    ".txt": "text",
-    ".json": "json",
-    ".csv": "csv",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".xml": "junit",
-    ".html": "html",
-    ".htm": "html",
-}
-_MODULES = {
-    "text": "text",
-    "json": "json",
-    "csv": "csv",
-    "markdown": "markdown",
-    "junit": "junit",
-    "html": "html",
-    "github": "github",
+    ".txt": Format.text,
+    ".json": Format.json,
+    ".csv": Format.csv,
+    ".md": Format.markdown,
+    ".markdown": Format.markdown,
+    ".xml": Format.junit,
+    ".html": Format.html,
+    ".htm": Format.html,
 }
 
 
 def renderer(name: str) -> Renderer:
     """The renderer of a format (imported on first use: rich only loads for `text`)."""
-    module = import_module(f"charter_cli.report.{_MODULES[name]}")
+    module = import_module(f"charter_cli.report.{Format(name).value}")
     render: Renderer = module.render
     return render

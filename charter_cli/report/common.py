@@ -214,7 +214,9 @@ def worst_breaches(result: AuditResult, top: int) -> pd.DataFrame:
     frames = []
     for o in result.outcomes:  # the top few of each promise first, then of them all
         late = np.flatnonzero((o.state == State.BREACHED) & (o.overdue != NAT))
-        if late.size > top:
+        if top <= 0:
+            late = late[:0]
+        elif late.size > top:
             # the top few without sorting them all: those at least as late as the top-th, then
             # sorted (ties in row order, as a stable sort of everything would give)
             overdue = o.overdue[late]
@@ -235,6 +237,19 @@ def worst_breaches(result: AuditResult, top: int) -> pd.DataFrame:
         .head(top)
         .reset_index(drop=True)
     )
+
+
+def field_sources(result: AuditResult) -> list[tuple[str, str]]:
+    """Per promise, the fields it read and the export column(s) each came from, as one line:
+    `created_at ← Created at; first_response_at ← …`, a field read from a column of its own name
+    just named (not escaped: each renderer escapes)."""
+    return [
+        (
+            o.promise.id,
+            "; ".join(f if src == f else f"{f} ← {src}" for f, src in o.fields.items()) or "–",
+        )
+        for o in result.outcomes
+    ]
 
 
 def quality_items(result: AuditResult) -> list[str]:
@@ -262,9 +277,7 @@ def quality_items(result: AuditResult) -> list[str]:
         items.append(f"{src.duplicates:,} duplicate rows merged (latest wins), e.g. {examples}")
     if len(src.problems):
         items.append(f"{len(src.problems):,} unreadable cells left empty")
-    from charter_cli.reconcile import reconcile
-
-    items += [safe_text(d.sentence()) for d in reconcile(result)]
+    items += [safe_text(d.sentence()) for d in result.reconciliation]
     items += [safe_text(note) for note in result.notes]
     for o in result.outcomes:
         items += [f"{o.promise.id}: {safe_text(note)}" for note in dict.fromkeys(o.notes)]

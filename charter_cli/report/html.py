@@ -16,6 +16,7 @@ from charter_cli.report.common import (
     Options,
     breakdown,
     duration,
+    field_sources,
     iso,
     iso_one,
     percent,
@@ -225,6 +226,14 @@ def _breach_table(result: AuditResult) -> str:
     return f'<table id="breaches" class="sortable"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>{more}'
 
 
+def _sources(result: AuditResult) -> str:
+    rows = "".join(
+        f"<tr><td>{_t(promise)}</td><td>{_t(line)}</td></tr>"
+        for promise, line in field_sources(result)
+    )
+    return f'<table id="sources"><thead><tr><th>Promise</th><th>Field ← export column</th></tr></thead><tbody>{rows}</tbody></table>'
+
+
 def _quality(result: AuditResult) -> str:
     items = quality_items(result)
     if not items:
@@ -266,6 +275,8 @@ Charter <code>{_t(result.charter.path)}</code> · exports {", ".join(f"<code>{_t
 <div class="banner {status[0]}" id="verdict" data-value="{str(result.passed).lower()}">{status[1]}</div>
 <h2>Promises</h2>
 {_promise_table(result)}
+<h2>Where the figures come from</h2>
+{_sources(result)}
 <h2>Compliance per promise</h2>
 <p class="small">Bars: share of decided tickets that met the promise; black marks: the targets.</p>
 {_promise_bars(result)}

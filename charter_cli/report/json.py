@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from charter_cli.audit import AuditResult, State
-from charter_cli.reconcile import reconcile
 from charter_cli.report.common import Options, breakdown, iso_one
 
 
@@ -29,6 +28,7 @@ def envelope(result: AuditResult, options: Options) -> dict[str, Any]:
                 "passed": result.promise_passed(o),
                 "elapsed_seconds": o.percentiles(),
                 "notes": o.notes,
+                "fields": o.fields,
             }
         )
     doc: dict[str, Any] = {
@@ -70,7 +70,7 @@ def envelope(result: AuditResult, options: Options) -> dict[str, Any]:
                         {"ticket_id": t, "ours": o, "vendor": v} for t, o, v in d.examples
                     ],
                 }
-                for d in reconcile(result)
+                for d in result.reconciliation
             ],
         },
     }

@@ -7,6 +7,7 @@ from charter_cli.report.common import (
     Options,
     breakdown,
     duration,
+    field_sources,
     iso_one,
     percent,
     quality_items,
@@ -46,6 +47,14 @@ def render(result: AuditResult, options: Options) -> str:
             f"{o.count(State.RUNNING):,} | {o.count(State.UNMEASURABLE):,} | "
             f"{duration(o.percentiles()['p90'])} |"
         )
+    lines += [
+        "",
+        "### Where the figures come from",
+        "",
+        "| Promise | Field ← export column |",
+        "|---|---|",
+    ]
+    lines += [f"| {promise} | {cell(line)} |" for promise, line in field_sources(result)]
     for key in options.by:
         frame = breakdown(result, key)
         lines += [

@@ -16,6 +16,7 @@ from charter_cli.report.common import (
     Options,
     breakdown,
     duration,
+    field_sources,
     iso_one,
     percent,
     quality_items,
@@ -87,6 +88,17 @@ def _promises(result: AuditResult) -> Table:
     return table
 
 
+def _sources(result: AuditResult) -> Table:
+    table = Table(
+        title="Where the figures come from", title_justify="left", box=box.SIMPLE, expand=False
+    )
+    table.add_column("Promise")
+    table.add_column("Field ← export column", overflow="fold")
+    for promise, line in field_sources(result):
+        table.add_row(promise, Text(safe_text(line)))
+    return table
+
+
 def _breakdown(result: AuditResult, key: str) -> Table:
     frame = breakdown(result, key)
     table = Table(title=f"By {key}", title_justify="left", box=box.SIMPLE)
@@ -154,7 +166,7 @@ def render(result: AuditResult, options: Options) -> str:
         markup=False,
         legacy_windows=False,
     )
-    parts: list[object] = [_header(result), _promises(result)]
+    parts: list[object] = [_header(result), _promises(result), _sources(result)]
     for key in options.by:
         parts.append(_breakdown(result, key))
     worst = _worst(result, options.top)

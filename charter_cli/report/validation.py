@@ -26,7 +26,11 @@ def _summary(reports: Sequence[FileReport], strict: bool) -> str:
 def render_text(reports: Sequence[FileReport], strict: bool) -> str:
     # a finding quotes the charter: control characters are made visible, never sent to a terminal
     lines = [safe_text(str(f)) for r in reports for f in r.findings]
-    lines += [safe_text(f"{r.path}: ok") for r in reports if r.ok(strict=strict) and not r.findings]
+    lines += [
+        safe_text(f"{r.path}: ok" + (" (export profile)" if r.kind == "profile" else ""))
+        for r in reports
+        if r.ok(strict=strict) and not r.findings
+    ]
     lines.append(_summary(reports, strict))
     return "\n".join(lines) + "\n"
 
@@ -49,6 +53,7 @@ def render_json(reports: Sequence[FileReport], strict: bool) -> str:
         "files": [
             {
                 "path": r.path,
+                "kind": r.kind,
                 "valid": r.ok(strict=strict),
                 "errors": r.errors,
                 "warnings": r.warnings,

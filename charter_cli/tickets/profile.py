@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from charter_cli.charter.load import parse_yaml, read_yaml_file
-from charter_cli.charter.model import normalise
+from charter_cli.charter.findings import Finding, Severity
+from charter_cli.charter.load import Document, parse_yaml, read_yaml_file
+from charter_cli.charter.model import Charter, normalise
+from charter_cli.charter.rules import zone_hint
 from charter_cli.charter.schema import check_schema
 from charter_cli.errors import CharterLoadError, InputError, shown_path
 
@@ -35,6 +39,7 @@ class Profile:
     statuses: Mapping[str, str] = field(default_factory=dict)  # normalised status -> category
     event_at: str | None = None
     event_order: tuple[str, ...] = ()
+    lines: Mapping[str, int] = field(default_factory=dict)  # field → its line in the file
 
     def source_columns(self) -> set[str]:
         cols = {c for alts in self.columns.values() for c in alts}
@@ -48,7 +53,12 @@ def _listed(value: Any) -> tuple[str, ...]:
     return tuple(value) if isinstance(value, list) else (str(value),)
 
 
-def build_profile(data: dict[str, Any], path: str) -> Profile:
+def build_profile(data: dict[str, Any], path: str, doc: Document | None = None) -> Profile:
+    lines: dict[str, int] = {}
+    if doc is not None:
+        for section in ("columns", "derive"):
+            for fld in data.get(section) or {}:
+                lines[fld] = doc.mark((section, fld), key=True).line
     stamps = data.get("timestamps") or {}
     event = data.get("event_log") or {}
     return Profile(
@@ -74,20 +84,89 @@ def build_profile(data: dict[str, Any], path: str) -> Profile:
         },
         event_at=event.get("at"),
         event_order=tuple(event.get("order") or ()),
+        lines=lines,
     )
 
 
-def _validated(doc_data: Any, doc: Any) -> dict[str, Any]:
+NAMED_FORMATS = ("iso", "epoch", "us", "dayfirst", "twitter")
+RULE = "profile"
+
+
+def _zone_ok(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _semantic(doc: Document) -> list[Finding]:
+    """What the schema cannot say: zones, formats, fields that derive from nothing."""
+    data: dict[str, Any] = doc.data
+    findings: list[Finding] = []
+
+    def finding(path: tuple[Any, ...], message: str, *, key: bool = False) -> None:
+        mark = doc.mark(path, key=key)
+        findings.append(Finding(doc.path, mark.line, mark.column, Severity.ERROR, RULE, message))
+
+    stamps = data.get("timestamps") or {}
+    zone = stamps.get("timezone")
+    if isinstance(zone, str) and not _zone_ok(zone):
+        finding(("timestamps", "timezone"), f"{zone!r} is not an IANA time zone{zone_hint(zone)}")
+    for i, fmt in enumerate(stamps.get("formats") or ()):
+        if fmt in NAMED_FORMATS:
+            continue
+        if "%" not in fmt:
+            hint = difflib.get_close_matches(fmt, NAMED_FORMATS, n=1)
+            tip = f" (did you mean {hint[0]!r}?)" if hint else ""
+            finding(
+                ("timestamps", "formats", i),
+                f"unknown timestamp format {fmt!r}{tip}: use {', '.join(NAMED_FORMATS)} "
+                "or a strftime pattern such as '%d.%m.%Y %H:%M'",
+            )
+            continue
+        try:
+            datetime.strptime(datetime(2026, 3, 9, 14, 5, 7).strftime(fmt), fmt)
+        except ValueError as exc:
+            finding(("timestamps", "formats", i), f"strftime pattern {fmt!r} does not work: {exc}")
+    columns = data.get("columns") or {}
+    for fld, spec in (data.get("derive") or {}).items():
+        if fld in columns:
+            finding(
+                ("derive", fld),
+                f"{fld} is both mapped to a column and derived; keep one",
+                key=True,
+            )
+        base = spec.get("from") if isinstance(spec, dict) else None
+        if isinstance(base, str) and base not in columns:
+            finding(("derive", fld, "from"), f"{fld} derives from {base}, which is not mapped")
+    if data.get("layout") == "event-log" and not data.get("event_log"):
+        finding(("layout",), "an event-log profile needs `event_log: {at: COLUMN}`")
+    return findings
+
+
+def check_profile(doc: Document) -> list[Finding]:
+    """Every finding of a profile document: the schema first, then the semantic checks."""
     findings = check_schema(doc, schema_name=PROFILE_SCHEMA)
+    if not findings:
+        findings = _semantic(doc)
+    return sorted(findings, key=lambda f: (f.line, f.column))
+
+
+def _validated(doc: Document) -> dict[str, Any]:
+    findings = check_profile(doc)
     if findings:
         first = findings[0]
+        more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
         raise InputError(
-            f"invalid profile: {first.message}",
+            f"invalid profile: {first.message}{more}",
             path=first.path,
             line=first.line,
             column=first.column,
         )
-    data: dict[str, Any] = doc_data
+    data: dict[str, Any] = doc.data
     return data
 
 
@@ -100,9 +179,20 @@ def builtin_profiles() -> dict[str, Profile]:
         if not entry.name.endswith(".yaml"):
             continue
         doc = parse_yaml(entry.read_text(encoding="utf-8"), f"<builtin>/{entry.name}")
-        profile = build_profile(_validated(doc.data, doc), doc.path)
+        profile = build_profile(_validated(doc), doc.path, doc)
         out[profile.name] = profile
     return out
+
+
+def builtin_profile_text(name: str) -> str:
+    """The YAML of a built-in profile as shipped, comments included."""
+    names = list(builtin_profiles())
+    if name not in names:
+        hint = difflib.get_close_matches(name, names, n=1)
+        tip = f"did you mean {hint[0]!r}? " if hint else ""
+        raise InputError(f"no built-in profile {name!r}; {tip}built in: {', '.join(names)}")
+    folder = resources.files("charter_cli.tickets").joinpath("profiles")
+    return folder.joinpath(f"{name}.yaml").read_text(encoding="utf-8")
 
 
 def load_profile(spec: str) -> Profile:
@@ -118,7 +208,72 @@ def load_profile(spec: str) -> Profile:
         doc = read_yaml_file(file)
     except CharterLoadError as exc:
         raise InputError(exc.message, path=exc.path, line=exc.line, column=exc.column) from None
-    return build_profile(_validated(doc.data, doc), shown_path(file))
+    return build_profile(_validated(doc), shown_path(file), doc)
+
+
+def check_charter_against(doc: Document, charter: Charter, profile: Profile) -> list[Finding]:
+    """`validate --profile`: what the charter asks of exports this profile reads. A promise that
+    needs a field the profile does not map will be unmeasurable (a warning naming it); a
+    `pause_when` status is checked against the profile's own statuses (an error when neither a
+    category nor one of them), instead of the warning about raw statuses nobody can see."""
+    from charter_cli.charter.model import STATUS_CATEGORIES
+    from charter_cli.fields import Need, needs, satisfied
+
+    findings: list[Finding] = []
+    mapped = set(profile.columns) | set(profile.derive)
+    if profile.layout == "event-log" and "status" in mapped:
+        mapped |= {"resolved_at", "first_response_at", "reopens"}
+    specs = list(enumerate(doc.data.get("promises") or []))
+    rules = list(enumerate((doc.data.get("escalation") or {}).get("rules") or []))
+    paths = [("promises", i) for i, _ in specs] + [("escalation", "rules", i) for i, _ in rules]
+    for promise, path in zip(charter.promises, paths, strict=True):
+        lacking = [n for n in needs(promise, charter) if not satisfied(n.field, mapped)]
+        history = profile.layout == "event-log" and "group" in mapped
+        if promise.measure == "escalation" and not history:
+            lacking += [
+                Need(f, "the level reached; or pass --events with group changes")
+                for f in ("escalation_level", "escalated_at")
+                if f not in mapped
+            ]
+        if lacking:
+            mark = doc.mark(path)
+            why: dict[str, list[str]] = {}
+            for need in lacking:
+                why.setdefault(need.why, []).append(need.field)
+            said = "; ".join(f"{' or '.join(names)} ({reason})" for reason, names in why.items())
+            findings.append(
+                Finding(
+                    doc.path,
+                    mark.line,
+                    mark.column,
+                    Severity.WARNING,
+                    "profile-lacks-field",
+                    f"{promise.id}: profile {profile.name} maps no {said}: this promise will be "
+                    "reported as not measurable on its exports",
+                )
+            )
+    categories = {normalise(c) for c in STATUS_CATEGORIES}
+    raw = list(profile.statuses)
+    for i, spec in specs:
+        for j, status in enumerate(spec.get("pause_when") or []):
+            key = normalise(str(status))
+            if key in categories or key in profile.statuses:
+                continue
+            mark = doc.mark(("promises", i, "pause_when", j))
+            hint = difflib.get_close_matches(key, raw, n=1)
+            tip = f" (did you mean {hint[0]!r}?)" if hint else ""
+            findings.append(
+                Finding(
+                    doc.path,
+                    mark.line,
+                    mark.column,
+                    Severity.ERROR,
+                    "profile-unknown-status",
+                    f"{status!r} is neither a status category nor a status of profile "
+                    f"{profile.name}{tip}",
+                )
+            )
+    return findings
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ ticket), asserted here and printed by the report.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ import pyarrow as pa
 from charter_cli.charter.model import TIME_FIELDS, normalise
 from charter_cli.clock import NAT, in_background
 from charter_cli.errors import InputError, shown_path
+from charter_cli.fields import TICKET_FIELDS
 from charter_cli.frames import CATEGORY_FIELDS, TEXT, arrow_array, recode
 from charter_cli.tickets.profile import Profile, detect_profile, header_key, load_profile
 from charter_cli.tickets.sniff import (
@@ -48,6 +50,7 @@ TEXT_FIELDS = (
     "escalation_level",
 )
 RESOLVED = ("solved", "closed")
+CLOSE = 0.8  # difflib ratio from which a header name is taken for a typo of the profile's column
 BAD_SHARE = 0.05  # more unparseable timestamps than this in a column: the import stops
 Progress = Callable[[str, int], None]
 
@@ -65,13 +68,16 @@ class Tickets:
     duplicates: int
     skipped: pd.DataFrame  # file, line, reason
     problems: pd.DataFrame  # ticket_id, field, value, file, line, reason
-    missing_fields: tuple[str, ...]  # canonical fields the export does not have
+    missing_fields: tuple[str, ...]  # canonical fields the export does not have (absent)
+    fields: dict[str, str] = field(default_factory=dict)  # present field → its source column(s)
+    lacking: dict[str, tuple[str, ...]] = field(default_factory=dict)  # mapped, column not there
     events_folded: int = 0  # event-log rows folded into their ticket (not tickets themselves)
     events_file: str | None = None  # --events
     events_used: int = 0  # its rows that are events (the rest are in skipped)
     events_unmatched: int = 0  # of those, naming a ticket the exports do not have
     duplicate_examples: list[str] = field(default_factory=list)
     timezone: str = "UTC"
+    notes: list[str] = field(default_factory=list)  # what the import noticed, for the report
 
     @property
     def count(self) -> int:
@@ -149,7 +155,8 @@ class _File:
 
     frame: pd.DataFrame
     problems: list[pd.DataFrame]
-    missing: set[str]
+    sources: dict[str, str]  # present canonical field → where its values come from
+    lacking: dict[str, tuple[str, ...]]  # mapped fields whose column the file lacks
     distinct_ids: bool  # no ticket id repeats within the file
 
 
@@ -158,7 +165,8 @@ def _canonical(raw: RawTable, profile: Profile, timezone: str, file_index: int) 
     header = {header_key(str(c)): str(c) for c in raw.frame.columns}
     source = raw.frame
     out: dict[str, object] = {}
-    missing: set[str] = set()
+    sources: dict[str, str] = {}
+    lacking: dict[str, tuple[str, ...]] = {}
     problems: list[pd.DataFrame] = []
     n = len(source)
     stamp_columns = {
@@ -188,8 +196,10 @@ def _canonical(raw: RawTable, profile: Profile, timezone: str, file_index: int) 
     for fld, alternatives in profile.columns.items():
         column = _first_present(header, alternatives)
         if column is None:
-            missing.add(fld)
-        elif fld == "ticket_id":
+            lacking[fld] = alternatives
+            continue
+        sources[fld] = column
+        if fld == "ticket_id":
             pass
         elif fld == "reopens":
             out[fld] = pd.to_numeric(source[column], errors="coerce").astype("Int64")
@@ -227,7 +237,10 @@ def _canonical(raw: RawTable, profile: Profile, timezone: str, file_index: int) 
         out["ticket_id"], distinct = identified.result()
     for fld, (base, minutes_col) in profile.derive.items():
         column = _first_present(header, (minutes_col,))
-        if column is None or base not in out:
+        if column is None:
+            lacking.setdefault(fld, (minutes_col,))
+            continue
+        if base not in out:
             continue
         minutes = pd.to_numeric(source[column], errors="coerce").to_numpy(dtype=float)
         start = np.asarray(out[base])
@@ -251,7 +264,8 @@ def _canonical(raw: RawTable, profile: Profile, timezone: str, file_index: int) 
             )
         existing = np.asarray(out.get(fld, np.full(n, NAT, dtype=np.int64)))
         out[fld] = np.where(existing == NAT, derived, existing)
-        missing.discard(fld)
+        sources[fld] = f"{sources[base]} + {column} (minutes)"
+        lacking.pop(fld, None)
     for name, column_name in profile.vendor.items():
         column = _first_present(header, (column_name,))
         if column is not None:
@@ -289,7 +303,7 @@ def _canonical(raw: RawTable, profile: Profile, timezone: str, file_index: int) 
         p["ticket_id"] = frame["ticket_id"].to_numpy(dtype=object)[p["row"].to_numpy()]
         p["file"] = raw.path
         p["line"] = raw.lines[p["row"].to_numpy()]
-    return _File(frame, problems, missing, distinct)
+    return _File(frame, problems, sources, lacking, distinct)
 
 
 def _stripped(col: pd.Series) -> pd.Series:
@@ -469,7 +483,7 @@ def _collapse_event_log(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame,
         tickets["first_response_at"] = np.where(given != NAT, given, first_change)
         reopened = (~resolved) & prev_resolved
         counted = np.bincount(group_id[reopened], minlength=n_tickets)
-        if tickets["reopens"].isna().all():
+        if "reopens" not in tickets or tickets["reopens"].isna().all():
             tickets["reopens"] = pd.array(counted, dtype="Int64")
         closed_col = ordered["closed_at"].to_numpy()
         closed = last_where(closed_col != NAT, closed_col)
@@ -488,6 +502,51 @@ def _collapse_event_log(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame,
     folded = len(ordered) - n_tickets
     drop = [c for c in tickets.columns if c.startswith("_order") or c == "_at"]
     return tickets.drop(columns=drop), events, folded
+
+
+def _close_names(
+    lacking: dict[str, tuple[str, ...]],
+    sources: dict[str, str],
+    names: Sequence[str],
+    profile: Profile,
+    path: str,
+) -> None:
+    """A mapped column the export lacks while a header name is close to it is a typo, not an
+    absent field (DESIGN §11.2): exit 2 with the suggestion and the profile's line."""
+    used = {header_key(c) for c in sources.values()}
+    free = {header_key(str(n)): str(n) for n in names if header_key(str(n)) not in used}
+    for fld, alternatives in lacking.items():
+        for wanted in alternatives:
+            key = header_key(wanted)
+            close = [
+                (difflib.SequenceMatcher(None, key, k).ratio(), name) for k, name in free.items()
+            ]
+            close = [c for c in close if c[0] >= CLOSE]
+            if close:
+                best = max(close)[1]
+                raise InputError(
+                    f"profile {profile.name} maps {fld} to column {wanted!r}, which {path} does "
+                    f"not have; did you mean {best!r}?",
+                    path=profile.path,
+                    line=profile.lines.get(fld),
+                )
+
+
+def _from_event_log(sources: dict[str, str]) -> dict[str, str]:
+    """The fields an event log gives beyond its columns, once its rows are folded by ticket."""
+    status = sources.get("status")
+    if status is None:
+        return {}
+    derived = {
+        "resolved_at": f"{sources['resolved_at']}, else entering a resolved {status}"
+        if "resolved_at" in sources
+        else f"the change into a resolved {status}",
+        "first_response_at": sources.get(
+            "first_response_at", f"the first change of {status} away from new"
+        ),
+        "reopens": sources.get("reopens", f"{status} leaving a resolved state"),
+    }
+    return derived
 
 
 @dataclass
@@ -600,7 +659,9 @@ def read_tickets(
     frames: list[pd.DataFrame] = []
     problems: list[pd.DataFrame] = []
     skipped_parts: list[pd.DataFrame] = []
-    missing: set[str] | None = None
+    sources: dict[str, str] | None = None
+    lacking: dict[str, tuple[str, ...]] = {}
+    notes: list[str] = []
     rows_read = 0
     distinct = len(files) == 1
     for index, file in enumerate(files):
@@ -615,6 +676,7 @@ def read_tickets(
                     f"{' or '.join(map(repr, chosen.columns[required]))})",
                     path=export.path,
                 )
+        notes += _repeated_notes(export.path, export.repeated, chosen)
         raw = export.read(column_types(chosen, export.names), nulls=chosen.missing)
         if progress:
             progress(raw.path, raw.rows_read)
@@ -635,7 +697,18 @@ def read_tickets(
         )
         frames.append(part.frame)
         problems.extend(part.problems)
-        missing = part.missing if missing is None else missing | part.missing
+        _close_names(part.lacking, sources or part.sources, export.names, chosen, export.path)
+        lacking.update(part.lacking)
+        # a field is present only when every file has it
+        sources = (
+            dict(part.sources)
+            if sources is None
+            else {
+                k: v if part.sources[k] == v else f"{v} / {part.sources[k]}"
+                for k, v in sources.items()
+                if k in part.sources
+            }
+        )
         distinct = distinct and part.distinct_ids
     assert chosen is not None
     rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -643,8 +716,10 @@ def read_tickets(
     skipped_parts.append(skipped_rows)
     events: pd.DataFrame | None = None
     folded = 0
+    assert sources is not None
     if chosen.layout == "event-log":
         rows, events, folded = _collapse_event_log(rows)
+        sources.update(_from_event_log(sources))
     # dropping rows cannot make distinct ids repeat
     tickets, duplicates, examples = _latest_wins(rows, distinct=distinct)
     events_used = events_unmatched = 0
@@ -686,11 +761,24 @@ def read_tickets(
         duplicates=duplicates,
         skipped=skipped,
         problems=problem_frame,
-        missing_fields=tuple(sorted(missing or ())),
+        missing_fields=tuple(f for f in TICKET_FIELDS if f not in sources),
+        fields=sources,
+        lacking=lacking,
         events_folded=folded,
         events_file=shown_path(events_file) if events_file is not None else None,
         events_used=events_used,
         events_unmatched=events_unmatched,
         duplicate_examples=examples,
         timezone=chosen.timezone or str(timezone),
+        notes=notes,
     )
+
+
+def _repeated_notes(path: str, repeated: dict[str, int], profile: Profile) -> list[str]:
+    """A column the profile reads whose name the header repeats: the first of them is read."""
+    used = {header_key(c) for c in profile.source_columns()}
+    return [
+        f"{path}: the header has {count} columns named {name!r}; the first is read"
+        for name, count in repeated.items()
+        if header_key(name) in used
+    ]

@@ -64,6 +64,7 @@ class Export:
     names: list[str]
     kind: str
     reader: Callable[[Columns | None], RawTable]
+    repeated: dict[str, int] = field(default_factory=dict)  # a name the header repeats: how often
     nulls: list[str] = field(default_factory=list)  # missing markers beyond NULL_MARKERS
 
     def read(self, columns: Columns | None = None, *, nulls: Sequence[str] = ()) -> RawTable:
@@ -109,7 +110,9 @@ def open_export(file: Path, *, extra_nulls: list[str] | None = None) -> Export:
     if file.suffix.lower() in (".xlsx", ".xlsm"):
         raise InputError("is not a valid .xlsx workbook", path=path)
     csv = _CsvExport(raw, path, extra_nulls or [])
-    return Export(path, csv.names, "csv", csv.read, csv.nulls)
+    return Export(
+        path, csv.names, "csv", csv.read, repeated=repeated_names(csv.header), nulls=csv.nulls
+    )
 
 
 def _read_bounded(file: Path, path: str) -> bytes:
@@ -538,6 +541,15 @@ def _header_names(header: str, delimiter: str) -> list[str]:
     import csv
 
     return next(csv.reader([header], delimiter=delimiter), [""])
+
+
+def repeated_names(names: list[str]) -> dict[str, int]:
+    """The names a header repeats (Jira writes one `Labels` column per label), with their count."""
+    counts: dict[str, int] = {}
+    for raw in names:
+        if raw.strip():
+            counts[raw.strip()] = counts.get(raw.strip(), 0) + 1
+    return {name: n for name, n in counts.items() if n > 1}
 
 
 def unique_names(names: list[str]) -> list[str]:

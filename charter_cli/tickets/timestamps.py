@@ -47,7 +47,11 @@ _OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
 # error for that cell, and never stretches the calendar over centuries
 EARLIEST = int(np.datetime64("1970-01-02T00:00:00", "s").astype(np.int64))
 LATEST = int(np.datetime64("2200-01-01T00:00:00", "s").astype(np.int64))
-_DATE_ONLY = r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})$"
+# a date without a time: ISO, numeric day-first or US, or with a month name (Jira's `20/Aug/25`)
+_DATE_ONLY = (
+    r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}"
+    r"|\d{1,2}[-/. ][A-Za-z]{3}[-/. ]\d{2,4})$"
+)
 
 
 @dataclass(frozen=True)

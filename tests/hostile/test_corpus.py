@@ -45,7 +45,7 @@ EXPECTED = {
     "negative-duration.yaml": ("validate", 1, "'-5m' is not a duration"),
     "ansi-in-name.yaml": ("audit-charter", 1, "\\x1b[2J\\x1b[31mred [bold]markup[/bold]"),
     # no priority column: first-reply cannot be measured, so no promise fails (exit 0, DESIGN §10.7)
-    "path-like-ids.csv": ("audit", 0, "the ticket has no priority (3)"),
+    "path-like-ids.csv": ("audit", 0, "first-reply: the export has no priority column"),
     "years-0001-9999.csv": ("audit", 0, "created_at is not a date (1)"),
     "formula-payloads.csv": ("audit-csv", 0, '"\'=HYPERLINK(""http://evil.example"")",first-reply'),
 }

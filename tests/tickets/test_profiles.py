@@ -149,7 +149,7 @@ def test_zammad_excel_report(tmp_path: Path) -> None:
 
 
 def test_every_builtin_profile_has_a_fixture() -> None:
-    fixtures = {p.stem for p in EXPORTS.glob("*.csv")} | {"zammad", "generic"}
+    fixtures = {p.stem for p in [*EXPORTS.glob("*.csv"), *EXPORTS.glob("*.xlsx")]}
     assert set(builtin_profiles()) <= fixtures
 
 

@@ -1,0 +1,133 @@
+"""The canonical fields every export is mapped onto, what each means, and which of them a
+promise needs: one answer for the audit, `charter fields`, `validate --profile` and the docs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from charter_cli.charter.model import Charter, Promise
+
+# name → what it holds, as a profile author needs to know it
+TICKET_FIELDS: dict[str, str] = {
+    "ticket_id": "The ticket's id (required). Rows without one are skipped, with their line.",
+    "created_at": "When the customer's request arrived (required): every clock starts here.",
+    "channel": "How the customer reached you (email, phone, chat, …); matched to the charter's "
+    "channels after the profile's value map.",
+    "priority": "The ticket's priority; matched to the charter's priorities. Needed by a "
+    "promise whose allowance depends on the priority.",
+    "status": "The current status as the helpdesk writes it; the profile's `statuses:` gives "
+    "each a category (new, open, pending, on-hold, solved, closed).",
+    "group": "The team holding the ticket (escalation levels name groups).",
+    "assignee": "The agent holding the ticket (shown in breaches and breakdowns).",
+    "type": "The ticket's type or category (incident, question, complaint, …).",
+    "subject": "Free text shown beside the worst breaches.",
+    "acknowledged_at": "First acknowledgement, automatic or human (`acknowledgement`).",
+    "first_response_at": "First public reply by a person (`first_response`).",
+    "resolved_at": "When the ticket was resolved (`resolution`, `due_date`, `follow_up`); where "
+    "it is empty, `closed_at` stands in, if the export has that column.",
+    "closed_at": "When the ticket was closed; stands in for an empty `resolved_at`.",
+    "due_at": "The date or time promised to the customer (`due_date`); a date without a time "
+    "means the end of that day in the export's zone.",
+    "follow_up_at": "When the customer was followed up after resolution (`follow_up`).",
+    "escalated_at": "When the ticket reached `escalation_level` (escalation rules).",
+    "escalation_level": "The level reached: a level name, a group of it, or its number from 1.",
+    "reopens": "How many times the ticket was reopened (a whole number).",
+}
+EVENT_FIELDS: dict[str, str] = {
+    "ticket_id": "The ticket the event belongs to.",
+    "at": "When it happened.",
+    "status": "The status from then on (pauses: `pause_when`; reopens; resolution).",
+    "group": "The group holding the ticket from then on (escalation from group history).",
+    "escalation_level": "The escalation level from then on.",
+}
+EITHER = {"resolved_at": ("resolved_at", "closed_at")}  # a field and what stands in for it
+
+
+@dataclass(frozen=True)
+class Need:
+    """One field a promise reads, and why."""
+
+    field: str
+    why: str
+
+
+def needs(promise: Promise, charter: Charter) -> list[Need]:
+    """The ticket fields a promise cannot be judged without, in the order it reads them.
+    Escalation history (levels or group events) is asked for by the audit itself: it may come
+    from an events file instead of a column."""
+    from charter_cli.measures import measure_of
+
+    out = measure_of(promise.measure).needs(promise)
+    for name in promise.where:
+        out.setdefault(name, "the promise covers tickets by it (`where`)")
+    if promise.within.by_priority:
+        out.setdefault("priority", "the allowance depends on it")
+    if len(charter.calendars_of(promise)) > 1:
+        out.setdefault("channel", "the opening hours depend on it")
+    return [Need(f, why) for f, why in out.items()]
+
+
+def satisfied(name: str, present: set[str] | dict[str, str]) -> bool:
+    """Whether the field (or what stands in for it) is in the export."""
+    return any(f in present for f in EITHER.get(name, (name,)))
+
+
+# what each measure reads, for the reference (the audit asks `needs`, which says the same)
+MEASURE_NEEDS: dict[str, str] = {
+    "acknowledgement": "created_at → acknowledged_at",
+    "first_response": "created_at → first_response_at",
+    "resolution": "created_at → resolved_at (or closed_at where resolved_at is empty)",
+    "due_date": "resolved_at (or closed_at) against due_at; only tickets with a due date",
+    "follow_up": "resolved_at (or closed_at) → follow_up_at; only resolved tickets",
+    "{from: FIELD, to: FIELD}": "any two timestamp fields",
+    "escalation rules": "created_at, resolved_at (or closed_at), and escalation_level with "
+    "escalated_at, or a status history whose group changes show the levels",
+}
+ALSO_NEEDED = (
+    "`where` on a field: that field.",
+    "`within` by priority: priority.",
+    "Channels on different calendars, and a promise without its own `calendar`: channel.",
+    "`pause_when`: a status history (an event-log export, or `--events`).",
+)
+
+
+def reference() -> str:
+    """The field reference as Markdown: printed by `charter fields`, kept in docs/fields.md."""
+    lines = [
+        "# Canonical fields",
+        "",
+        "Every export is mapped onto these fields by a profile (`charter profiles show NAME`",
+        "prints a built-in one to start from). A field the profile does not map, or maps to a",
+        "column the export does not have, is *absent*: every promise that needs it is reported",
+        "as not measurable, naming the field, and is never counted as met or breached. A field",
+        "that is present but has an empty cell means: it has not happened yet.",
+        "",
+        "## Ticket fields",
+        "",
+        "| Field | What it holds |",
+        "|---|---|",
+        *(f"| `{name}` | {text} |" for name, text in TICKET_FIELDS.items()),
+        "",
+        "Timestamps may carry an offset (`2026-10-05T09:00:00+02:00`, `Z`); times without one",
+        "are read in the profile's `timestamps.timezone`, else the charter's zone (`--input-tz`",
+        "overrides both).",
+        "",
+        "## Event fields (a status history: `--events FILE`, or an event-log export)",
+        "",
+        "| Field | What it holds |",
+        "|---|---|",
+        *(f"| `{name}` | {text} |" for name, text in EVENT_FIELDS.items()),
+        "",
+        "## What each promise needs",
+        "",
+        "| Measure | Fields |",
+        "|---|---|",
+        *(f"| `{name}` | {text} |" for name, text in MEASURE_NEEDS.items()),
+        "",
+        *(f"- {line}" for line in ALSO_NEEDED),
+        "",
+        "Every report lists, per promise, the fields it read and the export column each came",
+        "from.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,41 @@
+"""The measures a promise can take, one module each, listed once here.
+
+A new measure is one new module (a `Measure` subclass: the fields it reads, its evaluator, how
+`explain` and `render` speak of it) and one line in `MEASURES`. `tests/audit/test_measures.py`
+checks that every measure the charter schema allows is registered, and the other way round.
+"""
+
+from __future__ import annotations
+
+from charter_cli.measures import (
+    acknowledgement,
+    custom,
+    due_date,
+    escalation,
+    first_response,
+    follow_up,
+    resolution,
+)
+from charter_cli.measures.base import Measure
+
+MEASURES: dict[str, Measure] = {
+    m.name: m
+    for m in (
+        acknowledgement.MEASURE,
+        first_response.MEASURE,
+        resolution.MEASURE,
+        due_date.MEASURE,
+        follow_up.MEASURE,
+        custom.MEASURE,  # `measure: {from: FIELD, to: FIELD}`
+        escalation.MEASURE,  # the rules of `escalation:`, one promise each
+    )
+}
+NAMED = tuple(n for n in MEASURES if n not in ("custom", "escalation"))  # `measure: NAME`
+
+
+def measure_of(name: str) -> Measure:
+    """The measure a promise takes (`Promise.measure`)."""
+    return MEASURES[name]
+
+
+__all__ = ["MEASURES", "NAMED", "Measure", "measure_of"]

@@ -1,0 +1,48 @@
+"""What a measure is: the fields it reads, how it selects and judges tickets, and how `explain`,
+`render` and the rules speak of it. One module per measure subclasses `Measure`; the registry in
+`charter_cli.measures` lists them once."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from charter_cli.charter.model import Promise
+    from charter_cli.measures.context import Context
+    from charter_cli.outcome import Outcome
+
+
+class Measure:
+    """A kind of promise. Subclasses set the class attributes and implement `evaluate`."""
+
+    name: ClassVar[str]
+    start_field: ClassVar[str] = "created_at"  # for a custom pair: the promise's own
+    stop_field: ClassVar[str] = ""
+    allowance_key: ClassVar[str | None] = "within"  # the charter key it reads its allowance from
+    pausable: ClassVar[bool] = True  # whether `pause_when` can change its verdicts
+    counts_intervals: ClassVar[bool] = True  # `explain` lists the open intervals its clock counted
+    sentence: ClassVar[str | None] = None  # the key of its sentence in `render`'s languages
+
+    def needs(self, promise: Promise) -> dict[str, str]:
+        """The ticket fields it reads (→ why), before those of `where`, priority and channel."""
+        out = {promise.start_field: "the clock starts here"}
+        out.setdefault(promise.stop_field, "the clock stops here")
+        return out
+
+    def select(self, ctx: Context, mask: np.ndarray) -> np.ndarray:
+        """Narrow the tickets its `where` selected to those it applies to."""
+        return mask
+
+    def evaluate(self, ctx: Context, out: Outcome) -> None:
+        """Fill `out` (states, instants, elapsed and allowed seconds, reasons)."""
+        raise NotImplementedError
+
+    def not_applicable(self, promise: Promise, where: str) -> str:
+        """Why `explain` finds a ticket outside the promise (`where`: its filter, as text)."""
+        return f"only for tickets with {where}" if where else "not applicable"
+
+    def counted_until(self, stop: int, resolved: int, as_of: int) -> int:
+        """Where `explain` stops listing the intervals its clock counted (NAT: running)."""
+        return stop

@@ -1,0 +1,84 @@
+"""The clock from one ticket timestamp to another, minus paused time, against an allowance per
+priority: what acknowledgement, first response, resolution and custom pairs share."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+
+from charter_cli.clock import NAT
+from charter_cli.measures.allowance import allowance_s, allowances
+from charter_cli.measures.base import Measure
+
+if TYPE_CHECKING:
+    from charter_cli.charter.model import Promise
+    from charter_cli.measures.context import Context
+    from charter_cli.outcome import Outcome
+
+
+class Clocked(Measure):
+    """created (or any start) → a stop timestamp, judged in business time (DESIGN §10.1)."""
+
+    closed_without: ClassVar[str | None] = None  # a ticket closed before the stop: unmeasurable
+
+    def closed_label(self, promise: Promise) -> str | None:
+        """What a ticket closed before the stop was closed without (it is then unmeasurable)."""
+        return self.closed_without
+
+    def evaluate(self, ctx: Context, out: Outcome) -> None:
+        p = out.promise
+        rows = out.rows
+        start = ctx.col(p.start_field, rows)
+        stop = ctx.stop_column(p.stop_field, rows)
+        out.started, out.stopped = start, stop
+        seconds, days, no_allowance = allowances(p, ctx.attr("priority", rows))
+        reason = out.reason
+        if no_allowance.any():
+            raw = ctx.attr("priority_raw" if "priority_raw" in ctx.t else "priority", rows)
+            reason.put_by_value(
+                no_allowance,
+                raw,
+                lambda v: f"no allowance for priority '{v}'",
+                "the ticket has no priority",
+            )
+        missing_start = start == NAT
+        if missing_start.any():
+            at, texts = ctx.bad_cells(p.start_field, rows)
+            bad_start = np.zeros(rows.size, dtype=bool)
+            bad_start[at] = True
+            reason.fill(missing_start & ~bad_start, f"no {p.start_field}")
+            keep = reason.none[at]
+            reason.put_each(at[keep], [t for t, k in zip(texts, keep, strict=True) if k])
+        at, texts = ctx.bad_cells(p.stop_field, rows)
+        keep = reason.none[at]
+        reason.put_each(at[keep], [t for t, k in zip(texts, keep, strict=True) if k])
+        reason.fill(
+            (stop != NAT) & (stop < start),
+            f"{p.stop_field} is before {p.start_field}: a data error",
+        )
+        label = self.closed_label(p)
+        if label is not None:
+            unstopped = reason.none & (stop == NAT)
+            if unstopped.any():
+                reason.fill(unstopped & ctx.closed_by_as_of(rows), f"closed without {label}")
+        if p.start_field != "created_at":
+            reason.fill(start > ctx.as_of, f"{p.start_field} is after the as-of time")
+        ok = reason.none
+        if not ok.any():
+            return
+        stopped = stop != NAT
+        until = np.where(stopped, stop, ctx.as_of)
+        paused = ctx.paused(out, rows, start, until, ok)
+        for clock, sel in ctx.by_calendar(out, ok):
+            begin = start[sel]
+            c0 = clock.business_s(begin)
+            elapsed = clock.elapsed_s(begin, until[sel], start_business=c0)
+            allow = allowance_s(clock, begin, c0, seconds[sel], days[sel])
+            extended = allow
+            if paused is not None:
+                pause = paused[sel]
+                elapsed -= pause
+                extended = allow + pause
+            out.deadline[sel] = clock.deadline_s(begin, extended, start_business=c0)
+            ctx.judge(out, sel, stopped[sel], elapsed, allow)

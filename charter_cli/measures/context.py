@@ -1,0 +1,284 @@
+"""The context every measure is evaluated in, and the one generic step of every promise: which
+tickets it covers, which fields it needs and whether the export has them (DESIGN §11.1), then
+the measure's own evaluator (see `charter_cli.measures`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+
+from charter_cli.charter.model import Charter, Promise, normalise
+from charter_cli.clock import DAY, I64, NAT, BusinessClock
+from charter_cli.fields import EITHER, Need, needs, satisfied
+from charter_cli.frames import flags, per_value
+from charter_cli.measures import measure_of
+from charter_cli.outcome import Labels, Outcome, State
+from charter_cli.tickets.read import RESOLVED, Tickets
+
+Rows = np.ndarray | slice  # positions into an outcome's rows, or all of them
+
+
+def _where_mask(tickets: pd.DataFrame, where: dict[str, tuple[str, ...]]) -> np.ndarray:
+    mask = np.ones(len(tickets), dtype=bool)
+    for fld, wanted in where.items():
+        if fld not in tickets:
+            return np.zeros(len(tickets), dtype=bool)
+        wanted_norm = {normalise(w) for w in wanted}
+        mask &= flags(tickets[fld], lambda value, w=wanted_norm: normalise(value) in w)  # type: ignore[misc]
+    return mask
+
+
+def _either(absent: list[str]) -> list[str]:
+    """Absent fields as said to the user: resolved_at with what would stand in for it."""
+    return [" or ".join(EITHER.get(f, (f,))) for f in absent]
+
+
+def _missing(n: int) -> I64:
+    """`n` missing instants, read-only: one shared block of memory, not one per use."""
+    values = np.broadcast_to(np.int64(NAT), (n,))
+    return values
+
+
+class Clocks:
+    """One BusinessClock per calendar, built once over the audited range."""
+
+    def __init__(self, charter: Charter, lo: int, hi: int, reach: int) -> None:
+        self.charter = charter
+        self.lo, self.hi, self.reach = lo, hi, reach
+        self.built: dict[str, BusinessClock] = {}
+
+    def get(self, name: str) -> BusinessClock:
+        if name not in self.built:
+            cal = self.charter.calendar(name)
+            self.built[name] = BusinessClock.spanning(
+                cal, self.lo, self.hi, allowance=self.reach, working_days=self.reach // DAY
+            )
+        return self.built[name]
+
+
+def calendar_labels(promise: Promise, charter: Charter, channel: pd.Series) -> Labels:
+    """The calendar each row's clock runs on (`Charter.calendar_for`, asked once per distinct
+    channel)."""
+    if promise.calendar:
+        return Labels(len(channel), promise.calendar)
+    labels = Labels(0)
+    labels.codes = per_value(
+        channel,
+        lambda c: labels.code(charter.calendar_for(promise, c)),
+        missing=labels.code(charter.calendar_for(promise)),
+        dtype=np.int32,
+    )
+    return labels
+
+
+class Context:
+    """What every measure reads from: the audited tickets and their columns, the clocks of the
+    charter's calendars, the as-of time, the status history, and the shared ways of judging."""
+
+    def __init__(
+        self,
+        charter: Charter,
+        source: Tickets,
+        tickets: pd.DataFrame,
+        as_of: int,
+        as_of_given: bool,
+    ) -> None:
+        self.as_of_given = as_of_given
+        self.charter = charter
+        self.source = source
+        self.t = tickets
+        self.as_of = as_of
+        self.missing = set(source.missing_fields)
+        self.present = source.fields
+        self.problems = source.problems
+        reach = self._reach()
+        instants = [tickets[c].to_numpy() for c in ("created_at", "resolved_at", "due_at")]
+        valid = np.concatenate(instants)
+        valid = valid[valid != NAT]
+        lo = int(valid.min()) if valid.size else as_of
+        self.clocks = Clocks(
+            charter, lo, max(as_of, int(valid.max()) if valid.size else as_of), reach
+        )
+
+    def _reach(self) -> int:
+        """How far past the data deadlines may fall: the largest allowance, in rough seconds."""
+        longest = 0
+        for p in self.charter.promises:
+            durations = [p.within.default, *p.within.by_priority.values()]
+            if p.between:
+                durations += list(p.between)
+            for d in durations:
+                if d is not None:
+                    longest = max(longest, d.seconds, d.working_days * DAY)
+        return longest + 2 * DAY
+
+    # -- helpers --
+
+    def col(self, name: str, rows: I64) -> I64:
+        """A ticket column's values at `rows`; when `rows` is every ticket, the column itself
+        (not a copy: callers must not write into it)."""
+        values: I64 = self.t[name].to_numpy()
+        return values if rows.size == values.size else values[rows]
+
+    def attr(self, name: str, rows: I64) -> pd.Series:
+        """A ticket attribute (text) at `rows`, the whole column when `rows` is every ticket."""
+        column: pd.Series = self.t[name]
+        return column if rows.size == len(column) else column.iloc[rows]
+
+    def bad_cells(self, field_name: str, rows: I64) -> tuple[np.ndarray, list[str]]:
+        """The rows (positions into `rows`) whose `field_name` cell was present but unreadable,
+        and the reason for each."""
+        none: tuple[np.ndarray, list[str]] = (np.empty(0, dtype=np.int64), [])
+        if self.problems.empty:
+            return none
+        bad = self.problems.loc[self.problems["field"] == field_name]
+        if bad.empty:
+            return none
+        ids = self.t["ticket_id"].to_numpy(dtype=object)[rows]
+        lookup = dict(zip(bad["ticket_id"], bad["value"], strict=False))
+        found = pd.Series(ids).map(lookup)
+        has = np.flatnonzero(found.notna().to_numpy())
+        return has, [f"{field_name} '{v}' is not a date" for v in found.iloc[has]]
+
+    def closed_by_as_of(self, rows: I64) -> np.ndarray:
+        """Tickets closed or resolved by the as-of time. With no closing timestamp at all, the
+        status says so, unless an earlier --as-of was asked for (the status is of today)."""
+        closing = np.maximum(self.col("closed_at", rows), self.col("resolved_at", rows))
+        by_time = (closing != NAT) & (closing <= self.as_of)
+        status = flags(self.attr("status_category", rows), lambda v: v in RESOLVED)
+        by_status = status & (closing == NAT) & (not self.as_of_given)
+        return np.asarray(by_time | by_status, dtype=bool)
+
+    def stop_column(self, name: str, rows: I64) -> I64:
+        stop = self.col(name, rows)
+        if name == "resolved_at":  # resolution falls back to closed_at (DESIGN.md §10.5)
+            stop = np.where(stop == NAT, self.col("closed_at", rows), stop)
+        late = stop > self.as_of  # facts after as-of are ignored
+        if late.any():
+            stop = np.where(late, NAT, stop)
+        return stop
+
+    # -- one promise --
+
+    def evaluate(self, promise: Promise) -> Outcome:
+        measure = measure_of(promise.measure)
+        needed = needs(promise, self.charter)
+        absent = [n.field for n in needed if not satisfied(n.field, self.present)]
+        # a filter on a field the export lacks cannot select: the promise covers the tickets the
+        # rest of its filter selects, and none of them can be judged (DESIGN §11.1)
+        where = {k: v for k, v in promise.where.items() if k not in absent}
+        mask = _where_mask(self.t, where)
+        notes: list[str] = []
+        if not absent:
+            mask = measure.select(self, mask)
+        rows = np.flatnonzero(mask).astype(np.int64)
+        calendar = calendar_labels(promise, self.charter, self.attr("channel", rows))
+        n = rows.size
+        out = Outcome(
+            promise=promise,
+            rows=rows,
+            state=np.full(n, State.UNMEASURABLE, dtype=np.int8),
+            started=_missing(n),  # replaced by each measure; written into by none
+            stopped=_missing(n),
+            deadline=np.full(n, NAT, dtype=np.int64),
+            elapsed=np.full(n, NAT, dtype=np.int64),
+            allowed=np.full(n, NAT, dtype=np.int64),
+            overdue=np.full(n, NAT, dtype=np.int64),
+            reason=Labels(n),
+            calendar=calendar,
+            notes=notes,
+            fields=self.sources(promise, needed),
+        )
+        if absent:
+            reason = f"the export has no {' column, no '.join(_either(absent))} column"
+            out.reason.put(slice(None), reason)
+            notes.append(reason)
+            return out
+        if n == 0:
+            notes.append("no ticket matches this promise")
+            return out
+        measure.evaluate(self, out)
+        return out
+
+    def judge(
+        self, out: Outcome, where: Rows, stopped: np.ndarray, elapsed: I64, allowed: I64
+    ) -> None:
+        """met / breached / running of the rows `where` selects, from net elapsed business time
+        and the allowance (§10.1); `stopped`, `elapsed` and `allowed` hold those rows only."""
+        late = elapsed > allowed
+        out.state[where] = np.where(
+            late, State.BREACHED, np.where(stopped, State.MET, State.RUNNING)
+        )
+        out.elapsed[where] = elapsed
+        out.allowed[where] = allowed
+        out.overdue[where] = np.where(late, elapsed - allowed, np.where(stopped, 0, NAT))
+
+    def by_calendar(self, out: Outcome, ok: np.ndarray) -> Iterator[tuple[BusinessClock, Rows]]:
+        """Each calendar the `ok` rows run on, with its clock and those rows: as positions, or
+        `slice(None)` when they are all the rows (no gathering at all)."""
+        codes = out.calendar.codes
+        used = np.flatnonzero(np.bincount(codes[ok], minlength=len(out.calendar.words)))
+        every = bool(ok.all())
+        for code in used:
+            clock = self.clocks.get(out.calendar.words[int(code)])
+            if used.size == 1:
+                yield clock, slice(None) if every else np.flatnonzero(ok)
+            else:
+                yield clock, np.flatnonzero(ok & (codes == code))
+
+    def paused(self, out: Outcome, rows: I64, start: I64, until: I64, ok: np.ndarray) -> I64 | None:
+        """Business seconds each row spent paused (None: nothing to subtract)."""
+        p = out.promise
+        if not p.pause_when:
+            return None
+        events = self.source.events
+        if events is None or events.empty:
+            out.notes.append(
+                "pause_when needs status history (an event log or --events); no pauses subtracted"
+            )
+            return None
+        paused = np.zeros(rows.size, dtype=np.int64)
+        wanted = {normalise(s) for s in p.pause_when}
+        ev = events.sort_values(["ticket_id", "at"], kind="stable")
+        same_next = ev["ticket_id"].to_numpy(dtype=object)
+        at = ev["at"].to_numpy()
+        next_at = np.concatenate((at[1:], [NAT]))
+        last = np.concatenate((same_next[1:] != same_next[:-1], [True]))
+        next_at[last] = NAT  # the last status lasts until the clock stops
+        is_pause = flags(ev["category"], lambda v: normalise(v) in wanted) | flags(
+            ev["status"], lambda v: normalise(v) in wanted
+        )
+        position = pd.Index(self.t["ticket_id"].to_numpy(dtype=object)[rows]).get_indexer(
+            same_next[is_pause]
+        )
+        keep = position >= 0
+        if not keep.any():
+            return paused
+        ticket = position[keep].astype(np.int64)
+        p_start, p_stop = at[is_pause][keep], next_at[is_pause][keep]
+        statuses = ev["status"].to_numpy(dtype=object)[is_pause][keep]
+        out.pauses = (ticket, p_start, p_stop, statuses)
+        for clock, where in self.by_calendar(out, ok):
+            in_cal = np.zeros(rows.size, dtype=bool)
+            in_cal[where] = True
+            sel = in_cal[ticket]
+            if not sel.any():
+                continue
+            part = clock.paused_s(ticket[sel], p_start[sel], p_stop[sel], start, until)
+            paused = np.where(in_cal, part, paused)
+        return paused
+
+    def sources(self, promise: Promise, needed: list[Need]) -> dict[str, str]:
+        """Where the promise's fields come from in the export (present ones only)."""
+        names = [n for need in needed for n in EITHER.get(need.field, (need.field,))]
+        if promise.measure == "escalation":
+            names += ["escalation_level", "escalated_at"]
+        out = {n: self.present[n] for n in names if n in self.present}
+        events = self.source.events
+        if promise.measure == "escalation" and events is not None and len(events):
+            out["group history"] = self.source.events_file or "the event log"
+        if promise.pause_when and events is not None and len(events):
+            out["status history"] = self.source.events_file or "the event log"
+        return out

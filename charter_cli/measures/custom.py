@@ -1,0 +1,27 @@
+"""`measure: {from: FIELD, to: FIELD}`: the clock between any two ticket timestamps."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from charter_cli.measures.clocked import Clocked
+
+if TYPE_CHECKING:
+    from charter_cli.charter.model import Promise
+
+# a pair that starts at creation and stops at one of these is a reply or an acknowledgement
+_CLOSED_WITHOUT = {"first_response_at": "reply", "acknowledged_at": "acknowledgement"}
+
+
+class Custom(Clocked):
+    name = "custom"
+    start_field = ""  # the promise's own `from` and `to`
+    stop_field = ""
+
+    def closed_label(self, promise: Promise) -> str | None:
+        if promise.start_field != "created_at":
+            return None
+        return _CLOSED_WITHOUT.get(promise.stop_field)
+
+
+MEASURE = Custom()

@@ -1,0 +1,54 @@
+"""`measure: due_date`: resolved no later than the date promised to the customer (`due_at`),
+by the clock on the wall. Applies only to tickets that carry a due date."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from charter_cli.clock import NAT
+from charter_cli.measures.base import Measure
+
+if TYPE_CHECKING:
+    from charter_cli.charter.model import Promise
+    from charter_cli.measures.context import Context
+    from charter_cli.outcome import Outcome
+
+
+class DueDate(Measure):
+    name = "due_date"
+    start_field = "resolved_at"
+    stop_field = "due_at"
+    allowance_key = None  # the ticket's own date is the deadline
+    pausable = False
+    counts_intervals = False
+    sentence = "due"
+
+    def needs(self, promise: Promise) -> dict[str, str]:
+        return {"due_at": "the promised date", "resolved_at": "kept if resolved by then"}
+
+    def select(self, ctx: Context, mask: np.ndarray) -> np.ndarray:
+        return np.asarray(mask & (ctx.t["due_at"].to_numpy() != NAT))
+
+    def evaluate(self, ctx: Context, out: Outcome) -> None:
+        rows = out.rows
+        created = ctx.col("created_at", rows)
+        due = ctx.col("due_at", rows)
+        resolved = ctx.stop_column("resolved_at", rows)
+        out.started, out.stopped = created, resolved
+        out.deadline[:] = due
+        out.reason.put_each(*ctx.bad_cells("due_at", rows))
+        backwards = (resolved != NAT) & (resolved < created)
+        out.reason.fill(backwards, "resolved_at is before created_at: a data error")
+        ok = out.reason.none
+        stopped = resolved != NAT
+        until = np.where(stopped, resolved, ctx.as_of)
+        # a promised date is a wall-clock promise: late by the clock on the wall
+        ctx.judge(out, ok, stopped[ok], (until - created)[ok], (due - created)[ok])
+
+    def not_applicable(self, promise: Promise, where: str) -> str:
+        return super().not_applicable(promise, where) if where else "the ticket has no due date"
+
+
+MEASURE = DueDate()

@@ -1,0 +1,137 @@
+"""What one promise found over the tickets it applies to: a state per (ticket, promise) pair,
+as columns, with the words that explain them. Shared by the audit, the measures and the reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from charter_cli.clock import I64, NAT
+from charter_cli.frames import categorical
+
+if TYPE_CHECKING:
+    from charter_cli.charter.model import Promise
+
+
+class State(IntEnum):
+    MET = 0
+    BREACHED = 1
+    RUNNING = 2
+    UNMEASURABLE = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+STATE_LABELS = np.array([s.label for s in State], dtype=object)
+
+
+class Labels:
+    """Text per row from a small vocabulary (reasons, calendar names): int32 codes into `words`,
+    -1 for none. Tests and updates are integer work; indexing gives the text (None for none)."""
+
+    def __init__(self, size: int, word: str | None = None) -> None:
+        self.words: list[str] = []
+        self.codes = np.full(size, -1 if word is None else 0, dtype=np.int32)
+        if word is not None:
+            self.words.append(word)
+
+    def code(self, word: str) -> int:
+        try:
+            return self.words.index(word)
+        except ValueError:
+            self.words.append(word)
+            return len(self.words) - 1
+
+    @property
+    def none(self) -> np.ndarray:
+        """The rows with no text."""
+        return np.asarray(self.codes == -1)
+
+    def put(self, where: np.ndarray | slice, word: str) -> None:
+        """Set `word` on the rows `where` selects (a mask, indices or a slice)."""
+        self.codes[where] = self.code(word)
+
+    def fill(self, where: np.ndarray, word: str) -> None:
+        """Set `word` on the rows of the mask `where` that have no text yet."""
+        self.codes[where & self.none] = self.code(word)
+
+    def put_each(self, rows: np.ndarray, words: list[str]) -> None:
+        """Row `rows[k]` gets `words[k]` (rows given by position)."""
+        self.codes[rows] = np.array([self.code(w) for w in words], dtype=np.int32)
+
+    def put_by_value(
+        self, where: np.ndarray, values: pd.Series, word: Callable[[str], str], missing: str
+    ) -> None:
+        """Rows of the mask `where` get `word(value)` of their value in `values` (`missing` for
+        none), computed once per distinct value that occurs there."""
+        rows = np.flatnonzero(where)
+        cats = categorical(values.iloc[rows])
+        codes = cats.cat.codes.to_numpy()
+        present = np.unique(codes)
+        table = np.full(len(cats.cat.categories) + 1, -1, dtype=np.int32)
+        for k in present:
+            table[k] = self.code(missing if k < 0 else word(str(cats.cat.categories[k])))
+        self.codes[rows] = table[codes]
+
+    def table(self) -> np.ndarray:
+        return np.array([*self.words, None], dtype=object)  # code -1 picks the trailing None
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.table()[self.codes[key]]
+
+    def __len__(self) -> int:
+        return int(self.codes.size)
+
+    def categorical(self, key: Any = slice(None)) -> pd.Categorical:
+        return pd.Categorical.from_codes(
+            self.codes[key], categories=pd.Index(self.words, dtype=object), validate=False
+        )
+
+
+@dataclass
+class Outcome:
+    """Every (ticket, promise) pair of one promise, as columns (positions into the ticket frame)."""
+
+    promise: Promise
+    rows: I64  # positions in AuditResult.tickets
+    state: np.ndarray  # int8 State
+    started: I64
+    stopped: I64
+    deadline: I64
+    elapsed: I64  # net business seconds (NAT where not measured)
+    allowed: I64
+    overdue: I64
+    reason: Labels  # why a row is unmeasurable (or more about its state); none for most
+    calendar: Labels  # the calendar each row's clock ran on
+    notes: list[str] = field(default_factory=list)  # said once for the whole promise
+    # the paused intervals subtracted, for `explain`: (position in `rows`, start, stop or NAT while
+    # it lasts, the status that paused it)
+    pauses: tuple[I64, I64, I64, np.ndarray] | None = None
+    fields: dict[str, str] = field(default_factory=dict)  # field read → its export column(s)
+
+    def count(self, state: State) -> int:
+        return int((self.state == state).sum())
+
+    @property
+    def compliance(self) -> float | None:
+        met, breached = self.count(State.MET), self.count(State.BREACHED)
+        return met / (met + breached) if met + breached else None
+
+    def passed(self, target: float) -> bool | None:
+        value = self.compliance
+        return None if value is None else value >= target
+
+    def percentiles(self) -> dict[str, int | None]:
+        done = (self.state == State.MET) | (self.state == State.BREACHED)
+        values = self.elapsed[done & (self.elapsed != NAT)]
+        if values.size == 0:
+            return {"p50": None, "p90": None, "p95": None}
+        p = np.percentile(values, [50, 90, 95], method="lower")
+        return {"p50": int(p[0]), "p90": int(p[1]), "p95": int(p[2])}
