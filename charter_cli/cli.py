@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from charter_cli import __version__
-from charter_cli.errors import CharterError, ExitCode, OutputError, UsageError
+from charter_cli.errors import CharterError, ExitCode, OutputError, UsageError, shown_path
 from charter_cli.report import Format
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -56,7 +56,11 @@ def _emit(output: str | bytes | list[memoryview]) -> None:
         return
     try:
         if isinstance(output, str):
-            sys.stdout.write(output)
+            try:
+                sys.stdout.write(output)
+            except UnicodeEncodeError:  # what the stream cannot hold, as \udcff: still JSON
+                encoding = sys.stdout.encoding or "utf-8"
+                sys.stdout.write(output.encode(encoding, "backslashreplace").decode(encoding))
             sys.stdout.flush()
             return
         parts = [output] if isinstance(output, bytes) else output
@@ -591,7 +595,9 @@ def diff(
         replayed = replay(audit(before, source), audit(after, source))
     from charter_cli.report.diff import DiffReport, render_json, render_text
 
-    report = DiffReport(str(old), str(new), changes, replayed, [str(a) for a in against or []])
+    report = DiffReport(
+        shown_path(old), shown_path(new), changes, replayed, [shown_path(a) for a in against or []]
+    )
     if output_format is DiffFormat.json:
         _emit(render_json(report))
     else:
