@@ -114,10 +114,15 @@ def guarded(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            # what a command left in stdout's buffer is flushed (and fails) here, still guarded;
+            # not after an error, whose message must not give way to a closed pipe's exit
             try:
-                return func(*args, **kwargs)
-            finally:
-                _emit("")  # what a command left in stdout's buffer fails here, still guarded
+                result = func(*args, **kwargs)
+            except typer.Exit:
+                _emit("")
+                raise
+            _emit("")
+            return result
         except (typer.Exit, typer.Abort):
             raise
         except CharterError as exc:
