@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from charter_cli import __version__
-from charter_cli.errors import CharterError, ExitCode, OutputError, UsageError
+from charter_cli.errors import CharterError, ExitCode, OutputError, UsageError, shown_path
 from charter_cli.report import Format
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -56,7 +56,11 @@ def _emit(output: str | bytes | list[memoryview]) -> None:
         return
     try:
         if isinstance(output, str):
-            sys.stdout.write(output)
+            try:
+                sys.stdout.write(output)
+            except UnicodeEncodeError:  # what the stream cannot hold, as \udcff: still JSON
+                encoding = sys.stdout.encoding or "utf-8"
+                sys.stdout.write(output.encode(encoding, "backslashreplace").decode(encoding))
             sys.stdout.flush()
             return
         parts = [output] if isinstance(output, bytes) else output
@@ -92,13 +96,15 @@ def _pipe_closed() -> None:
 
 
 def _err(message: str) -> None:
-    """A message on stderr; text from inputs (file names, header names, ids) in it is escaped
-    here, once, so that no control character reaches the terminal."""
+    """One line on stderr; text from inputs (file names, header names, ids) in it is escaped
+    here, once, so that no control character reaches the terminal and a name holding a line
+    break cannot split the message."""
     from charter_cli.report.escape import safe_text
 
+    line = safe_text(message).replace("\r", "\\r").replace("\n", "\\n")
     # nowhere left to say it (stderr full, or closed: None); the exit code still tells
     with contextlib.suppress(OSError, AttributeError):
-        sys.stderr.write(safe_text(message) + "\n")
+        sys.stderr.write(line + "\n")
         sys.stderr.flush()
 
 
@@ -108,10 +114,15 @@ def guarded(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            # what a command left in stdout's buffer is flushed (and fails) here, still guarded;
+            # not after an error, whose message must not give way to a closed pipe's exit
             try:
-                return func(*args, **kwargs)
-            finally:
-                _emit("")  # what a command left in stdout's buffer fails here, still guarded
+                result = func(*args, **kwargs)
+            except typer.Exit:
+                _emit("")
+                raise
+            _emit("")
+            return result
         except (typer.Exit, typer.Abort):
             raise
         except CharterError as exc:
@@ -125,10 +136,8 @@ def guarded(func: F) -> F:
         except Exception as exc:
             if _debug():
                 raise
-            _err(
-                f"internal error: {type(exc).__name__}: {exc}\n"
-                "This is a bug in charter. Run again with --debug for the traceback and report it."
-            )
+            _err(f"internal error: {type(exc).__name__}: {exc}")
+            _err("This is a bug in charter. Run again with --debug for the traceback; report it.")
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
     return wrapper  # type: ignore[return-value]
@@ -647,7 +656,12 @@ def diff(
     from charter_cli.report.diff import DiffReport, render_json, render_text
 
     report = DiffReport(
-        str(old), str(new), changes, replayed, [str(a) for a in against or []], notes
+        shown_path(old),
+        shown_path(new),
+        changes,
+        replayed,
+        [shown_path(a) for a in against or []],
+        notes,
     )
     if output_format is DiffFormat.json:
         _emit(render_json(report))

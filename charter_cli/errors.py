@@ -18,7 +18,11 @@ class ExitCode(IntEnum):
 def shown_path(path: object) -> str:
     """A path as messages and reports show it: a name that is not UTF-8 (Python keeps its bytes
     as lone surrogates, which no UTF-8 output can hold) with those bytes as `\\xff`."""
-    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+    text = str(path)
+    try:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file name came from (`\\ud800` in a text)
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class CharterError(Exception):

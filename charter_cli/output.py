@@ -104,10 +104,14 @@ def write_atomic(path: Path, text: str | bytes | list[memoryview]) -> None:
         with _terminate_cleanly():
             try:
                 # a short temporary name: `path` may be near the 255-byte limit of a name
-                fd, tmp = tempfile.mkstemp(prefix=".charter-", suffix=".tmp", dir=target.parent)
                 # mkstemp makes the file private (0600); a report gets the mode a new file gets
                 mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
-                os.fchmod(fd, mode)
+                fd, tmp = tempfile.mkstemp(prefix=".charter-", suffix=".tmp", dir=target.parent)
+                try:
+                    os.fchmod(fd, mode)
+                except BaseException:
+                    os.close(fd)
+                    raise
                 if isinstance(text, bytes | list):
                     with os.fdopen(fd, "wb") as raw:
                         for part in [text] if isinstance(text, bytes) else text:

@@ -510,6 +510,21 @@ def _closed_every_day(spec: Any) -> bool:
 # --- promises -----------------------------------------------------------------------------
 
 
+MAX_PROMISES = 500
+
+
+@rule("too-many-promises")
+def too_many_promises(data: dict[str, Any]) -> Yield:
+    """At most 500 promises, escalation rules included: each is a pass over every ticket (5,000
+    promises over 3,000 tickets took minutes and gigabytes), and no customer reads that many."""
+    count = len(data["promises"]) + len(list(_escalation_rules(data)))
+    if count > MAX_PROMISES:
+        yield (
+            ("promises",),
+            f"{count:,} promises and escalation rules; a charter holds at most {MAX_PROMISES}",
+        )
+
+
 @rule("duplicate-promise-id")
 def duplicate_promise_id(data: dict[str, Any]) -> Yield:
     """Promise ids are unique (reports and CI outputs are keyed by them); `escalation-N` is

@@ -32,6 +32,7 @@ _TOO_LARGE = (
     f"is larger than {MAX_EXPORT_BYTES >> 30} GiB, the largest export charter reads: split it "
     "(by month, say) and give the parts together"
 )
+MAX_XLSX_ROWS = 100_000  # about 40 s through openpyxl; a CSV of a million rows takes a second
 MAX_FIELD_BYTES = 256 * 1024  # a cell larger than this is not a ticket export
 DELIMITERS = (",", ";", "\t", "|")
 NULL_MARKERS = ["", "?", "N/A", "n/a", "NA", "null", "NULL", "None", "-", "\u00a0", " "]
@@ -611,9 +612,18 @@ def _stringify(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _read_xlsx(file: Path, path: str) -> RawTable:
     try:
-        frame = pd.read_excel(file, engine="openpyxl", dtype=object, sheet_name=0)
+        # one row past the limit tells that there are more, without reading them all
+        frame = pd.read_excel(
+            file, engine="openpyxl", dtype=object, sheet_name=0, nrows=MAX_XLSX_ROWS + 1
+        )
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         raise InputError(f"cannot be read as an .xlsx workbook: {exc}", path=path) from None
+    if len(frame) > MAX_XLSX_ROWS:
+        raise InputError(
+            f"has more than {MAX_XLSX_ROWS:,} rows, the most charter reads from a workbook "
+            "(openpyxl takes minutes for more); save it as CSV, which is read in seconds",
+            path=path,
+        )
     return _typed_table(frame, path, kind="xlsx", first_line=2)
 
 

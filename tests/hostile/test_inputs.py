@@ -31,7 +31,9 @@ def charter(*args: str | bytes) -> subprocess.CompletedProcess[bytes]:
         [sys.executable, "-m", "charter_cli", *args],
         capture_output=True,
         check=False,
-        env={"NO_COLOR": "1", "COLUMNS": "100", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+        # a strict UTF-8 stdout, as under en_US.UTF-8 (C.UTF-8 would pass raw bytes through)
+        env={"NO_COLOR": "1", "COLUMNS": "100", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+        | {"PYTHONIOENCODING": "utf-8:strict"},
         cwd=ROOT,
         timeout=60,
     )
@@ -70,15 +72,18 @@ def test_file_names_that_are_not_utf8(tmp_path: Path) -> None:
     for args in (
         [b"validate", c],
         [b"audit", c, t],
-        [b"audit", c, t, b"--format", b"json"],
         [b"audit", c, t, b"--format", b"csv"],
         [b"audit", c, t, b"-q", b"-o", folder + b"/r.html", b"-o", folder + b"/r.xml"],
+        [b"diff", c, c, b"--format", b"json"],
+        [b"diff", c, CHARTER.as_posix().encode(), b"--against", t],
     ):
         done = charter(*args)
         assert done.returncode in (0, 1), done.stderr.decode()
         assert b"Error" not in done.stderr
     done = charter(b"audit", c, t, b"--format", b"json")
     assert json.loads(done.stdout)["charter"]["path"].endswith("bad\\xff/c.yaml")
+    done = charter(b"diff", c, c, b"--format", b"json")
+    assert json.loads(done.stdout)["old"].endswith("bad\\xff/c.yaml")
     ET.parse(os.fsdecode(folder + b"/r.xml"))
 
 
@@ -151,3 +156,27 @@ def test_a_calendar_closed_every_day_by_holidays(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 1
     assert "calendar 'office' is closed on every day of the year by its holidays" in result.stdout
+
+
+def test_a_workbook_with_too_many_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import Workbook
+
+    from charter_cli.tickets import sniff
+
+    monkeypatch.setattr(sniff, "MAX_XLSX_ROWS", 10)  # 100,000 in earnest: 40 s to write here
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["ticket_id", "created_at"])
+    for i in range(11):
+        sheet.append([f"T{i}", "2026-10-05 09:00"])
+    workbook = tmp_path / "big.xlsx"
+    book.save(workbook)
+    result = runner.invoke(app, ["audit", str(CHARTER), str(workbook)])
+    assert result.exit_code == 2
+    assert "has more than 10 rows, the most charter reads from a workbook" in result.stderr
+    workbook.unlink()
+    sheet.delete_rows(2)
+    book.save(workbook)
+    result = runner.invoke(app, ["audit", str(CHARTER), str(workbook)])
+    assert result.exit_code in (0, 1), result.output
