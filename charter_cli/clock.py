@@ -341,7 +341,9 @@ class BusinessClock:
     @classmethod
     def build(cls, cal: Calendar, first_day: date, last_day: date) -> BusinessClock:
         """The calendar's open intervals for the local days first_day..last_day."""
-        days = np.arange(np.datetime64(first_day, "D"), np.datetime64(last_day, "D") + 1)
+        days = np.arange(
+            np.datetime64(first_day, "D"), np.datetime64(last_day, "D") + np.timedelta64(1, "D")
+        )
         weekday = (days.view(np.int64) + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
         closed, special, names = (
             (set(), {}, {}) if cal.always else _closed_and_special_days(cal, first_day, last_day)
