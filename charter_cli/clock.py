@@ -98,11 +98,15 @@ def to_timedelta64(seconds: I64) -> npt.NDArray[np.timedelta64]:
 def public_holidays(
     country: str, subdivision: str | None, first_year: int, last_year: int
 ) -> dict[date, str]:
-    """Public holidays (the `holidays` library's default category) for a span of years."""
+    """Public holidays (the `holidays` library's default category) for a span of years, named in
+    English where the library has English names, else in the country's own language: never in
+    the language of the user's locale, which the library follows when none is asked for."""
     import holidays
 
+    languages = holidays.country_holidays(country, subdiv=subdivision)
+    language = "en_US" if "en_US" in languages.supported_languages else languages.default_language
     found = holidays.country_holidays(
-        country, subdiv=subdivision, years=range(first_year, last_year + 1)
+        country, subdiv=subdivision, years=range(first_year, last_year + 1), language=language
     )
     return dict(found.items())
 
