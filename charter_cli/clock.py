@@ -104,11 +104,15 @@ def to_timedelta64(seconds: I64) -> npt.NDArray[np.timedelta64]:
 def public_holidays(
     country: str, subdivision: str | None, first_year: int, last_year: int
 ) -> dict[date, str]:
-    """Public holidays (the `holidays` library's default category) for a span of years."""
+    """Public holidays (the `holidays` library's default category) for a span of years, named in
+    English where the library has English names, else in the country's own language: never in
+    the language of the user's locale, which the library follows when none is asked for."""
     import holidays
 
+    languages = holidays.country_holidays(country, subdiv=subdivision)
+    language = "en_US" if "en_US" in languages.supported_languages else languages.default_language
     found = holidays.country_holidays(
-        country, subdiv=subdivision, years=range(first_year, last_year + 1)
+        country, subdiv=subdivision, years=range(first_year, last_year + 1), language=language
     )
     return dict(found.items())
 
@@ -347,7 +351,9 @@ class BusinessClock:
     @classmethod
     def build(cls, cal: Calendar, first_day: date, last_day: date) -> BusinessClock:
         """The calendar's open intervals for the local days first_day..last_day."""
-        days = np.arange(np.datetime64(first_day, "D"), np.datetime64(last_day, "D") + 1)
+        days = np.arange(
+            np.datetime64(first_day, "D"), np.datetime64(last_day, "D") + np.timedelta64(1, "D")
+        )
         weekday = (days.view(np.int64) + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
         closed, special, names = (
             (set(), {}, {}) if cal.always else _closed_and_special_days(cal, first_day, last_day)
