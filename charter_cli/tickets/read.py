@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from charter_cli.charter.model import TIME_FIELDS, normalise
-from charter_cli.clock import NAT, in_background, in_parallel
+from charter_cli.clock import NAT
 from charter_cli.errors import InputError, UsageError, shown_path
 from charter_cli.fields import TICKET_FIELDS
 from charter_cli.frames import CATEGORY_FIELDS, TEXT, arrow_array, recode
@@ -51,6 +51,7 @@ from charter_cli.tickets.timestamps import (
     parse_timestamps,
     scan_numeric,
 )
+from charter_cli.workers import in_background, in_parallel
 
 TEXT_FIELDS = (
     "channel",
