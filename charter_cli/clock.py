@@ -1,4 +1,4 @@
-"""Business time on a calendar, over whole columns of instants (DESIGN.md §3, §9, §10).
+"""Business time on a calendar, over whole columns of instants.
 
 A calendar becomes, for a range of instants, sorted UTC open/close boundaries with the cumulative
 business seconds before each opening. Then, for any instant t,
@@ -13,7 +13,7 @@ numpy `datetime64[s]` / `timedelta64[s]` arrays, NaT in giving NaT out.
 
 Wall-clock hours are turned into instants day by day in the calendar's zone, so DST is exact:
 a boundary in a spring-forward gap moves to the transition instant; an ambiguous (fall-back)
-start takes the earlier instant and an ambiguous end the later one (DESIGN.md §10.2).
+start takes the earlier instant and an ambiguous end the later one.
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ def transitions(tz: str, first_hour: int, last_hour: int) -> tuple[I64, I64]:
 
 
 def localize(local: npt.NDArray[np.datetime64], tz: str, *, start: bool) -> I64:
-    """Local wall-clock instants (no NaT) → UTC seconds, by the rule of DESIGN.md §10.2: a time
+    """Local wall-clock instants (no NaT) → UTC seconds, by the DST rule: a time
     in a spring-forward gap is the transition instant; a fall-back (ambiguous) time is the earlier
     instant when `start`, the later one otherwise.
 

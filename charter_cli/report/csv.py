@@ -1,4 +1,4 @@
-"""The per-ticket CSV of DESIGN.md §6: one row per (ticket, promise) that applies.
+"""The per-ticket CSV: one row per (ticket, promise) that applies.
 
 Built as UTF-8 by Arrow compute, a slice of rows at a time: every cell becomes its CSV text
 (quoted as Python's csv module quotes: only a value holding a comma, a quote or a newline, its

@@ -2,7 +2,7 @@
 
 Formats are tried in order and the results coalesced, so one column may mix them. A value with an
 offset (`Z`, `+0100`, `+01:00`) is absolute; one without is read in the source zone, a fall-back
-hour taking the earlier instant and a spring-forward gap the transition (DESIGN.md §10.2).
+hour taking the earlier instant and a spring-forward gap the transition.
 
 Numeric dates (`us` and `dayfirst`: d/m/y or m/d/y, separators `/ - .`, a 2- or 4-digit year, an
 optional time with seconds, 24-hour or AM/PM) are read in one order for a whole export file, which
