@@ -15,7 +15,8 @@ from charter_cli.fields import EITHER, Need, needs, satisfied
 from charter_cli.frames import flags, per_value
 from charter_cli.measures import measure_of
 from charter_cli.outcome import Labels, Outcome, State
-from charter_cli.tickets.read import RESOLVED, Tickets
+from charter_cli.tickets.columns import RESOLVED
+from charter_cli.tickets.read import Tickets
 
 Rows = np.ndarray | slice  # positions into an outcome's rows, or all of them
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -330,3 +330,34 @@ def detect_profile(header: list[str], path: str) -> Detection:
         "Use --profile NAME (see `charter profiles`) or --profile FILE.yaml",
         path=path,
     )
+
+
+CLOSE = 0.8  # difflib ratio from which a header name is taken for a typo of the profile's column
+
+
+def check_columns(
+    lacking: dict[str, tuple[str, ...]],
+    sources: dict[str, str],
+    names: Sequence[str],
+    profile: Profile,
+    path: str,
+) -> None:
+    """A mapped column the export lacks while a header name is close to it is a typo, not an
+    absent field: exit 2 with the suggestion and the profile's line."""
+    used = {header_key(c) for c in sources.values()}
+    free = {header_key(str(n)): str(n) for n in names if header_key(str(n)) not in used}
+    for fld, alternatives in lacking.items():
+        for wanted in alternatives:
+            key = header_key(wanted)
+            close = [
+                (difflib.SequenceMatcher(None, key, k).ratio(), name) for k, name in free.items()
+            ]
+            close = [c for c in close if c[0] >= CLOSE]
+            if close:
+                best = max(close)[1]
+                raise InputError(
+                    f"profile {profile.name} maps {fld} to column {wanted!r}, which {path} does "
+                    f"not have; did you mean {best!r}?",
+                    path=profile.path,
+                    line=profile.lines.get(fld),
+                )

@@ -304,7 +304,7 @@ def test_columns_no_field_uses_are_not_read(tmp_path: Path) -> None:
 )
 def test_repeated_ids_are_found_in_any_order(ids: list[str | None], distinct: bool) -> None:
     from charter_cli.frames import TEXT
-    from charter_cli.tickets.read import _all_distinct
+    from charter_cli.tickets.rows import all_distinct as _all_distinct
 
     assert _all_distinct(pd.Series(ids, dtype=TEXT)) is distinct
 

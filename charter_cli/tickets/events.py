@@ -1,0 +1,218 @@
+"""Status history: an event-log export folded into one row per ticket and its events, and a
+separate events file (`--events`), every row an event or skipped with its line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from charter_cli.clock import NAT
+from charter_cli.errors import InputError
+from charter_cli.frames import TEXT
+from charter_cli.tickets.columns import (
+    RESOLVED,
+    TEXT_FIELDS,
+    categories,
+    check_share,
+    date_order,
+    first_present,
+)
+from charter_cli.tickets.profile import Profile, header_key
+from charter_cli.tickets.sniff import read_table
+from charter_cli.tickets.timestamps import parse_timestamps
+
+
+def collapse_event_log(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """An event log (one row per change) → one row per ticket, plus its events."""
+    order_cols = sorted(c for c in rows.columns if c.startswith("_order"))
+    keys = [rows["ticket_id"].to_numpy(dtype=object), rows["_at"].to_numpy()]
+    keys += [rows[c].fillna(-1).to_numpy() for c in order_cols]
+    keys += [rows["_file"].to_numpy(), rows["source_line"].to_numpy()]
+    ordered = rows.iloc[np.lexsort(keys[::-1])].reset_index(drop=True)
+    tid = ordered["ticket_id"]
+    first_row = ~tid.duplicated(keep="first").to_numpy()
+    last_row = ~tid.duplicated(keep="last").to_numpy()
+    category = ordered["status_category"]
+    resolved = category.isin(RESOLVED).fillna(False).to_numpy(dtype=bool)
+    prev_resolved = np.concatenate(([False], resolved[:-1])) & ~first_row
+    entering = resolved & ~prev_resolved
+    group_id = np.cumsum(first_row) - 1  # ticket ordinal of every row
+    at = ordered["_at"].to_numpy()
+    n_tickets = int(first_row.sum())
+
+    def last_where(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+        out = np.full(n_tickets, NAT, dtype=np.int64)
+        idx = np.flatnonzero(mask)
+        out[group_id[idx]] = values[idx]  # later rows overwrite earlier ones
+        return out
+
+    def first_where(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+        out = np.full(n_tickets, NAT, dtype=np.int64)
+        idx = np.flatnonzero(mask)[::-1]
+        out[group_id[idx]] = values[idx]
+        return out
+
+    tickets = ordered.loc[last_row].reset_index(drop=True).copy()
+    # attributes: the latest non-empty value of each text field
+    for fld in (*TEXT_FIELDS, "status_category"):
+        if fld in ordered:
+            tickets[fld] = (
+                ordered.groupby(group_id, sort=True)[fld].last().reset_index(drop=True).astype(TEXT)
+            )
+    has_status = category.notna().any()
+    final_resolved = resolved[last_row]
+    created = ordered["created_at"].to_numpy()
+    tickets["created_at"] = first_where(created != NAT, created)
+    if has_status:
+        column = ordered["resolved_at"].to_numpy()
+        from_column = last_where(column != NAT, column)
+        from_events = last_where(entering, at)
+        resolved_at = np.where(from_column != NAT, from_column, from_events)
+        tickets["resolved_at"] = np.where(
+            final_resolved, resolved_at, NAT
+        )  # reopened: not resolved
+        moved_on = category.notna().to_numpy() & (category != "new").fillna(False).to_numpy()
+        first_change = first_where(moved_on & (at != NAT), at)
+        reply = ordered["first_response_at"].to_numpy()
+        given = first_where(reply != NAT, reply)
+        tickets["first_response_at"] = np.where(given != NAT, given, first_change)
+        reopened = (~resolved) & prev_resolved
+        counted = np.bincount(group_id[reopened], minlength=n_tickets)
+        if "reopens" not in tickets or tickets["reopens"].isna().all():
+            tickets["reopens"] = pd.array(counted, dtype="Int64")
+        closed_col = ordered["closed_at"].to_numpy()
+        closed = last_where(closed_col != NAT, closed_col)
+        tickets["closed_at"] = np.where(final_resolved, closed, NAT)
+    events = pd.DataFrame(
+        {
+            "ticket_id": ordered["ticket_id"].astype(TEXT),
+            "at": at,
+            "status": ordered["status"],
+            "category": category,
+            "group": ordered["group"],
+            "escalation_level": ordered["escalation_level"],
+        }
+    )
+    events = events.loc[events["at"] != NAT].reset_index(drop=True)
+    folded = len(ordered) - n_tickets
+    drop = [c for c in tickets.columns if c.startswith("_order") or c == "_at"]
+    return tickets.drop(columns=drop), events, folded
+
+
+def event_log_fields(sources: dict[str, str]) -> dict[str, str]:
+    """The fields an event log gives beyond its columns, once its rows are folded by ticket."""
+    status = sources.get("status")
+    if status is None:
+        return {}
+    derived = {
+        "resolved_at": f"{sources['resolved_at']}, else entering a resolved {status}"
+        if "resolved_at" in sources
+        else f"the change into a resolved {status}",
+        "first_response_at": sources.get(
+            "first_response_at", f"the first change of {status} away from new"
+        ),
+        "reopens": sources.get("reopens", f"{status} leaving a resolved state"),
+    }
+    return derived
+
+
+@dataclass
+class EventsFile:
+    """A separate status history (`--events`) and the accounting of its rows."""
+
+    events: pd.DataFrame  # ticket_id, at, status, category, group, escalation_level
+    skipped: pd.DataFrame  # file, line, reason
+    rows_read: int
+    note: str | None = None  # how its dates were read, when the data did not decide
+
+
+# besides the profile's own event-log time column (ServiceNow's sys_updated_at)
+EVENT_TIME_NAMES = (
+    "at",
+    "timestamp",
+    "time",
+    "changed_at",
+    "changed at",
+    "updated_at",
+    "updated at",
+    "updated time",
+)
+
+
+def read_events(
+    file: Path, profile: Profile, timezone: str, *, stated_by: str = "the profile"
+) -> EventsFile:
+    """A separate status history (`--events`): ticket_id, at, status[, group, escalation_level],
+    by their canonical names or by the names the export's profile gives those fields (so a
+    history exported from the same helpdesk needs no renaming). Every row is an event or
+    skipped with its line: no id, no time, a time that is not one, a malformed row."""
+    raw = read_table(file)
+    header = {header_key(str(c)): str(c) for c in raw.frame.columns}
+
+    def names(fld: str, canonical: tuple[str, ...]) -> tuple[str, ...]:
+        return (*canonical, *profile.columns.get(fld, ()))
+
+    need = {
+        "ticket_id": names("ticket_id", ("ticket_id", "ticket id", "id")),
+        "at": (*EVENT_TIME_NAMES, *((profile.event_at,) if profile.event_at else ())),
+        "status": names("status", ("status",)),
+    }
+    cols = {k: first_present(header, v) for k, v in need.items()}
+    lacking = [k for k, v in cols.items() if v is None]
+    if lacking:
+        wanted = "; ".join(
+            f"{k}: {' or '.join(map(repr, dict.fromkeys(need[k])))}" for k in lacking
+        )
+        raise InputError(
+            f"an events file needs a ticket id, a time and a status; no column for {wanted}",
+            path=raw.path,
+        )
+    at = raw.frame[cols["at"]]
+    dates = date_order(raw, profile, [str(cols["at"])], stated_by)
+    parsed = parse_timestamps(
+        at, profile.formats, profile.timezone or timezone, **dates.of(str(cols["at"]))
+    )
+    check_share(at, parsed.bad, "event time", str(cols["at"]), raw)
+    ids = raw.frame[cols["ticket_id"]].astype(TEXT).str.strip()
+    status = raw.frame[cols["status"]].astype(TEXT).str.strip()
+    events = pd.DataFrame(
+        {
+            "ticket_id": ids,
+            "at": parsed.seconds,
+            "status": status,
+            "category": categories(status, profile),
+        }
+    )
+    for fld in ("group", "escalation_level"):
+        col = first_present(header, names(fld, (fld,)))
+        events[fld] = (
+            raw.frame[col].astype(TEXT).str.strip()
+            if col
+            else pd.array([pd.NA] * len(events), dtype=TEXT)
+        )
+    no_id = (ids.isna() | (ids == "")).fillna(True).to_numpy()
+    no_time = parsed.seconds == NAT
+    drop = no_id | no_time
+    reason = np.where(
+        no_id,
+        "missing ticket id",
+        np.where(parsed.bad, "event time is not a date", "missing event time"),
+    )[drop]
+    skipped = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "file": raw.path,
+                    "line": [ln for ln, _ in raw.skipped],
+                    "reason": [r for _, r in raw.skipped],
+                }
+            ),
+            pd.DataFrame({"file": raw.path, "line": raw.lines[drop], "reason": reason}),
+        ],
+        ignore_index=True,
+    ).sort_values("line", kind="stable", ignore_index=True)
+    events = events.loc[~drop].sort_values(["ticket_id", "at"], kind="stable")
+    return EventsFile(events.reset_index(drop=True), skipped, raw.rows_read, dates.note)
