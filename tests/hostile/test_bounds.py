@@ -116,3 +116,13 @@ def test_a_calendar_open_one_minute_a_week(tmp_path: Path) -> None:
     status, megabytes, said = peak(["audit", str(rare), str(export(tmp_path, rows)), "-q"])
     assert status in (0, 1), said
     assert megabytes < 2000
+
+
+def test_a_5000_digit_number_anywhere_in_a_charter(tmp_path: Path) -> None:
+    digits = "9" * 5000
+    for text in (f"charter: {digits}\nname: x\n", f"charter: 1\nname: x\nfoo: !!int {digits}\n"):
+        path = tmp_path / "number.yaml"
+        path.write_text(text, encoding="utf-8")
+        result = runner.invoke(app, ["validate", str(path)])
+        assert result.exit_code == 1, result.output
+        assert "[too-large] a number of 5,000 digits" in result.stdout
