@@ -254,3 +254,18 @@ def test_a_closed_stdout() -> None:
     )
     assert done.returncode == 2
     one_error_line(done.stderr, "cannot write to standard output: it is closed")
+
+
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="no /dev/stdout")
+def test_render_to_dev_stdout_in_a_pipe() -> None:
+    done = subprocess.run(
+        f"{sys.executable} -m charter_cli render {CHARTER} -o /dev/stdout | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=ENV,
+        cwd=ROOT,
+    )
+    assert done.stdout.startswith("# Nordlys"), done.stderr
+    assert "error" not in done.stderr
