@@ -190,8 +190,11 @@ def audit_files(
     strict: bool = False,
     progress: Callable[[str, int], None] | None = None,
     step: Callable[[str, int, int], None] | None = None,
+    order: str | None = None,
+    input_tz: str | None = None,
 ) -> AuditResult:
-    """Load the charter, read the exports, audit: the one call behind `charter audit`."""
+    """Load the charter, read the exports, audit: the one call behind `charter audit`. `order`
+    and `input_tz`: as for `read_tickets`."""
     from pathlib import Path
 
     from charter_cli.charter import load_charter
@@ -207,6 +210,8 @@ def audit_files(
             timezone=lambda: loading.result().timezone,
             events_file=Path(events) if events else None,
             progress=progress,
+            order=order,
+            input_tz=input_tz,
         )
     except CharterError:
         loading.result()  # raises the charter's own error first, if it has one

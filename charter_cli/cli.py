@@ -279,6 +279,38 @@ class _Progress:
             _err(f"audited {promise} ({done}/{total})")
 
 
+DayFirst = Annotated[
+    bool,
+    typer.Option(
+        "--dayfirst",
+        help="Read numeric dates day-first (03/08/2026 = 3 August) where the data cannot tell "
+        "(no day above 12).",
+    ),
+]
+MonthFirst = Annotated[
+    bool,
+    typer.Option(
+        "--monthfirst",
+        help="Read numeric dates month-first (03/08/2026 = March 8) where the data cannot tell.",
+    ),
+]
+InputTz = Annotated[
+    str | None,
+    typer.Option(
+        "--input-tz",
+        metavar="ZONE",
+        help="Zone of export times without an offset (default: the profile's, else the "
+        "charter's), e.g. America/New_York.",
+    ),
+]
+
+
+def _order(dayfirst: bool, monthfirst: bool) -> str | None:
+    if dayfirst and monthfirst:
+        raise UsageError("--dayfirst and --monthfirst exclude each other; give one")
+    return "dayfirst" if dayfirst else "monthfirst" if monthfirst else None
+
+
 @app.command(epilog=EXIT_HELP)
 @guarded
 def audit(
@@ -332,6 +364,9 @@ def audit(
     top: Annotated[
         int, typer.Option("--top", min=0, help="How many worst breaches to list (0: none).")
     ] = 10,
+    dayfirst: DayFirst = False,
+    monthfirst: MonthFirst = False,
+    input_tz: InputTz = None,
 ) -> None:
     """Audit ticket exports against a charter: where was each promise broken, and by how much."""
     from charter_cli.audit import audit_files
@@ -347,6 +382,7 @@ def audit(
     for out in outputs:
         if out.suffix.lower() not in SUFFIXES:
             raise UsageError(f"--output {out}: unknown suffix; use {', '.join(sorted(SUFFIXES))}")
+    order = _order(dayfirst, monthfirst)
     # a profile given as a file is an input too (a built-in name is no file of the user's)
     profile_file = [Path(profile)] if profile and Path(profile).is_file() else []
     inputs = [charter, *tickets, *([events] if events else []), *profile_file]
@@ -364,6 +400,8 @@ def audit(
         strict=strict,
         progress=progress.read,
         step=progress.step,
+        order=order,
+        input_tz=input_tz,
     )
     width = max(80, min(160, _terminal_width()))
     for out in outputs:
@@ -389,6 +427,9 @@ def explain(
     events: Annotated[Path | None, typer.Option("--events", help="Status history.")] = None,
     profile: Annotated[str | None, typer.Option("--profile", help="Export profile.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Judge as of this time.")] = None,
+    dayfirst: DayFirst = False,
+    monthfirst: MonthFirst = False,
+    input_tz: InputTz = None,
 ) -> None:
     """The timeline of one ticket: every promise, its calendar, the hours counted, the verdict."""
     from charter_cli.audit import audit_files
@@ -401,6 +442,8 @@ def explain(
         profile=profile,
         events=str(events) if events else None,
         as_of=as_of,
+        order=_order(dayfirst, monthfirst),
+        input_tz=input_tz,
     )
     story = explain_ticket(result, ticket)
     _emit(render_story(story, color=_color(sys.stdout), width=max(80, min(140, _terminal_width()))))
@@ -584,24 +627,41 @@ def diff(
     top: Annotated[
         int, typer.Option("--top", min=0, help="How many flipped tickets to list.")
     ] = 20,
+    dayfirst: DayFirst = False,
+    monthfirst: MonthFirst = False,
+    input_tz: InputTz = None,
 ) -> None:
     """What changed between two charters; with --against, what it would have meant on tickets."""
     from charter_cli.charter import load_charter
     from charter_cli.drafting.diff import compare, replay
 
+    order = _order(dayfirst, monthfirst)
     before, after = load_charter(old), load_charter(new)
     changes = compare(before, after)
     replayed = None
+    notes: list[str] = []  # how the exports were read (day and month order)
     if against:
         from charter_cli.audit import audit
         from charter_cli.tickets.read import read_tickets
 
-        source = read_tickets(list(against), profile=profile, timezone=after.timezone)
+        source = read_tickets(
+            list(against),
+            profile=profile,
+            timezone=after.timezone,
+            order=order,
+            input_tz=input_tz,
+        )
         replayed = replay(audit(before, source), audit(after, source))
+        notes = source.notes
     from charter_cli.report.diff import DiffReport, render_json, render_text
 
     report = DiffReport(
-        shown_path(old), shown_path(new), changes, replayed, [shown_path(a) for a in against or []]
+        shown_path(old),
+        shown_path(new),
+        changes,
+        replayed,
+        [shown_path(a) for a in against or []],
+        notes,
     )
     if output_format is DiffFormat.json:
         _emit(render_json(report))

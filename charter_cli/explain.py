@@ -57,6 +57,7 @@ class Story:
     timezone: str
     stories: list[PromiseStory]
     as_of: datetime
+    notes: tuple[str, ...] = ()  # how the import read the exports (day and month order)
 
 
 def _local(seconds: int, zone: ZoneInfo) -> datetime | None:
@@ -104,7 +105,15 @@ def explain(result: AuditResult, ticket_id: str) -> Story:
     ]
     as_of = _local(result.as_of, zone)
     assert as_of is not None
-    return Story(ticket_id, attributes, facts, result.charter.timezone, stories, as_of)
+    return Story(
+        ticket_id,
+        attributes,
+        facts,
+        result.charter.timezone,
+        stories,
+        as_of,
+        tuple(result.source.notes),
+    )
 
 
 def _story(result: AuditResult, index: int, row: int, zone: ZoneInfo) -> PromiseStory:

@@ -39,9 +39,17 @@ class DueDate(Measure):
         out.started, out.stopped = created, resolved
         out.deadline[:] = due
         out.reason.put_each(*ctx.bad_cells("due_at", rows))
-        backwards = (resolved != NAT) & (resolved < created)
-        out.reason.fill(backwards, "resolved_at is before created_at: a data error")
         ok = out.reason.none
+        # judged from the resolution and the due date alone: a resolution stamped before the
+        # creation is a data-quality note, not a reason to leave the promised date unjudged
+        backwards = ok & (resolved != NAT) & (resolved < created)
+        if backwards.any():
+            out.reason.fill(backwards, "resolved_at is before created_at")
+            n = int(backwards.sum())
+            out.notes.append(
+                f"{n:,} {'ticket was' if n == 1 else 'tickets were'} resolved before created "
+                "(a data error): judged on the resolution and the due date alone"
+            )
         stopped = resolved != NAT
         until = np.where(stopped, resolved, ctx.as_of)
         # a promised date is a wall-clock promise: late by the clock on the wall

@@ -282,7 +282,8 @@ def quality_items(result: AuditResult) -> list[str]:
     for o in result.outcomes:
         items += [f"{o.promise.id}: {safe_text(note)}" for note in dict.fromkeys(o.notes)]
         unmeasurable = o.state == State.UNMEASURABLE
-        if unmeasurable.any() and not o.notes:
+        # unless a note says it already (a note may also be about the measured pairs)
+        if unmeasurable.any() and not set(pd.unique(o.reason[unmeasurable])) <= set(o.notes):
             top = pd.Series(o.reason[unmeasurable]).value_counts().head(3)
             shown = "; ".join(f"{safe_text(r)} ({n})" for r, n in top.items())
             items.append(f"{o.promise.id}: {int(unmeasurable.sum())} not measurable: {shown}")

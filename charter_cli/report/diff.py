@@ -20,6 +20,7 @@ class DiffReport:
     changes: list[Change]
     replayed: Replay | None = None
     against: tuple[str, ...] | list[str] = ()
+    notes: tuple[str, ...] | list[str] = ()  # how the exports were read (day and month order)
 
 
 def render_json(report: DiffReport) -> str:
@@ -39,6 +40,7 @@ def render_json(report: DiffReport) -> str:
             "compliance": {
                 pid: {"old": a, "new": b} for pid, (a, b) in replayed.compliance.items()
             },
+            "notes": list(report.notes),
             "flipped": len(replayed.flips),
             "flips": [
                 {"promise": f.promise, "ticket_id": f.ticket_id, "old": f.old, "new": f.new}
@@ -53,6 +55,7 @@ def render_text(report: DiffReport, *, top: int = 20) -> str:
     replayed = report.replayed
     if replayed is not None:
         lines += ["", f"Replayed on {', '.join(report.against)}:"]
+        lines += [f"  note: {safe_text(note)}" for note in report.notes]
         for pid, (a, b) in replayed.compliance.items():
             lines.append(f"  {pid:<20} {percent(a):>7} → {percent(b):>7}")
         lines.append(f"{len(replayed.flips)} verdicts flip" + (":" if replayed.flips else ""))

@@ -44,6 +44,8 @@ def render_story(story: Story, *, color: bool = False, width: int = 100) -> str:
     console.print(
         Text(f"  times in {story.timezone}; judged as of {_when(story.as_of)}", style="dim")
     )
+    for note in story.notes:
+        console.print(Text(f"  note: {safe_text(note)}", style="dim"))
     for name, moment in story.facts:
         console.print(Text(f"  {_when(moment):<32} {name.removesuffix('_at').replace('_', ' ')}"))
     for s in story.stories:

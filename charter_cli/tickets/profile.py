@@ -17,6 +17,7 @@ from charter_cli.charter.model import Charter, normalise
 from charter_cli.charter.rules import zone_hint
 from charter_cli.charter.schema import check_schema
 from charter_cli.errors import CharterLoadError, InputError, shown_path
+from charter_cli.tickets.timestamps import NUMERIC_FORMATS
 
 PROFILE_SCHEMA = "profile.v1.schema.json"
 DEFAULT_FORMATS = ("iso", "epoch", "us", "dayfirst", "twitter")
@@ -34,6 +35,7 @@ class Profile:
     vendor: Mapping[str, str] = field(default_factory=dict)
     formats: tuple[str, ...] = ("iso",)
     timezone: str | None = None
+    order: str | None = None  # dayfirst / monthfirst for numeric dates both orders read alike
     missing: tuple[str, ...] = ()
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # normalised keys
     statuses: Mapping[str, str] = field(default_factory=dict)  # normalised status -> category
@@ -53,6 +55,13 @@ def _listed(value: Any) -> tuple[str, ...]:
     return tuple(value) if isinstance(value, list) else (str(value),)
 
 
+def stated_order(formats: tuple[str, ...]) -> str | None:
+    """The day and month order a format list states: month-first when it lists `us` alone of the
+    numeric formats, day-first for `dayfirst` alone, none when it lists both or neither."""
+    orders = {NUMERIC_FORMATS[f] for f in formats if f in NUMERIC_FORMATS}
+    return orders.pop() if len(orders) == 1 else None
+
+
 def build_profile(data: dict[str, Any], path: str, doc: Document | None = None) -> Profile:
     lines: dict[str, int] = {}
     if doc is not None:
@@ -60,6 +69,7 @@ def build_profile(data: dict[str, Any], path: str, doc: Document | None = None) 
             for fld in data.get(section) or {}:
                 lines[fld] = doc.mark((section, fld), key=True).line
     stamps = data.get("timestamps") or {}
+    formats = tuple(stamps.get("formats") or DEFAULT_FORMATS)
     event = data.get("event_log") or {}
     return Profile(
         name=data["name"],
@@ -70,8 +80,9 @@ def build_profile(data: dict[str, Any], path: str, doc: Document | None = None) 
         path=path,
         derive={k: (v["from"], v["add_minutes"]) for k, v in (data.get("derive") or {}).items()},
         vendor=dict(data.get("vendor") or {}),
-        formats=tuple(stamps.get("formats") or DEFAULT_FORMATS),
+        formats=formats,
         timezone=stamps.get("timezone"),
+        order=stamps.get("order") or stated_order(formats),
         missing=tuple(data.get("missing") or ()),
         values={
             fld: {normalise(k): v for k, v in mapping.items()}

@@ -13,18 +13,19 @@ ticket), asserted here and printed by the report.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from charter_cli.charter.model import TIME_FIELDS, normalise
-from charter_cli.clock import NAT, in_background
-from charter_cli.errors import InputError, shown_path
+from charter_cli.clock import NAT, in_background, in_parallel
+from charter_cli.errors import InputError, UsageError, shown_path
 from charter_cli.fields import TICKET_FIELDS
 from charter_cli.frames import CATEGORY_FIELDS, TEXT, arrow_array, recode
 from charter_cli.tickets.profile import Profile, detect_profile, header_key, load_profile
@@ -37,7 +38,19 @@ from charter_cli.tickets.sniff import (
     open_export,
     read_table,
 )
-from charter_cli.tickets.timestamps import EARLIEST, LATEST, Parsed, parse_timestamps
+from charter_cli.tickets.timestamps import (
+    EARLIEST,
+    LATEST,
+    NUMERIC_FORMATS,
+    ORDERS,
+    NumericDates,
+    Parsed,
+    check_zone,
+    decide_order,
+    end_of_day,
+    parse_timestamps,
+    scan_numeric,
+)
 
 TEXT_FIELDS = (
     "channel",
@@ -160,7 +173,78 @@ class _File:
     distinct_ids: bool  # no ticket id repeats within the file
 
 
-def _canonical(raw: RawTable, profile: Profile, timezone: str, file_index: int) -> _File:
+ORDER_WORDS = {"dayfirst": "day-first", "monthfirst": "month-first"}
+
+
+@dataclass(frozen=True)
+class _Dates:
+    """How one file's numeric dates are read: in one order, from each column's scan."""
+
+    order: str | None = None
+    scans: Mapping[str, NumericDates | None] = field(default_factory=dict)
+    note: str | None = None  # for the reports, when the data did not decide it alone
+
+    def of(self, column: str) -> dict[str, Any]:
+        return {"order": self.order, "numeric": self.scans.get(column)}
+
+
+def _date_order(raw: RawTable, profile: Profile, columns: Sequence[str], stated_by: str) -> _Dates:
+    """The day and month order of a file's numeric dates, decided from the data across all its
+    timestamp `columns`: the order under which every value parses wins; when
+    both read every value (no day above 12), the stated order stands and a note says so; with no
+    stated order the import stops and asks for one. Where neither reads every value, the one that
+    reads more, and the bad cells go to the share check."""
+    if not any(f in NUMERIC_FORMATS for f in profile.formats):
+        return _Dates()
+    values = {c: raw.frame[c] for c in dict.fromkeys(columns) if c in raw.frame}
+    scanned = in_parallel([lambda v=v: scan_numeric(v) for v in values.values()])  # type: ignore[misc]
+    scans = dict(zip(values, scanned, strict=True))
+    found = decide_order(scans, values)
+    if found.example is None:
+        return _Dates(found.order or profile.order, scans)
+    assert found.row is not None
+    line = int(raw.lines[found.row])
+    value = f"column {found.column!r}: {found.example!r}"
+    if found.decided:
+        assert found.order is not None
+        note = None
+        if profile.order not in (None, found.order):
+            note = (
+                f"{raw.path}: dates read {ORDER_WORDS[found.order]}, as the data shows (line "
+                f"{line}, {value}), not {ORDER_WORDS[str(profile.order)]} as {stated_by} says"
+            )
+        return _Dates(found.order, scans, note)
+    if found.mixed:
+        why = f"{value} reads only day-first, and as many dates in the file read only month-first"
+        said = f"the dates disagree (e.g. line {line}, {value} reads only day-first)"
+    else:
+        why = (
+            f"{value} reads both day-first and month-first, and no date in the file tells "
+            "which (no day above 12)"
+        )
+        said = f"no date tells day from month (no day above 12; e.g. line {line}, {value})"
+    if profile.order is None:
+        raise InputError(
+            f"{why}; {stated_by} states no order: run again with --dayfirst or --monthfirst",
+            path=raw.path,
+            line=line,
+        )
+    note = f"{raw.path}: {said}: read {ORDER_WORDS[profile.order]}, as {stated_by} says"
+    return _Dates(profile.order, scans, note)
+
+
+def _stamp_columns(profile: Profile, names: Sequence[str]) -> list[str]:
+    """The export columns the profile reads as timestamps."""
+    header = {header_key(str(n)): str(n) for n in names}
+    wanted = [alts for fld, alts in profile.columns.items() if fld in TIME_FIELDS]
+    if profile.layout == "event-log" and profile.event_at:
+        wanted.append((profile.event_at,))
+    return [c for alts in wanted if (c := _first_present(header, alts)) is not None]
+
+
+def _canonical(
+    raw: RawTable, profile: Profile, timezone: str, file_index: int, dates: _Dates
+) -> _File:
     """One file's rows in canonical columns, the problems found, and the missing fields."""
     header = {header_key(str(c)): str(c) for c in raw.frame.columns}
     source = raw.frame
@@ -181,7 +265,9 @@ def _canonical(raw: RawTable, profile: Profile, timezone: str, file_index: int) 
     # side, and whether any ticket id repeats (a hash of every id); both run without the GIL
     def parse(fld: str, column: str) -> Callable[[], Parsed]:
         series: pd.Series = source[column]
-        return lambda: parse_timestamps(series, profile.formats, tz, dates=fld == "due_at")
+        return lambda: parse_timestamps(
+            series, profile.formats, tz, dates=fld == "due_at", **dates.of(column)
+        )
 
     def id_check(column: str) -> Callable[[], tuple[pd.Series, bool]]:
         def run() -> tuple[pd.Series, bool]:
@@ -214,9 +300,11 @@ def _canonical(raw: RawTable, profile: Profile, timezone: str, file_index: int) 
         col = source[column]
         parsed = future.result()
         seconds = parsed.seconds
-        if fld == "due_at" and parsed.date_only.any():
-            # a due date without a time means the end of that day
-            seconds = np.where(parsed.date_only & (seconds != NAT), seconds + 86399, seconds)
+        day = parsed.date_only & (seconds != NAT)
+        if fld == "due_at" and day.any():
+            # a due date without a time means the end of that local day
+            seconds = seconds.copy()
+            seconds[day] = end_of_day(seconds[day], tz)
         out[fld] = seconds
         _check_share(col, parsed.bad, fld, column, raw)
         if parsed.bad.any() and fld != "created_at":
@@ -274,7 +362,7 @@ def _canonical(raw: RawTable, profile: Profile, timezone: str, file_index: int) 
         column = _first_present(header, (profile.event_at,))
         if column is None:
             raise InputError(f"the event log has no {profile.event_at!r} column", path=raw.path)
-        parsed = parse_timestamps(source[column], profile.formats, profile.timezone or timezone)
+        parsed = parse_timestamps(source[column], profile.formats, tz, **dates.of(column))
         _check_share(source[column], parsed.bad, "event time", column, raw)
         out["_at"] = parsed.seconds
         for i, name in enumerate(profile.event_order):
@@ -556,6 +644,7 @@ class EventsFile:
     events: pd.DataFrame  # ticket_id, at, status, category, group, escalation_level
     skipped: pd.DataFrame  # file, line, reason
     rows_read: int
+    note: str | None = None  # how its dates were read, when the data did not decide
 
 
 # besides the profile's own event-log time column (ServiceNow's sys_updated_at)
@@ -571,7 +660,9 @@ EVENT_TIME_NAMES = (
 )
 
 
-def read_events(file: Path, profile: Profile, timezone: str) -> EventsFile:
+def read_events(
+    file: Path, profile: Profile, timezone: str, *, stated_by: str = "the profile"
+) -> EventsFile:
     """A separate status history (`--events`): ticket_id, at, status[, group, escalation_level],
     by their canonical names or by the names the export's profile gives those fields (so a
     history exported from the same helpdesk needs no renaming). Every row is an event or
@@ -598,7 +689,10 @@ def read_events(file: Path, profile: Profile, timezone: str) -> EventsFile:
             path=raw.path,
         )
     at = raw.frame[cols["at"]]
-    parsed = parse_timestamps(at, profile.formats, profile.timezone or timezone)
+    dates = _date_order(raw, profile, [str(cols["at"])], stated_by)
+    parsed = parse_timestamps(
+        at, profile.formats, profile.timezone or timezone, **dates.of(str(cols["at"]))
+    )
     _check_share(at, parsed.bad, "event time", str(cols["at"]), raw)
     ids = raw.frame[cols["ticket_id"]].astype(TEXT).str.strip()
     status = raw.frame[cols["status"]].astype(TEXT).str.strip()
@@ -639,7 +733,7 @@ def read_events(file: Path, profile: Profile, timezone: str) -> EventsFile:
         ignore_index=True,
     ).sort_values("line", kind="stable", ignore_index=True)
     events = events.loc[~drop].sort_values(["ticket_id", "at"], kind="stable")
-    return EventsFile(events.reset_index(drop=True), skipped, raw.rows_read)
+    return EventsFile(events.reset_index(drop=True), skipped, raw.rows_read, dates.note)
 
 
 def read_tickets(
@@ -649,25 +743,44 @@ def read_tickets(
     timezone: str | Callable[[], str] = "UTC",
     events_file: Path | None = None,
     progress: Progress | None = None,
+    order: str | None = None,
+    input_tz: str | None = None,
 ) -> Tickets:
     """Read one or more exports of the same helpdesk into canonical tickets. `timezone` (the zone
     of times without an offset) may be a function, asked only once the first file is parsed: the
-    charter that names it can be loading meanwhile."""
+    charter that names it can be loading meanwhile. `input_tz` overrides it and the profile's
+    zone; `order` (dayfirst, monthfirst) overrides the profile's stated order of numeric dates,
+    which the data decides wherever it can."""
     if not files:
         raise InputError("no ticket export given")
-    chosen: Profile | None = load_profile(profile) if profile else None
+    if order is not None and order not in ORDERS:
+        raise UsageError(f"unknown day and month order {order!r}: dayfirst or monthfirst")
+    if input_tz is not None and not check_zone(input_tz):
+        raise UsageError(
+            f"--input-tz {input_tz!r} is not a time zone (an IANA name such as Europe/Oslo, "
+            "America/New_York or UTC)"
+        )
+    stated_by = f"--{order}"
+
+    def adjusted(found: Profile) -> Profile:
+        nonlocal stated_by
+        if order is None:
+            stated_by = f"profile {found.name}"
+        return replace(found, order=order or found.order, timezone=input_tz or found.timezone)
+
+    chosen: Profile | None = adjusted(load_profile(profile)) if profile else None
+    notes: list[str] = []
     frames: list[pd.DataFrame] = []
     problems: list[pd.DataFrame] = []
     skipped_parts: list[pd.DataFrame] = []
     sources: dict[str, str] | None = None
     lacking: dict[str, tuple[str, ...]] = {}
-    notes: list[str] = []
     rows_read = 0
     distinct = len(files) == 1
     for index, file in enumerate(files):
         export = open_export(file)
         if chosen is None:
-            chosen = detect_profile(export.names, export.path).profile
+            chosen = adjusted(detect_profile(export.names, export.path).profile)
         header = {header_key(str(c)) for c in export.names}
         for required in ("ticket_id", "created_at"):
             if not any(header_key(a) in header for a in chosen.columns[required]):
@@ -684,7 +797,9 @@ def read_tickets(
             raise InputError("has a header but no rows", path=raw.path)
         if callable(timezone):
             timezone = timezone()
-        part = _canonical(raw, chosen, timezone, index)
+        dates = _date_order(raw, chosen, _stamp_columns(chosen, export.names), stated_by)
+        notes += [dates.note] if dates.note else []
+        part = _canonical(raw, chosen, timezone, index, dates)
         rows_read += raw.rows_read
         skipped_parts.append(
             pd.DataFrame(
@@ -725,7 +840,8 @@ def read_tickets(
     events_used = events_unmatched = 0
     if events_file is not None:
         assert isinstance(timezone, str)
-        extra = read_events(events_file, chosen, timezone)
+        extra = read_events(events_file, chosen, timezone, stated_by=stated_by)
+        notes += [extra.note] if extra.note else []
         rows_read += extra.rows_read
         skipped_parts.append(extra.skipped)
         events_used = len(extra.events)

@@ -3,16 +3,22 @@
 Formats are tried in order and the results coalesced, so one column may mix them. A value with an
 offset (`Z`, `+0100`, `+01:00`) is absolute; one without is read in the source zone, a fall-back
 hour taking the earlier instant and a spring-forward gap the transition (DESIGN.md §10.2).
+
+Numeric dates (`us` and `dayfirst`: d/m/y or m/d/y, separators `/ - .`, a 2- or 4-digit year, an
+optional time with seconds, 24-hour or AM/PM) are read in one order for a whole export file, which
+the importer decides from the data (`decide_order`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
 
-from charter_cli.clock import I64, NAT, _localize
+from charter_cli.clock import DAY, HOUR, I64, NAT, _localize, _transitions
 from charter_cli.frames import TEXT, arrow_array
 
 # name -> (regex a value must match, strftime patterns tried in order; None = pandas ISO8601)
@@ -23,20 +29,6 @@ _NAMED: dict[str, tuple[str, tuple[str | None, ...]]] = {
         (None,),
     ),
     "epoch": (r"\d{9,11}(?:\.\d+)?", ()),
-    "us": (
-        r"\d{1,2}/\d{1,2}/\d{4}(?: \d{1,2}:\d{2}(?::\d{2})?(?: ?[AaPp][Mm])?)?",
-        (
-            "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
-            "%m/%d/%Y",
-        ),
-    ),
-    "dayfirst": (
-        r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4}(?: \d{1,2}:\d{2}(?::\d{2})?)?",
-        (
-            "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
-            "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y",
-        ),
-    ),
     "twitter": (
         r"[A-Za-z]{3} [A-Za-z]{3} \d{2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}",
         ("%a %b %d %H:%M:%S %z %Y",),
@@ -47,10 +39,20 @@ _OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
 # error for that cell, and never stretches the calendar over centuries
 EARLIEST = int(np.datetime64("1970-01-02T00:00:00", "s").astype(np.int64))
 LATEST = int(np.datetime64("2200-01-01T00:00:00", "s").astype(np.int64))
-# a date without a time: ISO, numeric day-first or US, or with a month name (Jira's `20/Aug/25`)
+# a date without a time: ISO, numeric day-first or US (2- or 4-digit year), or with a month name
+# (Jira's `20/Aug/25`)
 _DATE_ONLY = (
-    r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}"
+    r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2}(?:\d{2})?"
     r"|\d{1,2}[-/. ][A-Za-z]{3}[-/. ]\d{2,4})$"
+)
+DAYFIRST, MONTHFIRST = "dayfirst", "monthfirst"
+ORDERS = (DAYFIRST, MONTHFIRST)
+# the named formats that are numeric dates, and the order each reads them in on its own
+NUMERIC_FORMATS = {"dayfirst": DAYFIRST, "us": MONTHFIRST}
+_NUMERIC = (
+    r"^(?P<a>[0-9]{1,2})(?P<s1>[-/.])(?P<b>[0-9]{1,2})(?P<s2>[-/.])(?P<y>[0-9]{4}|[0-9]{2})"
+    r"(?:[ T]+(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<se>[0-9]{2}))?"
+    r"(?: ?(?P<ap>[AaPp])\.?[Mm]\.?)?)?$"
 )
 
 
@@ -62,10 +64,21 @@ class Parsed:
 
 
 def parse_timestamps(
-    values: pd.Series, formats: tuple[str, ...], timezone: str, *, dates: bool = False
+    values: pd.Series,
+    formats: tuple[str, ...],
+    timezone: str,
+    *,
+    dates: bool = False,
+    order: str | None = None,
+    numeric: NumericDates | None = None,
 ) -> Parsed:
-    """Parse a string column; `formats` are names of `_NAMED` or strftime patterns. With `dates`,
-    also say which values were a date without a time (due dates mean the end of that day)."""
+    """Parse a string column; `formats` are named formats (`iso`, `epoch`, `us`, `dayfirst`,
+    `twitter`) or strftime patterns. With `dates`, also say which values were a date without a
+    time (due dates: the end of that day).
+
+    `order` (`dayfirst` or `monthfirst`) reads every numeric date (`us` and `dayfirst` alike) in
+    that one order; without it each of the two reads its own. `numeric` is the column's
+    `scan_numeric`, when the caller has it already."""
     if values.dtype.kind == "M":  # read as naive ISO times already (sniff's TIMESTAMP)
         local = values.to_numpy().astype("datetime64[s]", copy=False)
         out, implausible = _from_local(local, timezone)
@@ -78,9 +91,21 @@ def parse_timestamps(
     present = text.notna().to_numpy()
     out = np.full(len(text), NAT, dtype=np.int64)
     todo = present.copy()
+    numeric_read = False
     for fmt in formats:
         if not todo.any():
             break
+        if fmt in NUMERIC_FORMATS:
+            if numeric_read:
+                continue
+            numeric_read = order is not None  # one order reads them all
+            found = numeric if numeric is not None else scan_numeric(text)
+            if found is not None:
+                seconds = found.seconds(order or NUMERIC_FORMATS[fmt], timezone)
+                got = todo & (seconds != NAT)
+                out[got] = seconds[got]
+                todo &= ~got
+            continue
         sub = text if todo.all() else text[todo]  # no copy of a million strings when all are left
         seconds = _parse_one(sub, fmt, timezone)
         got = seconds != NAT
@@ -95,6 +120,167 @@ def parse_timestamps(
     if dates:
         date_only = present & text.str.fullmatch(_DATE_ONLY).fillna(False).to_numpy(dtype=bool)
     return Parsed(out, todo, date_only)
+
+
+@dataclass(frozen=True)
+class NumericDates:
+    """The numeric dates of a column (`29/02/2016`, `12/25/2013 11:59:08 PM`, `1.3.26 9:05`),
+    split into their parts once so that either order can be tried whole-column."""
+
+    matched: np.ndarray  # bool: shaped like a numeric date
+    first: I64  # the two leading numbers: day and month in some order
+    second: I64
+    year: I64
+    clock: I64  # seconds into the day; -1 for a time that is not one (25:00, 13:00 PM)
+    _read: dict[str, tuple[I64, np.ndarray]] = field(default_factory=dict, repr=False)
+
+    def valid(self, order: str) -> np.ndarray:
+        """Which values are real dates and times when read in `order`."""
+        return self._days(order)[1]
+
+    def failures(self, order: str) -> int:
+        """How many numeric-looking values are not a date in `order`."""
+        return int((self.matched & ~self.valid(order)).sum())
+
+    def seconds(self, order: str, timezone: str) -> I64:
+        """UTC seconds of the values read in `order` in `timezone`; NAT for the rest (and
+        EARLIEST - 1 for dates outside the years a helpdesk can have recorded)."""
+        start, ok = self._days(order)
+        local = np.full(ok.size, NAT, dtype=np.int64)
+        local[ok] = start[ok] + self.clock[ok]
+        return _localized(local.view("datetime64[s]"), timezone)
+
+    def _days(self, order: str) -> tuple[I64, np.ndarray]:
+        """Each value's local day start (seconds) and whether it is a date, read in `order`;
+        worked out once per order."""
+        if order not in self._read:
+            self._read[order] = self._read_in(order)
+        return self._read[order]
+
+    def _read_in(self, order: str) -> tuple[I64, np.ndarray]:
+        day, month = (self.first, self.second) if order == DAYFIRST else (self.second, self.first)
+        month_ok = (month >= 1) & (month <= 12)
+        months = (self.year - 1970) * 12 + np.where(month_ok, month, 1) - 1
+        first_day = months.astype("datetime64[M]").astype("datetime64[D]")
+        next_first = (months + 1).astype("datetime64[M]").astype("datetime64[D]")
+        length = (next_first - first_day).astype(np.int64)
+        ok = self.matched & month_ok & (day >= 1) & (day <= length) & (self.clock >= 0)
+        start = (first_day.astype(np.int64) + np.maximum(day, 1) - 1) * DAY
+        return start, ok
+
+
+def scan_numeric(values: pd.Series) -> NumericDates | None:
+    """The numeric dates of a column, or None when it has none (an ISO or parsed column costs one
+    anchored test of its first characters)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if values.dtype.kind == "M":
+        return None
+    array = arrow_array(values)
+    if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):  # type: ignore[attr-defined]
+        array = pc.cast(array, pa.large_string())
+    array = pc.utf8_trim_whitespace(array)
+    if not pc.any(pc.match_substring_regex(array, r"^[0-9]{1,2}[-/.]")).as_py():
+        return None
+    parts = pc.extract_regex(array, _NUMERIC)
+
+    def number(name: str) -> I64:
+        text = pc.struct_field(parts, name)
+        text = pc.if_else(pc.equal(text, ""), pa.scalar(None, text.type), text)
+        return np.asarray(
+            pc.fill_null(pc.cast(text, pa.int64()), -1).to_numpy(zero_copy_only=False),
+            dtype=np.int64,
+        )
+
+    def flag(name: str, test: str) -> np.ndarray:
+        text = pc.struct_field(parts, name)
+        found = pc.fill_null(pc.match_substring_regex(text, test), False)
+        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+    same = pc.fill_null(pc.equal(pc.struct_field(parts, "s1"), pc.struct_field(parts, "s2")), False)
+    matched = np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)  # 1/2.2026 is not one
+    if not matched.any():
+        return None
+    year = number("y")
+    year = np.where(flag("y", "^[0-9]{2}$"), np.where(year < 69, 2000 + year, 1900 + year), year)
+    hour, minute, second = number("h"), number("mi"), number("se")
+    am, pm = flag("ap", "^[Aa]$"), flag("ap", "^[Pp]$")
+    twelve = am | pm
+    hour_ok = np.where(twelve, (hour >= 1) & (hour <= 12), hour <= 23)
+    hour24 = np.where(twelve, hour % 12 + np.where(pm, 12, 0), np.maximum(hour, 0))
+    clock_ok = hour_ok & (minute <= 59) & (second <= 59)
+    clock = np.where(
+        clock_ok, hour24 * HOUR + np.maximum(minute, 0) * 60 + np.maximum(second, 0), -1
+    )
+    return NumericDates(matched, number("a"), number("b"), year, clock.astype(np.int64))
+
+
+@dataclass(frozen=True)
+class Order:
+    """The day and month order of one export file's numeric dates."""
+
+    order: str | None  # dayfirst, monthfirst, or None: no numeric dates to read
+    decided: bool  # the data alone decided it (some value parses in one order only)
+    example: str | None = None  # a value that decided it, or one that reads both ways
+    column: str | None = None  # where that value is
+    row: int | None = None
+    mixed: bool = False  # as many values read only day-first as only month-first
+
+
+def decide_order(
+    scans: Mapping[str, NumericDates | None], values: Mapping[str, pd.Series]
+) -> Order:
+    """The order the data decides for a file, from the scans of all its timestamp columns: the one
+    under which fewer values fail (every value parses in it while some do not in the other);
+    `Order(None, False, …)` with an example value when both read every value alike (or as many
+    values only one way as only the other: `mixed`), without one when there is nothing to
+    decide."""
+    found = {c: s for c, s in scans.items() if s is not None}
+    if not found:
+        return Order(None, False)
+    fails = {o: sum(s.failures(o) for s in found.values()) for o in ORDERS}
+    if fails[DAYFIRST] != fails[MONTHFIRST]:
+        order = DAYFIRST if fails[DAYFIRST] < fails[MONTHFIRST] else MONTHFIRST
+        other = MONTHFIRST if order == DAYFIRST else DAYFIRST
+        for column, scan in found.items():
+            only = scan.valid(order) & ~scan.valid(other)
+            if only.any():
+                row = int(np.flatnonzero(only)[0])
+                return Order(order, True, str(values[column].iloc[row]).strip(), column, row)
+        return Order(order, True)  # pragma: no cover - fewer failures means such a value
+    only = {c: s.valid(DAYFIRST) & ~s.valid(MONTHFIRST) for c, s in found.items()}
+    mixed = any(o.any() for o in only.values())  # a tie: as many the other way round
+    for column, scan in found.items():  # a value to show: one of those, else one read both ways
+        shown = only[column] if mixed else scan.valid(DAYFIRST) & scan.valid(MONTHFIRST)
+        if shown.any():
+            row = int(np.flatnonzero(shown)[0])
+            example = str(values[column].iloc[row]).strip()
+            return Order(None, False, example, column, row, mixed)
+    return Order(None, False)  # no value is a date either way: nothing to decide
+
+
+def check_zone(name: str) -> bool:
+    """Whether `name` is a time zone this machine knows (IANA name, `UTC`)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
+        return False
+    return True
+
+
+def end_of_day(seconds: I64, timezone: str) -> I64:
+    """Instants (no NAT) → the last second of their local day in `timezone`: the instant before
+    the next local midnight, which is the transition when that midnight falls in a gap and the
+    earlier instant when it repeats; 23 or 25 hours after the day's start
+    on DST days, not 86,399 s."""
+    if seconds.size == 0:
+        return seconds.copy()
+    low, high = int(seconds.min()), int(seconds.max())
+    changes, offsets = _transitions(timezone, (low - DAY) // HOUR, (high + DAY) // HOUR)
+    wall = seconds + offsets[np.searchsorted(changes, seconds, side="right")]
+    midnight = (wall // DAY + 1) * DAY
+    return _localize(midnight.view("datetime64[s]"), timezone, start=True) - 1
 
 
 def _naive_iso(values: pd.Series, timezone: str, dates: bool) -> Parsed | None:
@@ -222,9 +408,12 @@ def _seconds(parsed: pd.Series | pd.DatetimeIndex) -> I64:
     return index.to_numpy().astype("datetime64[s]").view(np.int64)
 
 
-def _localized(parsed: pd.Series | pd.DatetimeIndex, timezone: str) -> I64:
+def _localized(parsed: pd.Series | pd.DatetimeIndex | np.ndarray, timezone: str) -> I64:
     """Naive wall-clock times read in `timezone` (NaT stays NAT)."""
-    local = pd.DatetimeIndex(parsed).to_numpy().astype("datetime64[s]")
+    if isinstance(parsed, np.ndarray):
+        local = parsed.astype("datetime64[s]", copy=False)
+    else:
+        local = pd.DatetimeIndex(parsed).to_numpy().astype("datetime64[s]")
     out, implausible = _from_local(local, timezone)
     out[implausible] = EARLIEST - 1  # still present, and found implausible by the caller
     return out
