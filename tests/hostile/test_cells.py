@@ -115,3 +115,14 @@ def test_parquet_binary_ids_that_are_not_utf8(tmp_path: Path) -> None:
     result = runner.invoke(app, ["audit", str(CHARTER), str(export)])
     assert result.exit_code in (0, 1), result.output
     assert np.all(tickets.frame["created_at"].to_numpy() != NAT)
+
+
+def test_an_implausible_time_read_as_one_is_quoted_as_text(tmp_path: Path) -> None:
+    export = tmp_path / "early.csv"
+    export.write_text("ticket_id,created_at\nA,1970-01-02 00:00\nB,2026-10-05 09:00\n")
+    result = runner.invoke(app, ["audit", str(CHARTER), str(export)])
+    assert result.exit_code == 2
+    assert "are not dates in the years 1970–2199, e.g. line 2: '1970-01-02 00:00:00'" in (
+        result.stderr
+    )
+    assert "Timestamp(" not in result.stderr
