@@ -85,9 +85,7 @@ def _special(path: Path) -> bool:
     """Whether the path names something other than a file or a folder (following links)."""
     try:
         mode = path.stat().st_mode
-    except (FileNotFoundError, NotADirectoryError):
-        return False
-    except RuntimeError:  # a symlink loop on Python 3.11: for `_real` to report
+    except (FileNotFoundError, NotADirectoryError):  # a new file (a loop raises: ELOOP)
         return False
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
@@ -118,9 +116,9 @@ def write_atomic(path: Path, text: str | bytes | list[memoryview]) -> None:
     try:
         with _terminate_cleanly():
             try:
-                # a short temporary name: `path` may be near the 255-byte limit of a name
                 # mkstemp makes the file private (0600); a report gets the mode a new file gets
                 mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
+                # a short temporary name: `path` may be near the 255-byte limit of a name
                 fd, tmp = tempfile.mkstemp(prefix=".charter-", suffix=".tmp", dir=target.parent)
                 try:
                     os.fchmod(fd, mode)
