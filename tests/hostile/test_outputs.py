@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import IO
 
 import pytest
 from typer.testing import CliRunner
@@ -27,18 +28,16 @@ ENV = {"NO_COLOR": "1", "COLUMNS": "100", "PATH": "/usr/bin:/bin"}
 runner = CliRunner()
 
 
-def charter(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+def charter(*args: str, stdout: IO[str] | None = None) -> subprocess.CompletedProcess[str]:
+    """One command in a process of its own; stdout captured unless a stream is given."""
     return subprocess.run(
         [sys.executable, "-m", "charter_cli", *args],
+        stdout=subprocess.PIPE if stdout is None else stdout,
+        stderr=subprocess.PIPE,
         text=True,
         check=False,
         env=ENV,
         cwd=ROOT,
-        **(
-            {"capture_output": True} | kwargs
-            if "stdout" not in kwargs
-            else {"stderr": subprocess.PIPE} | kwargs
-        ),
     )
 
 
