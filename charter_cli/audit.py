@@ -14,13 +14,14 @@ import numpy as np
 import pandas as pd
 
 from charter_cli.charter.model import TIME_FIELDS, Charter, Promise, normalise
-from charter_cli.clock import NAT, in_background
+from charter_cli.clock import NAT
 from charter_cli.errors import CharterError, UsageError
 from charter_cli.frames import TEXT, recode
 from charter_cli.measures.context import Clocks, Context
 from charter_cli.outcome import STATE_LABELS, Labels, Outcome, State
 from charter_cli.reconcile import Disagreement, reconcile
 from charter_cli.tickets.read import Tickets
+from charter_cli.workers import in_background
 
 __all__ = ["STATE_LABELS", "AuditResult", "Labels", "Outcome", "State", "audit", "audit_files"]
 

@@ -1,4 +1,4 @@
-"""Business time on a calendar, over whole columns of instants (DESIGN.md §3, §9, §10).
+"""Business time on a calendar, over whole columns of instants.
 
 A calendar becomes, for a range of instants, sorted UTC open/close boundaries with the cumulative
 business seconds before each opening. Then, for any instant t,
@@ -13,19 +13,15 @@ numpy `datetime64[s]` / `timedelta64[s]` arrays, NaT in giving NaT out.
 
 Wall-clock hours are turned into instants day by day in the calendar's zone, so DST is exact:
 a boundary in a spring-forward gap moves to the transition instant; an ambiguous (fall-back)
-start takes the earlier instant and an ambiguous end the later one (DESIGN.md §10.2).
+start takes the earlier instant and an ambiguous end the later one.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +30,8 @@ import pandas as pd
 from charter_cli.charter.model import Calendar, HolidayDate
 from charter_cli.charter.values import Interval
 from charter_cli.errors import InputError
+from charter_cli.workers import in_chunks
+from charter_cli.zones import localize
 
 I64 = npt.NDArray[np.int64]
 T = TypeVar("T")
@@ -59,38 +57,6 @@ def to_seconds(values: npt.ArrayLike) -> I64:
     return arr.astype(np.int64)
 
 
-CHUNK = 1 << 17  # rows per chunk: small enough for the caches, large enough to amortise
-
-
-@lru_cache(maxsize=1)
-def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1), thread_name_prefix="clock")
-
-
-def in_chunks(func: Callable[[slice], T], size: int) -> list[T]:
-    """Apply `func` to consecutive slices of `size` rows; several slices go to a thread pool."""
-    if size <= CHUNK or (os.cpu_count() or 1) == 1:
-        return [func(slice(0, size))]
-    slices = [slice(i, min(i + CHUNK, size)) for i in range(0, size, CHUNK)]
-    return list(_pool().map(func, slices))
-
-
-def in_parallel(tasks: list[Callable[[], T]]) -> list[T]:
-    """Run independent whole-column tasks on the thread pool; results in the same order."""
-    if len(tasks) <= 1 or (os.cpu_count() or 1) == 1:
-        return [task() for task in tasks]
-    return list(_pool().map(lambda task: task(), tasks))
-
-
-def in_background(task: Callable[[], T]) -> Future[T]:
-    """Start one whole-column task on the thread pool (at once, here, with a single core)."""
-    if (os.cpu_count() or 1) == 1:
-        done: Future[T] = Future()
-        done.set_result(task())
-        return done
-    return _pool().submit(task)
-
-
 def to_datetime64(seconds: I64) -> npt.NDArray[np.datetime64]:
     """int64 epoch seconds (NAT for missing) → `datetime64[s]`."""
     return np.asarray(seconds, dtype=np.int64).view("datetime64[s]")
@@ -104,11 +70,15 @@ def to_timedelta64(seconds: I64) -> npt.NDArray[np.timedelta64]:
 def public_holidays(
     country: str, subdivision: str | None, first_year: int, last_year: int
 ) -> dict[date, str]:
-    """Public holidays (the `holidays` library's default category) for a span of years."""
+    """Public holidays (the `holidays` library's default category) for a span of years, named in
+    English where the library has English names, else in the country's own language: never in
+    the language of the user's locale, which the library follows when none is asked for."""
     import holidays
 
+    languages = holidays.country_holidays(country, subdiv=subdivision)
+    language = "en_US" if "en_US" in languages.supported_languages else languages.default_language
     found = holidays.country_holidays(
-        country, subdiv=subdivision, years=range(first_year, last_year + 1)
+        country, subdiv=subdivision, years=range(first_year, last_year + 1), language=language
     )
     return dict(found.items())
 
@@ -141,99 +111,6 @@ def _safe_date(year: int, item: HolidayDate) -> date | None:
         return date(year, item.month, item.day)
     except ValueError:  # 02-29 in a common year
         return None
-
-
-HOUR = 3600
-
-
-@lru_cache(maxsize=256)
-def _transitions(tz: str, first_hour: int, last_hour: int) -> tuple[I64, I64]:
-    """The zone's offset changes between two UTC hours (epoch hours): the instants `changes`
-    (UTC seconds, sorted) and `offsets` (seconds east of UTC), `offsets[0]` in force before the
-    first change and `offsets[k + 1]` from change k on.
-
-    Offsets are read on an hourly grid (pandas converts the grid in one call) and each change is
-    then pinned to its exact second with zoneinfo by bisection: a handful a year. Changes closer
-    together than an hour (none in the tz database since 1970) would be seen as one.
-    """
-    grid = np.arange(first_hour, last_hour + 2, dtype=np.int64) * HOUR
-    utc = pd.DatetimeIndex(grid.view("datetime64[s]"), tz="UTC")
-    local = utc.tz_convert(tz).tz_localize(None).to_numpy().astype("datetime64[s]")
-    offsets = local.view(np.int64) - grid
-    step = np.flatnonzero(offsets[1:] != offsets[:-1])
-    zone = ZoneInfo(tz)
-    changes = np.empty(step.size, dtype=np.int64)
-    for k, i in enumerate(step):
-        lo, hi = int(grid[i]), int(grid[i + 1])  # offset(lo) is the old one, offset(hi) the new
-        before = datetime.fromtimestamp(lo, zone).utcoffset()
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if datetime.fromtimestamp(mid, zone).utcoffset() == before:
-                lo = mid
-            else:
-                hi = mid
-        changes[k] = hi
-    return changes, np.concatenate((offsets[:1], offsets[step + 1])).astype(np.int64)
-
-
-def _localize(local: npt.NDArray[np.datetime64], tz: str, *, start: bool) -> I64:
-    """Local wall-clock instants (no NaT) → UTC seconds, by the rule of DESIGN.md §10.2: a time
-    in a spring-forward gap is the transition instant; a fall-back (ambiguous) time is the earlier
-    instant when `start`, the later one otherwise.
-
-    Whole-column: the offset of every local hour of the range is read once into a table, and each
-    value takes its hour's; values in the hours around an offset change (a handful a year) are
-    resolved exactly by `_localize_exact`. pandas' `tz_localize` is several times slower, and its
-    `shift_forward` is wrong for gaps that do not start on the hour (Pacific/Chatham's 02:45).
-    """
-    values = np.asarray(local)
-    if values.dtype != np.dtype("datetime64[s]"):
-        values = values.astype("datetime64[s]")
-    wall: I64 = values.view(np.int64)
-    if wall.size == 0:
-        return np.empty(0, dtype=np.int64)
-    low, high = int(wall.min()), int(wall.max())
-    changes, offsets = _transitions(tz, (low - DAY) // HOUR, (high + DAY) // HOUR)
-    if changes.size == 0:
-        return np.asarray(wall - offsets[0], dtype=np.int64)
-    first_hour = low // HOUR
-    hours = high // HOUR - first_hour + 1
-    grid = (first_hour + np.arange(hours, dtype=np.int64)) * HOUR
-    offset_of_hour = grid - _localize_exact(grid, changes, offsets, start=start)
-    special = np.zeros(hours + 2, dtype=bool)
-    around_low = (changes + np.minimum(offsets[:-1], offsets[1:])) // HOUR - 1 - first_hour
-    around_high = (changes + np.maximum(offsets[:-1], offsets[1:])) // HOUR + 1 - first_hour
-    for a, b in zip(np.clip(around_low, 0, hours), np.clip(around_high + 1, 0, hours), strict=True):
-        special[a:b] = True
-    hour = wall // HOUR - first_hour
-    utc = wall - offset_of_hour[hour]
-    near = special[hour]
-    if near.any():
-        idx = np.flatnonzero(near)
-        utc[idx] = _localize_exact(wall[idx], changes, offsets, start=start)
-    return utc
-
-
-def _localize_exact(wall: I64, changes: I64, offsets: I64, *, start: bool) -> I64:
-    """`_localize` for any values: each finds the offset period whose local span starts at or
-    before it (a `searchsorted` over the changes), then gaps and overlaps are read off the
-    neighbouring periods."""
-    # local start of each period after the first: the change, read with the new offset
-    period = np.searchsorted(changes + offsets[1:], wall, side="right")
-    offset = offsets[period]
-    utc = wall - offset
-    ends = np.append(changes, np.iinfo(np.int64).max // 2)[period]
-    gap = utc >= ends  # past this period's local end, before the next one's start
-    if gap.any():
-        utc = np.where(gap, ends, utc)
-    if start:
-        # still inside the previous period's local span: the previous offset is the earlier
-        # instant (an overlap only happens when the offset went down)
-        prev = np.maximum(period - 1, 0)
-        overlap = (period > 0) & (wall - offsets[prev] < changes[prev])
-        if overlap.any():
-            utc = np.where(overlap, wall - offsets[prev], utc)
-    return utc
 
 
 BUCKET = 60  # seconds per table row: every boundary of a modern zone falls on a whole minute
@@ -347,7 +224,9 @@ class BusinessClock:
     @classmethod
     def build(cls, cal: Calendar, first_day: date, last_day: date) -> BusinessClock:
         """The calendar's open intervals for the local days first_day..last_day."""
-        days = np.arange(np.datetime64(first_day, "D"), np.datetime64(last_day, "D") + 1)
+        days = np.arange(
+            np.datetime64(first_day, "D"), np.datetime64(last_day, "D") + np.timedelta64(1, "D")
+        )
         weekday = (days.view(np.int64) + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
         closed, special, names = (
             (set(), {}, {}) if cal.always else _closed_and_special_days(cal, first_day, last_day)
@@ -384,8 +263,8 @@ class BusinessClock:
             local_day = np.empty(0, dtype="datetime64[D]")
             start_min = end_min = np.empty(0, dtype=np.int64)
         base = local_day.astype("datetime64[s]")
-        opens = _localize(base + start_min.astype("timedelta64[m]"), cal.timezone, start=True)
-        closes = _localize(base + end_min.astype("timedelta64[m]"), cal.timezone, start=False)
+        opens = localize(base + start_min.astype("timedelta64[m]"), cal.timezone, start=True)
+        closes = localize(base + end_min.astype("timedelta64[m]"), cal.timezone, start=False)
         order = np.lexsort((closes, opens))
         opens, closes, local_day = opens[order], closes[order], local_day[order]
         # no overlaps (rules forbid them, DST can still make boundaries touch): clip each opening

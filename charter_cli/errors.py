@@ -7,7 +7,7 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Exit codes shared by every command (DESIGN.md §2, §10.7)."""
+    """Exit codes shared by every command."""
 
     OK = 0  # the charter is valid / every promise meets its target
     FAILED = 1  # the charter is invalid / a promise is under its target

@@ -1,4 +1,4 @@
-"""Generate schemas/service-charter.v1.schema.json; a test checks the file is current."""
+"""Generate charter_cli/schemas/service-charter.v1.schema.json; a test checks the file is current."""
 
 from __future__ import annotations
 
@@ -484,7 +484,8 @@ def schema() -> dict[str, Any]:
 
 
 def main() -> int:
-    out = Path(__file__).resolve().parent.parent / "schemas" / "service-charter.v1.schema.json"
+    package = Path(__file__).resolve().parent.parent / "charter_cli"
+    out = package / "schemas" / "service-charter.v1.schema.json"
     text = json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
     if "--check" in sys.argv:
         return 0 if out.read_text(encoding="utf-8") == text else 1

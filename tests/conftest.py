@@ -7,6 +7,7 @@ import pytest
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
 ROOT = TESTS.parent
+TEMPLATES = ROOT / "charter_cli" / "charters" / "templates"  # package data
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -1,4 +1,4 @@
-"""The wheel carries charters/ and schemas/, and the installed command works outside the repo."""
+"""The wheel carries the templates and schemas, and the installed command works outside the repo."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def test_wheel_installs_and_validates_a_shipped_charter(tmp_path: Path) -> None:
     Path(site, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     outside = tmp_path / "elsewhere"
     outside.mkdir()
-    shipped = Path(site) / "charter_cli" / "charters" / "examples" / "nordlys-nettbutikk.yaml"
+    shipped = Path(site) / "charter_cli" / "charters" / "templates" / "online-shop.yaml"
     assert shipped.is_file()
     assert (Path(site) / "charter_cli" / "schemas" / "service-charter.v1.schema.json").is_file()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}

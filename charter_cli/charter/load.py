@@ -3,7 +3,7 @@
 The document is built straight from PyYAML's event stream, never through a constructor, so:
 
 - only YAML 1.2 core types exist: `NO` is the string "NO", `2026-12-24` and `08:00` stay strings
-  (DESIGN.md §10.9); mapping keys are always the key's text;
+ ; mapping keys are always the key's text;
 - a tag that asks for anything but a core type (`!!python/object`, `!custom`) is refused;
 - duplicate keys are refused, naming both lines;
 - aliases are shared, never copied, and the size they would expand to is bounded, so a

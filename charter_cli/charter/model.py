@@ -30,7 +30,7 @@ STATUS_CATEGORIES = ("new", "open", "pending", "on-hold", "solved", "closed")
 
 
 def normalise(value: str) -> str:
-    """Casefold and treat `-`, `_` and space alike (DESIGN.md §10.4)."""
+    """Casefold and treat `-`, `_` and space alike."""
     return " ".join(str(value).casefold().replace("-", " ").replace("_", " ").split())
 
 

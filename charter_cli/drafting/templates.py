@@ -1,6 +1,6 @@
-"""The shipped templates (charters/templates), and drafting a charter from one while keeping
-every comment: values are replaced where they stand, using the loader's line and column marks,
-never by writing the YAML out again."""
+"""The shipped templates (package data: charters/templates), and drafting a charter from one
+while keeping every comment: values are replaced where they stand, using the loader's line and
+column marks, never by writing the YAML out again."""
 
 from __future__ import annotations
 

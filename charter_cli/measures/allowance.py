@@ -14,7 +14,7 @@ from charter_cli.frames import per_value
 
 def allowance_s(clock: BusinessClock, start: I64, c0: I64, seconds: I64, days: I64) -> I64:
     """Business seconds each row is allowed from `start`: `seconds`, or where `days` > 0, up to the
-    close of the N-th business day after the start day (DESIGN.md §10.1). `c0` is C(start)."""
+    close of the N-th business day after the start day. `c0` is C(start)."""
     if not (days > 0).any():
         return seconds
     by_day = clock.working_days_deadline_s(start, days)

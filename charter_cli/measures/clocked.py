@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 class Clocked(Measure):
-    """created (or any start) → a stop timestamp, judged in business time (DESIGN §10.1)."""
+    """created (or any start) → a stop timestamp, judged in business time."""
 
     closed_without: ClassVar[str | None] = None  # a ticket closed before the stop: unmeasurable
 

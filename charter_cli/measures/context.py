@@ -1,5 +1,5 @@
 """The context every measure is evaluated in, and the one generic step of every promise: which
-tickets it covers, which fields it needs and whether the export has them (DESIGN §11.1), then
+tickets it covers, which fields it needs and whether the export has them, then
 the measure's own evaluator (see `charter_cli.measures`)."""
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ class Context:
 
     def stop_column(self, name: str, rows: I64) -> I64:
         stop = self.col(name, rows)
-        if name == "resolved_at":  # resolution falls back to closed_at (DESIGN.md §10.5)
+        if name == "resolved_at":  # resolution falls back to closed_at
             stop = np.where(stop == NAT, self.col("closed_at", rows), stop)
         late = stop > self.as_of  # facts after as-of are ignored
         if late.any():
@@ -167,7 +167,7 @@ class Context:
         needed = needs(promise, self.charter)
         absent = [n.field for n in needed if not satisfied(n.field, self.present)]
         # a filter on a field the export lacks cannot select: the promise covers the tickets the
-        # rest of its filter selects, and none of them can be judged (DESIGN §11.1)
+        # rest of its filter selects, and none of them can be judged
         where = {k: v for k, v in promise.where.items() if k not in absent}
         mask = _where_mask(self.t, where)
         notes: list[str] = []

@@ -1,4 +1,4 @@
-"""The per-ticket CSV of DESIGN.md §6: one row per (ticket, promise) that applies.
+"""The per-ticket CSV: one row per (ticket, promise) that applies.
 
 Built as UTF-8 by Arrow compute, a slice of rows at a time: every cell becomes its CSV text
 (quoted as Python's csv module quotes: only a value holding a comma, a quote or a newline, its
@@ -20,7 +20,8 @@ from charter_cli.report.common import CSV_COLUMNS, Options, outcome_frame
 
 TEXT = pa.large_string()
 RISKY = r"^[=+\-@\t\r]"  # what a spreadsheet would take for a formula
-NEEDS_QUOTES = '[,"\n]'
+# a lone \r is a line end to CSV readers (Python's csv module quotes it from 3.13 on)
+NEEDS_QUOTES = '[,"\n\r]'
 SLICE = 1 << 19  # rows built at once: bounds the memory of the cells
 
 

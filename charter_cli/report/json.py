@@ -1,4 +1,4 @@
-"""The JSON envelope of DESIGN.md §6: stable, versioned, machine-first."""
+"""The JSON envelope: stable, versioned, machine-first."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Exports → the canonical ticket frame of DESIGN.md §4, with every row accounted for.
+"""Exports → the canonical ticket frame, with every row accounted for.
 
-The importer knows nothing of the charter (DESIGN.md §10.3): it skips a row only for a missing id
+The importer knows nothing of the charter: it skips a row only for a missing id
 or a missing or unparseable `created_at`; any other bad cell becomes empty and is listed in
 `problems`, and the audit reports the promises that needed it as unmeasurable. More than 5 % of
 unparseable values in a timestamp column stops the import (a wrong day-first setting must not
@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from charter_cli.charter.model import TIME_FIELDS, normalise
-from charter_cli.clock import NAT, in_background, in_parallel
+from charter_cli.clock import NAT
 from charter_cli.errors import InputError, UsageError, shown_path
 from charter_cli.fields import TICKET_FIELDS
 from charter_cli.frames import CATEGORY_FIELDS, TEXT, arrow_array, recode
@@ -51,6 +51,7 @@ from charter_cli.tickets.timestamps import (
     parse_timestamps,
     scan_numeric,
 )
+from charter_cli.workers import in_background, in_parallel
 
 TEXT_FIELDS = (
     "channel",
@@ -602,7 +603,7 @@ def _close_names(
     path: str,
 ) -> None:
     """A mapped column the export lacks while a header name is close to it is a typo, not an
-    absent field (DESIGN §11.2): exit 2 with the suggestion and the profile's line."""
+    absent field: exit 2 with the suggestion and the profile's line."""
     used = {header_key(c) for c in sources.values()}
     free = {header_key(str(n)): str(n) for n in names if header_key(str(n)) not in used}
     for fld, alternatives in lacking.items():

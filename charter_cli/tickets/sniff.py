@@ -22,9 +22,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from charter_cli.clock import in_background
 from charter_cli.errors import InputError, shown_path
 from charter_cli.frames import TEXT, arrow_array
+from charter_cli.workers import in_background
 
 MAX_COLUMNS = 2_000
 MAX_EXPORT_BYTES = 1 << 30  # the largest export read whole; more is several exports

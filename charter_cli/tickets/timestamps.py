@@ -2,7 +2,7 @@
 
 Formats are tried in order and the results coalesced, so one column may mix them. A value with an
 offset (`Z`, `+0100`, `+01:00`) is absolute; one without is read in the source zone, a fall-back
-hour taking the earlier instant and a spring-forward gap the transition (DESIGN.md §10.2).
+hour taking the earlier instant and a spring-forward gap the transition.
 
 Numeric dates (`us` and `dayfirst`: d/m/y or m/d/y, separators `/ - .`, a 2- or 4-digit year, an
 optional time with seconds, 24-hour or AM/PM) are read in one order for a whole export file, which
@@ -18,8 +18,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
-from charter_cli.clock import DAY, HOUR, I64, NAT, _localize, _transitions
+from charter_cli.clock import DAY, I64, NAT
 from charter_cli.frames import TEXT, arrow_array
+from charter_cli.zones import HOUR, localize, transitions
 
 # name -> (regex a value must match, strftime patterns tried in order; None = pandas ISO8601)
 _NAMED: dict[str, tuple[str, tuple[str | None, ...]]] = {
@@ -277,10 +278,10 @@ def end_of_day(seconds: I64, timezone: str) -> I64:
     if seconds.size == 0:
         return seconds.copy()
     low, high = int(seconds.min()), int(seconds.max())
-    changes, offsets = _transitions(timezone, (low - DAY) // HOUR, (high + DAY) // HOUR)
+    changes, offsets = transitions(timezone, (low - DAY) // HOUR, (high + DAY) // HOUR)
     wall = seconds + offsets[np.searchsorted(changes, seconds, side="right")]
     midnight = (wall // DAY + 1) * DAY
-    return _localize(midnight.view("datetime64[s]"), timezone, start=True) - 1
+    return localize(midnight.view("datetime64[s]"), timezone, start=True) - 1
 
 
 def _naive_iso(values: pd.Series, timezone: str, dates: bool) -> Parsed | None:
@@ -323,14 +324,14 @@ def _from_local(local: np.ndarray, timezone: str) -> tuple[I64, np.ndarray]:
     # a day's slack either side for the zone's offset; the exact bounds are checked in UTC
     low, high = EARLIEST - 86400, LATEST + 86400
     if wall.size and wall.min() >= low and wall.max() < high:  # all present and plausible
-        out = _localize(local, timezone, start=True)
+        out = localize(local, timezone, start=True)
         if out.min() >= EARLIEST and out.max() < LATEST:
             return out, np.zeros(wall.size, dtype=bool)
     out = np.full(local.size, NAT, dtype=np.int64)
     present = wall != NAT
     ok = present & (wall >= low) & (wall < high)
     if ok.any():
-        out[ok] = _localize(local[ok], timezone, start=True)
+        out[ok] = localize(local[ok], timezone, start=True)
     implausible = (present & ~ok) | ((out != NAT) & ((out < EARLIEST) | (out >= LATEST)))
     out[implausible] = NAT
     return out, implausible

@@ -26,8 +26,9 @@ def reference(values: list[str | None]) -> list[str]:
         if re.match(r"[=+\-@\t\r]", value):
             value = "'" + value
         out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerow([value, "x"])  # "x": never a lone field
-        cells.append(out.getvalue()[: -len(",x\n")])
+        # "x": never a lone field; "\r\n" makes every Python quote a \r (3.13 does anyway)
+        csv.writer(out, lineterminator="\r\n").writerow([value, "x"])
+        cells.append(out.getvalue()[: -len(",x\r\n")])
     return cells
 
 

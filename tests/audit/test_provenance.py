@@ -16,9 +16,11 @@ from typer.testing import CliRunner
 
 from charter_cli.cli import app
 from tests.conftest import DATA, ROOT
+from tests.conftest import TEMPLATES as TEMPLATE_DIR
 
 runner = CliRunner()
-TEMPLATES = sorted((ROOT / "charters" / "templates").glob("*.yaml"))
+TEMPLATES = sorted(TEMPLATE_DIR.glob("*.yaml"))
+assert TEMPLATES, f"no templates in {TEMPLATE_DIR}"  # an empty matrix would pass for nothing
 PROFILES = sorted((ROOT / "charter_cli" / "tickets" / "profiles").glob("*.yaml"))
 EXAMPLE = ROOT / "charters" / "examples" / "nordlys-tickets-2026.csv"
 FROM_TO = {

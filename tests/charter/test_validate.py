@@ -167,7 +167,7 @@ def test_schema_file_is_generated_from_the_script() -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "make_schema.py"), "--check"], check=False
     )
-    assert done.returncode == 0, "schemas/ is stale: run python scripts/make_schema.py"
+    assert done.returncode == 0, "charter_cli/schemas/ is stale: run python scripts/make_schema.py"
 
 
 def _titled(node: object, where: str, missing: list[str]) -> None:

@@ -16,9 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from charter_cli.cli import app
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TEMPLATES
 
-SHOP = ROOT / "charters" / "templates" / "online-shop.yaml"
+SHOP = TEMPLATES / "online-shop.yaml"
 EXPORT = ROOT / "charters" / "examples" / "nordlys-tickets-2026.csv"
 runner = CliRunner()
 

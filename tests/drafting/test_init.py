@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from charter_cli.charter import validate_file
 from charter_cli.cli import app
 from charter_cli.drafting.templates import templates
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TEMPLATES
 
 EXPORT = ROOT / "charters" / "examples" / "nordlys-tickets-2026.csv"
 runner = CliRunner()
@@ -31,7 +31,7 @@ def test_six_templates_listed_with_one_line_each() -> None:
 
 @pytest.mark.parametrize("name", sorted(templates()))
 def test_template_validates_strictly_and_audits_the_example(name: str) -> None:
-    path = ROOT / "charters" / "templates" / f"{name}.yaml"
+    path = TEMPLATES / f"{name}.yaml"
     assert runner.invoke(app, ["validate", "--strict", str(path)]).exit_code == 0
     audit = runner.invoke(app, ["audit", str(path), str(EXPORT), "-q"])
     assert audit.exit_code in (0, 1), audit.output  # a verdict, never "could not run"

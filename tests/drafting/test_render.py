@@ -11,7 +11,7 @@ from charter_cli.charter.values import Duration
 from charter_cli.cli import app
 from charter_cli.drafting.render import LANGS, duration_phrase
 from charter_cli.drafting.templates import templates
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TEMPLATES
 
 GOLDEN = ROOT / "tests" / "golden" / "render"
 runner = CliRunner()
@@ -20,9 +20,7 @@ runner = CliRunner()
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", ["online-shop", "municipality"])
 def test_golden_text(name: str, lang: str, update_golden: bool) -> None:
-    result = runner.invoke(
-        app, ["render", str(ROOT / "charters" / "templates" / f"{name}.yaml"), "--lang", lang]
-    )
+    result = runner.invoke(app, ["render", str(TEMPLATES / f"{name}.yaml"), "--lang", lang])
     assert result.exit_code == 0, result.output
     golden = GOLDEN / f"{name}.{lang}.md"
     if update_golden:
@@ -40,7 +38,7 @@ def test_every_template_renders_in_every_language(name: str, lang: str) -> None:
             app,
             [
                 "render",
-                str(ROOT / "charters" / "templates" / f"{name}.yaml"),
+                str(TEMPLATES / f"{name}.yaml"),
                 "--lang",
                 lang,
                 "--format",
@@ -79,7 +77,7 @@ def test_durations_read_naturally(
 
 
 def test_html_is_self_contained_and_escaped(tmp_path: Path) -> None:
-    text = (ROOT / "charters" / "templates" / "hotel.yaml").read_text(encoding="utf-8")
+    text = (TEMPLATES / "hotel.yaml").read_text(encoding="utf-8")
     charter = tmp_path / "hotel.yaml"
     charter.write_text(
         text.replace(
@@ -100,9 +98,7 @@ def test_html_is_self_contained_and_escaped(tmp_path: Path) -> None:
 
 
 def test_unknown_language_is_a_usage_error() -> None:
-    result = runner.invoke(
-        app, ["render", str(ROOT / "charters" / "templates" / "hotel.yaml"), "--lang", "de"]
-    )
+    result = runner.invoke(app, ["render", str(TEMPLATES / "hotel.yaml"), "--lang", "de"])
     assert result.exit_code == 2 and "--lang de" in result.stderr
 
 

@@ -262,7 +262,7 @@ def test_fields_reference_is_the_docs_page() -> None:
 
 
 def test_validate_with_a_profile_says_what_it_cannot_measure() -> None:
-    shop = ROOT / "charters" / "templates" / "online-shop.yaml"
+    shop = ROOT / "charter_cli" / "charters" / "templates" / "online-shop.yaml"
     result = runner.invoke(app, ["validate", "--profile", "zendesk", str(shop)])
     assert result.exit_code == 0
     assert "warning [profile-lacks-field] auto-ack: profile zendesk maps no acknowledged_at" in (

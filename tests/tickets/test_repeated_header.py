@@ -15,7 +15,7 @@ from charter_cli.tickets.sniff import repeated_names
 from tests.conftest import DATA, ROOT
 
 EXPORTS = DATA / "exports"
-TEMPLATES = ROOT / "charters" / "templates"
+TEMPLATES = ROOT / "charter_cli" / "charters" / "templates"
 runner = CliRunner()
 
 

@@ -23,7 +23,7 @@ from tests.conftest import DATA, ROOT
 from tests.tickets import workbooks
 
 EXPORTS = DATA / "exports"
-TEMPLATES = ROOT / "charters" / "templates"
+TEMPLATES = ROOT / "charter_cli" / "charters" / "templates"
 runner = CliRunner()
 
 
