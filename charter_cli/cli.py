@@ -374,7 +374,7 @@ def audit(
     from charter_cli.report import SUFFIXES, renderer
     from charter_cli.report.common import BREAKDOWNS, Options
 
-    keys = tuple(k.strip() for k in (by or "").split(",") if k.strip())
+    keys = tuple(dict.fromkeys(k.strip() for k in (by or "").split(",") if k.strip()))
     unknown = [k for k in keys if k not in BREAKDOWNS]
     if unknown:
         raise UsageError(f"--by {','.join(unknown)}: choose from {', '.join(BREAKDOWNS)}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -80,6 +81,15 @@ def _terminate_cleanly() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _special(path: Path) -> bool:
+    """Whether the path names something other than a file or a folder (following links)."""
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):  # a new file (a loop raises: ELOOP)
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def _write_in_place(target: Path, text: str | bytes | list[memoryview]) -> None:
     with target.open("wb") as raw:
         if isinstance(text, str):
@@ -93,19 +103,22 @@ def write_atomic(path: Path, text: str | bytes | list[memoryview]) -> None:
     """Write to a temporary file beside `path`, then rename it over `path` in one step. Text is
     written as UTF-8; bytes, or a list of byte views (a renderer that built its output as UTF-8
     in parts), as they are. A symbolic link is written through: its target is replaced."""
+    try:
+        if _special(path):
+            # a device or a pipe (/dev/stdout, a FIFO): written in place; renaming over it would
+            # replace the device itself (and /dev/stdout resolves to no path when it is a pipe)
+            _write_in_place(path, text)
+            return
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {_reason(exc)}") from None
     target = _real(path)
     tmp: str | None = None
     try:
-        if target.exists() and not target.is_file():
-            # a device or a pipe (/dev/stdout, a FIFO): written in place; renaming over it would
-            # replace the device itself
-            _write_in_place(target, text)
-            return
         with _terminate_cleanly():
             try:
-                # a short temporary name: `path` may be near the 255-byte limit of a name
                 # mkstemp makes the file private (0600); a report gets the mode a new file gets
                 mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
+                # a short temporary name: `path` may be near the 255-byte limit of a name
                 fd, tmp = tempfile.mkstemp(prefix=".charter-", suffix=".tmp", dir=target.parent)
                 try:
                     os.fchmod(fd, mode)

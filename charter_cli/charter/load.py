@@ -37,6 +37,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _TRUE = re.compile(r"^(?:true|True|TRUE)$")
 _FALSE = re.compile(r"^(?:false|False|FALSE)$")
+_MAX_NUMBER = 100  # digits of an integer; the largest a charter needs has a handful
 _INT10 = re.compile(r"^[-+]?[0-9]+$")
 _INT8 = re.compile(r"^0o[0-7]+$")
 _INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
@@ -167,7 +168,16 @@ class _Builder:
                 f"tag {tag!r} is not allowed in a charter (plain data only)", mark, "tag"
             )
         value: Any
-        if tag is None and event.implicit[0]:
+        plain = tag is None and event.implicit[0]
+        numeric = plain or tag not in (None, "!", f"{_CORE}str")
+        # int() refuses more than 4,300 digits (a ValueError: exit 3)
+        if numeric and len(event.value) > _MAX_NUMBER and _INT10.match(event.value):
+            raise self.fail(
+                f"a number of {len(event.value):,} digits; no charter value is that long",
+                mark,
+                "too-large",
+            )
+        if plain:
             value = resolve_plain(event.value)
         elif tag in (None, "!", f"{_CORE}str"):
             value = event.value

@@ -111,9 +111,11 @@ def check_share(col: pd.Series, bad: np.ndarray, fld: str, column: str, raw: Raw
     count = int(bad.sum())
     if present and count / present > BAD_SHARE:
         first = int(np.flatnonzero(bad)[0])
+        value = col.iloc[first]  # a time read as one already (1970-01-01) is shown as text
+        shown = repr(str(value)) if isinstance(value, pd.Timestamp) else repr(value)
         raise InputError(
             f"column {column!r} ({fld}): {count:,} of {present:,} values ({count / present:.0%}) "
-            f"are not dates, e.g. line {int(raw.lines[first])}: {col.iloc[first]!r}. "
+            f"are not dates in the years 1970–2199, e.g. line {int(raw.lines[first])}: {shown}. "
             "Is it the right --profile, or a day-first/month-first mix-up?",
             path=raw.path,
         )

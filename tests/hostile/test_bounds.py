@@ -5,8 +5,6 @@ minute a week end in exit 2 with the limit named, or run in bounded memory."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from typer.testing import CliRunner
 
 from charter_cli.cli import app
 from tests.conftest import ROOT
+from tests.hostile.measure import peak
 
 CHARTER = ROOT / "charters" / "examples" / "nordlys-nettbutikk.yaml"
 EXPORT = ROOT / "charters" / "examples" / "nordlys-tickets-2026.csv"
@@ -54,23 +53,6 @@ def test_the_longest_durations_are_valid(tmp_path: Path) -> None:
     for within in ("87600h", "2600 working days"):
         result = runner.invoke(app, ["validate", str(with_within(tmp_path, within))])
         assert result.exit_code == 0, result.output
-
-
-def peak(args: list[str]) -> tuple[int, int, str]:
-    """Exit code, peak memory in MB and stderr of one command in a process of its own."""
-    code = (
-        "import resource, sys\n"
-        "from charter_cli.cli import main\n"
-        "try:\n    main(sys.argv[1:])\nexcept SystemExit as exc:\n    status = exc.code\n"
-        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024\n"
-        "print(f'PEAK {status} {peak}', file=sys.stderr)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False, cwd=ROOT
-    )
-    *said, last = done.stderr.strip().splitlines()
-    _, status, megabytes = last.split()
-    return int(status), int(megabytes), "\n".join(said)
 
 
 def export(tmp_path: Path, rows: list[str]) -> Path:
@@ -116,3 +98,13 @@ def test_a_calendar_open_one_minute_a_week(tmp_path: Path) -> None:
     status, megabytes, said = peak(["audit", str(rare), str(export(tmp_path, rows)), "-q"])
     assert status in (0, 1), said
     assert megabytes < 2000
+
+
+def test_a_5000_digit_number_anywhere_in_a_charter(tmp_path: Path) -> None:
+    digits = "9" * 5000
+    for text in (f"charter: {digits}\nname: x\n", f"charter: 1\nname: x\nfoo: !!int {digits}\n"):
+        path = tmp_path / "number.yaml"
+        path.write_text(text, encoding="utf-8")
+        result = runner.invoke(app, ["validate", str(path)])
+        assert result.exit_code == 1, result.output
+        assert "[too-large] a number of 5,000 digits" in result.stdout

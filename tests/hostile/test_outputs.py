@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import IO
 
 import pytest
 from typer.testing import CliRunner
@@ -27,18 +28,16 @@ ENV = {"NO_COLOR": "1", "COLUMNS": "100", "PATH": "/usr/bin:/bin"}
 runner = CliRunner()
 
 
-def charter(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+def charter(*args: str, stdout: IO[str] | None = None) -> subprocess.CompletedProcess[str]:
+    """One command in a process of its own; stdout captured unless a stream is given."""
     return subprocess.run(
         [sys.executable, "-m", "charter_cli", *args],
+        stdout=subprocess.PIPE if stdout is None else stdout,
+        stderr=subprocess.PIPE,
         text=True,
         check=False,
         env=ENV,
         cwd=ROOT,
-        **(
-            {"capture_output": True} | kwargs
-            if "stdout" not in kwargs
-            else {"stderr": subprocess.PIPE} | kwargs
-        ),
     )
 
 
@@ -254,3 +253,18 @@ def test_a_closed_stdout() -> None:
     )
     assert done.returncode == 2
     one_error_line(done.stderr, "cannot write to standard output: it is closed")
+
+
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="no /dev/stdout")
+def test_render_to_dev_stdout_in_a_pipe() -> None:
+    done = subprocess.run(
+        f"{sys.executable} -m charter_cli render {CHARTER} -o /dev/stdout | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=ENV,
+        cwd=ROOT,
+    )
+    assert done.stdout.startswith("# Nordlys"), done.stderr
+    assert "error" not in done.stderr
