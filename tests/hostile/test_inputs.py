@@ -161,9 +161,9 @@ def test_a_calendar_closed_every_day_by_holidays(tmp_path: Path) -> None:
 def test_a_workbook_with_too_many_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from openpyxl import Workbook
 
-    from charter_cli.tickets import sniff
+    from charter_cli.tickets import tables
 
-    monkeypatch.setattr(sniff, "MAX_XLSX_ROWS", 10)  # 100,000 in earnest: 40 s to write here
+    monkeypatch.setattr(tables, "MAX_XLSX_ROWS", 10)  # 100,000 in earnest: 40 s to write here
     book = Workbook()
     sheet = book.active
     assert sheet is not None

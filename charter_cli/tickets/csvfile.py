@@ -1,0 +1,432 @@
+"""A CSV export read by pyarrow: its encoding and delimiter sniffed, every record numbered with
+its line (quoted newlines and stray quotes included), only the columns a profile uses parsed,
+each as what it is."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from charter_cli.errors import InputError
+from charter_cli.frames import TEXT
+from charter_cli.tickets.sniff import (
+    DELIMITERS,
+    MAX_COLUMNS,
+    MAX_FIELD_BYTES,
+    NULL_MARKERS,
+    STRING,
+    TIMESTAMP,
+    Columns,
+    RawTable,
+    check_field_sizes,
+    unique_names,
+)
+from charter_cli.workers import in_background
+
+
+def _decode(raw: bytes, path: str) -> tuple[bytes, str]:
+    """UTF-8 bytes of the file's text, and the encoding it was in."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw, encoding = raw[3:], "utf-8-sig"
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16").encode("utf-8"), "utf-16"
+        except UnicodeDecodeError:
+            raise InputError("declares UTF-16 (BOM) but is not valid UTF-16", path=path) from None
+    else:
+        encoding = "utf-8"
+    if b"\x00" in raw[:65536]:
+        raise InputError("contains NUL bytes: a binary file, not a CSV export", path=path)
+    try:
+        raw.decode("utf-8")
+        return raw, encoding
+    except UnicodeDecodeError as exc:
+        bad_at = exc.start
+    # not UTF-8: cp1252, unless the file also holds real UTF-8 (a file pasted together)
+    multibyte = np.frombuffer(raw, dtype=np.uint8) >= 0xC2
+    if multibyte.any() and _has_utf8_sequences(raw):
+        line = raw.count(b"\n", 0, bad_at) + 1
+        raise InputError(
+            f"mixes encodings: most text is UTF-8 but line {line} is not; save the file "
+            "again as UTF-8",
+            path=path,
+        )
+    text = raw.decode("cp1252", errors="replace")
+    if "\ufffd" in text:
+        line = text[: text.index("\ufffd")].count("\n") + 1
+        raise InputError(f"is neither UTF-8 nor cp1252 (line {line})", path=path)
+    return text.encode("utf-8"), "cp1252"
+
+
+def _has_utf8_sequences(raw: bytes) -> bool:
+    """Whether the bytes contain well-formed UTF-8 multi-byte sequences (é as C3 A9)."""
+    arr = np.frombuffer(raw, dtype=np.uint8)
+    lead = (arr[:-1] >= 0xC2) & (arr[:-1] <= 0xDF)
+    cont = (arr[1:] & 0xC0) == 0x80
+    return bool((lead & cont).any())
+
+
+def _normalise_newlines(data: bytes) -> bytes:
+    if b"\r" not in data:
+        return data
+    data = data.replace(b"\r\n", b"\n")
+    if b"\n" not in data:  # an old Mac file: CR alone ends lines
+        return data.replace(b"\r", b"\n")
+    return data.replace(b"\r", b" ")  # a stray carriage return inside a line
+
+
+def _sniff_delimiter(data: bytes, path: str) -> str:
+    head = data[:65536].decode("utf-8", errors="replace")
+    lines = [ln for ln in head.split("\n")[:20] if ln.strip()]
+    if not lines:
+        raise InputError("has no header line", path=path)
+
+    def counts(line: str) -> dict[str, int]:
+        # count delimiters outside double quotes
+        outside, inside = [], False
+        for ch in line:
+            if ch == '"':
+                inside = not inside
+            elif not inside:
+                outside.append(ch)
+        text = "".join(outside)
+        return {d: text.count(d) for d in DELIMITERS}
+
+    header = counts(lines[0])
+    best = max(DELIMITERS, key=lambda d: (header[d], -DELIMITERS.index(d)))
+    if header[best] == 0:
+        return ","  # one column; the profile check will say what is missing
+    # prefer a delimiter whose count is the same on the following lines
+    stable = [
+        d for d in DELIMITERS if header[d] and all(counts(ln)[d] == header[d] for ln in lines[1:6])
+    ]
+    if stable and best not in stable:
+        best = max(stable, key=lambda d: header[d])
+    return best
+
+
+def _records(
+    data: bytes, delimiter: str, *, count_fields: bool
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """For every non-empty CSV record (the header first): the 1-based line it starts on and, when
+    asked (only needed when some rows are malformed), its number of fields. Quoted newlines and
+    delimiters are honoured. Vectorised over the bytes: a quote toggles "inside a quoted field",
+    which is how a CSV reader sees it only when every quote stands where quoting puts it. None
+    when one does not (a quote inside an unquoted field, as in `27" screen`, is text)."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(arr == 0x0A)
+    quoted: np.ndarray | None = None
+    if b'"' in data:
+        is_quote = arr == 0x22
+        if not _quotes_in_place(arr, np.flatnonzero(is_quote), ord(delimiter)):
+            return None
+        # parity of the quotes seen so far: odd inside a quoted field ("" toggles twice)
+        quoted = (np.cumsum(is_quote, dtype=np.uint8) & 1).astype(bool)
+        ends = newlines[~quoted[newlines]]
+    else:
+        ends = newlines
+    if arr.size and (ends.size == 0 or ends[-1] != arr.size - 1):
+        ends = np.append(ends, arr.size)  # a last record without a final newline
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    start_line = np.searchsorted(newlines, starts) + 1
+    blank = (ends - starts) == 0
+    if not count_fields:
+        return start_line[~blank].astype(np.int64), np.zeros(int((~blank).sum()), np.int64)
+    hits = arr == ord(delimiter)
+    if quoted is not None:
+        hits &= ~quoted
+    delims = np.flatnonzero(hits)
+    fields = np.bincount(np.searchsorted(ends, delims), minlength=ends.size)[: ends.size] + 1
+    return start_line[~blank].astype(np.int64), fields[~blank].astype(np.int64)
+
+
+def _quotes_in_place(arr: np.ndarray, quotes: np.ndarray, delimiter: int) -> bool:
+    """Whether counting quotes reads the text as a CSV reader does: every quote that opens
+    (even position among the quotes) starts a field or follows the quote that closed (a doubled
+    quote), every quote that closes ends a field or precedes another quote, and none is left
+    open."""
+    if quotes.size % 2:
+        return False
+    opening, closing = quotes[0::2], quotes[1::2]
+    before = arr[np.maximum(opening - 1, 0)]
+    bom_end = 3 if arr[:3].tobytes() == b"\xef\xbb\xbf" else 0
+    field_start = (opening == bom_end) | (before == delimiter) | (before == 0x0A) | (before == 0x22)
+    after = arr[np.minimum(closing + 1, arr.size - 1)]
+    field_end = (closing == arr.size - 1) | (after == delimiter) | (after == 0x0A) | (after == 0x22)
+    return bool(field_start.all() and field_end.all())
+
+
+class CsvExport:
+    """A CSV export: bytes, encoding, delimiter and header known; rows parsed on `read`.
+
+    UTF-8 text is handed to pyarrow as it is (it understands a BOM and CRLF); only another
+    encoding or stray carriage returns make a copy of the text before parsing.
+    """
+
+    def __init__(self, raw: bytes, path: str, extra_nulls: list[str]) -> None:
+        self.path = path
+        self.nulls = list(dict.fromkeys([*NULL_MARKERS, *extra_nulls]))
+        data, self.encoding = _start_text(raw, path)
+        self.data = _normalise_newlines(data)
+        header_end = self.data.find(b"\n")
+        header = self.data if header_end < 0 else self.data[:header_end]
+        if len(header) > MAX_FIELD_BYTES:
+            raise InputError("the header line is over 256 KiB: not a ticket export", path=path)
+        header_text = header.decode("utf-8-sig")
+        self.delimiter = _sniff_delimiter(self.data, path)
+        columns = header_text.count(self.delimiter) + 1
+        if columns > MAX_COLUMNS:
+            raise InputError(
+                f"has {columns:,} columns; a ticket export has at most {MAX_COLUMNS:,}", path=path
+            )
+        self.header = _header_names(header_text.rstrip("\r"), self.delimiter)
+        self.quoted = b'"' in self.data
+        self.names = unique_names(self.header)
+
+    def read(self, columns: Columns | None) -> RawTable:
+        # typed columns by name only when the header names are plain and distinct
+        plain = self.names == [n.strip() for n in self.header] and len(set(self.header)) == len(
+            self.header
+        )
+        types: Columns = dict.fromkeys(self.header, STRING)
+        include: list[str] | None = None
+        if columns is not None and plain:
+            wanted = {n: t for n, t in columns.items() if n in types}
+            include = [n for n in self.header if n in wanted]
+            types.update(wanted)
+            _naive_times_only(self, types, include)
+        bad: list[tuple[int | None, str]] = []
+        table = self._parse(types, include, bad)
+        # without quoting, rows map to lines by counting line ends: counted on the pool meanwhile
+        ends = in_background(lambda: _line_ends(self.data)) if not bad and not self.quoted else None
+        frame = table.to_pandas(types_mapper=_pandas_type)
+        frame.columns = (
+            unique_names([str(c) for c in frame.columns]) if include is None else include
+        )
+        check_field_sizes(frame, self.path)
+        lines, skipped = self._lines(table.num_rows, bad, ends.result() if ends else None)
+        return RawTable(
+            path=self.path,
+            frame=frame,
+            lines=lines[: len(frame)],
+            rows_read=table.num_rows + len(bad),
+            skipped=skipped,
+            encoding=self.encoding,
+            delimiter=self.delimiter,
+        )
+
+    def _parse(
+        self, types: Columns, include: list[str] | None, bad: list[tuple[int | None, str]]
+    ) -> pa.Table:
+        """pyarrow's reader, asked again when needed: with blocks large enough for the longest
+        record, with timestamps as text."""
+
+        def on_invalid(row: pacsv.InvalidRow) -> str:
+            bad.append(
+                (row.number, f"expected {row.expected_columns} fields, found {row.actual_columns}")
+            )
+            return "skip"
+
+        block = 1 << 20  # parsed in parallel; longer records need bigger, slower blocks
+        quoted = self.quoted  # without quotes no value holds a newline: a faster parse
+        while True:
+            bad.clear()
+            try:
+                return pacsv.read_csv(
+                    pa.py_buffer(self.data),  # in place: no Python file object in the way
+                    read_options=pacsv.ReadOptions(block_size=block),
+                    parse_options=pacsv.ParseOptions(
+                        delimiter=self.delimiter,
+                        newlines_in_values=quoted,
+                        invalid_row_handler=on_invalid,
+                    ),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types=types,
+                        include_columns=include,
+                        null_values=self.nulls,
+                        strings_can_be_null=True,
+                        quoted_strings_can_be_null=True,
+                    ),
+                )
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                message = str(exc).split("\n")[0]
+                if ("straddling" in message or "block size" in message) and block < 1 << 24:
+                    block = 1 << 24
+                elif "straddling" in message or "block size" in message:
+                    raise InputError(
+                        "cannot be read as CSV: a field or line is larger than 16 MiB",
+                        path=self.path,
+                    ) from None
+                elif "to timestamp" in message and TIMESTAMP in types.values():
+                    for name, kind in list(types.items()):
+                        if kind == TIMESTAMP:
+                            types[name] = STRING
+                else:
+                    raise InputError(f"cannot be read as CSV: {message}", path=self.path) from None
+
+    def _lines(
+        self, rows: int, bad: list[tuple[int | None, str]], ends: int | None
+    ) -> tuple[np.ndarray, list[tuple[int, str]]]:
+        """The line each row starts on, and the skipped rows with their line and reason. `ends`:
+        the number of line ends, when there is no quoting and no bad row."""
+        data = self.data
+        # no quoting: as many line ends as records means no blank line either
+        simple = ends is not None and ends + (not data.endswith(b"\n")) == rows + 1
+        if simple:  # record k is simply line k + 2
+            return np.arange(2, rows + 2, dtype=np.int64), []
+        records = _records(data, self.delimiter, count_fields=bool(bad))
+        if records is not None:
+            record_lines, fields = records
+            row_lines = record_lines[1:]
+            if not bad and row_lines.size == rows:
+                return row_lines, []
+            header_fields, row_fields = fields[0], fields[1:]
+            valid = row_fields == header_fields
+            if bad and int((~valid).sum()) == len(bad) and int(valid.sum()) == rows:
+                skipped = [
+                    (int(line), f"expected {header_fields} fields, found {found}")
+                    for line, found in zip(row_lines[~valid], row_fields[~valid], strict=True)
+                ]
+                return row_lines[valid], skipped
+        # quotes our quick scan cannot read (a quote inside an unquoted field, as in
+        # `27" screen`, is text): ask pyarrow itself where its records are
+        exact = self._exact_lines(rows, len(bad))
+        if exact is not None:
+            return exact
+        return np.zeros(rows, dtype=np.int64), [  # pragma: no cover - pyarrow disagrees with itself
+            (0, reason + " (line unknown: irregular quoting)") for _, reason in bad
+        ]
+
+    def _exact_lines(self, rows: int, bad: int) -> tuple[np.ndarray, list[tuple[int, str]]] | None:
+        """Record lines as pyarrow reads the records: one more parse, single-threaded (the reader
+        then numbers the rows it rejects), every column as text to count the newlines inside
+        values. A blank line gets a NUL so that it is a (rejected) record too, not skipped
+        unseen. None if the parse does not see the same rows as the first."""
+        if len(self.header) < 2:
+            return None
+        arr = np.frombuffer(self.data, dtype=np.uint8)
+        blank = np.flatnonzero((arr[:-1] == 0x0A) & (arr[1:] == 0x0A)) + 1
+        data = np.insert(arr, blank, 0).tobytes() if blank.size else self.data
+        rejected: list[tuple[int, int, int]] = []  # record number, newlines in it, fields
+
+        def keep(row: pacsv.InvalidRow) -> str:
+            if row.number is None:  # pragma: no cover - single-threaded readers number rows
+                raise ValueError("row number unknown")
+            blank_line = row.text == "\x00"
+            rejected.append(
+                (row.number, row.text.count("\n"), -1 if blank_line else row.actual_columns)
+            )
+            return "skip"
+
+        try:
+            table = pacsv.read_csv(
+                pa.py_buffer(data),
+                read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 24),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=self.delimiter, newlines_in_values=True, invalid_row_handler=keep
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(self.header, STRING), strings_can_be_null=False
+                ),
+            )
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):  # pragma: no cover
+            return None
+        numbers = np.array([r[0] for r in rejected], dtype=np.int64)
+        if table.num_rows != rows or sum(r[2] >= 0 for r in rejected) != bad:
+            return None  # pragma: no cover - the first parse saw other rows
+        # newlines inside each record, records in file order (the header is record 1)
+        inside = np.zeros(1 + table.num_rows + len(rejected), dtype=np.int64)
+        is_row = np.ones(inside.size, dtype=bool)
+        is_row[0] = False
+        is_row[numbers - 1] = False
+        per_row = np.zeros(table.num_rows, dtype=np.int64)
+        for column in table.columns:
+            per_row += pc.fill_null(pc.count_substring(column, "\n"), 0).to_numpy()
+        inside[is_row] = per_row
+        inside[numbers - 1] = [r[1] for r in rejected]
+        starts = np.concatenate(([1], 1 + np.cumsum(inside + 1)[:-1]))
+        # lines count in the original file: the NULs added no line, but their lines are lines
+        skipped = [
+            (int(starts[n - 1]), f"expected {len(self.header)} fields, found {found}")
+            for n, _, found in rejected
+            if found >= 0
+        ]
+        return starts[is_row], skipped
+
+
+def _line_ends(data: bytes) -> int:
+    """How many `\\n` the text holds, in slices (NumPy without the GIL, no file-sized array)."""
+    view = np.frombuffer(data, dtype=np.uint8)
+    step = 1 << 24
+    return sum(int(np.count_nonzero(view[i : i + step] == 0x0A)) for i in range(0, view.size, step))
+
+
+def _start_text(raw: bytes, path: str) -> tuple[bytes, str]:
+    """The file's text as UTF-8 bytes ready to parse, and the encoding it was in. A file that is
+    already UTF-8 (with or without BOM: pyarrow skips it) is only checked, not copied."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode(raw, path)
+    if b"\x00" in raw[:65536]:
+        raise InputError("contains NUL bytes: a binary file, not a CSV export", path=path)
+    if raw.isascii() or _valid_utf8(raw):
+        return raw, ("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8")
+    return _decode(raw, path)
+
+
+def _valid_utf8(raw: bytes) -> bool:
+    """Arrow's UTF-8 check over the bytes in place (a few times faster than decoding them)."""
+    offsets = pa.py_buffer(np.array([0, len(raw)], dtype=np.int64))
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(raw)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _naive_times_only(export: CsvExport, types: Columns, include: list[str]) -> None:
+    """Keep `TIMESTAMP` only for columns whose first rows are naive ISO times: a column with
+    offsets or fractions is read as text at once rather than found out after a full parse."""
+    stamps = [n for n, t in types.items() if t == TIMESTAMP]
+    if not stamps:
+        return
+    head = export.data[: 1 << 16]
+    head = head[: head.rfind(b"\n") + 1] or head
+    try:
+        sample = pacsv.read_csv(
+            pa.py_buffer(head),
+            parse_options=pacsv.ParseOptions(
+                delimiter=export.delimiter, newlines_in_values=True, invalid_row_handler=_skip_row
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(export.header, STRING),
+                include_columns=stamps,
+                null_values=export.nulls,
+                strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        sample = None
+    for name in stamps:
+        try:
+            if sample is None:
+                raise ValueError(name)
+            pc.cast(sample.column(name), TIMESTAMP)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError, KeyError):
+            types[name] = STRING
+
+
+def _skip_row(row: pacsv.InvalidRow) -> str:
+    return "skip"
+
+
+def _pandas_type(kind: pa.DataType) -> object:
+    return TEXT if pa.types.is_string(kind) or pa.types.is_large_string(kind) else None
+
+
+def _header_names(header: str, delimiter: str) -> list[str]:
+    import csv
+
+    return next(csv.reader([header], delimiter=delimiter), [""])
