@@ -1,0 +1,83 @@
+"""The registry of semantic rules and the helpers they share over a schema-valid document."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from charter_cli.charter.findings import Severity
+from charter_cli.charter.load import PathKey
+from charter_cli.charter.values import (
+    ValueError_,
+    parse_day_key,
+)
+
+Yield = Iterator[tuple[PathKey, str]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    check: Callable[[dict[str, Any]], Yield]
+
+    @property
+    def doc(self) -> str:
+        return " ".join((self.check.__doc__ or "").split())
+
+
+RULES: list[Rule] = []
+
+
+def rule(
+    rule_id: str, severity: Severity = Severity.ERROR
+) -> Callable[[Callable[[dict[str, Any]], Yield]], Callable[[dict[str, Any]], Yield]]:
+    """Register a rule under an id."""
+
+    def register(func: Callable[[dict[str, Any]], Yield]) -> Callable[[dict[str, Any]], Yield]:
+        RULES.append(Rule(rule_id, severity, func))
+        return func
+
+    return register
+
+
+def _suggest(value: str, known: list[str]) -> str:
+    hint = difflib.get_close_matches(value, known, n=1)
+    if hint:
+        return f" (did you mean {hint[0]!r}?)"
+    return f"; known: {', '.join(known)}" if known else ""
+
+
+def _promises(data: dict[str, Any]) -> Iterator[tuple[PathKey, dict[str, Any]]]:
+    for i, spec in enumerate(data["promises"]):
+        yield ("promises", i), spec
+
+
+def _escalation_rules(data: dict[str, Any]) -> Iterator[tuple[PathKey, dict[str, Any]]]:
+    for i, spec in enumerate((data.get("escalation") or {}).get("rules") or []):
+        yield ("escalation", "rules", i), spec
+
+
+def _listed(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _priority_names(data: dict[str, Any]) -> list[str]:
+    return [p if isinstance(p, str) else p["name"] for p in data.get("priorities") or []]
+
+
+def _weekly(spec: dict[str, Any]) -> Iterator[tuple[PathKey, str, list[int], Any]]:
+    for key, text in spec["hours"].items():
+        try:
+            days = parse_day_key(key)
+        except ValueError_:
+            continue
+        yield ("hours", key), key, days, text
+
+
+def _calendars(data: dict[str, Any]) -> Iterator[tuple[PathKey, dict[str, Any]]]:
+    for name, spec in data["calendars"].items():
+        if isinstance(spec, dict):
+            yield ("calendars", name), spec

@@ -1,0 +1,302 @@
+"""Rules on calendars: opening hours, zones, holidays, and calendars that are never open."""
+
+from __future__ import annotations
+
+import calendar as _cal
+import difflib
+import itertools
+import zoneinfo
+from functools import cache
+from typing import Any
+
+from charter_cli.charter.findings import Severity
+from charter_cli.charter.load import PathKey
+from charter_cli.charter.model import (
+    ALWAYS,
+)
+from charter_cli.charter.rules.base import (
+    Yield,
+    _calendars,
+    _escalation_rules,
+    _listed,
+    _promises,
+    _suggest,
+    _weekly,
+    rule,
+)
+from charter_cli.charter.values import (
+    DAYS,
+    ValueError_,
+    parse_holiday_date,
+    parse_intervals,
+)
+
+
+@rule("bad-time")
+def bad_time(data: dict[str, Any]) -> Yield:
+    """Hours must be real times of day (`00:00` to `24:00`), and no interval starts at `24:00`."""
+    for path, spec in _calendars(data):
+        for sub, _key, _days, text in _weekly(spec):
+            try:
+                parse_intervals(text)
+            except ValueError_ as exc:
+                yield (*path, *sub), str(exc)
+        for i, item in enumerate((spec.get("holidays") or {}).get("dates") or []):
+            if isinstance(item, dict) and item.get("hours"):
+                try:
+                    parse_intervals(item["hours"])
+                except ValueError_ as exc:
+                    yield (*path, "holidays", "dates", i, "hours"), str(exc)
+
+
+@rule("empty-interval")
+def empty_interval(data: dict[str, Any]) -> Yield:
+    """An interval that starts when it ends (`08:00-08:00`) opens nothing; write `00:00-24:00`
+    for a whole day."""
+    for path, spec in _calendars(data):
+        for sub, _key, _days, text in _weekly(spec):
+            try:
+                intervals = parse_intervals(text)
+            except ValueError_:
+                continue
+            for iv in intervals:
+                if iv.start == iv.end:
+                    yield (
+                        (*path, *sub),
+                        f"interval {iv.text!r} is empty; for a whole day write 00:00-24:00",
+                    )
+
+
+@rule("end-2359", Severity.WARNING)
+def end_2359(data: dict[str, Any]) -> Yield:
+    """An interval ending at `23:59` loses a minute every night; `24:00` is the end of the day."""
+    for path, spec in _calendars(data):
+        for sub, _key, _days, text in _weekly(spec):
+            try:
+                intervals = parse_intervals(text)
+            except ValueError_:
+                continue
+            for iv in intervals:
+                if iv.raw_end == 23 * 60 + 59:
+                    yield (
+                        (*path, *sub),
+                        (f"{iv.text!r} ends at 23:59 and loses a minute every night; write 24:00"),
+                    )
+
+
+@rule("day-repeated")
+def day_repeated(data: dict[str, Any]) -> Yield:
+    """Each weekday's hours are given once: `mon-fri` and `fri` together define Friday twice."""
+    for path, spec in _calendars(data):
+        seen: dict[int, str] = {}
+        for sub, key, days, _text in _weekly(spec):
+            for day in days:
+                if day in seen:
+                    yield (
+                        (*path, *sub),
+                        (f"{DAYS[day]} is already given by {seen[day]!r}; give each day once"),
+                    )
+                    break
+            for day in days:
+                seen.setdefault(day, key)
+
+
+@rule("overlapping-hours")
+def overlapping_hours(data: dict[str, Any]) -> Yield:
+    """Intervals must not overlap, on the same day or where an overnight interval runs into the
+    next day's hours (`mon: 20:00-02:00` with `tue: 01:00-…`)."""
+    week = 7 * 1440
+    for path, spec in _calendars(data):
+        spans: list[tuple[int, int, PathKey, str]] = []
+        given: set[int] = set()  # a day given twice is day-repeated's finding, not an overlap
+        for sub, _key, days, text in _weekly(spec):
+            try:
+                intervals = parse_intervals(text)
+            except ValueError_:
+                continue
+            for day in [d for d in days if d not in given]:
+                given.add(day)
+                for iv in intervals:
+                    if iv.start == iv.end:
+                        continue
+                    start, end = day * 1440 + iv.start, day * 1440 + iv.end
+                    label = f"{DAYS[day]} {iv.text}"
+                    if end > week:
+                        spans.append((start, week, (*path, *sub), label))
+                        spans.append((0, end - week, (*path, *sub), label))
+                    else:
+                        spans.append((start, end, (*path, *sub), label))
+        spans.sort()
+        reported: set[tuple[str, str]] = set()
+        for (_s1, e1, _p1, l1), (s2, _e2, p2, l2) in itertools.pairwise(spans):
+            if s2 < e1 and (l1, l2) not in reported:
+                reported.add((l1, l2))
+                yield p2, f"{l2} overlaps {l1}"
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def zone_hint(zone: str) -> str:
+    """` (did you mean 'Europe/Oslo'?)` for a mistyped zone, or nothing."""
+    hint = difflib.get_close_matches(zone, sorted(_zones()), n=1)
+    return f" (did you mean {hint[0]!r}?)" if hint else ""
+
+
+@rule("invalid-timezone")
+def invalid_timezone(data: dict[str, Any]) -> Yield:
+    """`timezone` (of the charter or of a calendar) must be an IANA zone such as `Europe/Oslo`."""
+    zones = _zones()
+    candidates: list[tuple[PathKey, str]] = [(("timezone",), data["timezone"])]
+    candidates += [
+        ((*p, "timezone"), s["timezone"]) for p, s in _calendars(data) if "timezone" in s
+    ]
+    for path, zone in candidates:
+        if zone not in zones:
+            yield path, f"{zone!r} is not an IANA time zone{zone_hint(zone)}"
+
+
+@cache
+def _holiday_countries() -> dict[str, list[str]]:
+    import holidays
+
+    supported: dict[str, list[str]] = holidays.list_supported_countries()
+    return supported
+
+
+@cache
+def _subdivisions(country: str) -> tuple[str, ...] | None:
+    """The subdivisions of a country the `holidays` library knows, or None for an unknown one."""
+    import holidays
+
+    try:
+        return tuple(holidays.country_holidays(country).subdivisions)
+    except NotImplementedError:
+        return None
+
+
+@rule("unknown-holiday-country")
+def unknown_holiday_country(data: dict[str, Any]) -> Yield:
+    """`holidays.country` must be a country the `holidays` library knows, and `subdivision` one of
+    its subdivisions (`DE` + `BY`)."""
+    for path, spec in _calendars(data):
+        hol = spec.get("holidays") or {}
+        country, sub = hol.get("country"), hol.get("subdivision")
+        if country is None:
+            if sub is not None:
+                yield (*path, "holidays", "subdivision"), "a subdivision needs a `country`"
+            continue
+        subdivisions = _subdivisions(str(country))
+        if subdivisions is not None and (sub is None or str(sub) in subdivisions):
+            continue  # the common case, answered without listing every country
+        countries = _holiday_countries()
+        if country not in countries:
+            yield (
+                (*path, "holidays", "country"),
+                f"no public holidays are known for country {country!r}"
+                + _suggest(country, sorted(countries)),
+            )
+            continue
+        if sub is not None and str(sub) not in countries[country]:
+            subs = countries[country]
+            listing = ", ".join(subs[:20]) + (" …" if len(subs) > 20 else "")
+            yield (
+                (*path, "holidays", "subdivision"),
+                (
+                    f"{sub!r} is not a subdivision of {country}"
+                    + (f"; known: {listing}" if subs else f"; {country} has none")
+                ),
+            )
+
+
+@rule("bad-date")
+def bad_date(data: dict[str, Any]) -> Yield:
+    """Holiday dates must exist: `2026-12-24` or `12-24` (every year); `02-30` does not."""
+    for path, spec in _calendars(data):
+        for i, item in enumerate((spec.get("holidays") or {}).get("dates") or []):
+            text = item["date"] if isinstance(item, dict) else item
+            try:
+                parse_holiday_date(text)
+            except ValueError_ as exc:
+                yield (*path, "holidays", "dates", i), str(exc)
+
+
+def _calendar_of(data: dict[str, Any], spec: dict[str, Any]) -> list[str]:
+    """The calendars a promise can run on: its own, else those of the channels it covers."""
+    if spec.get("calendar"):
+        return [spec["calendar"]]
+    default = next(iter(data["calendars"]))
+    channels = data["channels"]
+    wanted = (spec.get("where") or {}).get("channel")
+    names = _listed(wanted) if wanted is not None else list(channels)
+    out = []
+    for name in names:
+        chan = channels.get(name) or {}
+        out.append((chan or {}).get("calendar") or default)
+    return sorted(set(out)) or [default]
+
+
+def _weekly_seconds(spec: Any) -> int | None:
+    shape = _week_shape(spec)
+    return None if shape is None else shape[0]
+
+
+def _week_shape(spec: Any) -> tuple[int, int] | None:
+    """A calendar's open seconds in a week and its number of open days (None if unreadable)."""
+    if spec == ALWAYS:
+        return 7 * 86400, 7
+    if not isinstance(spec, dict):
+        return None
+    total = 0
+    open_days: set[int] = set()
+    for _sub, _key, days, text in _weekly(spec):
+        try:
+            length = sum(iv.end - iv.start for iv in parse_intervals(text)) * 60
+        except ValueError_:
+            return None
+        total += length * len(days)
+        if length:
+            open_days.update(days)
+    return total, len(open_days)
+
+
+@rule("zero-hours")
+def zero_hours(data: dict[str, Any]) -> Yield:
+    """A promise (or escalation rule) runs on a calendar with no open hours in the week, or one
+    whose yearly holidays (`MM-DD`, closed) take every day of the year: its clock would never
+    run."""
+    calendars = data["calendars"]
+    for path, spec in [*_promises(data), *_escalation_rules(data)]:
+        for cal in _calendar_of(data, spec):
+            seconds = _weekly_seconds(calendars.get(cal))
+            if seconds == 0:
+                yield path, f"calendar {cal!r} has no open hours in the week; this clock never runs"
+            elif _closed_every_day(calendars.get(cal)):
+                yield (
+                    path,
+                    f"calendar {cal!r} is closed on every day of the year by its holidays; this "
+                    "clock never runs",
+                )
+
+
+def _closed_every_day(spec: Any) -> bool:
+    """Whether the yearly closed dates (`MM-DD` without hours of their own) cover every day of
+    a common year: whichever weekdays are open, each such day is then a holiday."""
+    if not isinstance(spec, dict) or not isinstance(spec.get("holidays"), dict):
+        return False
+    dates = spec["holidays"].get("dates")
+    if not isinstance(dates, list) or len(dates) < 365:
+        return False
+    closed = set()
+    for item in dates:
+        if isinstance(item, dict):
+            hours = str(item.get("hours") or "closed").strip().lower()
+            item = item.get("date") if hours == "closed" else None
+        if isinstance(item, str) and len(item) == 5:
+            closed.add(item)
+    common_year = (
+        f"{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, _cal.monthrange(2025, m)[1] + 1)
+    )
+    return closed.issuperset(common_year)
