@@ -88,11 +88,6 @@ class Allowance:
     default: Duration | None = None
     by_priority: Mapping[str, Duration] = field(default_factory=dict)
 
-    def for_priority(self, priority: str | None) -> Duration | None:
-        if priority is not None and priority in self.by_priority:
-            return self.by_priority[priority]
-        return self.default
-
 
 @dataclass(frozen=True)
 class Promise:
@@ -156,9 +151,6 @@ class Charter:
         return self.calendar(
             names[0] if len(names) == 1 else self.default_calendar
         ).working_day_seconds()
-
-    def all_promises(self) -> tuple[Promise, ...]:
-        return self.promises
 
 
 def _allowance(value: Any) -> Allowance:

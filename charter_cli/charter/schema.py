@@ -6,7 +6,6 @@ import difflib
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
@@ -157,8 +156,3 @@ def check_schema(doc: Document, *, schema_name: str = SCHEMA_FILE) -> list[Findi
             Finding(doc.path, mark.line, mark.column, Severity.ERROR, RULE, _describe(error, where))
         )
     return findings
-
-
-def as_dict(doc: Document) -> dict[str, Any]:
-    data: dict[str, Any] = doc.data
-    return data
