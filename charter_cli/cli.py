@@ -360,7 +360,8 @@ def init(
     ] = None,
 ) -> None:
     """Draft a charter from a template, with a questionnaire on a terminal or from flags."""
-    from charter_cli.drafting.templates import draft
+    from charter_cli.charter.schema import schema_text
+    from charter_cli.drafting.templates import draft, schema_beside
     from charter_cli.output import write_atomic
 
     try:
@@ -371,6 +372,7 @@ def init(
         raise UsageError(f"{output} exists; use --force to overwrite it, or -o another file")
     if is_dir:
         raise UsageError(f"{output} is a directory; name a file with -o")
+    schema_copy = schema_beside(output)
     flags_given = any(v is not None for v in (name, timezone, country))
     ask = interactive if interactive is not None else (sys.stdin.isatty() and not flags_given)
     if ask:
@@ -384,6 +386,9 @@ def init(
     else:
         text = draft(template or "online-shop", name=name, timezone=timezone, country=country)
     write_atomic(output, text)
+    if schema_copy is not None:
+        write_atomic(schema_copy, schema_text())
+        _err(f"wrote {schema_copy}, the schema the charter's first line names for editors")
     _err(f"wrote {output}; check it any time with `charter validate {output}`")
 
 

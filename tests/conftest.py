@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,8 @@ import pytest
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
 ROOT = TESTS.parent
-TEMPLATES = ROOT / "charter_cli" / "charters" / "templates"  # package data
+# the templates of the imported package: the sdist's tests run against the installed copy
+TEMPLATES = Path(str(resources.files("charter_cli").joinpath("charters", "templates")))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

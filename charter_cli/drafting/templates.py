@@ -10,12 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from charter_cli.charter.findings import Severity
 from charter_cli.charter.load import Document, PathKey, parse_yaml
 from charter_cli.charter.rules import run_rules
-from charter_cli.charter.schema import check_schema
+from charter_cli.charter.schema import SCHEMA_FILE, check_schema, schema_text
 from charter_cli.errors import CharterError, UsageError
 
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=.*$", re.M)
@@ -55,10 +56,36 @@ def template(name: str) -> Template:
     return found
 
 
-def schema_location() -> str:
-    """Where the installed schema is, for the editor line of a drafted charter."""
-    path = resources.files("charter_cli").joinpath("schemas", "service-charter.v1.schema.json")
-    return str(path)
+# A drafted charter's editor line names a copy of the schema beside it. The installed schema
+# sits in whatever environment ran `init` (a venv, pipx, a CI runner): a path to it, absolute
+# or relative, works on that machine only, and the schema's $id is not published anywhere yet.
+# A copy beside the charter is committed with it and works for every clone, editor and machine.
+SCHEMA_REFERENCE = f"./{SCHEMA_FILE}"
+
+
+def schema_beside(charter: Path) -> Path | None:
+    """Where `init` writes the schema for a new charter (beside it), or None when an identical
+    copy is there already. An older copy of our schema (the same `$id`) is refreshed; any other
+    file of that name is refused, before anything is written."""
+    path = charter.parent / SCHEMA_FILE
+    if not path.exists():
+        return path
+    try:
+        current = path.read_text(encoding="utf-8")
+        ours = current == schema_text() or json.loads(current).get("$id") == _schema_id()
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+        ours = False
+    if not ours:
+        raise UsageError(
+            f"{path} exists and is not charter's schema; the new charter's editor line would "
+            "name it: move it, or write the charter to another folder with -o"
+        )
+    return None if current == schema_text() else path
+
+
+def _schema_id() -> str:
+    found: str = json.loads(schema_text())["$id"]
+    return found
 
 
 def yaml_scalar(value: Any) -> str:
@@ -141,7 +168,7 @@ def draft(
     """A charter from a template with the given answers; it validates, or this raises."""
     chosen = template(name_of_template)
     text = SCHEMA_LINE.sub(
-        f"# yaml-language-server: $schema={schema_location()}", chosen.text, count=1
+        f"# yaml-language-server: $schema={SCHEMA_REFERENCE}", chosen.text, count=1
     )
     text = text.replace(
         "# template: ", f"# Drafted by `charter init` from the {chosen.name} template: ", 1

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from charter_cli.charter import validate_file
+from charter_cli.charter.schema import SCHEMA_FILE, schema_text
 from charter_cli.cli import app
 from charter_cli.drafting.templates import templates
 from tests.conftest import ROOT, TEMPLATES
@@ -71,8 +74,47 @@ def test_init_with_flags(tmp_path: Path) -> None:
     assert (
         "# P1 never waits for business hours" in text.replace("  ", " ") or "P1 never waits" in text
     )
-    assert text.splitlines()[0].startswith("# yaml-language-server: $schema=")
-    assert Path(text.splitlines()[0].split("=", 1)[1]).is_file()
+    assert text.splitlines()[0] == f"# yaml-language-server: $schema=./{SCHEMA_FILE}"
+    assert (tmp_path / SCHEMA_FILE).read_text(encoding="utf-8") == schema_text()
+    assert "wrote" in result.stderr and SCHEMA_FILE in result.stderr
+
+
+def test_init_schema_reference_travels_with_the_folder(tmp_path: Path) -> None:
+    """The editor line names the copy beside the charter, relatively: a clone elsewhere (another
+    machine, another user) finds it, and nothing names the environment charter ran in."""
+    repo = tmp_path / "repo" / "support"
+    repo.mkdir(parents=True)
+    out = repo / "charter.yaml"
+    assert runner.invoke(app, ["init", "--no-interactive", "-o", str(out)]).exit_code == 0
+    reference = out.read_text(encoding="utf-8").splitlines()[0].split("=", 1)[1]
+    assert not Path(reference).is_absolute() and str(tmp_path) not in reference
+    clone = tmp_path / "elsewhere"
+    shutil.copytree(tmp_path / "repo", clone)
+    copied = clone / "support" / "charter.yaml"
+    schema = json.loads((copied.parent / reference).read_text(encoding="utf-8"))
+    assert schema == json.loads(schema_text())
+
+
+def test_init_keeps_an_identical_schema_and_refreshes_an_older_one(tmp_path: Path) -> None:
+    schema = tmp_path / SCHEMA_FILE
+    first = runner.invoke(app, ["init", "--no-interactive", "-o", str(tmp_path / "a.yaml")])
+    assert first.exit_code == 0 and schema.read_text(encoding="utf-8") == schema_text()
+    second = runner.invoke(app, ["init", "--no-interactive", "-o", str(tmp_path / "b.yaml")])
+    assert second.exit_code == 0 and SCHEMA_FILE not in second.stderr  # already there
+    older = json.loads(schema_text())
+    older["title"] = "an older copy"
+    schema.write_text(json.dumps(older), encoding="utf-8")
+    third = runner.invoke(app, ["init", "--no-interactive", "-o", str(tmp_path / "c.yaml")])
+    assert third.exit_code == 0 and schema.read_text(encoding="utf-8") == schema_text()
+
+
+def test_init_refuses_to_point_at_someone_elses_file(tmp_path: Path) -> None:
+    (tmp_path / SCHEMA_FILE).write_text('{"$id": "https://example.org/other"}\n')
+    out = tmp_path / "charter.yaml"
+    result = runner.invoke(app, ["init", "--no-interactive", "-o", str(out)])
+    assert result.exit_code == 2 and "is not charter's schema" in result.stderr
+    assert not out.exists()
+    assert (tmp_path / SCHEMA_FILE).read_text() == '{"$id": "https://example.org/other"}\n'
 
 
 def test_init_never_overwrites_without_force(tmp_path: Path) -> None:
