@@ -10,6 +10,7 @@ DATA = TESTS / "data"
 ROOT = TESTS.parent
 # the templates of the imported package: the sdist's tests run against the installed copy
 TEMPLATES = Path(str(resources.files("charter_cli").joinpath("charters", "templates")))
+PROFILES = Path(str(resources.files("charter_cli.tickets").joinpath("profiles")))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

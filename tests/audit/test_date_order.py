@@ -40,7 +40,8 @@ import pytest
 from typer.testing import CliRunner
 
 from charter_cli.cli import app
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA
+from tests.conftest import PROFILES as PROFILE_DIR
 
 CHARTER = DATA / "charters" / "audit" / "us-desk.yaml"
 EXPORT = DATA / "exports" / "freshdesk-us.csv"
@@ -79,7 +80,7 @@ def with_day_13(tmp_path: Path) -> Path:
 
 def stating(tmp_path: Path, order: str) -> Path:
     """The built-in Freshdesk profile, as a user's copy that states an order."""
-    source = ROOT / "charter_cli" / "tickets" / "profiles" / "freshdesk.yaml"
+    source = PROFILE_DIR / "freshdesk.yaml"
     text = source.read_text(encoding="utf-8")
     stated = text.replace(
         "  formats: [iso, us, dayfirst]\n", f"  formats: [iso, us, dayfirst]\n  order: {order}\n"
@@ -221,7 +222,7 @@ def test_bad_options_are_exit_2_in_one_line(args: list[str], said: str) -> None:
 
 def test_a_bad_zone_in_a_profile_is_exit_2(tmp_path: Path) -> None:
     profile = tmp_path / "bad-zone.yaml"
-    text = (ROOT / "charter_cli" / "tickets" / "profiles" / "freshdesk.yaml").read_text()
+    text = (PROFILE_DIR / "freshdesk.yaml").read_text()
     profile.write_text(
         text.replace(
             "  formats: [iso, us, dayfirst]\n", "  formats: [us]\n  timezone: Europe/Olso\n"

@@ -16,12 +16,13 @@ from typer.testing import CliRunner
 
 from charter_cli.cli import app
 from tests.conftest import DATA, ROOT
+from tests.conftest import PROFILES as PROFILE_DIR
 from tests.conftest import TEMPLATES as TEMPLATE_DIR
 
 runner = CliRunner()
 TEMPLATES = sorted(TEMPLATE_DIR.glob("*.yaml"))
 assert TEMPLATES, f"no templates in {TEMPLATE_DIR}"  # an empty matrix would pass for nothing
-PROFILES = sorted((ROOT / "charter_cli" / "tickets" / "profiles").glob("*.yaml"))
+PROFILES = sorted((PROFILE_DIR).glob("*.yaml"))
 EXAMPLE = ROOT / "charters" / "examples" / "nordlys-tickets-2026.csv"
 FROM_TO = {
     "acknowledgement": ["created_at", "acknowledged_at"],

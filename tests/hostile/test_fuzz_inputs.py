@@ -23,6 +23,7 @@ from charter_cli.cli import app
 from charter_cli.errors import CharterError
 from charter_cli.tickets.profile import load_profile
 from charter_cli.tickets.read import read_tickets
+from tests.conftest import PROFILES as PROFILE_DIR
 from tests.conftest import ROOT
 
 FUZZ = settings(
@@ -48,7 +49,7 @@ def _audit(paths: list[Path], **kwargs: object) -> None:
         assert str(exc)
 
 
-PROFILE = (ROOT / "charter_cli" / "tickets" / "profiles" / "zendesk.yaml").read_text("utf-8")
+PROFILE = (PROFILE_DIR / "zendesk.yaml").read_text("utf-8")
 PROFILE_KEYS = ["profile", "name", "title", "layout", "detect", "columns", "derive", "vendor",
                 "timestamps", "formats", "values", "statuses", "missing", "timezone", "event_log"]  # fmt: skip
 PROFILE_VALUES = st.recursive(

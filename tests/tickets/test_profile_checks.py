@@ -15,7 +15,9 @@ from typer.testing import CliRunner
 from charter_cli.cli import app
 from charter_cli.fields import reference
 from charter_cli.tickets.profile import builtin_profiles
+from tests.conftest import PROFILES as PROFILE_DIR
 from tests.conftest import ROOT
+from tests.conftest import TEMPLATES as TEMPLATE_DIR
 
 runner = CliRunner()
 EXPORT = (
@@ -200,7 +202,7 @@ def test_validate_knows_a_profile_and_every_builtin_is_valid(
     result = runner.invoke(app, ["validate", str(profile)])
     assert result.exit_code == 0
     assert result.output.startswith(f"{profile}: ok (export profile)")
-    folder = ROOT / "charter_cli" / "tickets" / "profiles"
+    folder = PROFILE_DIR
     result = runner.invoke(app, ["validate", str(folder)])
     assert result.exit_code == 0, result.output
     assert result.output.count("ok (export profile)") == len(builtin_profiles())
@@ -262,7 +264,7 @@ def test_fields_reference_is_the_docs_page() -> None:
 
 
 def test_validate_with_a_profile_says_what_it_cannot_measure() -> None:
-    shop = ROOT / "charter_cli" / "charters" / "templates" / "online-shop.yaml"
+    shop = TEMPLATE_DIR / "online-shop.yaml"
     result = runner.invoke(app, ["validate", "--profile", "zendesk", str(shop)])
     assert result.exit_code == 0
     assert "warning [profile-lacks-field] auto-ack: profile zendesk maps no acknowledged_at" in (

@@ -12,10 +12,11 @@ from typer.testing import CliRunner
 from charter_cli.cli import app
 from charter_cli.tickets.read import read_tickets
 from charter_cli.tickets.sniff import repeated_names
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA
+from tests.conftest import TEMPLATES as TEMPLATE_DIR
 
 EXPORTS = DATA / "exports"
-TEMPLATES = ROOT / "charter_cli" / "charters" / "templates"
+TEMPLATES = TEMPLATE_DIR
 runner = CliRunner()
 
 

@@ -19,11 +19,12 @@ from charter_cli.tickets.profile import builtin_profiles, detect_profile
 from charter_cli.tickets.read import read_tickets
 from charter_cli.tickets.sniff import open_export
 from charter_cli.tickets.timestamps import parse_timestamps
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA
+from tests.conftest import TEMPLATES as TEMPLATE_DIR
 from tests.tickets import workbooks
 
 EXPORTS = DATA / "exports"
-TEMPLATES = ROOT / "charter_cli" / "charters" / "templates"
+TEMPLATES = TEMPLATE_DIR
 runner = CliRunner()
 
 
