@@ -165,7 +165,8 @@ def audit(
         typer.Option("--by", help="Breakdowns: channel,priority,group,assignee,month,calendar."),
     ] = None,
     fail_under: Annotated[
-        str | None, typer.Option("--fail-under", help="Override every target, e.g. 95 or 95%.")
+        str | None,
+        typer.Option("--fail-under", help="Override every target: 95, 95.5, 95% or 0.95."),
     ] = None,
     output: Annotated[
         list[Path] | None,

@@ -121,15 +121,19 @@ def guarded(func: F) -> F:
 
 
 def _percent(value: str | None) -> float | None:
+    """`--fail-under`: `95`, `95.5`, `95%` are percentages; `0.95` (a decimal point, at most 1)
+    is a share, as a charter's `target: 0.95` is."""
     if value is None:
         return None
-    from charter_cli.charter.values import ValueError_, parse_target
-
+    text = value.strip()
     try:
-        share = parse_target(value if "%" in value or "." in value else f"{value}%")
-    except ValueError_:
-        raise UsageError(f"--fail-under {value!r} is not a percentage (write 95 or 95%)") from None
-    if not 0 <= share <= 1:
+        number = float(text.removesuffix("%").strip())
+    except ValueError:
+        raise UsageError(
+            f"--fail-under {value!r} is not a percentage (write 95, 95.5, 95% or 0.95)"
+        ) from None
+    share = number if "%" not in text and "." in text and number <= 1 else number / 100
+    if not 0 <= share <= 1 or share != share:
         raise UsageError(f"--fail-under {value!r} is outside 0–100 %")
     return share
 

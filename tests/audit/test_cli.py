@@ -193,3 +193,23 @@ def test_a_broken_charter_is_the_error_whatever_the_export(
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "charter.yaml" in lines[0], lines
+
+
+@pytest.mark.parametrize(
+    ("given", "target"),
+    [("95", 0.95), ("95.5", 0.955), ("95.5%", 0.955), ("0.95", 0.95), ("30 %", 0.30)],
+)
+def test_fail_under_takes_percentages_and_shares(given: str, target: float) -> None:
+    result = runner.invoke(
+        app, ["audit", str(CHARTER), str(EXPORT), "--fail-under", given, "-f", "json"]
+    )
+    assert result.exit_code in (0, 1), result.output
+    doc = json.loads(result.stdout)
+    assert [p["target"] for p in doc["promises"]] == pytest.approx([target] * len(doc["promises"]))
+
+
+@pytest.mark.parametrize("given", ["abc", "101", "-5", "nan", "inf"])
+def test_fail_under_refuses_what_is_no_percentage(given: str) -> None:
+    result = runner.invoke(app, ["audit", str(CHARTER), str(EXPORT), "--fail-under", given])
+    assert result.exit_code == 2
+    assert "--fail-under" in result.output and "Traceback" not in result.output
