@@ -17,6 +17,13 @@ TIME = "(?:[01][0-9]|2[0-4]):[0-5][0-9]"
 INTERVAL = f"{TIME}\\s*-\\s*{TIME}"
 INTERVALS = f"^\\s*(?:closed|{INTERVAL}(?:\\s*,\\s*{INTERVAL})*)\\s*$"
 MEASURES = list(NAMED)
+
+
+def form_text(form: dict[str, Any]) -> str:
+    """A measure's mapping form as written in a charter: `{from: FIELD, to: FIELD}`."""
+    return str(form["x-written"])
+
+
 FIELDS = list(TIME_FIELDS)
 NAME = "^[A-Za-z0-9][A-Za-z0-9 _.-]*$"
 
@@ -209,35 +216,24 @@ def promise() -> dict[str, Any]:
             },
             "measure": {
                 "title": "Measure",
-                "description": (
-                    "`acknowledgement` (created → acknowledged), `first_response` (created → first "
-                    "public reply), `resolution` (created → resolved, minus paused time), `due_date` "
-                    "(resolved no later than the promised date), `follow_up` (resolved → follow-up, "
-                    "inside `between`), or `{from: FIELD, to: FIELD}`."
-                ),
+                "description": ", ".join(f"`{m}` ({REGISTRY[m].summary})" for m in NAMED)
+                + "; or "
+                + " or ".join(
+                    f"`{form_text(m.form)}` ({m.summary})" for m in REGISTRY.values() if m.form
+                )
+                + ".",
                 "oneOf": [
                     {"type": "string", "enum": MEASURES},
-                    {
-                        "type": "object",
-                        "required": ["from", "to"],
-                        "additionalProperties": False,
-                        "properties": {
-                            "from": {
-                                "title": "Clock starts at",
-                                "description": "A canonical timestamp field, e.g. `created_at`.",
-                                "type": "string",
-                            },
-                            "to": {
-                                "title": "Clock stops at",
-                                "description": "A canonical timestamp field, e.g. `closed_at`.",
-                                "type": "string",
-                            },
-                        },
-                    },
+                    *(m.form for m in REGISTRY.values() if m.form),
                 ],
                 "x-error": "{value!r} is not a measure: one of "
                 + ", ".join(MEASURES)
-                + ", or {{from: FIELD, to: FIELD}}",
+                + ", or "
+                + " or ".join(
+                    form_text(m.form).replace("{", "{{").replace("}", "}}")
+                    for m in REGISTRY.values()
+                    if m.form
+                ),
             },
             "where": where(),
             "calendar": {

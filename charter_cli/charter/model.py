@@ -20,7 +20,6 @@ from charter_cli.charter.values import (
 
 ALWAYS = "24/7"
 
-# measure name -> (clock start field, clock stop field)
 TIME_FIELDS = (
     "created_at", "acknowledged_at", "first_response_at", "resolved_at", "closed_at", "due_at",
     "follow_up_at", "escalated_at",
@@ -103,6 +102,7 @@ class Promise:
     between: tuple[Duration, Duration] | None = None
     pause_when: tuple[str, ...] = ()
     escalate_to: str | None = None  # for escalation rules: the level to reach
+    options: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # the measure's own
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ def build_calendar(name: str, spec: Any, default_tz: str) -> Calendar:
 
 def build_charter(data: dict[str, Any], path: str) -> Charter:
     """Turn a schema- and rule-valid document into the model (raises nothing on valid input)."""
-    from charter_cli.measures import MEASURES  # the measures import the model
+    from charter_cli.measures import measure_for  # the measures import the model
 
     tz = data["timezone"]
     calendars = {name: build_calendar(name, spec, tz) for name, spec in data["calendars"].items()}
@@ -220,18 +220,15 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
     )  # fmt: skip
     promises: list[Promise] = []
     for spec in data["promises"]:
-        measure = spec["measure"]
-        if isinstance(measure, dict):
-            kind, start, stop = "custom", measure["from"], measure["to"]
-        else:
-            kind = measure
-            start, stop = MEASURES[measure].start_field, MEASURES[measure].stop_field
+        found = measure_for(spec["measure"])
+        assert found is not None  # the schema allows no other
+        start, stop, options = found.parse(spec["measure"])
         between = spec.get("between")
         promises.append(
             Promise(
                 id=spec["id"],
                 title=spec.get("title"),
-                measure=kind,
+                measure=found.name,
                 start_field=start,
                 stop_field=stop,
                 where=_where(spec.get("where")),
@@ -242,6 +239,7 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
                 if between
                 else None,
                 pause_when=tuple(spec.get("pause_when") or ()),
+                options=options,
             )
         )
     escalation = data.get("escalation") or {}

@@ -38,4 +38,9 @@ def measure_of(name: str) -> Measure:
     return MEASURES[name]
 
 
-__all__ = ["MEASURES", "NAMED", "Measure", "measure_of"]
+def measure_for(value: object) -> Measure | None:
+    """The measure a charter's `measure:` value names (its name, or its mapping form)."""
+    return next((m for m in MEASURES.values() if m.claims(value)), None)
+
+
+__all__ = ["MEASURES", "NAMED", "Measure", "measure_for", "measure_of"]

@@ -7,6 +7,7 @@ from charter_cli.measures.clocked import Clocked
 
 class Acknowledgement(Clocked):
     name = "acknowledgement"
+    summary = "created → acknowledged, automatically or by a person"
     stop_field = "acknowledged_at"
     closed_without = "acknowledgement"
     pausable = False

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -18,12 +18,27 @@ class Measure:
     """A kind of promise. Subclasses set the class attributes and implement `evaluate`."""
 
     name: ClassVar[str]
+    summary: ClassVar[str]  # what it measures, for the schema's help text
+    # the JSON Schema of its mapping form in a charter (`measure: {from: …, to: …}`), or None
+    # for a measure written by name
+    form: ClassVar[dict[str, Any] | None] = None
     start_field: ClassVar[str] = "created_at"  # for a custom pair: the promise's own
     stop_field: ClassVar[str] = ""
     allowance_key: ClassVar[str | None] = "within"  # the charter key it reads its allowance from
     pausable: ClassVar[bool] = True  # whether `pause_when` can change its verdicts
     counts_intervals: ClassVar[bool] = True  # `explain` lists the open intervals its clock counted
     sentence: ClassVar[str | None] = None  # the key of its sentence in `render`'s languages
+
+    def claims(self, value: object) -> bool:
+        """Whether a charter's `measure:` value is this measure."""
+        if self.form is None:
+            return value == self.name
+        return isinstance(value, dict) and set(self.form["required"]) <= set(value)
+
+    def parse(self, value: object) -> tuple[str, str, dict[str, tuple[str, ...]]]:
+        """The clock's start and stop fields and the measure's own options, from the charter's
+        `measure:` value (schema-valid)."""
+        return self.start_field, self.stop_field, {}
 
     def needs(self, promise: Promise) -> dict[str, str]:
         """The ticket fields it reads (→ why), before those of `where`, priority and channel."""

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 class DueDate(Measure):
     name = "due_date"
+    summary = "resolved no later than the date promised to the customer"
     start_field = "resolved_at"
     stop_field = "due_at"
     allowance_key = None  # the ticket's own date is the deadline

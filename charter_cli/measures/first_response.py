@@ -7,6 +7,7 @@ from charter_cli.measures.clocked import Clocked
 
 class FirstResponse(Clocked):
     name = "first_response"
+    summary = "created → the first public reply by a person"
     stop_field = "first_response_at"
     closed_without = "reply"
     pausable = True

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 class FollowUp(Measure):
     name = "follow_up"
+    summary = "resolved → follow-up, inside `between`"
     start_field = "resolved_at"
     stop_field = "follow_up_at"
     allowance_key = "between"

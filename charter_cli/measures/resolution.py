@@ -8,6 +8,7 @@ from charter_cli.measures.clocked import Clocked
 
 class Resolution(Clocked):
     name = "resolution"
+    summary = "created → resolved, minus paused time"
     stop_field = "resolved_at"
     closed_without = None
     pausable = True

@@ -145,11 +145,13 @@ def between_order(data: dict[str, Any]) -> Yield:
 def ignored_key(data: dict[str, Any]) -> Yield:
     """Keys a measure does not use are probably a mistake: `within` on `due_date` (the ticket's
     own date is the deadline), `between` on anything but `follow_up`."""
-    from charter_cli.measures import MEASURES
+    from charter_cli.measures import measure_for
 
     for path, spec in _promises(data):
-        name = spec["measure"] if isinstance(spec["measure"], str) else "custom"
-        measure = MEASURES[name]
+        found = measure_for(spec["measure"])
+        if found is None:  # pragma: no cover - the schema allows no other
+            continue
+        measure, name = found, found.name
         if "within" in spec and measure.allowance_key != "within":
             yield (
                 (*path, "within"),

@@ -109,7 +109,7 @@ def unknown_field(data: dict[str, Any]) -> Yield:
     times = list(TIME_FIELDS)
     for path, spec in _promises(data):
         measure = spec["measure"]
-        if isinstance(measure, dict):
+        if isinstance(measure, dict) and "from" in measure:
             for end in ("from", "to"):
                 name = measure[end]
                 if name not in times:
