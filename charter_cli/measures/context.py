@@ -230,37 +230,69 @@ class Context:
                 yield clock, np.flatnonzero(ok & (codes == code))
 
     def paused(self, out: Outcome, rows: I64, start: I64, until: I64, ok: np.ndarray) -> I64 | None:
-        """Business seconds each row spent paused (None: nothing to subtract)."""
+        """Business seconds each row spent paused (None: nothing to subtract); the intervals go
+        to `out.pauses` for `explain`."""
         p = out.promise
         if not p.pause_when:
             return None
-        events = self.source.events
-        if events is None or events.empty:
+        if not self.has_status_history():
             out.notes.append(
                 "pause_when needs status history (an event log or --events); no pauses subtracted"
             )
             return None
-        paused = np.zeros(rows.size, dtype=np.int64)
-        wanted = {normalise(s) for s in p.pause_when}
+        seconds, out.pauses = self.in_statuses(out, rows, start, until, ok, p.pause_when)
+        return seconds
+
+    def has_status_history(self) -> bool:
+        events = self.source.events
+        return events is not None and not events.empty
+
+    def in_statuses(
+        self,
+        out: Outcome,
+        rows: I64,
+        start: I64,
+        until: I64,
+        ok: np.ndarray,
+        statuses: tuple[str, ...],
+        *,
+        before_first: str | None = None,
+    ) -> tuple[I64, tuple[I64, I64, I64, np.ndarray] | None]:
+        """Business seconds each row spent in `statuses` (raw statuses or their categories)
+        between `start` and `until`, on its calendar, and those intervals (position in `rows`,
+        start, stop or NAT while it lasts, the status). `before_first`: the status a ticket is
+        taken to have from its start to its first event (none: that time is in no status)."""
+        seconds = np.zeros(rows.size, dtype=np.int64)
+        events = self.source.events
+        if events is None or events.empty:
+            return seconds, None
+        wanted = {normalise(s) for s in statuses}
         ev = events.sort_values(["ticket_id", "at"], kind="stable")
-        same_next = ev["ticket_id"].to_numpy(dtype=object)
+        ids = ev["ticket_id"].to_numpy(dtype=object)
         at = ev["at"].to_numpy()
         next_at = np.concatenate((at[1:], [NAT]))
-        last = np.concatenate((same_next[1:] != same_next[:-1], [True]))
+        last = np.concatenate((ids[1:] != ids[:-1], [True]))
         next_at[last] = NAT  # the last status lasts until the clock stops
-        is_pause = flags(ev["category"], lambda v: normalise(v) in wanted) | flags(
+        status = ev["status"].to_numpy(dtype=object)
+        hit = flags(ev["category"], lambda v: normalise(v) in wanted) | flags(
             ev["status"], lambda v: normalise(v) in wanted
         )
-        position = pd.Index(self.t["ticket_id"].to_numpy(dtype=object)[rows]).get_indexer(
-            same_next[is_pause]
-        )
+        if before_first is not None and normalise(before_first) in wanted:
+            first = np.concatenate(([True], ids[1:] != ids[:-1]))
+            # from the ticket's start (clipped below) to its first event
+            ids = np.concatenate((ids[hit], ids[first]))
+            next_at = np.concatenate((next_at[hit], at[first]))
+            at = np.concatenate((at[hit], np.full(int(first.sum()), np.iinfo(np.int64).min + 1)))
+            status = np.concatenate((status[hit], np.full(int(first.sum()), before_first, object)))
+        else:
+            ids, at, next_at, status = ids[hit], at[hit], next_at[hit], status[hit]
+        position = pd.Index(self.t["ticket_id"].to_numpy(dtype=object)[rows]).get_indexer(ids)
         keep = position >= 0
         if not keep.any():
-            return paused
+            return seconds, None
         ticket = position[keep].astype(np.int64)
-        p_start, p_stop = at[is_pause][keep], next_at[is_pause][keep]
-        statuses = ev["status"].to_numpy(dtype=object)[is_pause][keep]
-        out.pauses = (ticket, p_start, p_stop, statuses)
+        p_start, p_stop = at[keep], next_at[keep]
+        intervals = (ticket, np.maximum(p_start, start[ticket]), p_stop, status[keep])
         for clock, where in self.by_calendar(out, ok):
             in_cal = np.zeros(rows.size, dtype=bool)
             in_cal[where] = True
@@ -268,8 +300,8 @@ class Context:
             if not sel.any():
                 continue
             part = clock.paused_s(ticket[sel], p_start[sel], p_stop[sel], start, until)
-            paused = np.where(in_cal, part, paused)
-        return paused
+            seconds = np.where(in_cal, part, seconds)
+        return seconds, intervals
 
     def sources(self, promise: Promise, needed: list[Need]) -> dict[str, str]:
         """Where the promise's fields come from in the export (present ones only)."""
