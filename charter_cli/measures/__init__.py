@@ -15,6 +15,7 @@ from charter_cli.measures import (
     first_response,
     follow_up,
     resolution,
+    time_in,
 )
 from charter_cli.measures.base import Measure
 
@@ -26,6 +27,7 @@ MEASURES: dict[str, Measure] = {
         resolution.MEASURE,
         due_date.MEASURE,
         follow_up.MEASURE,
+        time_in.MEASURE,  # `measure: {time_in: [STATUS, …]}`
         custom.MEASURE,  # `measure: {from: FIELD, to: FIELD}`
         escalation.MEASURE,  # the rules of `escalation:`, one promise each
     )
