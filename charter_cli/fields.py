@@ -72,17 +72,30 @@ def satisfied(name: str, present: set[str] | dict[str, str]) -> bool:
     return any(f in present for f in EITHER.get(name, (name,)))
 
 
-# what each measure reads, for the reference (the audit asks `needs`, which says the same)
-MEASURE_NEEDS: dict[str, str] = {
-    "acknowledgement": "created_at → acknowledged_at",
-    "first_response": "created_at → first_response_at",
-    "resolution": "created_at → resolved_at (or closed_at where resolved_at is empty)",
-    "due_date": "resolved_at (or closed_at) against due_at; only tickets with a due date",
-    "follow_up": "resolved_at (or closed_at) → follow_up_at; only resolved tickets",
-    "{from: FIELD, to: FIELD}": "any two timestamp fields",
-    "escalation rules": "created_at, resolved_at (or closed_at), and escalation_level with "
-    "escalated_at, or a status history whose group changes show the levels",
-}
+def _measure_rows() -> list[str]:
+    """One table row per registered measure: how it is written, what it measures, what it reads
+    (from the measure itself: a new measure shows up here by being registered)."""
+    from charter_cli.charter.model import Allowance
+    from charter_cli.measures import MEASURES
+
+    rows = []
+    for m in MEASURES.values():
+        written = m.name if m.form is None else str(m.form["x-written"])
+        if m.name == "escalation":
+            written = "escalation rules"
+        start = m.start_field or "FIELD"
+        stop = m.stop_field or "FIELD"
+        sample = Promise(m.name, None, m.name, start, stop, {}, None, Allowance(), 1.0)
+        reads = ", ".join(
+            f"{f} (or closed_at)" if f == "resolved_at" else f for f in m.needs(sample)
+        )
+        if not m.start_field:  # a custom pair
+            reads = "the two timestamp fields it names"
+        extra = f"; and {m.also_reads}" if m.also_reads else ""
+        rows.append(f"| `{written}` | {m.summary} | {reads}{extra} |")
+    return rows
+
+
 ALSO_NEEDED = (
     "`where` on a field: that field.",
     "`within` by priority: priority.",
@@ -123,9 +136,9 @@ def reference() -> str:
         "",
         "## What each promise needs",
         "",
-        "| Measure | Fields |",
-        "|---|---|",
-        *(f"| `{name}` | {text} |" for name, text in MEASURE_NEEDS.items()),
+        "| Measure | What it measures | Fields it reads |",
+        "|---|---|---|",
+        *_measure_rows(),
         "",
         *(f"- {line}" for line in ALSO_NEEDED),
         "",

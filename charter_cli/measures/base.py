@@ -28,6 +28,7 @@ class Measure:
     pausable: ClassVar[bool] = True  # whether `pause_when` can change its verdicts
     counts_intervals: ClassVar[bool] = True  # `explain` lists the open intervals its clock counted
     sentence: ClassVar[str | None] = None  # the key of its sentence in `render`'s languages
+    also_reads: ClassVar[str] = ""  # what it reads besides ticket fields, for the reference
 
     def claims(self, value: object) -> bool:
         """Whether a charter's `measure:` value is this measure."""

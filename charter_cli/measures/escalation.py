@@ -26,6 +26,7 @@ NO_HISTORY = "no escalation history (escalated_at with escalation_level, or even
 class Escalation(Measure):
     name = "escalation"
     summary = "an escalation rule: the level reached in time"
+    also_reads = "escalation_level with escalated_at, or group changes in a status history"
     start_field = "created_at"
     stop_field = "resolved_at"
     allowance_key = "after"

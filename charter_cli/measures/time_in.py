@@ -24,6 +24,7 @@ NO_HISTORY = "time_in needs a status history (an event-log export, or --events)"
 class TimeIn(Measure):
     name = "time_in"
     summary = "the business time spent in the listed statuses, from creation to resolution"
+    also_reads = "a status history"
     form: ClassVar[dict[str, Any] | None] = {
         "type": "object",
         "x-written": "{time_in: [STATUS, …]}",
