@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,8 +42,6 @@ class AuditResult:
     notes: list[str] = field(default_factory=list)
     reconciliation: list[Disagreement] = field(default_factory=list)  # the vendor's own verdicts
     clocks: Clocks | None = None  # the calendars' clocks, for `charter explain`
-    # tables the reports derive from this result, built once (see report/common.py)
-    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def target(self, promise: Promise) -> float:
         return self.fail_under if self.fail_under is not None else promise.target

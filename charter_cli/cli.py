@@ -192,7 +192,7 @@ def audit(
     from charter_cli.audit import audit_files
     from charter_cli.output import check_outputs, write_atomic
     from charter_cli.report import SUFFIXES, renderer
-    from charter_cli.report.common import BREAKDOWNS, Options
+    from charter_cli.report.common import BREAKDOWNS, Options, Tables
 
     keys = tuple(dict.fromkeys(k.strip() for k in (by or "").split(",") if k.strip()))
     unknown = [k for k in keys if k not in BREAKDOWNS]
@@ -224,16 +224,17 @@ def audit(
         input_tz=input_tz,
     )
     width = max(80, min(160, _terminal_width()))
+    tables = Tables(result)  # what the reports derive from the result, built once for them all
     for out in outputs:
         fmt = SUFFIXES[out.suffix.lower()]
-        write_atomic(out, renderer(fmt)(result, Options(by=keys, width=100, top=top)))
+        options = Options(by=keys, width=100, top=top, tables=tables)
+        write_atomic(out, renderer(fmt)(result, options))
         if not quiet:
             _err(f"wrote {out}")
     if not quiet:
         chosen = output_format or Format.text
-        options = Options(
-            by=keys, color=chosen == Format.text and _color(sys.stdout), width=width, top=top
-        )
+        color = chosen == Format.text and _color(sys.stdout)
+        options = Options(by=keys, color=color, width=width, top=top, tables=tables)
         _emit(renderer(chosen.value)(result, options))
     raise typer.Exit(int(ExitCode.OK if result.passed else ExitCode.FAILED))
 

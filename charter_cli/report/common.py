@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,14 @@ class Options:
     width: int = 100
     top: int = 10
     extra: dict[str, object] = field(default_factory=dict)
+    # the tables derived from the result, shared by every report of one run (built on first use)
+    tables: Tables | None = None
+
+    def tables_of(self, result: AuditResult) -> Tables:
+        """This run's tables of `result`, or new ones for a renderer called on its own."""
+        if self.tables is not None and self.tables.result is result:
+            return self.tables
+        return Tables(result)
 
 
 def iso(seconds: np.ndarray) -> np.ndarray:
@@ -69,14 +78,33 @@ NAMED = ("channel", "priority")  # shown by the charter's name, else the export'
 TICKET_FIELDS = ("ticket_id", *NAMED, "group", "assignee", "created_at", "subject")
 
 
+class Tables:
+    """The tables the reports derive from one audit result, each built on first use and then
+    only read: every report of a run shares them (through `Options.tables`), and nothing is
+    written into the result."""
+
+    def __init__(self, result: AuditResult) -> None:
+        self.result = result
+
+    @cached_property
+    def tickets(self) -> pd.DataFrame:
+        """`ticket_columns` of every audited ticket."""
+        return ticket_columns(self.result)
+
+    @cached_property
+    def pairs(self) -> pd.DataFrame:
+        """Every (ticket, promise) pair, promise by promise (select columns into a new frame
+        before changing anything)."""
+        frames = [outcome_frame(self, o) for o in self.result.outcomes]
+        if not frames:
+            return pd.DataFrame(columns=[*CSV_COLUMNS, "created_at", "subject", "calendar"])
+        return pd.concat(frames, ignore_index=True)
+
+
 def ticket_columns(result: AuditResult, rows: np.ndarray | None = None) -> pd.DataFrame:
     """The ticket attributes the reports show: categoricals (a row is taken by code), and the
-    charter's name for channel and priority, or the export's own where the charter lacks it.
-    For every ticket it is built once per result; for a few `rows` (the worst breaches), only
-    for those."""
-    if rows is None and "tickets" in result.cache:
-        cached: pd.DataFrame = result.cache["tickets"]
-        return cached
+    charter's name for channel and priority, or the export's own where the charter lacks it;
+    for a few `rows` (the worst breaches), only for those."""
     t = result.tickets
     if rows is not None:
         shown = [c for c in t.columns if c in TICKET_FIELDS or c.removesuffix("_raw") in NAMED]
@@ -112,22 +140,19 @@ def ticket_columns(result: AuditResult, rows: np.ndarray | None = None) -> pd.Da
             "subject": t["subject"],
         }
     )
-    if rows is None:
-        result.cache["tickets"] = frame
     return frame
 
 
-def outcome_frame(
-    result: AuditResult, outcome: Outcome, pick: np.ndarray | None = None
-) -> pd.DataFrame:
+def outcome_frame(tables: Tables, outcome: Outcome, pick: np.ndarray | None = None) -> pd.DataFrame:
     """One promise's pairs (or the `pick`ed ones) as a frame with the ticket's attributes."""
+    result = tables.result
     chosen = slice(None) if pick is None else pick
     rows = outcome.rows[chosen]
     ids = [o.promise.id for o in result.outcomes]
     if pick is not None and pick.size < len(result.tickets) // 100:  # a few: only those
         frame = ticket_columns(result, rows)
     else:
-        frame = ticket_columns(result).iloc[rows].reset_index(drop=True)
+        frame = tables.tickets.iloc[rows].reset_index(drop=True)
     return pd.DataFrame(
         {
             "ticket_id": frame["ticket_id"],
@@ -154,20 +179,6 @@ def outcome_frame(
     )
 
 
-def pairs(result: AuditResult) -> pd.DataFrame:
-    """Every (ticket, promise) pair of the audit, promise by promise; built once per result, so
-    callers must not change it (select columns into a new frame first)."""
-    if "pairs" not in result.cache:
-        frames = [outcome_frame(result, o) for o in result.outcomes]
-        result.cache["pairs"] = (
-            pd.concat(frames, ignore_index=True)
-            if frames
-            else pd.DataFrame(columns=[*CSV_COLUMNS, "created_at", "subject", "calendar"])
-        )
-    table: pd.DataFrame = result.cache["pairs"]
-    return table
-
-
 def month_of(seconds: pd.Series, timezone: str) -> pd.Series:
     """`2026-10` in the charter's zone, for the month breakdown (a categorical: the text is made
     once per distinct month, not once per row)."""
@@ -182,9 +193,10 @@ def month_of(seconds: pd.Series, timezone: str) -> pd.Series:
     )
 
 
-def breakdown(result: AuditResult, key: str) -> pd.DataFrame:
+def breakdown(tables: Tables, key: str) -> pd.DataFrame:
     """Per promise and value of `key`: met, breached, running, unmeasurable, compliance."""
-    table = pairs(result)[["promise", "state", "created_at" if key == "month" else key]]
+    result = tables.result
+    table = tables.pairs[["promise", "state", "created_at" if key == "month" else key]]
     if key == "month":
         table = table.assign(month=month_of(table["created_at"], result.charter.timezone))
     values = table[key].astype("category")
@@ -209,8 +221,9 @@ def breakdown(result: AuditResult, key: str) -> pd.DataFrame:
     )
 
 
-def worst_breaches(result: AuditResult, top: int) -> pd.DataFrame:
+def worst_breaches(tables: Tables, top: int) -> pd.DataFrame:
     """The breaches with the most overdue time, across promises."""
+    result = tables.result
     frames = []
     for o in result.outcomes:  # the top few of each promise first, then of them all
         late = np.flatnonzero((o.state == State.BREACHED) & (o.overdue != NAT))
@@ -224,10 +237,10 @@ def worst_breaches(result: AuditResult, top: int) -> pd.DataFrame:
             late = late[overdue >= cut]
             late = late[np.argsort(-o.overdue[late], kind="stable")[:top]]
         if late.size:
-            frames.append(outcome_frame(result, o, late))
+            frames.append(outcome_frame(tables, o, late))
     if not frames:
         return (
-            outcome_frame(result, result.outcomes[0], np.array([], dtype=np.intp))
+            outcome_frame(tables, result.outcomes[0], np.array([], dtype=np.intp))
             if result.outcomes
             else pd.DataFrame()
         )

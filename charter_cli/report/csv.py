@@ -26,9 +26,10 @@ SLICE = 1 << 19  # rows built at once: bounds the memory of the cells
 
 
 def render(result: AuditResult, options: Options) -> list[memoryview]:
+    tables = options.tables_of(result)
     parts = [memoryview((",".join(CSV_COLUMNS) + "\n").encode())]
     for outcome in result.outcomes:
-        frame = outcome_frame(result, outcome)
+        frame = outcome_frame(tables, outcome)
         for start in range(0, len(frame), SLICE):
             parts.extend(_lines(frame.iloc[start : start + SLICE]))
     return parts

@@ -14,6 +14,7 @@ import pandas as pd
 from charter_cli.audit import AuditResult, State
 from charter_cli.report.common import (
     Options,
+    Tables,
     breakdown,
     duration,
     field_sources,
@@ -105,8 +106,9 @@ def _promise_bars(result: AuditResult) -> str:
     return "".join(parts)
 
 
-def _month_lines(result: AuditResult) -> str:
-    frame = breakdown(result, "month")
+def _month_lines(tables: Tables) -> str:
+    result = tables.result
+    frame = breakdown(tables, "month")
     seen = sorted(m for m in frame["month"].unique() if m != "(none)")
     if not seen:
         return '<p class="small">No decided tickets to chart by month.</p>'
@@ -201,9 +203,10 @@ def _promise_table(result: AuditResult) -> str:
     return f'<table id="promises"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-def _breach_table(result: AuditResult) -> str:
+def _breach_table(tables: Tables) -> str:
+    result = tables.result
     breaches = sum(o.count(State.BREACHED) for o in result.outcomes)
-    shown = worst_breaches(result, MAX_BREACH_ROWS)
+    shown = worst_breaches(tables, MAX_BREACH_ROWS)
     head = (
         "<tr><th>Ticket</th><th>Promise</th><th>Created</th><th>Deadline</th><th class=n>Late by</th>"
         "<th>Channel</th><th>Priority</th><th>Group</th><th>Assignee</th><th>Subject</th></tr>"
@@ -242,6 +245,7 @@ def _quality(result: AuditResult) -> str:
 
 
 def render(result: AuditResult, options: Options) -> str:
+    tables = options.tables_of(result)
     src = result.source
     status = (
         ("pass", "Every promise meets its target.")
@@ -281,10 +285,10 @@ Charter <code>{_t(result.charter.path)}</code> · exports {", ".join(f"<code>{_t
 <p class="small">Bars: share of decided tickets that met the promise; black marks: the targets.</p>
 {_promise_bars(result)}
 <h2>Compliance per month</h2>
-{_month_lines(result)}
+{_month_lines(tables)}
 <h2>Breaches</h2>
 <p class="small">Click a column to sort.</p>
-{_breach_table(result)}
+{_breach_table(tables)}
 <h2>Data quality</h2>
 {_quality(result)}
 <script>{SORT_JS}</script>

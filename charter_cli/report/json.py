@@ -78,7 +78,7 @@ def envelope(result: AuditResult, options: Options) -> dict[str, Any]:
         doc["breakdowns"] = {
             key: [
                 {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
-                for row in breakdown(result, key).to_dict(orient="records")
+                for row in breakdown(options.tables_of(result), key).to_dict(orient="records")
             ]
             for key in options.by
         }

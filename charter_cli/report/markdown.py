@@ -56,7 +56,7 @@ def render(result: AuditResult, options: Options) -> str:
     ]
     lines += [f"| {promise} | {cell(line)} |" for promise, line in field_sources(result)]
     for key in options.by:
-        frame = breakdown(result, key)
+        frame = breakdown(options.tables_of(result), key)
         lines += [
             "",
             f"### By {key}",
@@ -70,7 +70,7 @@ def render(result: AuditResult, options: Options) -> str:
             lines.append(
                 f"| {row['promise']} | {cell(row[key])} | {int(row['met'])} | {int(row['breached'])} | {shown} |"
             )
-    worst = worst_breaches(result, options.top)
+    worst = worst_breaches(options.tables_of(result), options.top)
     if not worst.empty:
         lines += [
             "",

@@ -14,6 +14,7 @@ from rich.text import Text
 from charter_cli.audit import AuditResult, State
 from charter_cli.report.common import (
     Options,
+    Tables,
     breakdown,
     duration,
     field_sources,
@@ -99,8 +100,8 @@ def _sources(result: AuditResult) -> Table:
     return table
 
 
-def _breakdown(result: AuditResult, key: str) -> Table:
-    frame = breakdown(result, key)
+def _breakdown(tables: Tables, key: str) -> Table:
+    frame = breakdown(tables, key)
     table = Table(title=f"By {key}", title_justify="left", box=box.SIMPLE)
     table.add_column("Promise")
     table.add_column(key.capitalize(), overflow="fold")
@@ -124,8 +125,8 @@ def _breakdown(result: AuditResult, key: str) -> Table:
     return table
 
 
-def _worst(result: AuditResult, top: int) -> Table | None:
-    frame = worst_breaches(result, top)
+def _worst(tables: Tables, top: int) -> Table | None:
+    frame = worst_breaches(tables, top)
     if frame.empty:
         return None
     table = Table(title=f"Worst {len(frame)} breaches", title_justify="left", box=box.SIMPLE)
@@ -168,8 +169,8 @@ def render(result: AuditResult, options: Options) -> str:
     )
     parts: list[object] = [_header(result), _promises(result), _sources(result)]
     for key in options.by:
-        parts.append(_breakdown(result, key))
-    worst = _worst(result, options.top)
+        parts.append(_breakdown(options.tables_of(result), key))
+    worst = _worst(options.tables_of(result), options.top)
     if worst is not None:
         parts.append(worst)
     quality = _quality(result)
