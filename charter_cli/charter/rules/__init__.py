@@ -8,22 +8,41 @@ package's modules; importing it registers them all.
 
 from __future__ import annotations
 
-from charter_cli.charter.findings import Finding
+from charter_cli.charter.findings import Finding, Severity
 from charter_cli.charter.load import Document
+from charter_cli.charter.model import build_charter
 from charter_cli.charter.rules import calendars, escalation, promises, references
-from charter_cli.charter.rules.base import RULES, Rule, rule
-from charter_cli.charter.rules.calendars import _week_shape, zone_hint
+from charter_cli.charter.rules.base import RULES, Rule, model_rule, rule
+from charter_cli.charter.rules.calendars import zone_hint
 
-__all__ = ["RULES", "Rule", "_week_shape", "rule", "run_rules", "zone_hint"]
+__all__ = ["RULES", "Rule", "model_rule", "rule", "run_rules", "zone_hint"]
 _TOPICS = (references, calendars, promises, escalation)  # imported for their registrations
 
 
 def run_rules(doc: Document) -> list[Finding]:
-    """Run every registered rule on a schema-valid document."""
+    """Run every registered rule on a schema-valid document: the data rules first, then, when
+    none of them found an error, the model rules on the typed charter."""
     findings: list[Finding] = []
     for item in RULES:
+        if item.on_model:
+            continue
         for path, message in item.check(doc.data):
             mark = doc.mark(path)
+            findings.append(
+                Finding(doc.path, mark.line, mark.column, item.severity, item.id, message)
+            )
+    if any(f.severity is Severity.ERROR for f in findings):
+        return findings
+    charter = build_charter(doc.data, doc.path)
+    written = len(doc.data["promises"])  # then the escalation rules, in the charter's order
+    for item in RULES:
+        if not item.on_model:
+            continue
+        for index, key, message in item.check(charter):
+            where: tuple[str | int, ...] = (
+                ("promises", index) if index < written else ("escalation", "rules", index - written)
+            )
+            mark = doc.mark((*where, *key))
             findings.append(
                 Finding(doc.path, mark.line, mark.column, item.severity, item.id, message)
             )

@@ -9,19 +9,28 @@ from typing import Any
 
 from charter_cli.charter.findings import Severity
 from charter_cli.charter.load import PathKey
+from charter_cli.charter.model import Charter
 from charter_cli.charter.values import (
     ValueError_,
     parse_day_key,
 )
 
 Yield = Iterator[tuple[PathKey, str]]
+# a rule on the typed charter: the promise at fault (its place in the file is found from its
+# position), a key under it (or none), and the message
+ModelYield = Iterator[tuple[int, tuple[str, ...], str]]
 
 
 @dataclass(frozen=True)
 class Rule:
+    """A semantic rule: on the document's data (`check`), or, once every data rule passed and
+    the typed charter is built, on the charter (`on_model`: questions the model answers, such as
+    the calendar a promise runs on or the length of its working day)."""
+
     id: str
     severity: Severity
-    check: Callable[[dict[str, Any]], Yield]
+    check: Callable[[Any], Any]
+    on_model: bool = False
 
     @property
     def doc(self) -> str:
@@ -38,6 +47,18 @@ def rule(
 
     def register(func: Callable[[dict[str, Any]], Yield]) -> Callable[[dict[str, Any]], Yield]:
         RULES.append(Rule(rule_id, severity, func))
+        return func
+
+    return register
+
+
+def model_rule(
+    rule_id: str, severity: Severity = Severity.ERROR
+) -> Callable[[Callable[[Charter], ModelYield]], Callable[[Charter], ModelYield]]:
+    """Register a rule that runs on the typed charter (see `Rule`)."""
+
+    def register(func: Callable[[Charter], ModelYield]) -> Callable[[Charter], ModelYield]:
+        RULES.append(Rule(rule_id, severity, func, on_model=True))
         return func
 
     return register

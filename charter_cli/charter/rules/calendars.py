@@ -12,16 +12,16 @@ from typing import Any
 from charter_cli.charter.findings import Severity
 from charter_cli.charter.load import PathKey
 from charter_cli.charter.model import (
-    ALWAYS,
+    Calendar,
+    Charter,
 )
 from charter_cli.charter.rules.base import (
+    ModelYield,
     Yield,
     _calendars,
-    _escalation_rules,
-    _listed,
-    _promises,
     _suggest,
     _weekly,
+    model_rule,
     rule,
 )
 from charter_cli.charter.values import (
@@ -223,80 +223,34 @@ def bad_date(data: dict[str, Any]) -> Yield:
                 yield (*path, "holidays", "dates", i), str(exc)
 
 
-def _calendar_of(data: dict[str, Any], spec: dict[str, Any]) -> list[str]:
-    """The calendars a promise can run on: its own, else those of the channels it covers."""
-    if spec.get("calendar"):
-        return [spec["calendar"]]
-    default = next(iter(data["calendars"]))
-    channels = data["channels"]
-    wanted = (spec.get("where") or {}).get("channel")
-    names = _listed(wanted) if wanted is not None else list(channels)
-    out = []
-    for name in names:
-        chan = channels.get(name) or {}
-        out.append((chan or {}).get("calendar") or default)
-    return sorted(set(out)) or [default]
-
-
-def _weekly_seconds(spec: Any) -> int | None:
-    shape = _week_shape(spec)
-    return None if shape is None else shape[0]
-
-
-def _week_shape(spec: Any) -> tuple[int, int] | None:
-    """A calendar's open seconds in a week and its number of open days (None if unreadable)."""
-    if spec == ALWAYS:
-        return 7 * 86400, 7
-    if not isinstance(spec, dict):
-        return None
-    total = 0
-    open_days: set[int] = set()
-    for _sub, _key, days, text in _weekly(spec):
-        try:
-            length = sum(iv.end - iv.start for iv in parse_intervals(text)) * 60
-        except ValueError_:
-            return None
-        total += length * len(days)
-        if length:
-            open_days.update(days)
-    return total, len(open_days)
-
-
-@rule("zero-hours")
-def zero_hours(data: dict[str, Any]) -> Yield:
+@model_rule("zero-hours")
+def zero_hours(charter: Charter) -> ModelYield:
     """A promise (or escalation rule) runs on a calendar with no open hours in the week, or one
     whose yearly holidays (`MM-DD`, closed) take every day of the year: its clock would never
     run."""
-    calendars = data["calendars"]
-    for path, spec in [*_promises(data), *_escalation_rules(data)]:
-        for cal in _calendar_of(data, spec):
-            seconds = _weekly_seconds(calendars.get(cal))
-            if seconds == 0:
-                yield path, f"calendar {cal!r} has no open hours in the week; this clock never runs"
-            elif _closed_every_day(calendars.get(cal)):
+    for index, promise in enumerate(charter.promises):
+        for name in charter.calendars_of(promise):
+            calendar = charter.calendar(name)
+            if calendar.weekly_open_seconds() == 0:
                 yield (
-                    path,
-                    f"calendar {cal!r} is closed on every day of the year by its holidays; this "
+                    index,
+                    (),
+                    f"calendar {name!r} has no open hours in the week; this clock never runs",
+                )
+            elif _closed_every_day(calendar):
+                yield (
+                    index,
+                    (),
+                    f"calendar {name!r} is closed on every day of the year by its holidays; this "
                     "clock never runs",
                 )
 
 
-def _closed_every_day(spec: Any) -> bool:
+def _closed_every_day(calendar: Calendar) -> bool:
     """Whether the yearly closed dates (`MM-DD` without hours of their own) cover every day of
     a common year: whichever weekdays are open, each such day is then a holiday."""
-    if not isinstance(spec, dict) or not isinstance(spec.get("holidays"), dict):
+    closed = {(d.month, d.day) for d in calendar.dates if d.year is None and not d.intervals}
+    if len(closed) < 365:
         return False
-    dates = spec["holidays"].get("dates")
-    if not isinstance(dates, list) or len(dates) < 365:
-        return False
-    closed = set()
-    for item in dates:
-        if isinstance(item, dict):
-            hours = str(item.get("hours") or "closed").strip().lower()
-            item = item.get("date") if hours == "closed" else None
-        if isinstance(item, str) and len(item) == 5:
-            closed.add(item)
-    common_year = (
-        f"{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, _cal.monthrange(2025, m)[1] + 1)
-    )
+    common_year = ((m, d) for m in range(1, 13) for d in range(1, _cal.monthrange(2025, m)[1] + 1))
     return closed.issuperset(common_year)
