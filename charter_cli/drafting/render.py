@@ -139,13 +139,7 @@ TEXT = {
         "promises": "What we promise", "after": "Outside opening hours", "escalation": "If your case takes longer",
         "always": "around the clock", "every_day": "every day", "closed": "closed", "and": "and",
         "day_night": ", day and night", "public": "Closed on public holidays in {country}.",
-        "ack": "We confirm that we have received your message within {d}{when}.",
-        "reply": "A person replies within {d}{when}.", "reply_list": "A person replies within:",
-        "solve": "We solve your case within {d}{when}.", "solve_list": "We solve your case within:",
         "pause": "Time we spend waiting for your answer is not counted.",
-        "due": "When we give you a date, we keep it.",
-        "follow": "After we have solved a complaint, we contact you between {a} and {b} later to hear whether you are satisfied.",
-        "ack_after": "Outside our opening hours you still get an automatic confirmation within {d}, so you know your message has arrived.",
         "escalate": "If your case is not solved within {d}, we hand it to {level}.",
         "target": "(our target: {p} of cases)", "for": "For {what}:", "priority": "{p}", "measure": "We measure every month how well we keep these promises.",
     },
@@ -154,13 +148,7 @@ TEXT = {
         "promises": "Dette lover vi", "after": "Utenfor åpningstiden", "escalation": "Hvis saken din tar lengre tid",
         "always": "hele døgnet", "every_day": "alle dager", "closed": "stengt", "and": "og",
         "day_night": ", hele døgnet", "public": "Stengt på offentlige fridager i {country}.",
-        "ack": "Vi bekrefter at vi har mottatt henvendelsen din innen {d}{when}.",
-        "reply": "Du får svar fra en av oss innen {d}{when}.", "reply_list": "Du får svar fra en av oss innen:",
-        "solve": "Vi løser saken din innen {d}{when}.", "solve_list": "Vi løser saken din innen:",
         "pause": "Tiden vi venter på svar fra deg, regnes ikke med.",
-        "due": "Når vi lover deg en dato, holder vi den.",
-        "follow": "Etter at en klage er løst, tar vi kontakt mellom {a} og {b} senere for å høre om du er fornøyd.",
-        "ack_after": "Utenfor åpningstiden får du likevel en automatisk bekreftelse innen {d}, så du vet at meldingen har kommet fram.",
         "escalate": "Er saken ikke løst innen {d}, går den videre til {level}.",
         "target": "(vårt mål: {p} av sakene)", "for": "For {what}:", "priority": "{p}", "measure": "Hver måned måler vi hvor godt vi holder disse løftene.",
     },
@@ -169,13 +157,7 @@ TEXT = {
         "promises": "Det här lovar vi", "after": "Utanför öppettiderna", "escalation": "Om ditt ärende tar längre tid",
         "always": "dygnet runt", "every_day": "alla dagar", "closed": "stängt", "and": "och",
         "day_night": ", dygnet runt", "public": "Stängt på allmänna helgdagar i {country}.",
-        "ack": "Vi bekräftar att vi har tagit emot ditt ärende inom {d}{when}.",
-        "reply": "Du får svar från någon av oss inom {d}{when}.", "reply_list": "Du får svar från någon av oss inom:",
-        "solve": "Vi löser ditt ärende inom {d}{when}.", "solve_list": "Vi löser ditt ärende inom:",
         "pause": "Tid då vi väntar på svar från dig räknas inte.",
-        "due": "När vi lovar dig ett datum håller vi det.",
-        "follow": "När ett klagomål är löst hör vi av oss mellan {a} och {b} senare för att höra om du är nöjd.",
-        "ack_after": "Utanför öppettiderna får du ändå en automatisk bekräftelse inom {d}, så att du vet att ditt meddelande har kommit fram.",
         "escalate": "Är ärendet inte löst inom {d} går det vidare till {level}.",
         "target": "(vårt mål: {p} av ärendena)", "for": "För {what}:", "priority": "{p}", "measure": "Varje månad mäter vi hur väl vi håller de här löftena.",
     },
@@ -184,13 +166,7 @@ TEXT = {
         "promises": "Co obiecujemy", "after": "Poza godzinami pracy", "escalation": "Jeśli sprawa trwa dłużej",
         "always": "całą dobę", "every_day": "codziennie", "closed": "nieczynne", "and": "i",
         "day_night": ", całą dobę", "public": "Nieczynne w dni ustawowo wolne od pracy w {country}.",
-        "ack": "Potwierdzamy otrzymanie Twojej wiadomości w ciągu {d}{when}.",
-        "reply": "Odpowiadamy w ciągu {d}{when}.", "reply_list": "Odpowiadamy w ciągu:",
-        "solve": "Rozwiązujemy Twoją sprawę w ciągu {d}{when}.", "solve_list": "Rozwiązujemy Twoją sprawę w ciągu:",
         "pause": "Czas oczekiwania na Twoją odpowiedź nie jest wliczany.",
-        "due": "Jeśli podamy Ci termin, dotrzymujemy go.",
-        "follow": "Po rozpatrzeniu reklamacji kontaktujemy się z Tobą po upływie od {a} do {b}, aby upewnić się, że sprawa została załatwiona.",
-        "ack_after": "Poza godzinami pracy również otrzymasz automatyczne potwierdzenie w ciągu {d}, więc wiesz, że Twoja wiadomość do nas dotarła.",
         "escalate": "Jeśli sprawa nie zostanie rozwiązana w ciągu {d}, przekazujemy ją do: {level}.",
         "target": "(nasz cel: {p} spraw)", "for": "{what}:", "priority": "{p}", "measure": "Co miesiąc sprawdzamy, jak dotrzymujemy tych zobowiązań.",
     },
@@ -318,7 +294,8 @@ def _percent(value: float, lang: str) -> str:
 
 
 def _promise_blocks(promise: Promise, charter: Charter, lang: str) -> list[Block]:
-    words = TEXT[lang]
+    measure = measure_of(promise.measure)
+    words = {**TEXT[lang], **measure.sentences.get(lang, {})}  # the measure's own sentences
     cal = _calendar_of(promise, charter)
     business = cal is None or not cal.always
     when = (
@@ -328,7 +305,6 @@ def _promise_blocks(promise: Promise, charter: Charter, lang: str) -> list[Block
     )
     target = " " + words["target"].format(p=_percent(promise.target, lang))
     scope = _scope(promise, charter, lang)
-    measure = measure_of(promise.measure)
     key = measure.sentence
     if key == "due":
         return [Block("p", scope + words["due"] + target)]
@@ -414,7 +390,10 @@ def blocks(charter: Charter, lang: str) -> list[Block]:
         first_ack = acks[0].within.default
         assert first_ack is not None
         quick = duration_phrase(first_ack, lang, business=False)
-        out += [Block("h2", words["after"]), Block("p", words["ack_after"].format(d=quick))]
+        out += [
+            Block("h2", words["after"]),
+            Block("p", ACKNOWLEDGEMENT.sentences[lang]["ack_after"].format(d=quick)),
+        ]
     rules = [p for p in charter.promises if measure_of(p.measure) is ESCALATION]
     if rules:
         out.append(Block("h2", words["escalation"]))

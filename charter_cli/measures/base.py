@@ -27,7 +27,9 @@ class Measure:
     allowance_key: ClassVar[str | None] = "within"  # the charter key it reads its allowance from
     pausable: ClassVar[bool] = True  # whether `pause_when` can change its verdicts
     counts_intervals: ClassVar[bool] = True  # `explain` lists the open intervals its clock counted
-    sentence: ClassVar[str | None] = None  # the key of its sentence in `render`'s languages
+    sentence: ClassVar[str | None] = None  # the key of its sentence in `sentences`
+    # what `render` says of it, per language: `sentence` (and `sentence`_list, a list by priority)
+    sentences: ClassVar[dict[str, dict[str, str]]] = {}
     also_reads: ClassVar[str] = ""  # what it reads besides ticket fields, for the reference
 
     def claims(self, value: object) -> bool:

@@ -3,7 +3,7 @@ by the clock on the wall. Applies only to tickets that carry a due date."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -25,6 +25,12 @@ class DueDate(Measure):
     pausable = False
     counts_intervals = False
     sentence = "due"
+    sentences: ClassVar[dict[str, dict[str, str]]] = {
+        "en": {"due": "When we give you a date, we keep it."},
+        "nb": {"due": "Når vi lover deg en dato, holder vi den."},
+        "sv": {"due": "När vi lovar dig ett datum håller vi det."},
+        "pl": {"due": "Jeśli podamy Ci termin, dotrzymujemy go."},
+    }  # fmt: skip
 
     def needs(self, promise: Promise) -> dict[str, str]:
         return {"due_at": "the promised date", "resolved_at": "kept if resolved by then"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from charter_cli.measures.clocked import Clocked
 
 
@@ -12,6 +14,12 @@ class FirstResponse(Clocked):
     closed_without = "reply"
     pausable = True
     sentence = "reply"
+    sentences: ClassVar[dict[str, dict[str, str]]] = {
+        "en": {"reply": "A person replies within {d}{when}.", "reply_list": "A person replies within:"},
+        "nb": {"reply": "Du får svar fra en av oss innen {d}{when}.", "reply_list": "Du får svar fra en av oss innen:"},
+        "sv": {"reply": "Du får svar från någon av oss inom {d}{when}.", "reply_list": "Du får svar från någon av oss inom:"},
+        "pl": {"reply": "Odpowiadamy w ciągu {d}{when}.", "reply_list": "Odpowiadamy w ciągu:"},
+    }  # fmt: skip
 
 
 MEASURE = FirstResponse()

@@ -3,7 +3,7 @@ resolution. Applies only to resolved tickets; too early is breached too."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -26,6 +26,12 @@ class FollowUp(Measure):
     allowance_key = "between"
     pausable = False
     sentence = "follow"
+    sentences: ClassVar[dict[str, dict[str, str]]] = {
+        "en": {"follow": "After we have solved a complaint, we contact you between {a} and {b} later to hear whether you are satisfied."},
+        "nb": {"follow": "Etter at en klage er løst, tar vi kontakt mellom {a} og {b} senere for å høre om du er fornøyd."},
+        "sv": {"follow": "När ett klagomål är löst hör vi av oss mellan {a} och {b} senare för att höra om du är nöjd."},
+        "pl": {"follow": "Po rozpatrzeniu reklamacji kontaktujemy się z Tobą po upływie od {a} do {b}, aby upewnić się, że sprawa została załatwiona."},
+    }  # fmt: skip
 
     def needs(self, promise: Promise) -> dict[str, str]:
         return {"resolved_at": "the window opens at resolution", "follow_up_at": "the follow-up"}

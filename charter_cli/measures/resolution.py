@@ -3,6 +3,8 @@ paused time."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from charter_cli.measures.clocked import Clocked
 
 
@@ -13,6 +15,12 @@ class Resolution(Clocked):
     closed_without = None
     pausable = True
     sentence = "solve"
+    sentences: ClassVar[dict[str, dict[str, str]]] = {
+        "en": {"solve": "We solve your case within {d}{when}.", "solve_list": "We solve your case within:"},
+        "nb": {"solve": "Vi løser saken din innen {d}{when}.", "solve_list": "Vi løser saken din innen:"},
+        "sv": {"solve": "Vi löser ditt ärende inom {d}{when}.", "solve_list": "Vi löser ditt ärende inom:"},
+        "pl": {"solve": "Rozwiązujemy Twoją sprawę w ciągu {d}{when}.", "solve_list": "Rozwiązujemy Twoją sprawę w ciągu:"},
+    }  # fmt: skip
 
 
 MEASURE = Resolution()
