@@ -108,6 +108,7 @@ class Outcome:
     elapsed: I64  # net business seconds (NAT where not measured)
     allowed: I64
     overdue: I64
+    done: np.ndarray  # bool: the instance has ended (its elapsed time is final)
     reason: Labels  # why a row is unmeasurable (or more about its state); none for most
     calendar: Labels  # the calendar each row's clock ran on
     notes: list[str] = field(default_factory=list)  # said once for the whole promise
@@ -129,9 +130,18 @@ class Outcome:
         return None if value is None else value >= target
 
     def percentiles(self) -> dict[str, int | None]:
-        done = (self.state == State.MET) | (self.state == State.BREACHED)
-        values = self.elapsed[done & (self.elapsed != NAT)]
+        """p50/p90/p95 of the elapsed time of the stopped instances, nearest-rank (the smallest
+        value with at least that share at or below it: p90 of [0, 25 h] is 25 h); a running
+        instance has no final time yet (see `oldest_running`)."""
+        judged = (self.state == State.MET) | (self.state == State.BREACHED)
+        values = self.elapsed[judged & self.done & (self.elapsed != NAT)]
         if values.size == 0:
             return {"p50": None, "p90": None, "p95": None}
-        p = np.percentile(values, [50, 90, 95], method="lower")
+        p = np.percentile(values, [50, 90, 95], method="inverted_cdf")
         return {"p50": int(p[0]), "p90": int(p[1]), "p95": int(p[2])}
+
+    def oldest_running(self) -> int | None:
+        """The longest elapsed time of an instance still running at as-of (late or not)."""
+        running = (self.state != State.UNMEASURABLE) & ~self.done
+        values = self.elapsed[running & (self.elapsed != NAT)]
+        return int(values.max()) if values.size else None

@@ -187,6 +187,7 @@ class Context:
             elapsed=np.full(n, NAT, dtype=np.int64),
             allowed=np.full(n, NAT, dtype=np.int64),
             overdue=np.full(n, NAT, dtype=np.int64),
+            done=np.zeros(n, dtype=bool),
             reason=Labels(n),
             calendar=calendar,
             notes=notes,
@@ -213,6 +214,7 @@ class Context:
             late, State.BREACHED, np.where(stopped, State.MET, State.RUNNING)
         )
         out.elapsed[where] = elapsed
+        out.done[where] = stopped
         out.allowed[where] = allowed
         out.overdue[where] = np.where(late, elapsed - allowed, np.where(stopped, 0, NAT))
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -68,6 +70,53 @@ def duration(seconds: int | None) -> str:
     if s < 86400:
         return f"{sign}{s // 3600}h {s % 3600 // 60:02d}m"
     return f"{sign}{s // 86400}d {s % 86400 // 3600}h"
+
+
+def business_time(seconds: int | None, day_seconds: int | None) -> str:
+    """A duration as the promise counts it: on a business calendar in working time, whole
+    working days by the calendar's day length (`21 working hours`, `2 working days 5 h`), so a
+    late reply is never read as a week of wall-clock time; `day_seconds` None (24/7): `duration`."""
+    if seconds is None or seconds == NAT or day_seconds is None:
+        return duration(seconds)
+    s = int(seconds)
+    sign = "-" if s < 0 else ""
+    s = abs(s)
+    if s < 60:
+        return f"{sign}{s} working s"
+    hours, minutes = divmod(s // 60, 60)
+    if s < 3600:
+        return f"{sign}{minutes} working min"
+    if s < day_seconds or day_seconds <= 0:
+        unit = "hour" if hours == 1 else "hours"
+        return f"{sign}{hours} working {unit}" + (f" {minutes} min" if minutes else "")
+    days, rest = divmod(s, day_seconds)
+    hours, minutes = divmod(rest // 60, 60)
+    text = f"{sign}{days} working day" + ("" if days == 1 else "s")
+    return text + (f" {hours} h" if hours else "") + (f" {minutes} min" if minutes else "")
+
+
+def day_of(result: AuditResult, calendar: str) -> int | None:
+    """The working-day length of a calendar for `business_time` (None: 24/7, wall-clock)."""
+    cal = result.charter.calendar(calendar)
+    return None if cal.always else cal.working_day_seconds()
+
+
+def promise_day(result: AuditResult, outcome: Outcome) -> int | None:
+    """`day_of` the calendar a promise runs on (its one calendar, else the charter's first);
+    None for 24/7 and for `due_date`, a promise by the clock on the wall."""
+    if outcome.promise.measure == "due_date":
+        return None
+    names = result.charter.calendars_of(outcome.promise)
+    return day_of(result, names[0] if len(names) == 1 else result.charter.default_calendar)
+
+
+def late_by(result: AuditResult, row: Mapping[Hashable, Any]) -> str:
+    """How late one breach was, as its promise counts time (a follow-up too early says so)."""
+    if str(row.get("reason")) == "followed up too early":
+        return "too early"
+    promise = next(o for o in result.outcomes if o.promise.id == str(row["promise"]))
+    day = None if promise.promise.measure == "due_date" else day_of(result, str(row["calendar"]))
+    return business_time(int(str(row["overdue_seconds"])), day)
 
 
 def percent(value: float | None, digits: int = 1) -> str:

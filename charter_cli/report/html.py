@@ -16,11 +16,13 @@ from charter_cli.report.common import (
     Options,
     Tables,
     breakdown,
-    duration,
+    business_time,
     field_sources,
     iso,
     iso_one,
+    late_by,
     percent,
+    promise_day,
     quality_items,
     worst_breaches,
 )
@@ -184,6 +186,7 @@ def _promise_table(result: AuditResult) -> str:
             ("na", "n/a") if passed is None else (("pass", "PASS") if passed else ("fail", "FAIL"))
         )
         p = o.percentiles()
+        day = promise_day(result, o)
         title = f'<br><span class="small">{_t(o.promise.title)}</span>' if o.promise.title else ""
         rows.append(
             f'<tr data-promise="{_t(o.promise.id)}"><td><b>{_t(o.promise.id)}</b>{title}</td>'
@@ -197,8 +200,8 @@ def _promise_table(result: AuditResult) -> str:
             f'<td class=n data-field="running" data-value="{o.count(State.RUNNING)}">{o.count(State.RUNNING):,}</td>'
             f'<td class=n data-field="unmeasurable" data-value="{o.count(State.UNMEASURABLE)}">'
             f"{o.count(State.UNMEASURABLE):,}</td>"
-            f'<td class=n data-field="p50" data-value="{_num(p["p50"])}">{duration(p["p50"])}</td>'
-            f'<td class=n data-field="p90" data-value="{_num(p["p90"])}">{duration(p["p90"])}</td></tr>'
+            f'<td class=n data-field="p50" data-value="{_num(p["p50"])}">{business_time(p["p50"], day)}</td>'
+            f'<td class=n data-field="p90" data-value="{_num(p["p90"])}">{business_time(p["p90"], day)}</td></tr>'
         )
     return f'<table id="promises"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
@@ -219,7 +222,7 @@ def _breach_table(tables: Tables) -> str:
         body.append(
             f"<tr><td>{_t(row['ticket_id'])}</td><td>{_t(row['promise'])}</td>"
             f"<td class=t>{created[i]}</td><td class=t>{deadline[i]}</td>"
-            f'<td class=n data-sort="{overdue}" data-value="{overdue}">{duration(overdue)}</td>'
+            f'<td class=n data-sort="{overdue}" data-value="{overdue}">{late_by(result, row)}</td>'
             f"<td>{_t(row['channel'])}</td><td>{_t(row['priority'])}</td><td>{_t(row['group'])}</td>"
             f"<td>{_t(row['assignee'])}</td><td>{_t(row['subject'])}</td></tr>"
         )

@@ -27,6 +27,7 @@ def envelope(result: AuditResult, options: Options) -> dict[str, Any]:
                 "compliance": o.compliance,
                 "passed": result.promise_passed(o),
                 "elapsed_seconds": o.percentiles(),
+                "oldest_running_seconds": o.oldest_running(),
                 "notes": o.notes,
                 "fields": o.fields,
             }

@@ -9,7 +9,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from charter_cli.audit import AuditResult, State
-from charter_cli.report.common import Options, duration, iso_one, percent
+from charter_cli.report.common import Options, business_time, iso_one, percent, promise_day
 from charter_cli.report.escape import safe_text
 
 
@@ -51,7 +51,7 @@ def render(result: AuditResult, options: Options) -> str:
         numbers = (
             f"{o.promise.id}: compliance {percent(o.compliance)} against a target of {percent(target)}; "
             f"{met} met, {late} breached, {o.count(State.RUNNING)} running, "
-            f"{o.count(State.UNMEASURABLE)} not measurable; p90 {duration(o.percentiles()['p90'])}"
+            f"{o.count(State.UNMEASURABLE)} not measurable; p90 {business_time(o.percentiles()['p90'], promise_day(result, o))}"
         )
         verdict = result.promise_passed(o)
         if verdict is False:

@@ -6,10 +6,12 @@ from charter_cli.audit import AuditResult, State
 from charter_cli.report.common import (
     Options,
     breakdown,
-    duration,
+    business_time,
     field_sources,
     iso_one,
+    late_by,
     percent,
+    promise_day,
     quality_items,
     worst_breaches,
 )
@@ -45,7 +47,7 @@ def render(result: AuditResult, options: Options) -> str:
             f"| {mark} | **{o.promise.id}**{title} | {percent(result.target(o.promise))} | "
             f"{percent(o.compliance)} | {o.count(State.MET):,} | {o.count(State.BREACHED):,} | "
             f"{o.count(State.RUNNING):,} | {o.count(State.UNMEASURABLE):,} | "
-            f"{duration(o.percentiles()['p90'])} |"
+            f"{business_time(o.percentiles()['p90'], promise_day(result, o))} |"
         )
     lines += [
         "",
@@ -81,7 +83,7 @@ def render(result: AuditResult, options: Options) -> str:
         ]
         for row in worst.to_dict(orient="records"):
             lines.append(
-                f"| {cell(row['ticket_id'])} | {row['promise']} | {duration(int(row['overdue_seconds']))} | "
+                f"| {cell(row['ticket_id'])} | {row['promise']} | {late_by(result, row)} | "
                 f"{cell(row['group'])} | {cell(row['assignee'])} |"
             )
     quality = [f"- {cell(item)}" for item in quality_items(result)]

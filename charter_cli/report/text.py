@@ -16,10 +16,12 @@ from charter_cli.report.common import (
     Options,
     Tables,
     breakdown,
-    duration,
+    business_time,
     field_sources,
     iso_one,
+    late_by,
     percent,
+    promise_day,
     quality_items,
     worst_breaches,
 )
@@ -83,7 +85,7 @@ def _promises(result: AuditResult) -> Table:
             f"{o.count(State.BREACHED):,}",
             f"{o.count(State.RUNNING):,}",
             f"{o.count(State.UNMEASURABLE):,}",
-            duration(o.percentiles()["p90"]),
+            business_time(o.percentiles()["p90"], promise_day(result, o)),
         )
     table.caption = "Late: breached; Open: running, not counted; n/m: not measurable (see below)"
     return table
@@ -140,7 +142,7 @@ def _worst(tables: Tables, top: int) -> Table | None:
         table.add_row(
             Text(safe_text(row["ticket_id"])),
             str(row["promise"]),
-            duration(int(row["overdue_seconds"])),
+            late_by(tables.result, row),
             Text(who or "–"),
             Text(safe_text(row["subject"]) or "–", no_wrap=True),
         )
