@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from charter_cli.explain import Story
-from charter_cli.report.common import duration
+from charter_cli.report.common import business_time, duration
 from charter_cli.report.escape import safe_text
 
 STYLE = {
@@ -60,9 +60,9 @@ def render_story(story: Story, *, color: bool = False, width: int = 100) -> str:
         verdict = Text("  verdict: ")
         verdict.append((s.state or "").upper(), style=STYLE.get(s.state or "", ""))
         if s.overdue:
-            verdict.append(f" by {duration(s.overdue)}")
+            verdict.append(f" by {business_time(s.overdue, s.day_seconds)}")
         elif s.state == "met" and s.allowed is not None and s.elapsed is not None:
-            verdict.append(f" with {duration(s.allowed - s.elapsed)} to spare")
+            verdict.append(f" with {business_time(s.allowed - s.elapsed, s.day_seconds)} to spare")
         if s.reason:
             verdict.append(f" ({safe_text(s.reason)})")
         console.print(verdict)
@@ -73,10 +73,13 @@ def render_story(story: Story, *, color: bool = False, width: int = 100) -> str:
             )
         )
         if s.elapsed is not None:
-            allowed = f" of {duration(s.allowed)} allowed" if s.allowed is not None else ""
-            console.print(
-                Text(f"  counted:  {duration(s.elapsed)}{allowed}; deadline {_when(s.deadline)}")
+            allowed = (
+                f" of {business_time(s.allowed, s.day_seconds)} allowed"
+                if s.allowed is not None
+                else ""
             )
+            counted = business_time(s.elapsed, s.day_seconds)
+            console.print(Text(f"  counted:  {counted}{allowed}; deadline {_when(s.deadline)}"))
         for span in s.counted:
             console.print(
                 Text(

@@ -21,12 +21,16 @@ def test_explain_shows_the_counted_hours_and_holidays() -> None:
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert "Ticket NL-1032 — Lille julaften" in text
-    assert "counted:  3h 00m of 4h 00m allowed; deadline Thu 24 Dec 2026 11:00 CET" in text
+    assert (
+        "counted:  3 working hours of 4 working hours allowed; deadline Thu 24 Dec 2026 11:00 CET"
+        in text
+    )
+    assert "verdict: MET with 1 working hour to spare" in text
     assert "open  Thu 24 Dec 2026 08:00 CET – 12:00  (4h 00m)" in text
     assert "holiday Thu 24 Dec 2026: Christmas Eve (short day)" in text
     assert "closed Fri 25 Dec 2026: Christmas Day" in text
     assert "does not apply: only for tickets with channel in ['chat']" in text
-    assert "BREACHED by 2h 00m (not escalated to specialists in time)" in text
+    assert "BREACHED by 2 working hours (not escalated to specialists in time)" in text
 
 
 def test_explain_unknown_ticket_is_exit_2() -> None:
