@@ -50,6 +50,16 @@ def iso(seconds: np.ndarray) -> np.ndarray:
     return text
 
 
+def local_times(seconds: np.ndarray, timezone: str) -> np.ndarray:
+    """UTC seconds → `2026-10-31 23:59 CET` in `timezone` ('' for NAT), whole column: what a
+    reader of the charter's zone reads on a wall clock."""
+    arr = np.asarray(seconds, dtype=np.int64)
+    stamps = pd.DatetimeIndex(pd.to_datetime(np.where(arr == NAT, 0, arr), unit="s", utc=True))
+    text = np.asarray(stamps.tz_convert(timezone).strftime("%Y-%m-%d %H:%M %Z"), dtype=object)
+    text[arr == NAT] = ""
+    return text
+
+
 def iso_one(seconds: int | None) -> str | None:
     if seconds is None or seconds == NAT:
         return None

@@ -21,6 +21,7 @@ from charter_cli.report.common import (
     iso,
     iso_one,
     late_by,
+    local_times,
     percent,
     promise_day,
     quality_items,
@@ -214,14 +215,18 @@ def _breach_table(tables: Tables) -> str:
         "<tr><th>Ticket</th><th>Promise</th><th>Created</th><th>Deadline</th><th class=n>Late by</th>"
         "<th>Channel</th><th>Priority</th><th>Group</th><th>Assignee</th><th>Subject</th></tr>"
     )
-    created = iso(shown["created_at"].to_numpy(dtype=np.int64))
-    deadline = iso(shown["deadline_at"].to_numpy(dtype=np.int64))
+    zone = result.charter.timezone
+    created_at = shown["created_at"].to_numpy(dtype=np.int64)
+    deadline_at = shown["deadline_at"].to_numpy(dtype=np.int64)
+    created, deadline = iso(created_at), iso(deadline_at)
+    created_local, deadline_local = local_times(created_at, zone), local_times(deadline_at, zone)
     body = []
     for i, row in enumerate(shown.to_dict(orient="records")):
         overdue = int(row["overdue_seconds"])
         body.append(
             f"<tr><td>{_t(row['ticket_id'])}</td><td>{_t(row['promise'])}</td>"
-            f"<td class=t>{created[i]}</td><td class=t>{deadline[i]}</td>"
+            f'<td class=t data-sort="{created[i]}"><time datetime="{created[i]}">{created_local[i]}</time></td>'
+            f'<td class=t data-sort="{deadline[i]}"><time datetime="{deadline[i]}">{deadline_local[i]}</time></td>'
             f'<td class=n data-sort="{overdue}" data-value="{overdue}">{late_by(result, row)}</td>'
             f"<td>{_t(row['channel'])}</td><td>{_t(row['priority'])}</td><td>{_t(row['group'])}</td>"
             f"<td>{_t(row['assignee'])}</td><td>{_t(row['subject'])}</td></tr>"
@@ -276,7 +281,7 @@ def render(result: AuditResult, options: Options) -> str:
 </head>
 <body>
 <h1>Service charter audit: {_t(result.charter.name)}</h1>
-<p class="meta">As of <time datetime="{iso_one(result.as_of)}">{iso_one(result.as_of)}</time> ·
+<p class="meta">As of <time datetime="{iso_one(result.as_of)}">{local_times(np.array([result.as_of]), result.charter.timezone)[0]}</time> (times in {_t(result.charter.timezone)}) ·
 profile <code>{_t(src.profile)}</code> · {accounting}<br>
 Charter <code>{_t(result.charter.path)}</code> · exports {", ".join(f"<code>{_t(f)}</code>" for f in src.files)}</p>
 <div class="banner {status[0]}" id="verdict" data-value="{str(result.passed).lower()}">{status[1]}</div>

@@ -102,3 +102,21 @@ def test_html_escapes_everything_from_the_export(tmp_path: Path) -> None:
     assert "<img src=x" not in text and "<script>alert" not in text and "<b>g</b>" not in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
     assert text.count("<script>") == 1  # ours: the table sorter
+
+
+def test_times_are_shown_in_the_charters_zone(tmp_path: Path) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["audit", str(CHARTER), str(EXPORT), "-q", "-o", str(out)])
+    assert result.exit_code == 1
+    page = out.read_text(encoding="utf-8")
+    assert "(times in Europe/Oslo)" in page
+    shown = re.findall(r'<time datetime="([^"]+)Z">([^<]*)</time>', page)
+    assert len(shown) > 10
+    oslo = ZoneInfo("Europe/Oslo")
+    for utc, local in shown:  # every instant on the page, read on an Oslo wall clock
+        when = datetime.fromisoformat(utc + "+00:00").astimezone(oslo)
+        assert local == when.strftime("%Y-%m-%d %H:%M %Z"), (utc, local)
+    assert any(local.endswith("CEST") for _, local in shown)  # October, before the change
