@@ -232,8 +232,10 @@ def check_charter_against(doc: Document, charter: Charter, profile: Profile) -> 
 
     findings: list[Finding] = []
     mapped = set(profile.columns) | set(profile.derive)
-    if profile.layout == "event-log" and "status" in mapped:
-        mapped |= {"resolved_at", "first_response_at", "reopens"}
+    if profile.layout == "event-log":
+        from charter_cli.tickets.events import event_log_fields  # it reads profiles
+
+        mapped |= set(event_log_fields(dict.fromkeys(mapped, "")))
     specs = list(enumerate(doc.data.get("promises") or []))
     rules = list(enumerate((doc.data.get("escalation") or {}).get("rules") or []))
     paths = [("promises", i) for i, _ in specs] + [("escalation", "rules", i) for i, _ in rules]
