@@ -176,17 +176,10 @@ def _story(result: AuditResult, index: int, row: int, zone: ZoneInfo) -> Promise
         overdue=None if outcome.overdue[i] == NAT else int(outcome.overdue[i]),
         counted=counted,
         counted_more=more,
-        day_seconds=_day_seconds(result, promise, calendar),
+        day_seconds=measure.business_day(result.charter, promise, calendar),
         paused=paused,
         skipped_days=skipped,
     )
-
-
-def _day_seconds(result: AuditResult, promise: Promise, calendar: str) -> int | None:
-    """The working day of the calendar the clock ran on, to tell durations in (None: wall-clock
-    time, on 24/7 and for a due date)."""
-    cal = result.charter.calendar(calendar)
-    return None if cal.always or promise.measure == "due_date" else cal.working_day_seconds()
 
 
 def result_clock(result: AuditResult, calendar: str) -> BusinessClock | None:

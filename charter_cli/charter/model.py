@@ -143,14 +143,23 @@ class Charter:
         names = [self.channels[c].calendar for c in channels if c in self.channels]
         return tuple(dict.fromkeys(names)) or (self.default_calendar,)
 
+    def main_calendar(self, promise: Promise) -> str:
+        """The one calendar a promise runs on when its channels agree on one, else the
+        charter's first: the calendar its durations are spoken of in."""
+        names = self.calendars_of(promise)
+        return names[0] if len(names) == 1 else self.default_calendar
+
     def working_day_seconds(self, promise: Promise) -> int:
         """How long one working day of the promise is, for comparing durations such as `8h`
-        and `1 working day`: on its calendar when its channels agree on one, else on the
-        charter's first (weekly opening hours over open days; 24 h on 24/7)."""
-        names = self.calendars_of(promise)
-        return self.calendar(
-            names[0] if len(names) == 1 else self.default_calendar
-        ).working_day_seconds()
+        and `1 working day` (weekly opening hours over open days of its main calendar; 24 h on
+        24/7)."""
+        return self.calendar(self.main_calendar(promise)).working_day_seconds()
+
+    def business_day(self, calendar: str) -> int | None:
+        """The working day of a calendar in which its durations are told, or None on 24/7,
+        where business time is wall-clock time."""
+        cal = self.calendar(calendar)
+        return None if cal.always else cal.working_day_seconds()
 
 
 def _allowance(value: Any) -> Allowance:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 if TYPE_CHECKING:
-    from charter_cli.charter.model import Promise
+    from charter_cli.charter.model import Charter, Promise
     from charter_cli.measures.context import Context
     from charter_cli.outcome import Outcome
 
@@ -60,6 +60,13 @@ class Measure:
     def not_applicable(self, promise: Promise, where: str) -> str:
         """Why `explain` finds a ticket outside the promise (`where`: its filter, as text)."""
         return f"only for tickets with {where}" if where else "not applicable"
+
+    def business_day(
+        self, charter: Charter, promise: Promise, calendar: str | None = None
+    ) -> int | None:
+        """The working day its durations are told in (on `calendar`, else the promise's main
+        calendar); None: wall-clock days and hours."""
+        return charter.business_day(calendar or charter.main_calendar(promise))
 
     def counted_until(self, stop: int, resolved: int, as_of: int) -> int:
         """Where `explain` stops listing the intervals its clock counted (NAT: running)."""

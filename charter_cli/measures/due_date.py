@@ -11,7 +11,7 @@ from charter_cli.clock import NAT
 from charter_cli.measures.base import Measure
 
 if TYPE_CHECKING:
-    from charter_cli.charter.model import Promise
+    from charter_cli.charter.model import Charter, Promise
     from charter_cli.measures.context import Context
     from charter_cli.outcome import Outcome
 
@@ -61,6 +61,11 @@ class DueDate(Measure):
         until = np.where(stopped, resolved, ctx.as_of)
         # a promised date is a wall-clock promise: late by the clock on the wall
         ctx.judge(out, ok, stopped[ok], (until - created)[ok], (due - created)[ok])
+
+    def business_day(
+        self, charter: Charter, promise: Promise, calendar: str | None = None
+    ) -> int | None:
+        return None  # a promised date is kept or not by the clock on the wall
 
     def not_applicable(self, promise: Promise, where: str) -> str:
         return super().not_applicable(promise, where) if where else "the ticket has no due date"

@@ -13,6 +13,7 @@ import pandas as pd
 from charter_cli.audit import STATE_LABELS, AuditResult, Outcome, State
 from charter_cli.clock import NAT
 from charter_cli.frames import categorical
+from charter_cli.measures import measure_of
 from charter_cli.report.escape import safe_text
 
 CSV_COLUMNS = [
@@ -105,27 +106,18 @@ def business_time(seconds: int | None, day_seconds: int | None) -> str:
     return text + (f" {hours} h" if hours else "") + (f" {minutes} min" if minutes else "")
 
 
-def day_of(result: AuditResult, calendar: str) -> int | None:
-    """The working-day length of a calendar for `business_time` (None: 24/7, wall-clock)."""
-    cal = result.charter.calendar(calendar)
-    return None if cal.always else cal.working_day_seconds()
-
-
 def promise_day(result: AuditResult, outcome: Outcome) -> int | None:
-    """`day_of` the calendar a promise runs on (its one calendar, else the charter's first);
-    None for 24/7 and for `due_date`, a promise by the clock on the wall."""
-    if outcome.promise.measure == "due_date":
-        return None
-    names = result.charter.calendars_of(outcome.promise)
-    return day_of(result, names[0] if len(names) == 1 else result.charter.default_calendar)
+    """The working day a promise's durations are told in (None: wall-clock)."""
+    promise = outcome.promise
+    return measure_of(promise.measure).business_day(result.charter, promise)
 
 
 def late_by(result: AuditResult, row: Mapping[Hashable, Any]) -> str:
     """How late one breach was, as its promise counts time (a follow-up too early says so)."""
     if str(row.get("reason")) == "followed up too early":
         return "too early"
-    promise = next(o for o in result.outcomes if o.promise.id == str(row["promise"]))
-    day = None if promise.promise.measure == "due_date" else day_of(result, str(row["calendar"]))
+    promise = next(o.promise for o in result.outcomes if o.promise.id == str(row["promise"]))
+    day = measure_of(promise.measure).business_day(result.charter, promise, str(row["calendar"]))
     return business_time(int(str(row["overdue_seconds"])), day)
 
 
