@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
+from charter_cli.charter.findings import Finding, Severity
 from charter_cli.errors import CharterLoadError, CharterReadError, shown_path
 
 MAX_CHARTER_BYTES = 1 << 20  # 1 MiB: the largest real charter is a few kilobytes
@@ -62,6 +63,13 @@ class Document:
     data: Any
     marks: dict[PathKey, Mark] = field(default_factory=dict)
     key_marks: dict[PathKey, Mark] = field(default_factory=dict)
+
+    def finding(
+        self, path: PathKey, severity: Severity, rule: str, message: str, *, key: bool = False
+    ) -> Finding:
+        """A finding at the line of the node at `path` (of its key, with `key`)."""
+        mark = self.mark(path, key=key)
+        return Finding(self.path, mark.line, mark.column, severity, rule, message)
 
     def mark(self, path: PathKey, *, key: bool = False) -> Mark:
         """The mark of the node at `path`, or of its nearest written ancestor."""

@@ -116,21 +116,11 @@ def check_schema(doc: Document, *, schema_name: str = SCHEMA_FILE) -> list[Findi
                 tip = (
                     f" (did you mean {hint[0]!r}?)" if hint else f"; allowed: {', '.join(allowed)}"
                 )
-                mark = doc.mark((*path, key), key=True)
-                findings.append(
-                    Finding(
-                        doc.path,
-                        mark.line,
-                        mark.column,
-                        Severity.ERROR,
-                        RULE,
-                        f"{where}unknown key {key!r}{tip}",
-                    )
-                )
+                message = f"{where}unknown key {key!r}{tip}"
+                findings.append(doc.finding((*path, key), Severity.ERROR, RULE, message, key=True))
             continue
         if "propertyNames" in error.relative_schema_path:
             key = error.instance
-            mark = doc.mark((*path, key), key=True)
             names = error.schema.get("enum") or [] if isinstance(error.schema, dict) else []
             hint = difflib.get_close_matches(str(key), [str(n) for n in names], n=1)
             tip = (
@@ -138,21 +128,12 @@ def check_schema(doc: Document, *, schema_name: str = SCHEMA_FILE) -> list[Findi
                 if hint
                 else (f"; allowed: {', '.join(map(str, names))}" if names else "")
             )
-            findings.append(
-                Finding(
-                    doc.path,
-                    mark.line,
-                    mark.column,
-                    Severity.ERROR,
-                    RULE,
-                    f"{where}{key!r} is not a valid name here{tip}",
-                )
-            )
+            message = f"{where}{key!r} is not a valid name here{tip}"
+            findings.append(doc.finding((*path, key), Severity.ERROR, RULE, message, key=True))
             continue
         # a missing key is reported where its parent's key is written (`columns:`), not at the
         # parent's first entry
-        mark = doc.mark(path, key=error.validator == "required")
-        findings.append(
-            Finding(doc.path, mark.line, mark.column, Severity.ERROR, RULE, _describe(error, where))
-        )
+        message = _describe(error, where)
+        required = error.validator == "required"
+        findings.append(doc.finding(path, Severity.ERROR, RULE, message, key=required))
     return findings

@@ -119,8 +119,7 @@ def _semantic(doc: Document) -> list[Finding]:
     findings: list[Finding] = []
 
     def finding(path: tuple[Any, ...], message: str, *, key: bool = False) -> None:
-        mark = doc.mark(path, key=key)
-        findings.append(Finding(doc.path, mark.line, mark.column, Severity.ERROR, RULE, message))
+        findings.append(doc.finding(path, Severity.ERROR, RULE, message, key=key))
 
     stamps = data.get("timestamps") or {}
     zone = stamps.get("timezone")
@@ -249,22 +248,15 @@ def check_charter_against(doc: Document, charter: Charter, profile: Profile) -> 
                 if f not in mapped
             ]
         if lacking:
-            mark = doc.mark(path)
             why: dict[str, list[str]] = {}
             for need in lacking:
                 why.setdefault(need.why, []).append(need.field)
             said = "; ".join(f"{' or '.join(names)} ({reason})" for reason, names in why.items())
-            findings.append(
-                Finding(
-                    doc.path,
-                    mark.line,
-                    mark.column,
-                    Severity.WARNING,
-                    "profile-lacks-field",
-                    f"{promise.id}: profile {profile.name} maps no {said}: this promise will be "
-                    "reported as not measurable on its exports",
-                )
+            message = (
+                f"{promise.id}: profile {profile.name} maps no {said}: this promise will be "
+                "reported as not measurable on its exports"
             )
+            findings.append(doc.finding(path, Severity.WARNING, "profile-lacks-field", message))
     categories = {normalise(c) for c in STATUS_CATEGORIES}
     raw = list(profile.statuses)
     for i, spec in specs:
@@ -272,20 +264,14 @@ def check_charter_against(doc: Document, charter: Charter, profile: Profile) -> 
             key = normalise(str(status))
             if key in categories or key in profile.statuses:
                 continue
-            mark = doc.mark(("promises", i, "pause_when", j))
             hint = difflib.get_close_matches(key, raw, n=1)
             tip = f" (did you mean {hint[0]!r}?)" if hint else ""
-            findings.append(
-                Finding(
-                    doc.path,
-                    mark.line,
-                    mark.column,
-                    Severity.ERROR,
-                    "profile-unknown-status",
-                    f"{status!r} is neither a status category nor a status of profile "
-                    f"{profile.name}{tip}",
-                )
+            message = (
+                f"{status!r} is neither a status category nor a status of profile "
+                f"{profile.name}{tip}"
             )
+            at = ("promises", i, "pause_when", j)
+            findings.append(doc.finding(at, Severity.ERROR, "profile-unknown-status", message))
     return findings
 
 

@@ -27,10 +27,7 @@ def run_rules(doc: Document) -> list[Finding]:
         if item.on_model:
             continue
         for path, message in item.check(doc.data):
-            mark = doc.mark(path)
-            findings.append(
-                Finding(doc.path, mark.line, mark.column, item.severity, item.id, message)
-            )
+            findings.append(doc.finding(path, item.severity, item.id, message))
     if any(f.severity is Severity.ERROR for f in findings):
         return findings
     charter = build_charter(doc.data, doc.path)
@@ -42,8 +39,5 @@ def run_rules(doc: Document) -> list[Finding]:
             where: tuple[str | int, ...] = (
                 ("promises", index) if index < written else ("escalation", "rules", index - written)
             )
-            mark = doc.mark((*where, *key))
-            findings.append(
-                Finding(doc.path, mark.line, mark.column, item.severity, item.id, message)
-            )
+            findings.append(doc.finding((*where, *key), item.severity, item.id, message))
     return findings
