@@ -91,7 +91,6 @@ class Context:
         self.source = source
         self.t = tickets
         self.as_of = as_of
-        self.missing = set(source.missing_fields)
         self.present = source.fields
         self.problems = source.problems
         reach = self._reach()

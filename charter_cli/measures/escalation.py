@@ -120,7 +120,7 @@ def _reached(ctx: Context, levels: Levels, rows: I64, target: int) -> I64 | None
     n = rows.size
     found = np.full(n, NAT, dtype=np.int64)
     known = False
-    if "escalation_level" not in ctx.missing and "escalated_at" not in ctx.missing:
+    if "escalation_level" in ctx.present and "escalated_at" in ctx.present:
         level = levels.of(ctx.attr("escalation_level", rows))
         at = ctx.col("escalated_at", rows)
         hit = (level >= target) & (at != NAT)

@@ -79,8 +79,7 @@ class Tickets:
     duplicates: int
     skipped: pd.DataFrame  # file, line, reason
     problems: pd.DataFrame  # ticket_id, field, value, file, line, reason
-    missing_fields: tuple[str, ...]  # canonical fields the export does not have (absent)
-    fields: dict[str, str] = field(default_factory=dict)  # present field → its source column(s)
+    fields: dict[str, str]  # present canonical field → its source column(s); the rest absent
     lacking: dict[str, tuple[str, ...]] = field(default_factory=dict)  # mapped, column not there
     events_folded: int = 0  # event-log rows folded into their ticket (not tickets themselves)
     events_file: str | None = None  # --events
@@ -89,6 +88,11 @@ class Tickets:
     duplicate_examples: list[str] = field(default_factory=list)
     timezone: str = "UTC"
     notes: list[str] = field(default_factory=list)  # what the import noticed, for the report
+
+    @property
+    def missing_fields(self) -> tuple[str, ...]:
+        """The canonical fields the export does not have (absent), in canonical order."""
+        return tuple(f for f in TICKET_FIELDS if f not in self.fields)
 
     @property
     def count(self) -> int:
@@ -454,7 +458,6 @@ def read_tickets(
         duplicates=duplicates,
         skipped=skipped,
         problems=problem_frame,
-        missing_fields=tuple(f for f in TICKET_FIELDS if f not in sources),
         fields=sources,
         lacking=lacking,
         events_folded=folded,
