@@ -14,11 +14,13 @@ import pandas as pd
 
 from charter_cli.charter.model import TIME_FIELDS, Charter, Promise, normalise
 from charter_cli.clock import NAT
+from charter_cli.coverage import Coverage, coverage
 from charter_cli.errors import CharterError, UsageError
 from charter_cli.frames import TEXT, recode
 from charter_cli.measures.context import Clocks, Context
 from charter_cli.outcome import STATE_LABELS, Labels, Outcome, State
 from charter_cli.reconcile import Disagreement, reconcile
+from charter_cli.selection import exclusion
 from charter_cli.tickets.read import Tickets
 from charter_cli.workers import in_background
 
@@ -42,6 +44,9 @@ class AuditResult:
     notes: list[str] = field(default_factory=list)
     reconciliation: list[Disagreement] = field(default_factory=list)  # the vendor's own verdicts
     clocks: Clocks | None = None  # the calendars' clocks, for `charter explain`
+    excluded: int = 0  # tickets the charter's `exclude` dropped from every promise
+    excluded_examples: list[str] = field(default_factory=list)
+    coverage: Coverage | None = None
 
     def target(self, promise: Promise) -> float:
         return self.fail_under if self.fail_under is not None else promise.target
@@ -51,6 +56,8 @@ class AuditResult:
 
     @property
     def passed(self) -> bool:
+        if self.coverage is not None and not self.coverage.passed:
+            return False
         for outcome in self.outcomes:
             verdict = self.promise_passed(outcome)
             if verdict is False or (verdict is None and self.strict):
@@ -101,6 +108,7 @@ def audit(
     fail_under: float | None = None,
     strict: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
+    min_coverage: float | None = None,
 ) -> AuditResult:
     """Evaluate every promise of the charter on every ticket it applies to. `progress`, if given,
     hears ("promise", done, total) after each promise."""
@@ -125,7 +133,14 @@ def audit(
         tickets["priority_raw"] = tickets["priority"]
         tickets["priority"], unknown["priority"] = _match(tickets["priority"], priorities)
     unknown = {k: v for k, v in unknown.items() if v}
-    auditor = Context(charter, source, tickets, when, as_of is not None)
+    excluded = exclusion(tickets, charter, source.fields)
+    dropped = np.flatnonzero(excluded.dropped)
+    excluded_examples = [str(x) for x in tickets["ticket_id"].iloc[dropped[:5]]]
+    if dropped.size:
+        kept = ~excluded.dropped
+        tickets = tickets.loc[kept].reset_index(drop=True)
+        excluded.undecided = excluded.undecided[kept]
+    auditor = Context(charter, source, tickets, when, as_of is not None, excluded)
     outcomes = []
     for done, promise in enumerate(charter.promises, start=1):
         outcomes.append(auditor.evaluate(promise))
@@ -135,7 +150,14 @@ def audit(
     for o in outcomes:
         covered[o.rows] = True
     unmatched = np.flatnonzero(~covered)
+    minimum = min_coverage if min_coverage is not None else charter.coverage
     notes = list(source.notes)
+    if excluded.absent:
+        said = ", ".join(excluded.absent)
+        notes.append(
+            f"the charter excludes tickets by {said}, which the export does not have: "
+            f"{int(excluded.undecided.sum()):,} tickets it may exclude are not measurable"
+        )
     if source.lacking:  # mapped by the profile, not in the export: absent, said once
         notes.append("the export has no column for " + ", ".join(sorted(source.lacking)))
     if source.events_unmatched:
@@ -158,6 +180,9 @@ def audit(
         notes=notes,
         reconciliation=reconcile(outcomes, tickets),
         clocks=auditor.clocks,
+        excluded=int(dropped.size),
+        excluded_examples=excluded_examples,
+        coverage=coverage(tickets, covered, minimum),
     )
 
 
@@ -188,6 +213,7 @@ def audit_files(
     strict: bool = False,
     progress: Callable[[str, int], None] | None = None,
     step: Callable[[str, int, int], None] | None = None,
+    min_coverage: float | None = None,
     order: str | None = None,
     input_tz: str | None = None,
 ) -> AuditResult:
@@ -232,4 +258,5 @@ def audit_files(
         fail_under=fail_under,
         strict=strict,
         progress=step,
+        min_coverage=min_coverage,
     )

@@ -15,20 +15,11 @@ from charter_cli.fields import EITHER, Need, needs, satisfied
 from charter_cli.frames import flags, per_value
 from charter_cli.measures import measure_of
 from charter_cli.outcome import Labels, Outcome, State
+from charter_cli.selection import Exclusion, Scope, absent_reason
 from charter_cli.tickets.columns import RESOLVED
 from charter_cli.tickets.read import Tickets
 
 Rows = np.ndarray | slice  # positions into an outcome's rows, or all of them
-
-
-def _where_mask(tickets: pd.DataFrame, where: dict[str, tuple[str, ...]]) -> np.ndarray:
-    mask = np.ones(len(tickets), dtype=bool)
-    for fld, wanted in where.items():
-        if fld not in tickets:
-            return np.zeros(len(tickets), dtype=bool)
-        wanted_norm = {normalise(w) for w in wanted}
-        mask &= flags(tickets[fld], lambda value, w=wanted_norm: normalise(value) in w)  # type: ignore[misc]
-    return mask
 
 
 def _either(absent: list[str]) -> list[str]:
@@ -85,8 +76,11 @@ class Context:
         tickets: pd.DataFrame,
         as_of: int,
         as_of_given: bool,
+        excluded: Exclusion | None = None,
     ) -> None:
         self.as_of_given = as_of_given
+        self.scope = Scope(charter, tickets, source.fields)
+        self.excluded = excluded
         self.charter = charter
         self.source = source
         self.t = tickets
@@ -168,8 +162,7 @@ class Context:
         absent = [n.field for n in needed if not satisfied(n.field, self.present)]
         # a filter on a field the export lacks cannot select: the promise covers the tickets the
         # rest of its filter selects, and none of them can be judged
-        where = {k: v for k, v in promise.where.items() if k not in absent}
-        mask = _where_mask(self.t, where)
+        mask, _ = self.scope.covers(promise)
         notes: list[str] = []
         if not absent:
             mask = measure.select(self, mask)
@@ -201,7 +194,28 @@ class Context:
             notes.append("no ticket matches this promise")
             return out
         measure.evaluate(self, out)
+        self._undecided(out)
         return out
+
+    def _undecided(self, out: Outcome) -> None:
+        """Rows the charter's `exclude` may drop but cannot tell (it names an absent field):
+        not measurable, whatever the measure found."""
+        if self.excluded is None or not self.excluded.undecided.any():
+            return
+        where = np.flatnonzero(self.excluded.undecided[out.rows])
+        if not where.size:
+            return
+        out.state[where] = State.UNMEASURABLE
+        for name in ("elapsed", "allowed", "overdue", "deadline"):
+            values = getattr(out, name)
+            if not values.flags.writeable:
+                values = values.copy()
+                setattr(out, name, values)
+            values[where] = NAT
+        out.done[where] = False
+        reason = absent_reason(self.excluded.absent, " (the charter's exclude needs it)")
+        out.reason.put(where, reason)
+        out.notes.append(f"{where.size:,} tickets: {reason}")
 
     def judge(
         self, out: Outcome, where: Rows, stopped: np.ndarray, elapsed: I64, allowed: I64

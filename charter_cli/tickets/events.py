@@ -57,7 +57,8 @@ def collapse_event_log(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
 
     tickets = ordered.loc[last_row].reset_index(drop=True).copy()
     # attributes: the latest non-empty value of each text field
-    for fld in (*TEXT_FIELDS, "status_category"):
+    custom = [c for c in ordered.columns if str(c).startswith("fields.")]
+    for fld in (*TEXT_FIELDS, "status_category", *custom):
         if fld in ordered:
             tickets[fld] = (
                 ordered.groupby(group_id, sort=True)[fld].last().reset_index(drop=True).astype(TEXT)

@@ -41,6 +41,7 @@ from charter_cli.tickets.events import (
     read_events,
 )
 from charter_cli.tickets.profile import (
+    REPEATED,
     Profile,
     check_columns,
     detect_profile,
@@ -48,6 +49,7 @@ from charter_cli.tickets.profile import (
     load_profile,
 )
 from charter_cli.tickets.rows import all_distinct, latest_wins, skip_rows
+from charter_cli.tickets.tags import read_tags, tag_columns
 from charter_cli.tickets.sniff import (
     RawTable,
     open_export,
@@ -91,8 +93,9 @@ class Tickets:
 
     @property
     def missing_fields(self) -> tuple[str, ...]:
-        """The canonical fields the export does not have (absent), in canonical order."""
-        return tuple(f for f in TICKET_FIELDS if f not in self.fields)
+        """The canonical fields the export does not have (absent), in canonical order; tags
+        only matter to a charter that selects by them, which then says so itself."""
+        return tuple(f for f in TICKET_FIELDS if f not in self.fields and f != "tags")
 
     @property
     def count(self) -> int:
@@ -188,6 +191,11 @@ def _canonical(
         sources[fld] = column
         if fld == "ticket_id":
             pass
+        elif fld == "tags":
+            found = tag_columns(list(source.columns), column, profile.tag_separator)
+            out[fld] = read_tags(source, found, profile.tag_separator)
+            if len(found) > 1:
+                sources[fld] = f"{column} ({len(found)} columns)"
         elif fld == "reopens":
             out[fld] = pd.to_numeric(source[column], errors="coerce").astype("Int64")
         elif fld in CATEGORY_FIELDS or fld in profile.values:
@@ -255,6 +263,13 @@ def _canonical(
         out[fld] = np.where(existing == NAT, derived, existing)
         sources[fld] = f"{sources[base]} + {column} (minutes)"
         lacking.pop(fld, None)
+    for name, alternatives in profile.custom.items():
+        column = first_present(header, alternatives)
+        if column is None:
+            lacking[f"fields.{name}"] = alternatives
+            continue
+        sources[f"fields.{name}"] = column
+        out[f"fields.{name}"] = _mapped_text(source[column], None)
     for name, column_name in profile.vendor.items():
         column = first_present(header, (column_name,))
         if column is not None:
@@ -473,6 +488,8 @@ def read_tickets(
 def _repeated_notes(path: str, repeated: dict[str, int], profile: Profile) -> list[str]:
     """A column the profile reads whose name the header repeats: the first of them is read."""
     used = {header_key(c) for c in profile.source_columns()}
+    if profile.tag_separator == REPEATED:  # read whole: one column per tag
+        used -= {header_key(c) for c in profile.columns.get("tags", ())}
     return [
         f"{path}: the header has {count} columns named {name!r}; the first is read"
         for name, count in repeated.items()

@@ -16,7 +16,13 @@ from charter_cli.charter.rules.base import RULES, Rule, model_rule, rule
 from charter_cli.charter.rules.calendars import zone_hint
 
 __all__ = ["RULES", "Rule", "model_rule", "rule", "run_rules", "zone_hint"]
-_TOPICS = (references, calendars, promises, escalation, coverage)  # imported for their registrations
+_TOPICS = (
+    references,
+    calendars,
+    promises,
+    escalation,
+    coverage,
+)  # imported for their registrations
 
 
 def run_rules(doc: Document) -> list[Finding]:

@@ -119,7 +119,10 @@ def unknown_field(data: dict[str, Any]) -> Yield:
             if key in TIME_FIELDS:
                 hint = " (a timestamp: a promise's `in_force` limits tickets by date)"
             where = "`exclude`" if at[0] == "exclude" else "`where`"
-            yield at, f"unknown ticket field {key!r} in {where}{hint}; custom columns are `fields.NAME`"
+            yield (
+                at,
+                f"unknown ticket field {key!r} in {where}{hint}; custom columns are `fields.NAME`",
+            )
     times = list(TIME_FIELDS)
     for path, spec in _promises(data):
         measure = spec["measure"]
