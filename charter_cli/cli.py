@@ -162,7 +162,19 @@ def audit(
     ] = None,
     by: Annotated[
         str | None,
-        typer.Option("--by", help="Breakdowns: channel,priority,group,assignee,month,calendar."),
+        typer.Option(
+            "--by",
+            help="Breakdowns: channel,priority,group,assignee,month,calendar, any ticket field "
+            "(type, status, tags, …) or fields.NAME.",
+        ),
+    ] = None,
+    min_coverage: Annotated[
+        str | None,
+        typer.Option(
+            "--min-coverage",
+            help="Fail when fewer tickets than this share match a promise: 95, 95% or 0.95 "
+            "(overrides the charter's `coverage`).",
+        ),
     ] = None,
     fail_under: Annotated[
         str | None,
@@ -192,12 +204,9 @@ def audit(
     from charter_cli.audit import audit_files
     from charter_cli.output import check_outputs, write_atomic
     from charter_cli.report import SUFFIXES, renderer
-    from charter_cli.report.common import BREAKDOWNS, Options, Tables
+    from charter_cli.report.common import Options, Tables, breakdown_keys, check_breakdowns
 
-    keys = tuple(dict.fromkeys(k.strip() for k in (by or "").split(",") if k.strip()))
-    unknown = [k for k in keys if k not in BREAKDOWNS]
-    if unknown:
-        raise UsageError(f"--by {','.join(unknown)}: choose from {', '.join(BREAKDOWNS)}")
+    keys = breakdown_keys(by)
     outputs = list(output or [])
     for out in outputs:
         if out.suffix.lower() not in SUFFIXES:
@@ -222,7 +231,9 @@ def audit(
         step=progress.step,
         order=order,
         input_tz=input_tz,
+        min_coverage=_percent(min_coverage, option="--min-coverage"),
     )
+    check_breakdowns(result, keys)
     width = max(80, min(160, _terminal_width()))
     tables = Tables(result)  # what the reports derive from the result, built once for them all
     for out in outputs:

@@ -120,9 +120,9 @@ def guarded(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _percent(value: str | None) -> float | None:
-    """`--fail-under`: `95`, `95.5`, `95%` are percentages; `0.95` (a decimal point, at most 1)
-    is a share, as a charter's `target: 0.95` is."""
+def _percent(value: str | None, *, option: str = "--fail-under") -> float | None:
+    """`--fail-under`, `--min-coverage`: `95`, `95.5`, `95%` are percentages; `0.95` (a decimal
+    point, at most 1) is a share, as a charter's `target: 0.95` is."""
     if value is None:
         return None
     text = value.strip()
@@ -130,11 +130,11 @@ def _percent(value: str | None) -> float | None:
         number = float(text.removesuffix("%").strip())
     except ValueError:
         raise UsageError(
-            f"--fail-under {value!r} is not a percentage (write 95, 95.5, 95% or 0.95)"
+            f"{option} {value!r} is not a percentage (write 95, 95.5, 95% or 0.95)"
         ) from None
     share = number if "%" not in text and "." in text and number <= 1 else number / 100
     if not 0 <= share <= 1 or share != share:
-        raise UsageError(f"--fail-under {value!r} is outside 0–100 %")
+        raise UsageError(f"{option} {value!r} is outside 0–100 %")
     return share
 
 

@@ -113,7 +113,9 @@ class Promise:
     pause_when: tuple[str, ...] = ()
     escalate_to: str | None = None  # for escalation rules: the level to reach
     options: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # the measure's own
-    selector: Selector = Selector()  # the whole `where`; `where` above holds its listed values
+    selector: Selector = field(
+        default_factory=Selector
+    )  # the whole `where`; `where` above holds its listed values
     policy: str | None = None  # promises sharing a policy: the first whose `where` matches
     in_force: InForce | None = None
 

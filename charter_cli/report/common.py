@@ -11,10 +11,14 @@ import numpy as np
 import pandas as pd
 
 from charter_cli.audit import STATE_LABELS, AuditResult, Outcome, State
+from charter_cli.charter.selectors import selectable
 from charter_cli.clock import NAT
+from charter_cli.coverage import sentence as coverage_sentence
+from charter_cli.errors import UsageError
 from charter_cli.frames import categorical
 from charter_cli.measures import measure_of
 from charter_cli.report.escape import safe_text
+from charter_cli.selection import ticket_key
 
 CSV_COLUMNS = [
     "ticket_id", "promise", "state", "started_at", "stopped_at", "deadline_at", "elapsed_seconds",
@@ -22,6 +26,7 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 STATE_DTYPE = pd.CategoricalDtype(list(STATE_LABELS))
 BREAKDOWNS = ("channel", "priority", "group", "assignee", "month", "calendar")
+# besides these, any field a selector can name: type, status, tags, fields.NAME (selectable)
 
 
 @dataclass(frozen=True)
@@ -247,7 +252,10 @@ def month_of(seconds: pd.Series, timezone: str) -> pd.Series:
 def breakdown(tables: Tables, key: str) -> pd.DataFrame:
     """Per promise and value of `key`: met, breached, running, unmeasurable, compliance."""
     result = tables.result
-    table = tables.pairs[["promise", "state", "created_at" if key == "month" else key]]
+    if key not in BREAKDOWNS:
+        table = keyed_pairs(tables, key)
+    else:
+        table = tables.pairs[["promise", "state", "created_at" if key == "month" else key]]
     if key == "month":
         table = table.assign(month=month_of(table["created_at"], result.charter.timezone))
     values = table[key].astype("category")
@@ -270,6 +278,48 @@ def breakdown(tables: Tables, key: str) -> pd.DataFrame:
         .drop(columns="_order")
         .reset_index(drop=True)
     )
+
+
+def breakdown_keys(text: str | None) -> tuple[str, ...]:
+    """`--by channel,tags,fields.tier` → the keys, each a built-in breakdown or a field a
+    selector can name; anything else is a usage error."""
+    keys = tuple(dict.fromkeys(k.strip() for k in (text or "").split(",") if k.strip()))
+    unknown = [k for k in keys if k not in BREAKDOWNS and not selectable(k)]
+    if unknown:
+        raise UsageError(
+            f"--by {','.join(unknown)}: choose from {', '.join(BREAKDOWNS)}, any ticket field "
+            "(type, status, tags, …) or fields.NAME (a custom column of the profile)"
+        )
+    return keys
+
+
+def check_breakdowns(result: AuditResult, keys: tuple[str, ...]) -> None:
+    """A breakdown by a field the export does not have cannot be made: a usage error naming it
+    (rather than a table of `(none)`)."""
+    missing = [
+        k
+        for k in keys
+        if k not in BREAKDOWNS and (k not in result.source.fields or k not in result.tickets)
+    ]
+    if missing:
+        raise UsageError(
+            f"--by {','.join(missing)}: the export has no such field (a custom column needs "
+            "`custom:` in the profile)"
+        )
+
+
+def keyed_pairs(tables: Tables, key: str) -> pd.DataFrame:
+    """Every (ticket, promise) pair's promise and state with the ticket's `key`
+    (`selection.ticket_key`); a ticket with several tags counts once under each: a merge on the
+    ticket's position, no loop."""
+    result = tables.result
+    rows = np.concatenate([o.rows for o in result.outcomes]) if result.outcomes else np.empty(0)
+    pairs = tables.pairs[["promise", "state"]].assign(_row=rows.astype(np.int64))
+    keys = ticket_key(result.tickets, key)
+    keys = keys.cat.reorder_categories(sorted(keys.cat.categories, key=str))
+    frame = pd.DataFrame({"_row": keys.index.to_numpy(dtype=np.int64), key: keys.to_numpy()})
+    frame[key] = frame[key].astype(keys.dtype)
+    return pairs.merge(frame, on="_row", how="left", sort=False).drop(columns="_row")
 
 
 def worst_breaches(tables: Tables, top: int) -> pd.DataFrame:
@@ -316,6 +366,18 @@ def field_sources(result: AuditResult) -> list[tuple[str, str]]:
     ]
 
 
+def coverage_failure(result: AuditResult) -> str | None:
+    """Why the audit fails on coverage, in one sentence (None: it does not): the share, the
+    minimum and the channels under it."""
+    cov = result.coverage
+    if cov is None or cov.passed or cov.minimum is None:
+        return None
+    low = ", ".join(f"{c.channel} {percent(c.share)}" for c in cov.under())
+    return f"coverage {percent(cov.share)} is under the minimum {percent(cov.minimum)}" + (
+        f"; channels under it: {low}" if low else ""
+    )
+
+
 def quality_items(result: AuditResult) -> list[str]:
     """The data-quality findings of an audit, one sentence each (not escaped: each renderer
     escapes for its own format)."""
@@ -325,9 +387,18 @@ def quality_items(result: AuditResult) -> list[str]:
         shown = ", ".join(f"{safe_text(k)} ({v})" for k, v in list(counts.items())[:6])
         more = f" and {len(counts) - 6} more" if len(counts) > 6 else ""
         items.append(f"{field_name} values the charter does not know: {shown}{more}")
+    if result.excluded:
+        examples = ", ".join(safe_text(x) for x in result.excluded_examples)
+        items.append(
+            f"{result.excluded:,} tickets excluded by the charter from every promise "
+            f"(e.g. {examples})"
+        )
     if result.unmatched:
         examples = ", ".join(safe_text(x) for x in result.unmatched_examples)
         items.append(f"{result.unmatched:,} tickets match no promise (e.g. {examples})")
+    cov = result.coverage
+    if cov is not None and cov.tickets and (cov.minimum is not None or cov.covered < cov.tickets):
+        items.append(safe_text(coverage_sentence(cov)))
     if len(src.skipped):
         reasons = src.skipped["reason"].value_counts()
         summary = "; ".join(f"{safe_text(r)} ({n})" for r, n in reasons.head(4).items())

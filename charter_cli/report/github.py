@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from charter_cli.audit import AuditResult, State
-from charter_cli.report.common import Options, percent
+from charter_cli.report.common import Options, coverage_failure, percent
 from charter_cli.report.escape import github_data, github_property, safe_text
 
 
@@ -21,4 +21,8 @@ def render(result: AuditResult, options: Options) -> str:
         level = {False: "error", True: "notice", None: "warning"}[verdict]
         title = github_property(f"charter {o.promise.id}")
         lines.append(f"::{level} file={path},title={title}::{github_data(text)}")
+    uncovered = coverage_failure(result)
+    if uncovered:
+        title = github_property("charter coverage")
+        lines.append(f"::error file={path},title={title}::{github_data(safe_text(uncovered))}")
     return "\n".join(lines) + "\n"

@@ -17,6 +17,7 @@ from charter_cli.report.common import (
     Tables,
     breakdown,
     business_time,
+    coverage_failure,
     field_sources,
     iso,
     iso_one,
@@ -260,7 +261,8 @@ def render(result: AuditResult, options: Options) -> str:
         if result.passed
         else (
             "fail",
-            f"{sum(result.promise_passed(o) is False for o in result.outcomes)} promise(s) under target.",
+            f"{sum(result.promise_passed(o) is False for o in result.outcomes)} promise(s) under target."
+            + (f" {coverage_failure(result)}." if coverage_failure(result) else ""),
         )
     )
     accounting = (

@@ -17,6 +17,7 @@ from charter_cli.report.common import (
     Tables,
     breakdown,
     business_time,
+    coverage_failure,
     field_sources,
     iso_one,
     late_by,
@@ -180,12 +181,15 @@ def render(result: AuditResult, options: Options) -> str:
         parts.append(Panel(quality, title="Data quality", title_align="left", box=box.ROUNDED))
     failed = [o.promise.id for o in result.outcomes if result.promise_passed(o) is False]
     summary = Text()
+    uncovered = coverage_failure(result)
     if result.passed:
         summary.append("All promises meet their targets.", style="bold green")
-    else:
+    elif failed:
         summary.append(
             f"{len(failed)} promise(s) under target: {', '.join(failed)}", style="bold red"
         )
+    if uncovered:
+        summary.append(("\n" if failed else "") + safe_text(uncovered) + ".", style="bold red")
     parts.append(summary)
     console.print(Group(*parts))  # type: ignore[arg-type]
     return buffer.getvalue()

@@ -49,11 +49,11 @@ from charter_cli.tickets.profile import (
     load_profile,
 )
 from charter_cli.tickets.rows import all_distinct, latest_wins, skip_rows
-from charter_cli.tickets.tags import read_tags, tag_columns
 from charter_cli.tickets.sniff import (
     RawTable,
     open_export,
 )
+from charter_cli.tickets.tags import read_tags, tag_columns
 from charter_cli.tickets.timestamps import (
     EARLIEST,
     LATEST,

@@ -9,7 +9,6 @@ from charter_cli.charter.load import PathKey
 from charter_cli.charter.model import (
     normalise,
 )
-from charter_cli.charter.selectors import parse_selector
 from charter_cli.charter.rules.base import (
     Yield,
     _escalation_rules,
@@ -17,6 +16,7 @@ from charter_cli.charter.rules.base import (
     _promises,
     rule,
 )
+from charter_cli.charter.selectors import parse_selector
 from charter_cli.charter.values import (
     ValueError_,
     parse_duration,

@@ -8,7 +8,6 @@ from typing import Any
 
 from charter_cli.charter.findings import Severity
 from charter_cli.charter.load import PathKey
-from charter_cli.charter.selectors import SELECTABLE, selectable, selector_values
 from charter_cli.charter.model import (
     ALWAYS,
     STATUS_CATEGORIES,
@@ -23,6 +22,7 @@ from charter_cli.charter.rules.base import (
     _suggest,
     rule,
 )
+from charter_cli.charter.selectors import SELECTABLE, selectable, selector_values
 
 
 @rule("unknown-calendar")
