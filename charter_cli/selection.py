@@ -24,7 +24,7 @@ from charter_cli.charter.model import Charter, Promise, normalise
 from charter_cli.charter.selectors import Match, Selector
 from charter_cli.clock import NAT
 from charter_cli.fields import EITHER, satisfied
-from charter_cli.frames import arrow_array, flags
+from charter_cli.frames import TEXT, arrow_array, flags
 
 
 def _wanted(match: Match) -> set[str]:
@@ -54,11 +54,31 @@ def _tags_hit(column: pd.Series, wanted: set[str]) -> np.ndarray:
     return np.bincount(parents[hit], minlength=len(column)) > 0
 
 
+def _arrow_normalised(values: pa.Array) -> pa.Array:
+    """`normalise` as Arrow kernels: lower case, `-`, `_` and blanks as one space, trimmed."""
+    lowered = pc.utf8_lower(values)
+    spaced = pc.replace_substring_regex(lowered, pattern=r"[-_\s]+", replacement=" ")
+    return pc.utf8_trim(spaced, characters=" ")
+
+
+def _text_hit(column: pd.Series, wanted: tuple[str, ...]) -> np.ndarray:
+    """Free text with a value per ticket (ids, subjects): compared by Arrow kernels over the
+    whole column, not a Python call per distinct value (there are as many as tickets)."""
+    values = arrow_array(column.astype(TEXT))
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    keys = _arrow_normalised(pa.array([str(w) for w in wanted], pa.string()))
+    found = pc.is_in(_arrow_normalised(pc.cast(values, pa.string())), value_set=keys)
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def match_mask(tickets: pd.DataFrame, match: Match) -> np.ndarray:
     """The tickets one key of a selector holds for (the field is in the frame)."""
     wanted = _wanted(match)
     if match.field == "tags":
         hit = _tags_hit(tickets["tags"], wanted)
+    elif not isinstance(tickets[match.field].dtype, pd.CategoricalDtype):
+        hit = _text_hit(tickets[match.field], match.values)
     else:
         hit = flags(tickets[match.field], lambda value: normalise(value) in wanted)
         if match.field == "status" and "status_category" in tickets:

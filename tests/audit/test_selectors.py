@@ -541,3 +541,10 @@ def test_local_midnight_on_a_dst_day() -> None:
     assert local_midnight("2026-03-30", "Europe/Oslo") - local_midnight(
         "2026-03-29", "Europe/Oslo"
     ) == int(timedelta(hours=23).total_seconds())
+
+
+def test_free_text_fields_by_arrow_kernels(tmp_path: Path) -> None:
+    """Ids are free text (one value per ticket): `exclude: {ticket_id: [a2, " A8 "]}` drops A2
+    and A8, compared as every selector compares (case and blanks alike)."""
+    _, doc = run(tmp_path, promise("all", "{}"), 'exclude: {ticket_id: [a2, " A8 "]}\n')
+    assert doc["excluded"] == {"tickets": 2, "examples": ["A2", "A8"]}
