@@ -46,6 +46,8 @@ class AuditResult:
     clocks: Clocks | None = None  # the calendars' clocks, for `charter explain`
     excluded: int = 0  # tickets the charter's `exclude` dropped from every promise
     excluded_examples: list[str] = field(default_factory=list)
+    # every one of them, for `charter explain`
+    excluded_ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
     coverage: Coverage | None = None
 
     def target(self, promise: Promise) -> float:
@@ -136,6 +138,7 @@ def audit(
     excluded = exclusion(tickets, charter, source.fields)
     dropped = np.flatnonzero(excluded.dropped)
     excluded_examples = [str(x) for x in tickets["ticket_id"].iloc[dropped[:5]]]
+    tickets_before = tickets
     if dropped.size:
         kept = ~excluded.dropped
         tickets = tickets.loc[kept].reset_index(drop=True)
@@ -182,6 +185,7 @@ def audit(
         clocks=auditor.clocks,
         excluded=int(dropped.size),
         excluded_examples=excluded_examples,
+        excluded_ids=tickets_before["ticket_id"].to_numpy(dtype=object)[dropped],
         coverage=coverage(tickets, covered, minimum),
     )
 

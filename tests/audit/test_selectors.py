@@ -548,3 +548,22 @@ def test_free_text_fields_by_arrow_kernels(tmp_path: Path) -> None:
     and A8, compared as every selector compares (case and blanks alike)."""
     _, doc = run(tmp_path, promise("all", "{}"), 'exclude: {ticket_id: [a2, " A8 "]}\n')
     assert doc["excluded"] == {"tickets": 2, "examples": ["A2", "A8"]}
+
+
+def test_explain_says_why_a_promise_does_not_apply(tmp_path: Path) -> None:
+    promises = (
+        "  - {id: premium, policy: replies, measure: first_response,"
+        " where: {fields.tier: premium}, within: 1h, target: 50%}\n"
+        "  - {id: chat, policy: replies, measure: first_response,"
+        " where: {channel: chat, tags: {not: [bot]}}, within: 10m, target: 50%,"
+        " in_force: {from: 2026-10-01}}\n"
+    )
+    charter, export, profile = write(tmp_path, promises, "exclude: {tags: spam}\n")
+    args = ["explain", str(charter), str(export), "--profile", str(profile)]
+    a3 = runner.invoke(app, [*args, "--ticket", "A3"])  # premium chat: taken by `premium`
+    assert a3.exit_code == 0, a3.output
+    said = " ".join(a3.stdout.split())
+    assert "channel chat; tags not bot; a clock starting on or after 2026-10-01" in said
+    assert "no earlier promise of policy 'replies' matching" in said
+    a4 = runner.invoke(app, [*args, "--ticket", "A4"])  # spam
+    assert a4.exit_code == 2 and "excluded by the charter's `exclude`" in a4.output
