@@ -265,6 +265,14 @@ def check_charter_against(doc: Document, charter: Charter, profile: Profile) -> 
                 "reported as not measurable on its exports"
             )
             findings.append(doc.finding(path, Severity.WARNING, "profile-lacks-field", message))
+    excluding = [f for selector in charter.exclude for f in selector.fields]
+    lacking_exclude = [f for f in dict.fromkeys(excluding) if not satisfied(f, mapped)]
+    if lacking_exclude:
+        message = (
+            f"profile {profile.name} maps no {' or '.join(lacking_exclude)}: the tickets this "
+            "`exclude` may drop cannot be told, and are reported as not measurable"
+        )
+        findings.append(doc.finding(("exclude",), Severity.WARNING, "profile-lacks-field", message))
     categories = {normalise(c) for c in STATUS_CATEGORIES}
     raw = list(profile.statuses)
     for i, spec in specs:

@@ -25,7 +25,7 @@ from charter_cli.drafting.diff import REPLACED, compare
 from charter_cli.drafting.render import render_markdown
 from charter_cli.selection import in_force_mask, local_midnight, ticket_key
 from charter_cli.tickets.read import read_tickets
-from tests.conftest import DATA
+from tests.conftest import DATA, PROFILES
 
 runner = CliRunner()
 SELECTORS = DATA / "exports" / "selectors"
@@ -567,3 +567,59 @@ def test_explain_says_why_a_promise_does_not_apply(tmp_path: Path) -> None:
     assert "no earlier promise of policy 'replies' matching" in said
     a4 = runner.invoke(app, [*args, "--ticket", "A4"])  # spam
     assert a4.exit_code == 2 and "excluded by the charter's `exclude`" in a4.output
+
+
+def test_servicenow_u_fields_on_an_event_log(tmp_path: Path) -> None:
+    """ServiceNow's `u_*` columns mapped under `custom:` of an event-log profile: each incident
+    keeps its latest non-empty value, and `where` and `--by` read it."""
+    profile = tmp_path / "servicenow-custom.yaml"
+    text = (PROFILES / "servicenow.yaml").read_text(encoding="utf-8")
+    profile.write_text(
+        text.replace("name: servicenow\n", "name: servicenow-custom\n")
+        + "custom:\n  symptom: u_symptom\n  confirmed: u_priority_confirmation\n",
+        encoding="utf-8",
+    )
+    export = DATA / "exports" / "servicenow.csv"
+    source = read_tickets([export], profile=str(profile), timezone="Europe/Oslo")
+    assert source.fields["fields.symptom"] == "u_symptom"
+    symptoms = source.frame["fields.symptom"].dropna()
+    assert len(symptoms) and symptoms.astype(str).str.startswith("Symptom").all()
+    charter = tmp_path / "charter.yaml"
+    charter.write_text(
+        HEAD + "promises:\n  - {id: resolution, measure: resolution, within: 5 working days,"
+        " target: 50%, where: {fields.confirmed: {not: ['true']}}}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app,
+        [
+            "audit",
+            str(charter),
+            str(export),
+            "--profile",
+            str(profile),
+            "--by",
+            "fields.symptom",
+            "-f",
+            "json",
+            "--dayfirst",
+        ],
+    )
+    assert result.exit_code in (0, 1), result.output
+    doc = json.loads(result.stdout)
+    confirmed = source.frame["fields.confirmed"].astype(object)
+    expected = int((confirmed.str.casefold() != "true").fillna(True).sum())
+    assert doc["promises"][0]["applicable"] == expected > 0
+    assert {r["fields.symptom"] for r in doc["breakdowns"]["fields.symptom"]} <= {
+        *symptoms.astype(str),
+        "(none)",
+    }
+
+
+def test_validate_with_a_profile_warns_about_exclude_fields() -> None:
+    result = runner.invoke(app, ["validate", "--profile", "servicenow", str(ZENDESK_CHARTER)])
+    said = " ".join(result.stdout.split())
+    assert "profile servicenow maps no tags: the tickets this `exclude` may drop" in said
+    assert "reply-premium: profile servicenow maps no fields.tier" in said
+    ok = runner.invoke(app, ["validate", "--profile", str(ZENDESK_PROFILE), str(ZENDESK_CHARTER)])
+    assert ok.exit_code == 0 and "0 warnings" in ok.stdout
