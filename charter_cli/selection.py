@@ -184,6 +184,17 @@ class Scope:
             self._matches[promise.id] = (mask, absent)
         return self._matches[promise.id]
 
+    def blocked_by(self, promise: Promise) -> list[str]:
+        """The earlier members of the promise's policy whose `where` names an absent field: they
+        keep the tickets they may match (undecided there), so this promise cannot have them."""
+        out: list[str] = []
+        for other in self.charter.promises:
+            if other.id == promise.id or promise.policy is None:
+                break
+            if other.policy == promise.policy and self.matches(other)[1]:
+                out.append(other.id)
+        return out
+
     def covers(self, promise: Promise) -> tuple[np.ndarray, list[str]]:
         """The tickets the promise measures, and the absent fields its `where` names. In a policy
         group, a ticket an earlier member matches is that member's (an earlier member whose

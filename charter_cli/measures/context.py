@@ -164,6 +164,12 @@ class Context:
         # rest of its filter selects, and none of them can be judged
         mask, _ = self.scope.covers(promise)
         notes: list[str] = []
+        blocked = self.scope.blocked_by(promise)
+        if blocked:
+            notes.append(
+                f"policy {promise.policy}: {', '.join(blocked)} comes first and filters on a "
+                "field the export lacks; the tickets it may take are not measurable there"
+            )
         if not absent:
             mask = measure.select(self, mask)
         rows = np.flatnonzero(mask).astype(np.int64)

@@ -623,3 +623,21 @@ def test_validate_with_a_profile_warns_about_exclude_fields() -> None:
     assert "reply-premium: profile servicenow maps no fields.tier" in said
     ok = runner.invoke(app, ["validate", "--profile", str(ZENDESK_PROFILE), str(ZENDESK_CHARTER)])
     assert ok.exit_code == 0 and "0 warnings" in ok.stdout
+
+
+def test_policy_member_on_an_absent_field_keeps_its_tickets(tmp_path: Path) -> None:
+    """The first member filters on a custom column the export lacks: it may take any ticket,
+    so every ticket is not measurable under it, and none falls through to the next member (a
+    premium ticket judged by the general promise would be a wrong number)."""
+    promises = (
+        "  - {id: region, policy: replies, measure: first_response,"
+        " where: {fields.region: north}, within: 1h, target: 50%}\n"
+        "  - {id: rest, policy: replies, measure: first_response, within: 4h, target: 50%}\n"
+    )
+    _, doc = run(tmp_path, promises)
+    region, rest = doc["promises"]
+    assert (region["applicable"], region["unmeasurable"]) == (8, 8)
+    assert rest["applicable"] == 0
+    assert any(
+        "region comes first and filters on a field the export lacks" in n for n in rest["notes"]
+    )
