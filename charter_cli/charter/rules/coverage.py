@@ -60,6 +60,26 @@ def policy_unreachable(data: dict[str, Any]) -> Yield:
             catch_all[policy] = spec["id"]
 
 
+@rule("policy-mixed-measures", Severity.WARNING)
+def policy_mixed_measures(data: dict[str, Any]) -> Yield:
+    """The promises of one policy measure the same thing: a ticket goes to the first member
+    whose `where` matches, so a resolution promise in a group of reply promises would never
+    see the tickets a reply promise took (write one policy per measure)."""
+    first: dict[str, tuple[str, Any]] = {}
+    for path, spec in _promises(data):
+        policy = spec.get("policy")
+        if policy is None:
+            continue
+        if policy not in first:
+            first[policy] = (spec["id"], spec["measure"])
+        elif spec["measure"] != first[policy][1]:
+            yield (
+                (*path, "measure"),
+                f"policy {policy!r} mixes measures: {spec['id']} measures {spec['measure']!r}, "
+                f"{first[policy][0]} {first[policy][1]!r}; a ticket goes to one member only",
+            )
+
+
 def _names_unknown(data: dict[str, Any], field: str, known: list[str]) -> bool:
     """Whether some `where` names a value of `field` the charter does not declare (a typo that
     `unknown-channel` or `unknown-priority` reports already)."""
