@@ -101,21 +101,14 @@ def audit(
     fail_under: float | None = None,
     strict: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
+    as_of_given: bool | None = None,
 ) -> AuditResult:
     """Evaluate every promise of the charter on every ticket it applies to. `progress`, if given,
-    hears ("promise", done, total) after each promise."""
+    hears ("promise", done, total) after each promise. `as_of_given`: whether `as_of` was asked
+    for (default: whether it is given), when it comes from the whole input of a partition."""
     when = as_of if as_of is not None else default_as_of(source)
-    frame = source.frame
-    keep = np.ones(len(frame), dtype=bool)
-    created = frame["created_at"].to_numpy()
-    if since is not None:
-        keep &= created >= since
-    if until is not None:
-        keep &= created < until
-    keep &= created <= when  # tickets opened after as-of did not exist yet
-    # all kept (the usual case): the same columns, not a copy of them; columns added below go
-    # to this frame only
-    tickets = frame.copy(deep=False) if keep.all() else frame.loc[keep].reset_index(drop=True)
+    # a shallow copy at least: columns added below go to this frame only
+    tickets = in_period(source, when, since, until)
     unknown: dict[str, dict[str, int]] = {}
     channels = _lookup({n: c.match for n, c in charter.channels.items()})
     tickets["channel_raw"] = tickets["channel"]
@@ -125,7 +118,8 @@ def audit(
         tickets["priority_raw"] = tickets["priority"]
         tickets["priority"], unknown["priority"] = _match(tickets["priority"], priorities)
     unknown = {k: v for k, v in unknown.items() if v}
-    auditor = Context(charter, source, tickets, when, as_of is not None)
+    given = as_of is not None if as_of_given is None else as_of_given
+    auditor = Context(charter, source, tickets, when, given)
     outcomes = []
     for done, promise in enumerate(charter.promises, start=1):
         outcomes.append(auditor.evaluate(promise))
@@ -135,13 +129,6 @@ def audit(
     for o in outcomes:
         covered[o.rows] = True
     unmatched = np.flatnonzero(~covered)
-    notes = list(source.notes)
-    if source.lacking:  # mapped by the profile, not in the export: absent, said once
-        notes.append("the export has no column for " + ", ".join(sorted(source.lacking)))
-    if source.events_unmatched:
-        notes.append(
-            f"{source.events_unmatched:,} events name tickets the exports do not have: ignored"
-        )
     return AuditResult(
         charter=charter,
         tickets=tickets,
@@ -155,10 +142,35 @@ def audit(
         unknown_values=unknown,
         unmatched=int(unmatched.size),
         unmatched_examples=[str(x) for x in tickets["ticket_id"].iloc[unmatched[:5]]],
-        notes=notes,
+        notes=source_notes(source),
         reconciliation=reconcile(outcomes, tickets),
         clocks=auditor.clocks,
     )
+
+
+def source_notes(source: Tickets) -> list[str]:
+    """What the import noticed, for every report."""
+    notes = list(source.notes)
+    if source.lacking:  # mapped by the profile, not in the export: absent, said once
+        notes.append("the export has no column for " + ", ".join(sorted(source.lacking)))
+    if source.events_unmatched:
+        notes.append(
+            f"{source.events_unmatched:,} events name tickets the exports do not have: ignored"
+        )
+    return notes
+
+
+def in_period(source: Tickets, when: int, since: int | None, until: int | None) -> pd.DataFrame:
+    """The tickets of the period: created in [since, until) and by `when` (a ticket opened after
+    as-of did not exist yet); all of them (the usual case) without a copy."""
+    frame = source.frame
+    created = frame["created_at"].to_numpy()
+    keep = created <= when
+    if since is not None:
+        keep &= created >= since
+    if until is not None:
+        keep &= created < until
+    return frame.copy(deep=False) if keep.all() else frame.loc[keep].reset_index(drop=True)
 
 
 def parse_when(text: str, timezone: str, *, what: str) -> int:
@@ -175,7 +187,18 @@ def parse_when(text: str, timezone: str, *, what: str) -> int:
     return seconds
 
 
-def audit_files(
+@dataclass
+class Inputs:
+    """A charter and its exports, read, with the period asked for (UTC seconds)."""
+
+    charter: Charter
+    source: Tickets
+    as_of: int | None = None
+    since: int | None = None
+    until: int | None = None
+
+
+def read_inputs(
     charter_path: str,
     files: list[str],
     *,
@@ -184,15 +207,11 @@ def audit_files(
     as_of: str | None = None,
     since: str | None = None,
     until: str | None = None,
-    fail_under: float | None = None,
-    strict: bool = False,
     progress: Callable[[str, int], None] | None = None,
-    step: Callable[[str, int, int], None] | None = None,
     order: str | None = None,
     input_tz: str | None = None,
-) -> AuditResult:
-    """Load the charter, read the exports, audit: the one call behind `charter audit`. `order`
-    and `input_tz`: as for `read_tickets`."""
+) -> Inputs:
+    """Load the charter and read the exports. `order` and `input_tz`: as for `read_tickets`."""
     from pathlib import Path
 
     from charter_cli.charter import load_charter
@@ -223,12 +242,46 @@ def audit_files(
             f"--since {since} is not before --until {until}: the period would be empty "
             "(--since is inclusive, --until exclusive)"
         )
+    when = parse_when(as_of, tz, what="--as-of") if as_of else None
+    return Inputs(charter, source, when, start, end)
+
+
+def audit_files(
+    charter_path: str,
+    files: list[str],
+    *,
+    profile: str | None = None,
+    events: str | None = None,
+    as_of: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    fail_under: float | None = None,
+    strict: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+    step: Callable[[str, int, int], None] | None = None,
+    order: str | None = None,
+    input_tz: str | None = None,
+) -> AuditResult:
+    """Load the charter, read the exports, audit every ticket in one piece (what `explain` and
+    the tests look into); `charter audit` reduces partitions instead (`charter_cli.partition`)."""
+    inputs = read_inputs(
+        charter_path,
+        files,
+        profile=profile,
+        events=events,
+        as_of=as_of,
+        since=since,
+        until=until,
+        progress=progress,
+        order=order,
+        input_tz=input_tz,
+    )
     return audit(
-        charter,
-        source,
-        as_of=parse_when(as_of, tz, what="--as-of") if as_of else None,
-        since=start,
-        until=end,
+        inputs.charter,
+        inputs.source,
+        as_of=inputs.as_of,
+        since=inputs.since,
+        until=inputs.until,
         fail_under=fail_under,
         strict=strict,
         progress=step,

@@ -14,7 +14,7 @@ from charter_cli.clock import DAY, I64, NAT, BusinessClock
 from charter_cli.fields import EITHER, Need, needs, satisfied
 from charter_cli.frames import flags, per_value
 from charter_cli.measures import measure_of
-from charter_cli.outcome import Labels, Outcome, State
+from charter_cli.outcome import Counted, Labels, Outcome, State
 from charter_cli.tickets.columns import RESOLVED
 from charter_cli.tickets.read import Tickets
 
@@ -170,7 +170,7 @@ class Context:
         # rest of its filter selects, and none of them can be judged
         where = {k: v for k, v in promise.where.items() if k not in absent}
         mask = _where_mask(self.t, where)
-        notes: list[str] = []
+        notes: list[str | Counted] = []
         if not absent:
             mask = measure.select(self, mask)
         rows = np.flatnonzero(mask).astype(np.int64)
@@ -245,8 +245,7 @@ class Context:
         return seconds
 
     def has_status_history(self) -> bool:
-        events = self.source.events
-        return events is not None and not events.empty
+        return self.source.has_history
 
     def in_statuses(
         self,
@@ -310,9 +309,9 @@ class Context:
         if promise.measure == "escalation":
             names += ["escalation_level", "escalated_at"]
         out = {n: self.present[n] for n in names if n in self.present}
-        events = self.source.events
-        if promise.measure == "escalation" and events is not None and len(events):
+        history = self.source.has_history
+        if promise.measure == "escalation" and history:
             out["group history"] = self.source.events_file or "the event log"
-        if promise.pause_when and events is not None and len(events):
+        if promise.pause_when and history:
             out["status history"] = self.source.events_file or "the event log"
         return out

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from charter_cli.audit import AuditResult, State
+from charter_cli.outcome import State
 from charter_cli.report.common import (
     Options,
-    breakdown,
     business_time,
     field_sources,
     iso_one,
@@ -13,9 +12,9 @@ from charter_cli.report.common import (
     percent,
     promise_day,
     quality_items,
-    worst_breaches,
 )
 from charter_cli.report.escape import safe_text
+from charter_cli.summary import Summary
 
 
 def cell(value: object) -> str:
@@ -26,7 +25,7 @@ def cell(value: object) -> str:
     return text or "–"
 
 
-def render(result: AuditResult, options: Options) -> str:
+def render(result: Summary, options: Options) -> str:
     src = result.source
     verdict = "✅ all promises meet their targets" if result.passed else "❌ promises under target"
     lines = [
@@ -58,7 +57,7 @@ def render(result: AuditResult, options: Options) -> str:
     ]
     lines += [f"| {promise} | {cell(line)} |" for promise, line in field_sources(result)]
     for key in options.by:
-        frame = breakdown(options.tables_of(result), key)
+        frame = result.breakdown(key)
         lines += [
             "",
             f"### By {key}",
@@ -72,7 +71,7 @@ def render(result: AuditResult, options: Options) -> str:
             lines.append(
                 f"| {row['promise']} | {cell(row[key])} | {int(row['met'])} | {int(row['breached'])} | {shown} |"
             )
-    worst = worst_breaches(options.tables_of(result), options.top)
+    worst = result.worst_breaches(options.top)
     if not worst.empty:
         lines += [
             "",

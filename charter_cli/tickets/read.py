@@ -88,6 +88,24 @@ class Tickets:
     duplicate_examples: list[str] = field(default_factory=list)
     timezone: str = "UTC"
     notes: list[str] = field(default_factory=list)  # what the import noticed, for the report
+    # on one partition of an audit: whether the whole input has a status history and a group
+    # history (a partition whose tickets have no events must judge as the whole input does)
+    whole_history: tuple[bool, bool] | None = None
+
+    @property
+    def has_history(self) -> bool:
+        """Status history known (an event log or --events), even if no event is for these
+        tickets."""
+        if self.whole_history is not None:
+            return self.whole_history[0]
+        return self.events is not None and not self.events.empty
+
+    @property
+    def has_group_history(self) -> bool:
+        """Events that say which group held the ticket."""
+        if self.whole_history is not None:
+            return self.whole_history[1]
+        return self.has_history and bool(self.events["group"].notna().any())  # type: ignore[index]
 
     @property
     def missing_fields(self) -> tuple[str, ...]:
