@@ -102,10 +102,12 @@ def audit(
     strict: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
     as_of_given: bool | None = None,
+    clocks: Clocks | None = None,
 ) -> AuditResult:
     """Evaluate every promise of the charter on every ticket it applies to. `progress`, if given,
     hears ("promise", done, total) after each promise. `as_of_given`: whether `as_of` was asked
-    for (default: whether it is given), when it comes from the whole input of a partition."""
+    for (default: whether it is given), when it comes from the whole input of a partition;
+    `clocks`: the whole input's, shared by its partitions."""
     when = as_of if as_of is not None else default_as_of(source)
     # a shallow copy at least: columns added below go to this frame only
     tickets = in_period(source, when, since, until)
@@ -119,7 +121,7 @@ def audit(
         tickets["priority"], unknown["priority"] = _match(tickets["priority"], priorities)
     unknown = {k: v for k, v in unknown.items() if v}
     given = as_of is not None if as_of_given is None else as_of_given
-    auditor = Context(charter, source, tickets, when, given)
+    auditor = Context(charter, source, tickets, when, given, clocks)
     outcomes = []
     for done, promise in enumerate(charter.promises, start=1):
         outcomes.append(auditor.evaluate(promise))

@@ -19,6 +19,7 @@ import pandas as pd
 
 from charter_cli.audit import audit, default_as_of, in_period, source_notes
 from charter_cli.errors import UsageError
+from charter_cli.measures.context import Clocks
 from charter_cli.summary import Piece, Summary, Wants, merge, reduce
 
 if TYPE_CHECKING:
@@ -71,10 +72,11 @@ def audit_piece(
     when: int,
     given: bool,
     wants: Wants,
+    clocks: Clocks,
     step: Step | None = None,
 ) -> Piece:
     """One partition audited and reduced (what a Dask worker runs)."""
-    result = audit(charter, part, as_of=when, as_of_given=given, progress=step)
+    result = audit(charter, part, as_of=when, as_of_given=given, progress=step, clocks=clocks)
     return reduce(result, origin, wants)
 
 
@@ -101,15 +103,26 @@ def run(
     given = inputs.as_of is not None
     when = inputs.as_of if inputs.as_of is not None else default_as_of(source)
     frame = in_period(source, when, inputs.since, inputs.until)
+    # built once over the whole period, each calendar's clock on first use, for every partition
+    clocks = Clocks.of(charter, frame, when)
     parts = split(source, frame, partitions)
     if engine == "dask":
-        pieces = _on_dask(charter, parts, when, given, wants, partitions, scheduler, workers, step)
+        pieces = _on_dask(
+            charter, clocks, parts, when, given, wants, partitions, scheduler, workers, step
+        )
     else:
         pieces = []
         for done, (part, origin) in enumerate(parts, start=1):
             pieces.append(
                 audit_piece(
-                    charter, part, origin, when, given, wants, step if partitions == 1 else None
+                    charter,
+                    part,
+                    origin,
+                    when,
+                    given,
+                    wants,
+                    clocks,
+                    step if partitions == 1 else None,
                 )
             )
             if step and partitions > 1:
@@ -129,6 +142,7 @@ def run(
 
 def _on_dask(
     charter: Charter,
+    clocks: Clocks,
     parts: Iterator[tuple[Tickets, np.ndarray]],
     when: int,
     given: bool,
@@ -141,35 +155,36 @@ def _on_dask(
     """Every partition audited on a Dask cluster: the one at `scheduler`, or a local cluster of
     `workers` processes started (and stopped) for this audit."""
     try:
-        from distributed import (  # type: ignore[import-not-found, unused-ignore]
-            Client,
-            LocalCluster,
-            as_completed,
-        )
+        import distributed
     except ImportError:
         raise UsageError("--engine dask needs Dask: pip install 'service-charter[dask]'") from None
+    dask: Any = distributed  # untyped
     cluster: Any = None
+    client: Any
     try:
         if scheduler:
-            client = Client(scheduler, timeout="20s")
+            client = dask.Client(scheduler, timeout="20s")
         else:
-            cluster = LocalCluster(
+            cluster = dask.LocalCluster(
                 n_workers=workers or 2,
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
                 silence_logs=40,  # logging.ERROR: the report is the output
             )
-            client = Client(cluster)
+            client = dask.Client(cluster)
     except OSError as err:
         raise UsageError(f"cannot reach the Dask scheduler {scheduler}: {err}") from None
     try:
-        shared = client.scatter(charter, broadcast=True)
+        # each worker keeps one copy, and builds each calendar's clock once into it
+        shared, shared_clocks = client.scatter([charter, clocks], broadcast=True)
         futures = [
-            client.submit(audit_piece, shared, part, origin, when, given, wants, pure=False)
+            client.submit(
+                audit_piece, shared, part, origin, when, given, wants, shared_clocks, pure=False
+            )
             for part, origin in parts
         ]
-        for done, _ in enumerate(as_completed(futures), start=1):
+        for done, _ in enumerate(dask.as_completed(futures), start=1):
             if step:
                 step("partitions", done, partitions)
         pieces: list[Piece] = client.gather(futures)

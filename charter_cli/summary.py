@@ -173,17 +173,14 @@ def ticket_columns(tickets: pd.DataFrame, rows: np.ndarray | None = None) -> pd.
 
 
 def outcome_frame(
-    result: AuditResult, shown: pd.DataFrame | None, outcome: Outcome, pick: np.ndarray | None
+    result: AuditResult, outcome: Outcome, pick: np.ndarray | None, frame: pd.DataFrame
 ) -> pd.DataFrame:
-    """One promise's pairs (or the `pick`ed ones) as a frame with the ticket's attributes;
-    `shown`: `ticket_columns` of every ticket, if built already."""
+    """One promise's pairs (or the `pick`ed ones) as a frame with the ticket's attributes,
+    `frame`: `ticket_columns` of those pairs' tickets, in their order."""
     chosen = slice(None) if pick is None else pick
     rows = outcome.rows[chosen]
     ids = [o.promise.id for o in result.outcomes]
-    if shown is None:
-        frame = ticket_columns(result.tickets, rows)
-    else:
-        frame = shown.iloc[rows].reset_index(drop=True)
+    frame = frame.reset_index(drop=True)
     return pd.DataFrame(
         {
             "ticket_id": frame["ticket_id"],
@@ -258,7 +255,7 @@ def reduce(result: AuditResult, origin: np.ndarray, wants: Wants) -> Piece:
         unmatched=int(unmatched.size),
         unmatched_first=list(zip(origin[first].tolist(), ids, strict=True)),
         breakdowns={k: _counts(result, shown, k) for k in wants.keys},
-        worst=_worst(result, origin, wants.worst),
+        worst=_worst(result, shown, origin, wants.worst),
         csv=_csv(result, shown, origin) if wants.csv else None,
         reconciliation=[d.at_rows(origin) for d in result.reconciliation],
     )
@@ -303,10 +300,13 @@ def _no_counts() -> pd.DataFrame:
     )
 
 
-def _worst(result: AuditResult, origin: np.ndarray, top: int) -> pd.DataFrame:
-    """The `top` breaches with the most overdue time of each promise (ties by row)."""
-    frames = []
-    for index, o in enumerate(result.outcomes):
+def _worst(
+    result: AuditResult, shown: pd.DataFrame | None, origin: np.ndarray, top: int
+) -> pd.DataFrame:
+    """The `top` breaches with the most overdue time of each promise (ties by row); the ticket
+    attributes taken once, for those tickets only unless `shown` has them all already."""
+    picks = []
+    for o in result.outcomes:
         late = np.flatnonzero((o.state == State.BREACHED) & (o.overdue != NAT))
         if top <= 0:
             late = late[:0]
@@ -317,13 +317,28 @@ def _worst(result: AuditResult, origin: np.ndarray, top: int) -> pd.DataFrame:
             cut = np.partition(overdue, overdue.size - top)[overdue.size - top]
             late = late[overdue >= cut]
             late = late[np.argsort(-o.overdue[late], kind="stable")[:top]]
+        picks.append(late)
+    tickets = np.unique(
+        np.concatenate(
+            [o.rows[late] for o, late in zip(result.outcomes, picks, strict=True)]
+            or [np.empty(0, np.int64)]
+        )
+    )
+    if tickets.size == 0:
+        return pd.DataFrame()
+    if shown is None:
+        shown = ticket_columns(result.tickets, tickets)
+        at = np.full(len(result.tickets), -1, dtype=np.int64)
+        at[tickets] = np.arange(tickets.size)
+    else:
+        at = np.arange(len(result.tickets))
+    frames = []
+    for index, (o, late) in enumerate(zip(result.outcomes, picks, strict=True)):
         if late.size:
-            frame = outcome_frame(result, None, o, late)
+            frame = outcome_frame(result, o, late, shown.iloc[at[o.rows[late]]])
             frame["_promise"] = index
             frame["_row"] = origin[o.rows[late]]
             frames.append(frame)
-    if not frames:
-        return pd.DataFrame()
     return pd.concat(frames, ignore_index=True)
 
 
@@ -334,7 +349,8 @@ def _csv(
 
     out = []
     for o in result.outcomes:
-        frame = outcome_frame(result, shown, o, None)
+        assert shown is not None
+        frame = outcome_frame(result, o, None, shown.iloc[o.rows])
         chunks = [lines(frame.iloc[start : start + SLICE]) for start in range(0, len(frame), SLICE)]
         out.append((origin[o.rows], pa.chunked_array(chunks, type=pa.large_string())))
     return out
@@ -441,25 +457,21 @@ def merge(pieces: list[Piece], charter: Charter, **fields: Any) -> Summary:
 
 
 def _notes(lists: list[list[str | Counted]]) -> list[str]:
-    """The notes of every partition, each once, in the order one partition alone would say them;
-    the ones that count tickets with their counts added."""
-    order: list[str] = []  # a counted note stands by its sentence for several
+    """The notes of every partition, each once, the ones that count tickets with their counts
+    added; in alphabetical order, which no partitioning can change (partitions see different
+    subsets of a promise's notes, and nothing else orders them all)."""
     counted: dict[str, Counted] = {}
+    plain: set[str] = set()
     for notes in lists:
-        previous = -1
         for note in notes:
-            key = note.many if isinstance(note, Counted) else note
             if isinstance(note, Counted):
-                held = counted.get(key)
-                counted[key] = (
-                    note if held is None else Counted(note.one, note.many, held.n + note.n)
-                )
-            if key in order:
-                previous = order.index(key)
+                held = counted.get(note.many)
+                total = note.n + (held.n if held else 0)
+                counted[note.many] = Counted(note.one, note.many, total)
             else:
-                previous += 1
-                order.insert(previous, key)
-    return [str(counted[k]) if k in counted else k for k in order]
+                plain.add(note)
+    keys = sorted(plain | set(counted))
+    return [str(counted[k]) if k in counted else k for k in keys]
 
 
 def _merge_counts(frames: list[pd.DataFrame], promises: Sequence[Promise]) -> pd.DataFrame:

@@ -43,7 +43,19 @@ def _missing(n: int) -> I64:
 
 
 class Clocks:
-    """One BusinessClock per calendar, built once over the audited range."""
+    """One BusinessClock per calendar, built once over the audited range (`of`): the partitions
+    of one audit share them."""
+
+    @classmethod
+    def of(cls, charter: Charter, tickets: pd.DataFrame, as_of: int) -> Clocks:
+        """The clocks for `tickets` judged at `as_of`: from the earliest instant to the latest
+        (or as-of), and as far past it as the longest allowance reaches."""
+        instants = [tickets[c].to_numpy() for c in ("created_at", "resolved_at", "due_at")]
+        valid = np.concatenate(instants)
+        valid = valid[valid != NAT]
+        lo = int(valid.min()) if valid.size else as_of
+        hi = max(as_of, int(valid.max()) if valid.size else as_of)
+        return cls(charter, lo, hi, _reach(charter))
 
     def __init__(self, charter: Charter, lo: int, hi: int, reach: int) -> None:
         self.charter = charter
@@ -57,6 +69,19 @@ class Clocks:
                 cal, self.lo, self.hi, allowance=self.reach, working_days=self.reach // DAY
             )
         return self.built[name]
+
+
+def _reach(charter: Charter) -> int:
+    """How far past the data deadlines may fall: the largest allowance, in rough seconds."""
+    longest = 0
+    for p in charter.promises:
+        durations = [p.within.default, *p.within.by_priority.values()]
+        if p.between:
+            durations += list(p.between)
+        for d in durations:
+            if d is not None:
+                longest = max(longest, d.seconds, d.working_days * DAY)
+    return longest + 2 * DAY
 
 
 def calendar_labels(promise: Promise, charter: Charter, channel: pd.Series) -> Labels:
@@ -85,6 +110,7 @@ class Context:
         tickets: pd.DataFrame,
         as_of: int,
         as_of_given: bool,
+        clocks: Clocks | None = None,
     ) -> None:
         self.as_of_given = as_of_given
         self.charter = charter
@@ -93,26 +119,7 @@ class Context:
         self.as_of = as_of
         self.present = source.fields
         self.problems = source.problems
-        reach = self._reach()
-        instants = [tickets[c].to_numpy() for c in ("created_at", "resolved_at", "due_at")]
-        valid = np.concatenate(instants)
-        valid = valid[valid != NAT]
-        lo = int(valid.min()) if valid.size else as_of
-        self.clocks = Clocks(
-            charter, lo, max(as_of, int(valid.max()) if valid.size else as_of), reach
-        )
-
-    def _reach(self) -> int:
-        """How far past the data deadlines may fall: the largest allowance, in rough seconds."""
-        longest = 0
-        for p in self.charter.promises:
-            durations = [p.within.default, *p.within.by_priority.values()]
-            if p.between:
-                durations += list(p.between)
-            for d in durations:
-                if d is not None:
-                    longest = max(longest, d.seconds, d.working_days * DAY)
-        return longest + 2 * DAY
+        self.clocks = clocks if clocks is not None else Clocks.of(charter, tickets, as_of)
 
     # -- helpers --
 

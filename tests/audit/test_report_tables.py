@@ -41,7 +41,8 @@ def test_worst_breaches_read_like_the_full_table(tmp_path: Path) -> None:
             assert (pd.isna(left) and pd.isna(right)) or left == right, (column, left, right)
     outcome = result.outcomes[1]
     pick = np.flatnonzero(outcome.state == State.BREACHED)[:3]
-    few = outcome_frame(result, None, outcome, pick)
-    every = outcome_frame(result, full, outcome, None).iloc[pick].reset_index(drop=True)
+    few = outcome_frame(result, outcome, pick, ticket_columns(result.tickets, outcome.rows[pick]))
+    every = outcome_frame(result, outcome, None, full.iloc[outcome.rows])
+    every = every.iloc[pick].reset_index(drop=True)
     pd.testing.assert_frame_equal(few.astype(object), every.astype(object))
     assert set(full["channel"].dropna()) >= {"email", "phone", "fax", "chat"}  # fax: raw
