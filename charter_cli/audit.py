@@ -20,7 +20,7 @@ from charter_cli.frames import TEXT, recode
 from charter_cli.measures.context import Clocks, Context
 from charter_cli.outcome import STATE_LABELS, Labels, Outcome, State
 from charter_cli.reconcile import Disagreement, reconcile
-from charter_cli.selection import exclusion
+from charter_cli.selection import exclusion, exclusion_absent
 from charter_cli.tickets.read import Tickets
 from charter_cli.workers import in_background
 
@@ -44,11 +44,14 @@ class AuditResult:
     notes: list[str] = field(default_factory=list)
     reconciliation: list[Disagreement] = field(default_factory=list)  # the vendor's own verdicts
     clocks: Clocks | None = None  # the calendars' clocks, for `charter explain`
-    excluded: int = 0  # tickets the charter's `exclude` dropped from every promise
-    excluded_examples: list[str] = field(default_factory=list)
-    # every one of them, for `charter explain`
-    excluded_ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+    # the tickets the charter's `exclude` drops from every promise (they stay in `tickets`, so a
+    # partition's rows keep their place in the whole input)
+    excluded: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     coverage: Coverage | None = None
+
+    @property
+    def excluded_count(self) -> int:
+        return int(self.excluded.sum())
 
     def target(self, promise: Promise) -> float:
         return self.fail_under if self.fail_under is not None else promise.target
@@ -110,22 +113,18 @@ def audit(
     fail_under: float | None = None,
     strict: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
+    as_of_given: bool | None = None,
+    clocks: Clocks | None = None,
     min_coverage: float | None = None,
 ) -> AuditResult:
     """Evaluate every promise of the charter on every ticket it applies to. `progress`, if given,
-    hears ("promise", done, total) after each promise."""
+    hears ("promise", done, total) after each promise. `as_of_given`: whether `as_of` was asked
+    for (default: whether it is given), when it comes from the whole input of a partition;
+    `clocks`: the whole input's, shared by its partitions. `min_coverage` overrides the
+    charter's `coverage`."""
     when = as_of if as_of is not None else default_as_of(source)
-    frame = source.frame
-    keep = np.ones(len(frame), dtype=bool)
-    created = frame["created_at"].to_numpy()
-    if since is not None:
-        keep &= created >= since
-    if until is not None:
-        keep &= created < until
-    keep &= created <= when  # tickets opened after as-of did not exist yet
-    # all kept (the usual case): the same columns, not a copy of them; columns added below go
-    # to this frame only
-    tickets = frame.copy(deep=False) if keep.all() else frame.loc[keep].reset_index(drop=True)
+    # a shallow copy at least: columns added below go to this frame only
+    tickets = in_period(source, when, since, until)
     unknown: dict[str, dict[str, int]] = {}
     channels = _lookup({n: c.match for n, c in charter.channels.items()})
     tickets["channel_raw"] = tickets["channel"]
@@ -135,15 +134,9 @@ def audit(
         tickets["priority_raw"] = tickets["priority"]
         tickets["priority"], unknown["priority"] = _match(tickets["priority"], priorities)
     unknown = {k: v for k, v in unknown.items() if v}
+    given = as_of is not None if as_of_given is None else as_of_given
     excluded = exclusion(tickets, charter, source.fields)
-    dropped = np.flatnonzero(excluded.dropped)
-    excluded_examples = [str(x) for x in tickets["ticket_id"].iloc[dropped[:5]]]
-    tickets_before = tickets
-    if dropped.size:
-        kept = ~excluded.dropped
-        tickets = tickets.loc[kept].reset_index(drop=True)
-        excluded.undecided = excluded.undecided[kept]
-    auditor = Context(charter, source, tickets, when, as_of is not None, excluded)
+    auditor = Context(charter, source, tickets, when, given, clocks, excluded)
     outcomes = []
     for done, promise in enumerate(charter.promises, start=1):
         outcomes.append(auditor.evaluate(promise))
@@ -152,21 +145,8 @@ def audit(
     covered = np.zeros(len(tickets), dtype=bool)
     for o in outcomes:
         covered[o.rows] = True
-    unmatched = np.flatnonzero(~covered)
+    unmatched = np.flatnonzero(~covered & ~excluded.dropped)
     minimum = min_coverage if min_coverage is not None else charter.coverage
-    notes = list(source.notes)
-    if excluded.absent:
-        said = ", ".join(excluded.absent)
-        notes.append(
-            f"the charter excludes tickets by {said}, which the export does not have: "
-            f"{int(excluded.undecided.sum()):,} tickets it may exclude are not measurable"
-        )
-    if source.lacking:  # mapped by the profile, not in the export: absent, said once
-        notes.append("the export has no column for " + ", ".join(sorted(source.lacking)))
-    if source.events_unmatched:
-        notes.append(
-            f"{source.events_unmatched:,} events name tickets the exports do not have: ignored"
-        )
     return AuditResult(
         charter=charter,
         tickets=tickets,
@@ -180,14 +160,44 @@ def audit(
         unknown_values=unknown,
         unmatched=int(unmatched.size),
         unmatched_examples=[str(x) for x in tickets["ticket_id"].iloc[unmatched[:5]]],
-        notes=notes,
+        notes=source_notes(source, charter),
         reconciliation=reconcile(outcomes, tickets),
         clocks=auditor.clocks,
-        excluded=int(dropped.size),
-        excluded_examples=excluded_examples,
-        excluded_ids=tickets_before["ticket_id"].to_numpy(dtype=object)[dropped],
-        coverage=coverage(tickets, covered, minimum),
+        excluded=excluded.dropped,
+        coverage=coverage(tickets, covered, ~excluded.dropped, minimum),
     )
+
+
+def source_notes(source: Tickets, charter: Charter | None = None) -> list[str]:
+    """What the import noticed, for every report; with the charter, what its `exclude` cannot
+    tell on this export."""
+    notes = list(source.notes)
+    absent = exclusion_absent(charter, source.fields) if charter is not None else []
+    if absent:
+        notes.append(
+            f"the charter excludes tickets by {', '.join(absent)}, which the export does not "
+            "have: the tickets it may exclude are not measurable"
+        )
+    if source.lacking:  # mapped by the profile, not in the export: absent, said once
+        notes.append("the export has no column for " + ", ".join(sorted(source.lacking)))
+    if source.events_unmatched:
+        notes.append(
+            f"{source.events_unmatched:,} events name tickets the exports do not have: ignored"
+        )
+    return notes
+
+
+def in_period(source: Tickets, when: int, since: int | None, until: int | None) -> pd.DataFrame:
+    """The tickets of the period: created in [since, until) and by `when` (a ticket opened after
+    as-of did not exist yet); all of them (the usual case) without a copy."""
+    frame = source.frame
+    created = frame["created_at"].to_numpy()
+    keep = created <= when
+    if since is not None:
+        keep &= created >= since
+    if until is not None:
+        keep &= created < until
+    return frame.copy(deep=False) if keep.all() else frame.loc[keep].reset_index(drop=True)
 
 
 def parse_when(text: str, timezone: str, *, what: str) -> int:
@@ -204,7 +214,18 @@ def parse_when(text: str, timezone: str, *, what: str) -> int:
     return seconds
 
 
-def audit_files(
+@dataclass
+class Inputs:
+    """A charter and its exports, read, with the period asked for (UTC seconds)."""
+
+    charter: Charter
+    source: Tickets
+    as_of: int | None = None
+    since: int | None = None
+    until: int | None = None
+
+
+def read_inputs(
     charter_path: str,
     files: list[str],
     *,
@@ -213,16 +234,11 @@ def audit_files(
     as_of: str | None = None,
     since: str | None = None,
     until: str | None = None,
-    fail_under: float | None = None,
-    strict: bool = False,
     progress: Callable[[str, int], None] | None = None,
-    step: Callable[[str, int, int], None] | None = None,
-    min_coverage: float | None = None,
     order: str | None = None,
     input_tz: str | None = None,
-) -> AuditResult:
-    """Load the charter, read the exports, audit: the one call behind `charter audit`. `order`
-    and `input_tz`: as for `read_tickets`."""
+) -> Inputs:
+    """Load the charter and read the exports. `order` and `input_tz`: as for `read_tickets`."""
     from pathlib import Path
 
     from charter_cli.charter import load_charter
@@ -253,12 +269,47 @@ def audit_files(
             f"--since {since} is not before --until {until}: the period would be empty "
             "(--since is inclusive, --until exclusive)"
         )
+    when = parse_when(as_of, tz, what="--as-of") if as_of else None
+    return Inputs(charter, source, when, start, end)
+
+
+def audit_files(
+    charter_path: str,
+    files: list[str],
+    *,
+    profile: str | None = None,
+    events: str | None = None,
+    as_of: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    fail_under: float | None = None,
+    strict: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+    step: Callable[[str, int, int], None] | None = None,
+    order: str | None = None,
+    input_tz: str | None = None,
+    min_coverage: float | None = None,
+) -> AuditResult:
+    """Load the charter, read the exports, audit every ticket in one piece (what `explain` and
+    the tests look into); `charter audit` reduces partitions instead (`charter_cli.partition`)."""
+    inputs = read_inputs(
+        charter_path,
+        files,
+        profile=profile,
+        events=events,
+        as_of=as_of,
+        since=since,
+        until=until,
+        progress=progress,
+        order=order,
+        input_tz=input_tz,
+    )
     return audit(
-        charter,
-        source,
-        as_of=parse_when(as_of, tz, what="--as-of") if as_of else None,
-        since=start,
-        until=end,
+        inputs.charter,
+        inputs.source,
+        as_of=inputs.as_of,
+        since=inputs.since,
+        until=inputs.until,
         fail_under=fail_under,
         strict=strict,
         progress=step,

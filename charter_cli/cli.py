@@ -75,6 +75,13 @@ def _main(
     _state["debug"] = debug
 
 
+class Engine(StrEnum):
+    """Where an audit's partitions run."""
+
+    local = "local"
+    dask = "dask"
+
+
 class ValidateFormat(StrEnum):
     text = "text"
     json = "json"
@@ -199,25 +206,73 @@ def audit(
     dayfirst: DayFirst = False,
     monthfirst: MonthFirst = False,
     input_tz: InputTz = None,
+    partitions: Annotated[
+        int | None,
+        typer.Option(
+            "--partitions",
+            min=1,
+            help="Audit the tickets in N partitions by a hash of their id (same result for any "
+            "N; default 1, with --engine dask 2 per worker).",
+            rich_help_panel="Scale",
+        ),
+    ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="Where partitions are audited: in this process, or on a Dask cluster "
+            "(pip install 'service-charter[dask]').",
+            rich_help_panel="Scale",
+        ),
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="The Dask scheduler's address (tcp://host:8786); without it, a local cluster.",
+            rich_help_panel="Scale",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Worker processes of the local Dask cluster (default 2).",
+            rich_help_panel="Scale",
+        ),
+    ] = None,
 ) -> None:
     """Audit ticket exports against a charter: where was each promise broken, and by how much."""
-    from charter_cli.audit import audit_files
+    from charter_cli.audit import read_inputs
     from charter_cli.output import check_outputs, write_atomic
+    from charter_cli.partition import run
     from charter_cli.report import SUFFIXES, renderer
-    from charter_cli.report.common import Options, Tables, breakdown_keys, check_breakdowns
+    from charter_cli.report.common import Options, breakdown_keys, check_breakdowns
+    from charter_cli.report.html import MAX_BREACH_ROWS
+    from charter_cli.summary import Wants
 
     keys = breakdown_keys(by)
     outputs = list(output or [])
     for out in outputs:
         if out.suffix.lower() not in SUFFIXES:
             raise UsageError(f"--output {out}: unknown suffix; use {', '.join(sorted(SUFFIXES))}")
+    if engine is Engine.local and (scheduler or workers):
+        raise UsageError("--scheduler and --workers are for --engine dask")
+    chosen = output_format or Format.text
+    formats = {SUFFIXES[out.suffix.lower()] for out in outputs} | (set() if quiet else {chosen})
+    wants = Wants(
+        keys=(*keys, "month") if Format.html in formats and "month" not in keys else keys,
+        worst=max(top, MAX_BREACH_ROWS if Format.html in formats else 0),
+        csv=Format.csv in formats,
+    )
     order = _order(dayfirst, monthfirst)
     # a profile given as a file is an input too (a built-in name is no file of the user's)
     profile_file = [Path(profile)] if profile and Path(profile).is_file() else []
     inputs = [charter, *tickets, *([events] if events else []), *profile_file]
     check_outputs(outputs, inputs)
     progress = _Progress(quiet)
-    result = audit_files(
+    loaded = read_inputs(
         str(charter),
         [str(t) for t in tickets],
         profile=profile,
@@ -225,27 +280,33 @@ def audit(
         as_of=as_of,
         since=since,
         until=until,
-        fail_under=_percent(fail_under),
-        strict=strict,
         progress=progress.read,
-        step=progress.step,
         order=order,
         input_tz=input_tz,
+    )
+    check_breakdowns(loaded.source, keys)
+    result = run(
+        loaded,
+        wants,
+        partitions=partitions or (2 * (workers or 2) if engine is Engine.dask else 1),
+        engine=engine.value,
+        scheduler=scheduler,
+        workers=workers,
+        fail_under=_percent(fail_under),
+        strict=strict,
+        step=progress.step,
         min_coverage=_percent(min_coverage, option="--min-coverage"),
     )
-    check_breakdowns(result, keys)
     width = max(80, min(160, _terminal_width()))
-    tables = Tables(result)  # what the reports derive from the result, built once for them all
     for out in outputs:
         fmt = SUFFIXES[out.suffix.lower()]
-        options = Options(by=keys, width=100, top=top, tables=tables)
+        options = Options(by=keys, width=100, top=top)
         write_atomic(out, renderer(fmt)(result, options))
         if not quiet:
             _err(f"wrote {out}")
     if not quiet:
-        chosen = output_format or Format.text
         color = chosen == Format.text and _color(sys.stdout)
-        options = Options(by=keys, color=color, width=width, top=top, tables=tables)
+        options = Options(by=keys, color=color, width=width, top=top)
         _emit(renderer(chosen.value)(result, options))
     raise typer.Exit(int(ExitCode.OK if result.passed else ExitCode.FAILED))
 

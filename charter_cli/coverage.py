@@ -56,21 +56,34 @@ def channel_labels(tickets: pd.DataFrame) -> pd.Series:
     return named.where(named.notna(), NO_CHANNEL).astype("category")
 
 
-def coverage(tickets: pd.DataFrame, covered: np.ndarray, minimum: float | None) -> Coverage:
-    """Coverage of `tickets` given which of them some promise applies to."""
+def channel_counts(
+    tickets: pd.DataFrame, covered: np.ndarray, kept: np.ndarray
+) -> dict[str, tuple[int, int]]:
+    """Per channel, the kept tickets and those of them some promise applies to: counts that add
+    up over partitions."""
     labels = channel_labels(tickets)
-    codes = labels.cat.codes.to_numpy()
+    codes = labels.cat.codes.to_numpy()[kept]
     size = len(labels.cat.categories)
     total = np.bincount(codes, minlength=size)
-    hit = np.bincount(codes[covered], minlength=size)
-    rows = tuple(
-        ChannelCoverage(str(name), int(total[i]), int(hit[i]))
+    hit = np.bincount(codes[covered[kept]], minlength=size)
+    return {
+        str(name): (int(total[i]), int(hit[i]))
         for i, name in enumerate(labels.cat.categories)
         if total[i]
-    )
-    return Coverage(
-        len(tickets), int(covered.sum()), minimum, tuple(sorted(rows, key=lambda r: r.channel))
-    )
+    }
+
+
+def from_counts(counts: dict[str, tuple[int, int]], minimum: float | None) -> Coverage:
+    """Coverage from the per-channel counts (of one piece, or added up over partitions)."""
+    rows = tuple(ChannelCoverage(c, t, k) for c, (t, k) in sorted(counts.items()))
+    return Coverage(sum(r.tickets for r in rows), sum(r.covered for r in rows), minimum, rows)
+
+
+def coverage(
+    tickets: pd.DataFrame, covered: np.ndarray, kept: np.ndarray, minimum: float | None
+) -> Coverage:
+    """Coverage of the `kept` tickets given which of them some promise applies to."""
+    return from_counts(channel_counts(tickets, covered, kept), minimum)
 
 
 def sentence(cov: Coverage) -> str:

@@ -73,14 +73,13 @@ def explain(result: AuditResult, ticket_id: str) -> Story:
     tickets = result.tickets
     matches = np.flatnonzero((tickets["ticket_id"] == ticket_id).fillna(False).to_numpy(dtype=bool))
     if matches.size == 0:
-        if bool((result.excluded_ids == ticket_id).any()):
-            raise UsageError(
-                f"ticket {ticket_id!r} is excluded by the charter's `exclude`: it counts for no "
-                "promise"
-            )
         some = ", ".join(str(x) for x in tickets["ticket_id"].head(3))
         raise UsageError(f"ticket {ticket_id!r} is not in the audited tickets (e.g. {some})")
     row = int(matches[0])
+    if result.excluded.size and bool(result.excluded[row]):
+        raise UsageError(
+            f"ticket {ticket_id!r} is excluded by the charter's `exclude`: it counts for no promise"
+        )
     zone = ZoneInfo(result.charter.timezone)
     record = tickets.iloc[row]
     attributes = {

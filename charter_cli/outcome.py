@@ -95,6 +95,19 @@ class Labels:
         )
 
 
+@dataclass(frozen=True)
+class Counted:
+    """A note that counts tickets ("3 tickets were resolved before created"): kept as its count
+    until the audit's partitions are added up, then said once with the total."""
+
+    one: str  # the sentence for one ticket, `{n}` where the count goes
+    many: str  # for several
+    n: int
+
+    def __str__(self) -> str:
+        return (self.one if self.n == 1 else self.many).format(n=f"{self.n:,}")
+
+
 @dataclass
 class Outcome:
     """Every (ticket, promise) pair of one promise, as columns (positions into the ticket frame)."""
@@ -111,7 +124,7 @@ class Outcome:
     done: np.ndarray  # bool: the instance has ended (its elapsed time is final)
     reason: Labels  # why a row is unmeasurable (or more about its state); none for most
     calendar: Labels  # the calendar each row's clock ran on
-    notes: list[str] = field(default_factory=list)  # said once for the whole promise
+    notes: list[str | Counted] = field(default_factory=list)  # said once for the whole promise
     # the paused intervals subtracted, for `explain`: (position in `rows`, start, stop or NAT while
     # it lasts, the status that paused it)
     pauses: tuple[I64, I64, I64, np.ndarray] | None = None

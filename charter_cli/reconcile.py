@@ -3,7 +3,7 @@ disagree. Different calendars or clocks explain most disagreements; the examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,7 @@ MINUTES = {
     "first_reply_business_minutes": "first_response",
     "full_resolution_business_minutes": "resolution",
 }
+ORDER = [*VERDICTS, *MINUTES]  # the order the fields are compared and reported in
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,12 @@ class Disagreement:
     compared: int
     disagree: int
     examples: list[tuple[str, str, str]] = field(default_factory=list)  # ticket, ours, theirs
+    rows: tuple[int, ...] = ()  # the examples' rows: positions in the audited tickets
+
+    def at_rows(self, origin: np.ndarray) -> Disagreement:
+        """The same, its example rows renumbered by `origin` (a partition's rows → the whole
+        input's)."""
+        return replace(self, rows=tuple(int(r) for r in origin[list(self.rows)]))
 
     def sentence(self) -> str:
         shown = "; ".join(f"{t}: we say {o}, it says {v}" for t, o, v in self.examples)
@@ -95,7 +102,8 @@ def reconcile(
             theirs_text = np.char.add(np.nan_to_num(minutes).astype(int).astype(str), " min")
         if not known.any():
             continue
-        ids = tickets["ticket_id"].iloc[rows[differ][:examples]].astype(str).tolist()
+        first = rows[differ][:examples]
+        ids = tickets["ticket_id"].iloc[first].astype(str).tolist()
         shown = list(
             zip(
                 ids,
@@ -105,6 +113,13 @@ def reconcile(
             )
         )
         found.append(
-            Disagreement(outcome.promise.id, name, int(known.sum()), int(differ.sum()), shown)
+            Disagreement(
+                outcome.promise.id,
+                name,
+                int(known.sum()),
+                int(differ.sum()),
+                shown,
+                tuple(first.tolist()),
+            )
         )
     return found

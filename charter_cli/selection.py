@@ -163,16 +163,28 @@ def exclusion(
     return Exclusion(dropped, undecided & ~dropped, list(dict.fromkeys(absent)))
 
 
+def exclusion_absent(charter: Charter, present: set[str] | dict[str, str]) -> list[str]:
+    """The fields the charter's `exclude` names that the export lacks."""
+    fields = [f for selector in charter.exclude for f in selector.fields]
+    return [f for f in dict.fromkeys(fields) if not satisfied(f, present)]
+
+
 class Scope:
     """Which tickets each promise covers: its `where` (absent fields left out), its `in_force`
     dates, and, in a policy group, not the tickets an earlier member matches."""
 
     def __init__(
-        self, charter: Charter, tickets: pd.DataFrame, present: set[str] | dict[str, str]
+        self,
+        charter: Charter,
+        tickets: pd.DataFrame,
+        present: set[str] | dict[str, str],
+        dropped: np.ndarray | None = None,
     ) -> None:
         self.charter = charter
         self.t = tickets
         self.present = present
+        # the tickets the charter's `exclude` drops: no promise covers them
+        self.kept = ~dropped if dropped is not None else np.ones(len(tickets), dtype=bool)
         self._matches: dict[str, tuple[np.ndarray, list[str]]] = {}
 
     def matches(self, promise: Promise) -> tuple[np.ndarray, list[str]]:
@@ -180,7 +192,7 @@ class Scope:
         absent fields its `where` names."""
         if promise.id not in self._matches:
             mask, absent = selector_mask(self.t, promise.selector, self.present)
-            mask &= in_force_mask(self.t, promise, self.charter.timezone)
+            mask &= in_force_mask(self.t, promise, self.charter.timezone) & self.kept
             self._matches[promise.id] = (mask, absent)
         return self._matches[promise.id]
 

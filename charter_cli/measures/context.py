@@ -14,7 +14,7 @@ from charter_cli.clock import DAY, I64, NAT, BusinessClock
 from charter_cli.fields import EITHER, Need, needs, satisfied
 from charter_cli.frames import flags, per_value
 from charter_cli.measures import measure_of
-from charter_cli.outcome import Labels, Outcome, State
+from charter_cli.outcome import Counted, Labels, Outcome, State
 from charter_cli.selection import Exclusion, Scope, absent_reason
 from charter_cli.tickets.columns import RESOLVED
 from charter_cli.tickets.read import Tickets
@@ -34,7 +34,19 @@ def _missing(n: int) -> I64:
 
 
 class Clocks:
-    """One BusinessClock per calendar, built once over the audited range."""
+    """One BusinessClock per calendar, built once over the audited range (`of`): the partitions
+    of one audit share them."""
+
+    @classmethod
+    def of(cls, charter: Charter, tickets: pd.DataFrame, as_of: int) -> Clocks:
+        """The clocks for `tickets` judged at `as_of`: from the earliest instant to the latest
+        (or as-of), and as far past it as the longest allowance reaches."""
+        instants = [tickets[c].to_numpy() for c in ("created_at", "resolved_at", "due_at")]
+        valid = np.concatenate(instants)
+        valid = valid[valid != NAT]
+        lo = int(valid.min()) if valid.size else as_of
+        hi = max(as_of, int(valid.max()) if valid.size else as_of)
+        return cls(charter, lo, hi, _reach(charter))
 
     def __init__(self, charter: Charter, lo: int, hi: int, reach: int) -> None:
         self.charter = charter
@@ -48,6 +60,19 @@ class Clocks:
                 cal, self.lo, self.hi, allowance=self.reach, working_days=self.reach // DAY
             )
         return self.built[name]
+
+
+def _reach(charter: Charter) -> int:
+    """How far past the data deadlines may fall: the largest allowance, in rough seconds."""
+    longest = 0
+    for p in charter.promises:
+        durations = [p.within.default, *p.within.by_priority.values()]
+        if p.between:
+            durations += list(p.between)
+        for d in durations:
+            if d is not None:
+                longest = max(longest, d.seconds, d.working_days * DAY)
+    return longest + 2 * DAY
 
 
 def calendar_labels(promise: Promise, charter: Charter, channel: pd.Series) -> Labels:
@@ -76,37 +101,20 @@ class Context:
         tickets: pd.DataFrame,
         as_of: int,
         as_of_given: bool,
+        clocks: Clocks | None = None,
         excluded: Exclusion | None = None,
     ) -> None:
         self.as_of_given = as_of_given
-        self.scope = Scope(charter, tickets, source.fields)
         self.excluded = excluded
+        dropped = excluded.dropped if excluded is not None else None
+        self.scope = Scope(charter, tickets, source.fields, dropped)
         self.charter = charter
         self.source = source
         self.t = tickets
         self.as_of = as_of
         self.present = source.fields
         self.problems = source.problems
-        reach = self._reach()
-        instants = [tickets[c].to_numpy() for c in ("created_at", "resolved_at", "due_at")]
-        valid = np.concatenate(instants)
-        valid = valid[valid != NAT]
-        lo = int(valid.min()) if valid.size else as_of
-        self.clocks = Clocks(
-            charter, lo, max(as_of, int(valid.max()) if valid.size else as_of), reach
-        )
-
-    def _reach(self) -> int:
-        """How far past the data deadlines may fall: the largest allowance, in rough seconds."""
-        longest = 0
-        for p in self.charter.promises:
-            durations = [p.within.default, *p.within.by_priority.values()]
-            if p.between:
-                durations += list(p.between)
-            for d in durations:
-                if d is not None:
-                    longest = max(longest, d.seconds, d.working_days * DAY)
-        return longest + 2 * DAY
+        self.clocks = clocks if clocks is not None else Clocks.of(charter, tickets, as_of)
 
     # -- helpers --
 
@@ -163,7 +171,7 @@ class Context:
         # a filter on a field the export lacks cannot select: the promise covers the tickets the
         # rest of its filter selects, and none of them can be judged
         mask, _ = self.scope.covers(promise)
-        notes: list[str] = []
+        notes: list[str | Counted] = []
         blocked = self.scope.blocked_by(promise)
         if blocked:
             notes.append(
@@ -221,7 +229,7 @@ class Context:
         out.done[where] = False
         reason = absent_reason(self.excluded.absent, " (the charter's exclude needs it)")
         out.reason.put(where, reason)
-        out.notes.append(f"{where.size:,} tickets: {reason}")
+        out.notes.append(Counted(f"{{n}} ticket: {reason}", f"{{n}} tickets: {reason}", where.size))
 
     def judge(
         self, out: Outcome, where: Rows, stopped: np.ndarray, elapsed: I64, allowed: I64
@@ -265,8 +273,7 @@ class Context:
         return seconds
 
     def has_status_history(self) -> bool:
-        events = self.source.events
-        return events is not None and not events.empty
+        return self.source.has_history
 
     def in_statuses(
         self,
@@ -330,9 +337,9 @@ class Context:
         if promise.measure == "escalation":
             names += ["escalation_level", "escalated_at"]
         out = {n: self.present[n] for n in names if n in self.present}
-        events = self.source.events
-        if promise.measure == "escalation" and events is not None and len(events):
+        history = self.source.has_history
+        if promise.measure == "escalation" and history:
             out["group history"] = self.source.events_file or "the event log"
-        if promise.pause_when and events is not None and len(events):
+        if promise.pause_when and history:
             out["status history"] = self.source.events_file or "the event log"
         return out

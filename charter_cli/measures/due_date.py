@@ -9,6 +9,7 @@ import numpy as np
 
 from charter_cli.clock import NAT
 from charter_cli.measures.base import Measure
+from charter_cli.outcome import Counted
 
 if TYPE_CHECKING:
     from charter_cli.charter.model import Charter, Promise
@@ -52,10 +53,14 @@ class DueDate(Measure):
         backwards = ok & (resolved != NAT) & (resolved < created)
         if backwards.any():
             out.reason.fill(backwards, "resolved_at is before created_at")
-            n = int(backwards.sum())
             out.notes.append(
-                f"{n:,} {'ticket was' if n == 1 else 'tickets were'} resolved before created "
-                "(a data error): judged on the resolution and the due date alone"
+                Counted(
+                    "{n} ticket was resolved before created (a data error): judged on the "
+                    "resolution and the due date alone",
+                    "{n} tickets were resolved before created (a data error): judged on the "
+                    "resolution and the due date alone",
+                    int(backwards.sum()),
+                )
             )
         stopped = resolved != NAT
         until = np.where(stopped, resolved, ctx.as_of)

@@ -127,7 +127,7 @@ def _reached(ctx: Context, levels: Levels, rows: I64, target: int) -> I64 | None
         found = np.where(hit, at, found)
         known = True
     events = ctx.source.events
-    if events is not None and not events.empty and events["group"].notna().any():
+    if events is not None and ctx.source.has_group_history:
         known = True
         lvl = levels.of(events["group"])
         lvl = np.maximum(lvl, levels.of(events["escalation_level"]))

@@ -61,14 +61,15 @@ class TimeIn(Measure):
         start = ctx.col("created_at", rows)
         stop = ctx.stop_column("resolved_at", rows)
         out.started, out.stopped = start, stop
-        events = ctx.source.events
-        if events is None or events.empty:
+        if not ctx.source.has_history:
             out.reason.put(slice(None), NO_HISTORY)
             out.notes.append(NO_HISTORY)
             return
         seconds, days, no_allowance = allowances(p, ctx.attr("priority", rows))
         out.reason.put(no_allowance, "no allowance for this ticket's priority")
         ids = ctx.attr("ticket_id", rows)
+        events = ctx.source.events
+        assert events is not None  # a history is known
         known = ids.isin(events["ticket_id"]).to_numpy(dtype=bool)
         out.reason.fill(~known, "no status history for this ticket")
         out.reason.fill(

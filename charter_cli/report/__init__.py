@@ -9,11 +9,11 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the audit (and pandas) load with a renderer, not with this registry
-    from charter_cli.audit import AuditResult
     from charter_cli.report.common import Options
+    from charter_cli.summary import Summary
 
 # text, or UTF-8 already: bytes, or parts of them (a large CSV, never joined into one copy)
-Renderer = Callable[["AuditResult", "Options"], "str | bytes | list[memoryview]"]
+Renderer = Callable[["Summary", "Options"], "str | bytes | list[memoryview]"]
 
 
 class Format(StrEnum):

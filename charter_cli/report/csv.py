@@ -14,9 +14,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from charter_cli.audit import AuditResult
 from charter_cli.clock import NAT
-from charter_cli.report.common import CSV_COLUMNS, Options, outcome_frame
+from charter_cli.report.common import Options
+from charter_cli.summary import CSV_COLUMNS, Summary
 
 TEXT = pa.large_string()
 RISKY = r"^[=+\-@\t\r]"  # what a spreadsheet would take for a formula
@@ -25,17 +25,17 @@ NEEDS_QUOTES = '[,"\n\r]'
 SLICE = 1 << 19  # rows built at once: bounds the memory of the cells
 
 
-def render(result: AuditResult, options: Options) -> list[memoryview]:
-    tables = options.tables_of(result)
+def render(result: Summary, options: Options) -> list[memoryview]:
+    if result.csv is None:  # pragma: no cover - a bug: the audit was not asked for the CSV
+        raise AssertionError("the per-ticket CSV was not kept by the audit (Wants.csv)")
     parts = [memoryview((",".join(CSV_COLUMNS) + "\n").encode())]
-    for outcome in result.outcomes:
-        frame = outcome_frame(tables, outcome)
-        for start in range(0, len(frame), SLICE):
-            parts.extend(_lines(frame.iloc[start : start + SLICE]))
+    for lines_of_promise in result.csv:
+        parts.extend(_buffers(lines_of_promise))
     return parts
 
 
-def _lines(table: pd.DataFrame) -> list[memoryview]:
+def lines(table: pd.DataFrame) -> pa.Array:
+    """The CSV lines of the pairs in `table` (each ending in a newline), as one text array."""
     cells = []
     for col in CSV_COLUMNS:
         values = table[col]
@@ -47,7 +47,8 @@ def _lines(table: pd.DataFrame) -> list[memoryview]:
             cells.append(_texts(values))
     # the line end rides on the last cell, which is short: one join of whole lines, not two
     cells[-1] = pc.binary_join_element_wise(cells[-1], _s("\n"), _s(""))
-    return _buffers(pc.binary_join_element_wise(*cells, _s(",")))
+    joined: pa.Array = pc.binary_join_element_wise(*cells, _s(","))
+    return joined
 
 
 def _instants(seconds: np.ndarray) -> pa.Array:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from charter_cli.audit import AuditResult, State
+from charter_cli.outcome import State
 from charter_cli.report.common import Options, coverage_failure, percent
 from charter_cli.report.escape import github_data, github_property, safe_text
+from charter_cli.summary import Summary
 
 
-def render(result: AuditResult, options: Options) -> str:
+def render(result: Summary, options: Options) -> str:
     lines = []
     path = github_property(safe_text(result.charter.path))
     for o in result.outcomes:

@@ -11,11 +11,9 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from charter_cli.audit import AuditResult, State
+from charter_cli.outcome import State
 from charter_cli.report.common import (
     Options,
-    Tables,
-    breakdown,
     business_time,
     coverage_failure,
     field_sources,
@@ -26,9 +24,9 @@ from charter_cli.report.common import (
     percent,
     promise_day,
     quality_items,
-    worst_breaches,
 )
 from charter_cli.report.escape import safe_text
+from charter_cli.summary import Summary
 
 MAX_BREACH_ROWS = 2000
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#be185d", "#4d7c0f")
@@ -73,7 +71,7 @@ def _num(value: float | int | None) -> str:
     return "" if value is None else str(value)
 
 
-def _promise_bars(result: AuditResult) -> str:
+def _promise_bars(result: Summary) -> str:
     row_h, left, width = 26, 170, 520
     height = row_h * len(result.outcomes) + 30
     parts = [
@@ -110,9 +108,8 @@ def _promise_bars(result: AuditResult) -> str:
     return "".join(parts)
 
 
-def _month_lines(tables: Tables) -> str:
-    result = tables.result
-    frame = breakdown(tables, "month")
+def _month_lines(result: Summary) -> str:
+    frame = result.breakdown("month")
     seen = sorted(m for m in frame["month"].unique() if m != "(none)")
     if not seen:
         return '<p class="small">No decided tickets to chart by month.</p>'
@@ -175,7 +172,7 @@ def _month_lines(tables: Tables) -> str:
     return "".join(parts)
 
 
-def _promise_table(result: AuditResult) -> str:
+def _promise_table(result: Summary) -> str:
     head = (
         "<tr><th>Promise</th><th class=n>Target</th><th class=n>Actual</th><th>Verdict</th>"
         "<th class=n>Met</th><th class=n>Breached</th><th class=n>Running</th>"
@@ -208,10 +205,9 @@ def _promise_table(result: AuditResult) -> str:
     return f'<table id="promises"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-def _breach_table(tables: Tables) -> str:
-    result = tables.result
+def _breach_table(result: Summary) -> str:
     breaches = sum(o.count(State.BREACHED) for o in result.outcomes)
-    shown = worst_breaches(tables, MAX_BREACH_ROWS)
+    shown = result.worst_breaches(MAX_BREACH_ROWS)
     head = (
         "<tr><th>Ticket</th><th>Promise</th><th>Created</th><th>Deadline</th><th class=n>Late by</th>"
         "<th>Channel</th><th>Priority</th><th>Group</th><th>Assignee</th><th>Subject</th></tr>"
@@ -238,7 +234,7 @@ def _breach_table(tables: Tables) -> str:
     return f'<table id="breaches" class="sortable"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>{more}'
 
 
-def _sources(result: AuditResult) -> str:
+def _sources(result: Summary) -> str:
     rows = "".join(
         f"<tr><td>{_t(promise)}</td><td>{_t(line)}</td></tr>"
         for promise, line in field_sources(result)
@@ -246,15 +242,14 @@ def _sources(result: AuditResult) -> str:
     return f'<table id="sources"><thead><tr><th>Promise</th><th>Field ← export column</th></tr></thead><tbody>{rows}</tbody></table>'
 
 
-def _quality(result: AuditResult) -> str:
+def _quality(result: Summary) -> str:
     items = quality_items(result)
     if not items:
         return "<p>No data-quality findings.</p>"
     return "<ul>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>"
 
 
-def render(result: AuditResult, options: Options) -> str:
-    tables = options.tables_of(result)
+def render(result: Summary, options: Options) -> str:
     src = result.source
     status = (
         ("pass", "Every promise meets its target.")
@@ -295,10 +290,10 @@ Charter <code>{_t(result.charter.path)}</code> · exports {", ".join(f"<code>{_t
 <p class="small">Bars: share of decided tickets that met the promise; black marks: the targets.</p>
 {_promise_bars(result)}
 <h2>Compliance per month</h2>
-{_month_lines(tables)}
+{_month_lines(result)}
 <h2>Breaches</h2>
 <p class="small">Click a column to sort.</p>
-{_breach_table(tables)}
+{_breach_table(result)}
 <h2>Data quality</h2>
 {_quality(result)}
 <script>{SORT_JS}</script>

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from charter_cli.audit import AuditResult, State
-from charter_cli.report.common import Options, breakdown, iso_one
+from charter_cli.outcome import State
+from charter_cli.report.common import Options, iso_one
+from charter_cli.summary import Summary
 
 
-def _coverage(result: AuditResult) -> dict[str, Any] | None:
+def _coverage(result: Summary) -> dict[str, Any] | None:
     cov = result.coverage
     if cov is None:
         return None
@@ -27,7 +28,7 @@ def _coverage(result: AuditResult) -> dict[str, Any] | None:
     }
 
 
-def envelope(result: AuditResult, options: Options) -> dict[str, Any]:
+def envelope(result: Summary, options: Options) -> dict[str, Any]:
     src = result.source
     promises = []
     for o in result.outcomes:
@@ -37,7 +38,7 @@ def envelope(result: AuditResult, options: Options) -> dict[str, Any]:
                 "title": o.promise.title,
                 "measure": o.promise.measure,
                 "target": result.target(o.promise),
-                "applicable": int(o.rows.size),
+                "applicable": o.applicable,
                 "met": o.count(State.MET),
                 "breached": o.count(State.BREACHED),
                 "running": o.count(State.RUNNING),
@@ -59,7 +60,7 @@ def envelope(result: AuditResult, options: Options) -> dict[str, Any]:
             "files": src.files,
             "rows": src.rows_read,
             "tickets": src.count,
-            "audited": len(result.tickets),
+            "audited": result.audited,
             "duplicates": src.duplicates,
             "events_folded": src.events_folded,
             "events_file": src.events_file,
@@ -99,12 +100,12 @@ def envelope(result: AuditResult, options: Options) -> dict[str, Any]:
         doc["breakdowns"] = {
             key: [
                 {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
-                for row in breakdown(options.tables_of(result), key).to_dict(orient="records")
+                for row in result.breakdown(key).to_dict(orient="records")
             ]
             for key in options.by
         }
     return doc
 
 
-def render(result: AuditResult, options: Options) -> str:
+def render(result: Summary, options: Options) -> str:
     return json.dumps(envelope(result, options), indent=2, ensure_ascii=False, default=int) + "\n"

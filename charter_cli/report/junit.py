@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from charter_cli.audit import AuditResult, State
+from charter_cli.outcome import State
 from charter_cli.report.common import (
     Options,
     business_time,
@@ -18,9 +18,10 @@ from charter_cli.report.common import (
     promise_day,
 )
 from charter_cli.report.escape import safe_text
+from charter_cli.summary import Summary
 
 
-def render(result: AuditResult, options: Options) -> str:
+def render(result: Summary, options: Options) -> str:
     name = safe_text(result.charter.name)
     failures = sum(result.promise_passed(o) is False for o in result.outcomes)
     skipped = sum(result.promise_passed(o) is None for o in result.outcomes)

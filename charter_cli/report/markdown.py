@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from charter_cli.audit import AuditResult, State
+from charter_cli.outcome import State
 from charter_cli.report.common import (
     Options,
-    breakdown,
     business_time,
     coverage_failure,
     field_sources,
@@ -14,9 +13,9 @@ from charter_cli.report.common import (
     percent,
     promise_day,
     quality_items,
-    worst_breaches,
 )
 from charter_cli.report.escape import safe_text
+from charter_cli.summary import Summary
 
 
 def cell(value: object) -> str:
@@ -27,7 +26,7 @@ def cell(value: object) -> str:
     return text or "–"
 
 
-def render(result: AuditResult, options: Options) -> str:
+def render(result: Summary, options: Options) -> str:
     src = result.source
     verdict = "✅ all promises meet their targets" if result.passed else "❌ promises under target"
     if coverage_failure(result):
@@ -61,7 +60,7 @@ def render(result: AuditResult, options: Options) -> str:
     ]
     lines += [f"| {promise} | {cell(line)} |" for promise, line in field_sources(result)]
     for key in options.by:
-        frame = breakdown(options.tables_of(result), key)
+        frame = result.breakdown(key)
         lines += [
             "",
             f"### By {key}",
@@ -75,7 +74,7 @@ def render(result: AuditResult, options: Options) -> str:
             lines.append(
                 f"| {row['promise']} | {cell(row[key])} | {int(row['met'])} | {int(row['breached'])} | {shown} |"
             )
-    worst = worst_breaches(options.tables_of(result), options.top)
+    worst = result.worst_breaches(options.top)
     if not worst.empty:
         lines += [
             "",

@@ -11,11 +11,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from charter_cli.audit import AuditResult, State
+from charter_cli.outcome import State
 from charter_cli.report.common import (
     Options,
-    Tables,
-    breakdown,
     business_time,
     coverage_failure,
     field_sources,
@@ -24,9 +22,9 @@ from charter_cli.report.common import (
     percent,
     promise_day,
     quality_items,
-    worst_breaches,
 )
 from charter_cli.report.escape import safe_text
+from charter_cli.summary import Summary
 
 
 def _verdict(passed: bool | None) -> Text:
@@ -35,7 +33,7 @@ def _verdict(passed: bool | None) -> Text:
     return Text("PASS", style="bold green") if passed else Text("FAIL", style="bold red")
 
 
-def _header(result: AuditResult) -> Panel:
+def _header(result: Summary) -> Panel:
     src = result.source
     lines = Text()
     lines.append("Charter  ", style="bold")
@@ -55,12 +53,12 @@ def _header(result: AuditResult) -> Panel:
     lines.append("Rows     ", style="bold")
     parts = [f"{n:,} {what}" for n, what in src.accounting()]
     lines.append(f"{src.rows_read:,} read → " + " + ".join(parts))
-    if len(result.tickets) != src.count:
-        lines.append(f"   ({len(result.tickets):,} in the period)")
+    if result.audited != src.count:
+        lines.append(f"   ({result.audited:,} in the period)")
     return Panel(lines, title="charter audit", title_align="left", box=box.ROUNDED)
 
 
-def _promises(result: AuditResult) -> Table:
+def _promises(result: Summary) -> Table:
     table = Table(title="Promises", title_justify="left", box=box.SIMPLE_HEAVY, expand=False)
     table.add_column("Promise", overflow="fold", ratio=3)
     table.add_column("Target", justify="right")
@@ -92,7 +90,7 @@ def _promises(result: AuditResult) -> Table:
     return table
 
 
-def _sources(result: AuditResult) -> Table:
+def _sources(result: Summary) -> Table:
     table = Table(
         title="Where the figures come from", title_justify="left", box=box.SIMPLE, expand=False
     )
@@ -103,8 +101,8 @@ def _sources(result: AuditResult) -> Table:
     return table
 
 
-def _breakdown(tables: Tables, key: str) -> Table:
-    frame = breakdown(tables, key)
+def _breakdown(result: Summary, key: str) -> Table:
+    frame = result.breakdown(key)
     table = Table(title=f"By {key}", title_justify="left", box=box.SIMPLE)
     table.add_column("Promise")
     table.add_column(key.capitalize(), overflow="fold")
@@ -128,8 +126,8 @@ def _breakdown(tables: Tables, key: str) -> Table:
     return table
 
 
-def _worst(tables: Tables, top: int) -> Table | None:
-    frame = worst_breaches(tables, top)
+def _worst(result: Summary, top: int) -> Table | None:
+    frame = result.worst_breaches(top)
     if frame.empty:
         return None
     table = Table(title=f"Worst {len(frame)} breaches", title_justify="left", box=box.SIMPLE)
@@ -143,21 +141,21 @@ def _worst(tables: Tables, top: int) -> Table | None:
         table.add_row(
             Text(safe_text(row["ticket_id"])),
             str(row["promise"]),
-            late_by(tables.result, row),
+            late_by(result, row),
             Text(who or "–"),
             Text(safe_text(row["subject"]) or "–", no_wrap=True),
         )
     return table
 
 
-def _quality(result: AuditResult) -> Text | None:
+def _quality(result: Summary) -> Text | None:
     items = quality_items(result)
     if not items:
         return None
     return Text("\n".join(f"• {item}" for item in items))
 
 
-def render(result: AuditResult, options: Options) -> str:
+def render(result: Summary, options: Options) -> str:
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -172,8 +170,8 @@ def render(result: AuditResult, options: Options) -> str:
     )
     parts: list[object] = [_header(result), _promises(result), _sources(result)]
     for key in options.by:
-        parts.append(_breakdown(options.tables_of(result), key))
-    worst = _worst(options.tables_of(result), options.top)
+        parts.append(_breakdown(result, key))
+    worst = _worst(result, options.top)
     if worst is not None:
         parts.append(worst)
     quality = _quality(result)

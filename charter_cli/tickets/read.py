@@ -48,7 +48,7 @@ from charter_cli.tickets.profile import (
     header_key,
     load_profile,
 )
-from charter_cli.tickets.rows import all_distinct, latest_wins, skip_rows
+from charter_cli.tickets.rows import Example, all_distinct, first_examples, latest_wins, skip_rows
 from charter_cli.tickets.sniff import (
     RawTable,
     open_export,
@@ -90,6 +90,24 @@ class Tickets:
     duplicate_examples: list[str] = field(default_factory=list)
     timezone: str = "UTC"
     notes: list[str] = field(default_factory=list)  # what the import noticed, for the report
+    # on one partition of an audit: whether the whole input has a status history and a group
+    # history (a partition whose tickets have no events must judge as the whole input does)
+    whole_history: tuple[bool, bool] | None = None
+
+    @property
+    def has_history(self) -> bool:
+        """Status history known (an event log or --events), even if no event is for these
+        tickets."""
+        if self.whole_history is not None:
+            return self.whole_history[0]
+        return self.events is not None and not self.events.empty
+
+    @property
+    def has_group_history(self) -> bool:
+        """Events that say which group held the ticket."""
+        if self.whole_history is not None:
+            return self.whole_history[1]
+        return self.has_history and bool(self.events["group"].notna().any())  # type: ignore[index]
 
     @property
     def missing_fields(self) -> tuple[str, ...]:
@@ -332,6 +350,155 @@ def _as_text(values: pd.Series) -> pd.Series:
     return values
 
 
+@dataclass
+class FileRows:
+    """One export file read: its rows that can be tickets (`_file` is the file's position in the
+    input), the rows skipped, the problems found, and where its fields come from."""
+
+    path: str
+    frame: pd.DataFrame
+    skipped: pd.DataFrame  # file, line, reason
+    problems: list[pd.DataFrame]
+    sources: dict[str, str]
+    lacking: dict[str, tuple[str, ...]]
+    notes: list[str]
+    rows_read: int
+    distinct: bool  # no ticket id repeats within the file
+
+
+class Reader:
+    """Reads the exports of one helpdesk a file at a time, with what they share: the profile
+    (given, or detected from the first file), the zone of naive times and the stated day and
+    month order. `timezone` may be a function, asked only once the first file is parsed (the
+    charter that names it can be loading meanwhile); `input_tz` overrides it and the profile's
+    zone; `order` (dayfirst, monthfirst) overrides the profile's stated order of numeric dates,
+    which the data decides wherever it can."""
+
+    def __init__(
+        self,
+        *,
+        profile: str | None = None,
+        timezone: str | Callable[[], str] = "UTC",
+        order: str | None = None,
+        input_tz: str | None = None,
+    ) -> None:
+        if order is not None and order not in ORDERS:
+            raise UsageError(f"unknown day and month order {order!r}: dayfirst or monthfirst")
+        if input_tz is not None and not check_zone(input_tz):
+            raise UsageError(
+                f"--input-tz {input_tz!r} is not a time zone (an IANA name such as "
+                "Europe/Oslo, America/New_York or UTC)"
+            )
+        self.order, self.input_tz = order, input_tz
+        self.stated_by = f"--{order}"
+        self._timezone = timezone
+        self.chosen: Profile | None = self._adjusted(load_profile(profile)) if profile else None
+        self.first_sources: dict[str, str] | None = None
+
+    def _adjusted(self, found: Profile) -> Profile:
+        if self.order is None:
+            self.stated_by = f"profile {found.name}"
+        return replace(
+            found, order=self.order or found.order, timezone=self.input_tz or found.timezone
+        )
+
+    @property
+    def profile(self) -> Profile:
+        assert self.chosen is not None, "no file read yet"
+        return self.chosen
+
+    @property
+    def timezone(self) -> str:
+        if callable(self._timezone):
+            self._timezone = self._timezone()
+        return self._timezone
+
+    def read(self, index: int, file: Path, progress: Progress | None = None) -> FileRows:
+        """The file at position `index` of the input."""
+        export = open_export(file)
+        if self.chosen is None:
+            self.chosen = self._adjusted(detect_profile(export.names, export.path).profile)
+        chosen = self.chosen
+        header = {header_key(str(c)) for c in export.names}
+        for required in ("ticket_id", "created_at"):
+            if not any(header_key(a) in header for a in chosen.columns[required]):
+                raise InputError(
+                    f"no column for {required} (profile {chosen.name} expects "
+                    f"{' or '.join(map(repr, chosen.columns[required]))})",
+                    path=export.path,
+                )
+        notes = _repeated_notes(export.path, export.repeated, chosen)
+        raw = export.read(column_types(chosen, export.names), nulls=chosen.missing)
+        if progress:
+            progress(raw.path, raw.rows_read)
+        if raw.rows_read == 0:
+            raise InputError("has a header but no rows", path=raw.path)
+        dates = date_order(raw, chosen, _stamp_columns(chosen, export.names), self.stated_by)
+        notes += [dates.note] if dates.note else []
+        part = _canonical(raw, chosen, self.timezone, index, dates)
+        check_columns(
+            part.lacking, self.first_sources or part.sources, export.names, chosen, export.path
+        )
+        if self.first_sources is None:
+            self.first_sources = part.sources
+        rows, skipped_rows = skip_rows(part.frame)
+        skipped = pd.DataFrame(
+            {
+                "file": raw.path,
+                "line": [ln for ln, _ in raw.skipped],
+                "reason": [r for _, r in raw.skipped],
+            }
+        )
+        return FileRows(
+            path=raw.path,
+            frame=rows,
+            skipped=_by_line(skipped, skipped_rows),
+            problems=part.problems,
+            sources=part.sources,
+            lacking=part.lacking,
+            notes=notes,
+            rows_read=raw.rows_read,
+            distinct=part.distinct_ids,
+        )
+
+
+def _by_line(*parts: pd.DataFrame) -> pd.DataFrame:
+    """Skipped rows of one file, in the order of its lines."""
+    shown = [p for p in parts if len(p)]
+    if not shown:
+        return pd.DataFrame({"file": [], "line": [], "reason": []})
+    frame = pd.concat(shown, ignore_index=True) if len(shown) > 1 else shown[0]
+    return frame.sort_values("line", kind="stable", ignore_index=True)
+
+
+def merged_sources(parts: Sequence[FileRows]) -> dict[str, str]:
+    """A field is present only when every file has it; read from different columns in
+    different files, both are named."""
+    sources = dict(parts[0].sources)
+    for part in parts[1:]:
+        sources = {
+            k: v if part.sources[k] == v else f"{v} / {part.sources[k]}"
+            for k, v in sources.items()
+            if k in part.sources
+        }
+    return sources
+
+
+def as_tickets(
+    rows: pd.DataFrame, profile: Profile, *, distinct: bool
+) -> tuple[pd.DataFrame, pd.DataFrame | None, int, int, list[Example]]:
+    """Rows of one or more files → one row per ticket: an event log folded into its tickets
+    and their events, a ticket exported twice merged (the latest row wins). Also: the events
+    folded, the duplicates merged and the first few of them."""
+    events: pd.DataFrame | None = None
+    folded = 0
+    if profile.layout == "event-log":
+        rows, events, folded = collapse_event_log(rows)
+    # dropping rows cannot make distinct ids repeat
+    tickets, duplicates, examples = latest_wins(rows, distinct=distinct)
+    return tickets.drop(columns=["_file"]), events, folded, duplicates, examples
+
+
 def read_tickets(
     files: Sequence[Path],
     *,
@@ -342,101 +509,27 @@ def read_tickets(
     order: str | None = None,
     input_tz: str | None = None,
 ) -> Tickets:
-    """Read one or more exports of the same helpdesk into canonical tickets. `timezone` (the zone
-    of times without an offset) may be a function, asked only once the first file is parsed: the
-    charter that names it can be loading meanwhile. `input_tz` overrides it and the profile's
-    zone; `order` (dayfirst, monthfirst) overrides the profile's stated order of numeric dates,
-    which the data decides wherever it can."""
+    """Read one or more exports of the same helpdesk into canonical tickets (`Reader` says what
+    `timezone`, `order` and `input_tz` do)."""
     if not files:
         raise InputError("no ticket export given")
-    if order is not None and order not in ORDERS:
-        raise UsageError(f"unknown day and month order {order!r}: dayfirst or monthfirst")
-    if input_tz is not None and not check_zone(input_tz):
-        raise UsageError(
-            f"--input-tz {input_tz!r} is not a time zone (an IANA name such as Europe/Oslo, "
-            "America/New_York or UTC)"
-        )
-    stated_by = f"--{order}"
-
-    def adjusted(found: Profile) -> Profile:
-        nonlocal stated_by
-        if order is None:
-            stated_by = f"profile {found.name}"
-        return replace(found, order=order or found.order, timezone=input_tz or found.timezone)
-
-    chosen: Profile | None = adjusted(load_profile(profile)) if profile else None
-    notes: list[str] = []
-    frames: list[pd.DataFrame] = []
-    problems: list[pd.DataFrame] = []
-    skipped_parts: list[pd.DataFrame] = []
-    sources: dict[str, str] | None = None
-    lacking: dict[str, tuple[str, ...]] = {}
-    rows_read = 0
-    distinct = len(files) == 1
-    for index, file in enumerate(files):
-        export = open_export(file)
-        if chosen is None:
-            chosen = adjusted(detect_profile(export.names, export.path).profile)
-        header = {header_key(str(c)) for c in export.names}
-        for required in ("ticket_id", "created_at"):
-            if not any(header_key(a) in header for a in chosen.columns[required]):
-                raise InputError(
-                    f"no column for {required} (profile {chosen.name} expects "
-                    f"{' or '.join(map(repr, chosen.columns[required]))})",
-                    path=export.path,
-                )
-        notes += _repeated_notes(export.path, export.repeated, chosen)
-        raw = export.read(column_types(chosen, export.names), nulls=chosen.missing)
-        if progress:
-            progress(raw.path, raw.rows_read)
-        if raw.rows_read == 0:
-            raise InputError("has a header but no rows", path=raw.path)
-        if callable(timezone):
-            timezone = timezone()
-        dates = date_order(raw, chosen, _stamp_columns(chosen, export.names), stated_by)
-        notes += [dates.note] if dates.note else []
-        part = _canonical(raw, chosen, timezone, index, dates)
-        rows_read += raw.rows_read
-        skipped_parts.append(
-            pd.DataFrame(
-                {
-                    "file": raw.path,
-                    "line": [ln for ln, _ in raw.skipped],
-                    "reason": [r for _, r in raw.skipped],
-                }
-            )
-        )
-        frames.append(part.frame)
-        problems.extend(part.problems)
-        check_columns(part.lacking, sources or part.sources, export.names, chosen, export.path)
-        lacking.update(part.lacking)
-        # a field is present only when every file has it
-        sources = (
-            dict(part.sources)
-            if sources is None
-            else {
-                k: v if part.sources[k] == v else f"{v} / {part.sources[k]}"
-                for k, v in sources.items()
-                if k in part.sources
-            }
-        )
-        distinct = distinct and part.distinct_ids
-    assert chosen is not None
-    rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    rows, skipped_rows = skip_rows(rows)
-    skipped_parts.append(skipped_rows)
-    events: pd.DataFrame | None = None
-    folded = 0
-    assert sources is not None
+    reader = Reader(profile=profile, timezone=timezone, order=order, input_tz=input_tz)
+    parts = [reader.read(index, file, progress) for index, file in enumerate(files)]
+    chosen = reader.profile
+    rows = (
+        pd.concat([p.frame for p in parts], ignore_index=True) if len(parts) > 1 else parts[0].frame
+    )
+    distinct = len(parts) == 1 and parts[0].distinct
+    sources = merged_sources(parts)
     if chosen.layout == "event-log":
-        rows, events, folded = collapse_event_log(rows)
         sources.update(event_log_fields(sources))
-    # dropping rows cannot make distinct ids repeat
-    tickets, duplicates, examples = latest_wins(rows, distinct=distinct)
+    tickets, events, folded, duplicates, examples = as_tickets(rows, chosen, distinct=distinct)
+    skipped_parts = [p.skipped for p in parts]
+    notes = [n for p in parts for n in p.notes]
+    rows_read = sum(p.rows_read for p in parts)
     events_used = events_unmatched = 0
     if events_file is not None:
-        assert isinstance(timezone, str)
-        extra = read_events(events_file, chosen, timezone, stated_by=stated_by)
+        extra = read_events(events_file, chosen, reader.timezone, stated_by=reader.stated_by)
         notes += [extra.note] if extra.note else []
         rows_read += extra.rows_read
         skipped_parts.append(extra.skipped)
@@ -445,12 +538,8 @@ def read_tickets(
         events_unmatched = int((~known).sum())
         more = extra.events.loc[known]
         events = more if events is None else pd.concat([events, more], ignore_index=True)
-    skipped = (
-        pd.concat([p for p in skipped_parts if len(p)], ignore_index=True)
-        if any(len(p) for p in skipped_parts)
-        else pd.DataFrame({"file": [], "line": [], "reason": []})
-    )
-    skipped["line"] = skipped["line"].astype(np.int64)
+    skipped = skipped_frame(skipped_parts)
+    problems = [p for part in parts for p in part.problems]
     problem_frame = (
         pd.concat(problems, ignore_index=True).drop(columns=["row"])
         if problems
@@ -463,7 +552,9 @@ def read_tickets(
         raise AssertionError(
             f"rows read {rows_read} != tickets + duplicates + skipped + folded + events {accounted}"
         )
-    tickets = tickets.drop(columns=["_file"])
+    lacking: dict[str, tuple[str, ...]] = {}
+    for part in parts:
+        lacking.update(part.lacking)
     return Tickets(
         frame=tickets,
         events=events,
@@ -479,10 +570,22 @@ def read_tickets(
         events_file=shown_path(events_file) if events_file is not None else None,
         events_used=events_used,
         events_unmatched=events_unmatched,
-        duplicate_examples=examples,
-        timezone=chosen.timezone or str(timezone),
+        duplicate_examples=first_examples(examples),
+        timezone=chosen.timezone or reader.timezone,
         notes=notes,
     )
+
+
+def skipped_frame(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Every skipped row: file by file, in line order."""
+    shown = [p for p in parts if len(p)]
+    skipped = (
+        pd.concat(shown, ignore_index=True)
+        if shown
+        else pd.DataFrame({"file": [], "line": [], "reason": []})
+    )
+    skipped["line"] = skipped["line"].astype(np.int64)
+    return skipped
 
 
 def _repeated_notes(path: str, repeated: dict[str, int], profile: Profile) -> list[str]:

@@ -12,6 +12,8 @@ from charter_cli.charter.model import TIME_FIELDS
 from charter_cli.clock import NAT
 from charter_cli.frames import arrow_array
 
+EXAMPLES = 5  # duplicate tickets named in the report
+
 
 def skip_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows that cannot be tickets: no id, no or unparseable created_at."""
@@ -80,9 +82,13 @@ def _strictly_ordered(values: object) -> bool:
     return False
 
 
-def latest_wins(frame: pd.DataFrame, *, distinct: bool) -> tuple[pd.DataFrame, int, list[str]]:
+Example = tuple[int, int, int, str]  # a duplicate row: latest instant, file, line, ticket id
+
+
+def latest_wins(frame: pd.DataFrame, *, distinct: bool) -> tuple[pd.DataFrame, int, list[Example]]:
     """One row per ticket id: the row with the latest timestamp wins, then the later file/line.
-    `distinct`: the ids are known not to repeat already."""
+    `distinct`: the ids are known not to repeat already. Also: how many rows were merged away,
+    and the first few of them (by instant, file and line), one per ticket, as examples."""
     if distinct or all_distinct(frame["ticket_id"]):
         return frame.reset_index(drop=True), 0, []
     stamps = frame[[f for f in TIME_FIELDS if f != "due_at"]].to_numpy()
@@ -90,10 +96,25 @@ def latest_wins(frame: pd.DataFrame, *, distinct: bool) -> tuple[pd.DataFrame, i
     order = np.lexsort((frame["source_line"].to_numpy(), frame["_file"].to_numpy(), last_seen))
     ordered = frame.iloc[order]
     dup = ordered["ticket_id"].duplicated(keep="last").to_numpy()
-    examples = pd.unique(ordered.loc[dup, "ticket_id"])[:5].tolist()
+    first = np.flatnonzero(dup)
+    first = first[~ordered["ticket_id"].iloc[first].duplicated().to_numpy()][:EXAMPLES]
+    examples = list(
+        zip(
+            last_seen[order][first].tolist(),
+            ordered["_file"].to_numpy()[first].tolist(),
+            ordered["source_line"].to_numpy()[first].tolist(),
+            ordered["ticket_id"].iloc[first].astype(str).tolist(),
+            strict=True,
+        )
+    )
     kept = (
         ordered.loc[~dup]
         .sort_values(["_file", "source_line"], kind="stable")
         .reset_index(drop=True)
     )
-    return kept, int(dup.sum()), [str(e) for e in examples]
+    return kept, int(dup.sum()), examples
+
+
+def first_examples(examples: list[Example]) -> list[str]:
+    """The ids of the first few duplicate rows of several lists (each one's first few)."""
+    return list(dict.fromkeys(e[3] for e in sorted(examples)))[:EXAMPLES]

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from charter_cli.cli import app
-from charter_cli.report.common import CSV_COLUMNS
+from charter_cli.summary import CSV_COLUMNS
 from tests.conftest import ROOT
 
 CHARTER = ROOT / "charters" / "examples" / "nordlys-nettbutikk.yaml"
@@ -156,7 +156,7 @@ def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr("charter_cli.audit.audit_files", boom)
+    monkeypatch.setattr("charter_cli.partition.run", boom)
     result = runner.invoke(app, ["audit", str(CHARTER), str(EXPORT)])
     assert result.exit_code == 3 and "internal error: RuntimeError: kaboom" in result.stderr
     assert "Traceback" not in result.output

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from charter_cli.audit import State, audit_files
-from charter_cli.report.common import Tables, outcome_frame, ticket_columns, worst_breaches
+from charter_cli.summary import Wants, outcome_frame, reduce, ticket_columns
 from tests.conftest import ROOT
 
 CHARTER = ROOT / "charters" / "examples" / "nordlys-nettbutikk.yaml"
@@ -30,9 +30,10 @@ def test_worst_breaches_read_like_the_full_table(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = audit_files(str(CHARTER), [str(export)])
-    worst = worst_breaches(Tables(result), top=5)
+    worst = reduce(result, np.arange(len(result.tickets)), Wants(worst=5)).worst
+    worst = worst.sort_values("overdue_seconds", ascending=False, kind="stable").head(5)
     assert len(worst) == 5  # few rows: the attributes were taken for those rows only
-    full = ticket_columns(result)
+    full = ticket_columns(result.tickets)
     for _, breach in worst.iterrows():
         row = full.loc[full["ticket_id"] == breach["ticket_id"]].iloc[0]
         for column in ("channel", "priority", "group", "assignee"):
@@ -40,7 +41,8 @@ def test_worst_breaches_read_like_the_full_table(tmp_path: Path) -> None:
             assert (pd.isna(left) and pd.isna(right)) or left == right, (column, left, right)
     outcome = result.outcomes[1]
     pick = np.flatnonzero(outcome.state == State.BREACHED)[:3]
-    few = outcome_frame(Tables(result), outcome, pick)
-    every = outcome_frame(Tables(result), outcome).iloc[pick].reset_index(drop=True)
+    few = outcome_frame(result, outcome, pick, ticket_columns(result.tickets, outcome.rows[pick]))
+    every = outcome_frame(result, outcome, None, full.iloc[outcome.rows])
+    every = every.iloc[pick].reset_index(drop=True)
     pd.testing.assert_frame_equal(few.astype(object), every.astype(object))
     assert set(full["channel"].dropna()) >= {"email", "phone", "fax", "chat"}  # fax: raw

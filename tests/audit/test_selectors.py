@@ -528,9 +528,12 @@ def test_policy_and_exclude_through_the_api() -> None:
     """The core call: excluded counts on the result, coverage on it, no printing."""
     source = read_tickets([ZENDESK], profile=str(ZENDESK_PROFILE), timezone="Europe/Stockholm")
     result = audit(load_charter(ZENDESK_CHARTER), source)
-    assert result.excluded == 1 and result.excluded_examples == ["5004"]
+    # excluded tickets stay in the frame (a partition's rows keep their place), marked
+    assert result.excluded_count == 1
+    assert result.tickets["ticket_id"][result.excluded].tolist() == ["5004"]
     assert result.coverage is not None and result.coverage.passed
-    assert len(result.tickets) == 5
+    assert result.coverage.tickets == 5 and len(result.tickets) == 6
+    assert all(not result.excluded[o.rows].any() for o in result.outcomes)
 
 
 def test_local_midnight_on_a_dst_day() -> None:
@@ -641,3 +644,29 @@ def test_policy_member_on_an_absent_field_keeps_its_tickets(tmp_path: Path) -> N
     assert any(
         "region comes first and filters on a field the export lacks" in n for n in rest["notes"]
     )
+
+
+@pytest.mark.parametrize("partitions", ["2", "3", "5"])
+def test_same_report_for_any_number_of_partitions(tmp_path: Path, partitions: str) -> None:
+    """Exclusion, policies, in_force, coverage and breakdowns by tags and custom fields are per
+    ticket: the JSON and the Markdown are the same, byte for byte, in any number of partitions."""
+    promises = (
+        "  - {id: premium, policy: replies, measure: first_response,"
+        " where: {fields.tier: premium}, within: 1h, target: 50%}\n"
+        "  - {id: chat, policy: replies, measure: first_response,"
+        " where: {channel: chat}, within: 10m, target: 50%, in_force: {from: 2026-10-05}}\n"
+        "  - {id: rest, policy: replies, measure: first_response, within: 4h, target: 50%}\n"
+    )
+    charter, export, profile = write(tmp_path, promises, "exclude: {tags: [spam]}\ncoverage: 95%\n")
+    base = ["audit", str(charter), str(export), "--profile", str(profile), "--by"]
+    base += ["tags,fields.tier,type"]
+    for fmt in ("json", "markdown"):
+        one = runner.invoke(app, [*base, "-f", fmt])
+        many = runner.invoke(app, [*base, "-f", fmt, "--partitions", partitions])
+        assert one.exit_code == many.exit_code
+        assert one.stdout == many.stdout
+    zendesk = ["audit", str(ZENDESK_CHARTER), str(ZENDESK), "--profile", str(ZENDESK_PROFILE)]
+    zendesk += ["--by", "tags,fields.tier", "-f", "json"]
+    one = runner.invoke(app, zendesk)
+    many = runner.invoke(app, [*zendesk, "--partitions", partitions])
+    assert one.stdout == many.stdout and '"excluded"' in one.stdout

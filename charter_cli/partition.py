@@ -1,0 +1,197 @@
+"""The audit as a reduction over partitions of the tickets.
+
+Tickets are split by a hash of their id (a ticket's events always go with it); each partition is
+audited alone with what only the whole input can say (the as-of time, whether a status or group
+history exists) and reduced to a `charter_cli.summary.Piece`; the pieces are merged into the
+summary every report reads. Partitions are audited one after the other in this process, or on a
+Dask cluster (`engine="dask"`: an optional extra). Any number of partitions, on any engine, gives
+the same summary: the tests compare the reports byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from charter_cli.audit import audit, default_as_of, in_period, source_notes
+from charter_cli.errors import UsageError
+from charter_cli.measures.context import Clocks
+from charter_cli.summary import Piece, Summary, Wants, merge, reduce
+
+if TYPE_CHECKING:
+    from charter_cli.audit import Inputs
+    from charter_cli.charter.model import Charter
+    from charter_cli.tickets.read import Tickets
+
+ENGINES = ("local", "dask")
+Step = Callable[[str, int, int], None]
+
+
+def partition_of(ids: pd.Series, count: int) -> np.ndarray:
+    """The partition of each ticket id: a hash of the id's text that is the same in every
+    process and on every machine (pandas' SipHash with its fixed key), modulo `count`."""
+    if count == 1:
+        return np.zeros(len(ids), dtype=np.int64)
+    hashed = pd.util.hash_pandas_object(ids.astype(object), index=False).to_numpy()
+    return (hashed % np.uint64(count)).astype(np.int64)
+
+
+def split(source: Tickets, frame: pd.DataFrame, count: int) -> Iterator[tuple[Tickets, np.ndarray]]:
+    """The `count` partitions of `frame` (the tickets of the period, from `source`), each as the
+    Tickets of its own rows and events, with the row number of each of its tickets in `frame`."""
+    history = (source.has_history, source.has_group_history)
+    if count == 1:
+        yield replace(source, frame=frame, whole_history=history), np.arange(len(frame))
+        return
+    part = partition_of(frame["ticket_id"], count)
+    order = np.argsort(part, kind="stable")
+    bounds = np.searchsorted(part[order], np.arange(count + 1))
+    events = source.events
+    if events is not None:
+        event_part = partition_of(events["ticket_id"], count)
+        event_order = np.argsort(event_part, kind="stable")
+        event_bounds = np.searchsorted(event_part[event_order], np.arange(count + 1))
+    for k in range(count):
+        rows = order[bounds[k] : bounds[k + 1]]
+        own = None
+        if events is not None:
+            picked = event_order[event_bounds[k] : event_bounds[k + 1]]
+            own = events.iloc[picked].reset_index(drop=True)
+        tickets = frame.iloc[rows].reset_index(drop=True)
+        yield replace(source, frame=tickets, events=own, whole_history=history), rows
+
+
+def audit_piece(
+    charter: Charter,
+    part: Tickets,
+    origin: np.ndarray,
+    when: int,
+    given: bool,
+    wants: Wants,
+    clocks: Clocks,
+    step: Step | None = None,
+) -> Piece:
+    """One partition audited and reduced (what a Dask worker runs)."""
+    result = audit(charter, part, as_of=when, as_of_given=given, progress=step, clocks=clocks)
+    return reduce(result, origin, wants)
+
+
+def run(
+    inputs: Inputs,
+    wants: Wants,
+    *,
+    partitions: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    fail_under: float | None = None,
+    strict: bool = False,
+    step: Step | None = None,
+    min_coverage: float | None = None,
+) -> Summary:
+    """The audit of `inputs`, reduced over `partitions` partitions on `engine`. `step` hears
+    ("promise id", done, total) per promise on one partition, ("partition k", done, total) on
+    several."""
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}: {' or '.join(ENGINES)}")
+    if partitions < 1:
+        raise UsageError(f"--partitions {partitions}: at least 1")
+    source, charter = inputs.source, inputs.charter
+    given = inputs.as_of is not None
+    when = inputs.as_of if inputs.as_of is not None else default_as_of(source)
+    frame = in_period(source, when, inputs.since, inputs.until)
+    # built once over the whole period, each calendar's clock on first use, for every partition
+    clocks = Clocks.of(charter, frame, when)
+    parts = split(source, frame, partitions)
+    if engine == "dask":
+        pieces = _on_dask(
+            charter, clocks, parts, when, given, wants, partitions, scheduler, workers, step
+        )
+    else:
+        pieces = []
+        for done, (part, origin) in enumerate(parts, start=1):
+            pieces.append(
+                audit_piece(
+                    charter,
+                    part,
+                    origin,
+                    when,
+                    given,
+                    wants,
+                    clocks,
+                    step if partitions == 1 else None,
+                )
+            )
+            if step and partitions > 1:
+                step("partitions", done, partitions)
+    return merge(
+        pieces,
+        charter,
+        min_coverage,
+        source=source,
+        as_of=when,
+        since=inputs.since,
+        until=inputs.until,
+        fail_under=fail_under,
+        strict=strict,
+        notes=source_notes(source, charter),
+    )
+
+
+def _on_dask(
+    charter: Charter,
+    clocks: Clocks,
+    parts: Iterator[tuple[Tickets, np.ndarray]],
+    when: int,
+    given: bool,
+    wants: Wants,
+    partitions: int,
+    scheduler: str | None,
+    workers: int | None,
+    step: Step | None,
+) -> list[Piece]:
+    """Every partition audited on a Dask cluster: the one at `scheduler`, or a local cluster of
+    `workers` processes started (and stopped) for this audit."""
+    try:
+        import distributed
+    except ImportError:
+        raise UsageError("--engine dask needs Dask: pip install 'service-charter[dask]'") from None
+    dask: Any = distributed  # untyped
+    cluster: Any = None
+    client: Any
+    try:
+        if scheduler:
+            client = dask.Client(scheduler, timeout="20s")
+        else:
+            cluster = dask.LocalCluster(
+                n_workers=workers or 2,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=40,  # logging.ERROR: the report is the output
+            )
+            client = dask.Client(cluster)
+    except OSError as err:
+        raise UsageError(f"cannot reach the Dask scheduler {scheduler}: {err}") from None
+    try:
+        # each worker keeps one copy, and builds each calendar's clock once into it
+        shared, shared_clocks = client.scatter([charter, clocks], broadcast=True)
+        futures = [
+            client.submit(
+                audit_piece, shared, part, origin, when, given, wants, shared_clocks, pure=False
+            )
+            for part, origin in parts
+        ]
+        for done, _ in enumerate(dask.as_completed(futures), start=1):
+            if step:
+                step("partitions", done, partitions)
+        pieces: list[Piece] = client.gather(futures)
+        return pieces
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,618 @@
+"""An audit reduced to what the reports show, and the reduction of partitions into one.
+
+An audit is a reduction over partitions of the tickets (`charter_cli.partition`): each partition
+is audited alone (`charter_cli.audit.audit`) and reduced here to a `Piece`: per promise the counts
+by state, the sorted elapsed times of the stopped instances, the reasons, the notes; the
+breakdowns asked for as counts; the worst breaches of the partition; the per-ticket CSV lines with
+each ticket's row number in the whole input. `merge` adds pieces up into the `Summary` every
+report reads: counts add, percentiles come from the merged sorted elapsed arrays (exact), the
+worst breaches are the worst of the partitions' worst, the CSV lines are put back in input order.
+One partition or sixteen, in this process or on a cluster: the same summary, byte for byte in
+every report.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from charter_cli.clock import NAT
+from charter_cli.coverage import Coverage, channel_counts, from_counts
+from charter_cli.frames import categorical
+from charter_cli.outcome import STATE_LABELS, Counted, Outcome, State
+from charter_cli.selection import ticket_key
+
+if TYPE_CHECKING:
+    from charter_cli.audit import AuditResult
+    from charter_cli.charter.model import Charter, Promise
+    from charter_cli.reconcile import Disagreement
+    from charter_cli.tickets.read import Tickets
+
+CSV_COLUMNS = [
+    "ticket_id", "promise", "state", "started_at", "stopped_at", "deadline_at", "elapsed_seconds",
+    "allowed_seconds", "overdue_seconds", "channel", "priority", "group", "assignee", "reason",
+]  # fmt: skip
+STATE_DTYPE = pd.CategoricalDtype(list(STATE_LABELS))
+BREAKDOWNS = ("channel", "priority", "group", "assignee", "month", "calendar")
+NAMED = ("channel", "priority")  # shown by the charter's name, else the export's own
+TICKET_FIELDS = ("ticket_id", *NAMED, "group", "assignee", "created_at", "subject")
+NO_MATCH = "no ticket matches this promise"
+NONE = "(none)"  # a breakdown's row for tickets without a value
+EXAMPLES = 5  # tickets named as examples of those no promise applies to
+
+
+@dataclass(frozen=True)
+class Wants:
+    """What the reports of this run will show, so each partition keeps only that."""
+
+    keys: tuple[str, ...] = ()  # breakdowns (--by, and the month for the HTML page)
+    worst: int = 10  # how many worst breaches the longest list shows
+    csv: bool = False  # the per-ticket CSV
+
+
+# --- one promise, reduced ----------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """One promise over the audited tickets, reduced to what reports show."""
+
+    promise: Promise
+    counts: np.ndarray  # int64 per State
+    stopped: np.ndarray  # elapsed seconds of the judged, stopped instances, sorted
+    oldest: int | None  # the longest elapsed time still running
+    reasons: dict[str, int]  # why instances are unmeasurable, most frequent first
+    notes: list[str]
+    fields: dict[str, str]
+
+    @property
+    def applicable(self) -> int:
+        return int(self.counts.sum())
+
+    def count(self, state: State) -> int:
+        return int(self.counts[state])
+
+    @property
+    def compliance(self) -> float | None:
+        met, breached = self.count(State.MET), self.count(State.BREACHED)
+        return met / (met + breached) if met + breached else None
+
+    def passed(self, target: float) -> bool | None:
+        value = self.compliance
+        return None if value is None else value >= target
+
+    def percentiles(self) -> dict[str, int | None]:
+        """p50/p90/p95 of the elapsed time of the stopped instances, nearest-rank (the smallest
+        value with at least that share at or below it: p90 of [0, 25 h] is 25 h); a running
+        instance has no final time yet (see `oldest_running`)."""
+        if self.stopped.size == 0:
+            return {"p50": None, "p90": None, "p95": None}
+        p = np.percentile(self.stopped, [50, 90, 95], method="inverted_cdf")
+        return {"p50": int(p[0]), "p90": int(p[1]), "p95": int(p[2])}
+
+    def oldest_running(self) -> int | None:
+        """The longest elapsed time of an instance still running at as-of (late or not)."""
+        return self.oldest
+
+
+@dataclass
+class _PieceTally:
+    """A partition's tally, before the notes that count tickets are added up."""
+
+    counts: np.ndarray
+    stopped: np.ndarray
+    oldest: int | None
+    reasons: Counter[str]
+    notes: list[str | Counted]
+    fields: dict[str, str]
+
+
+def _tally(o: Outcome) -> _PieceTally:
+    judged = (o.state == State.MET) | (o.state == State.BREACHED)
+    stopped = np.sort(o.elapsed[judged & o.done & (o.elapsed != NAT)])
+    running = (o.state != State.UNMEASURABLE) & ~o.done & (o.elapsed != NAT)
+    oldest = int(o.elapsed[running].max()) if running.any() else None
+    unmeasurable = o.state == State.UNMEASURABLE
+    codes = o.reason.codes[unmeasurable]
+    counts = np.bincount(codes + 1, minlength=len(o.reason.words) + 1)
+    reasons = Counter(
+        {w: int(counts[k + 1]) for k, w in enumerate(o.reason.words) if counts[k + 1]}
+    )
+    return _PieceTally(
+        counts=np.bincount(o.state, minlength=len(State)).astype(np.int64),
+        stopped=stopped,
+        oldest=oldest,
+        reasons=reasons,
+        notes=list(o.notes),
+        fields=dict(o.fields),
+    )
+
+
+# --- the tickets' columns the reports show ------------------------------------------------------
+
+
+def ticket_columns(tickets: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """The ticket attributes the reports show: categoricals (a row is taken by code), and the
+    charter's name for channel and priority, or the export's own where the charter lacks it;
+    for a few `rows` (the worst breaches), only for those."""
+    from charter_cli.fields import TICKET_FIELDS as CANONICAL
+
+    t = tickets
+    if rows is not None:
+        shown = [c for c in t.columns if c in CANONICAL or c.removesuffix("_raw") in NAMED]
+        t = t[shown].iloc[rows].reset_index(drop=True)
+
+    def named(field_name: str) -> pd.Series:
+        values = categorical(t[field_name])
+        if f"{field_name}_raw" not in t or not values.isna().any():
+            return values
+        raw = categorical(t[f"{field_name}_raw"])
+        merged = pd.Index(values.cat.categories).append(pd.Index(raw.cat.categories)).unique()
+        codes = np.where(
+            values.cat.codes.to_numpy() >= 0,
+            np.append(merged.get_indexer(values.cat.categories), -1)[values.cat.codes.to_numpy()],
+            np.append(merged.get_indexer(raw.cat.categories), -1)[raw.cat.codes.to_numpy()],
+        )
+        return pd.Series(pd.Categorical.from_codes(codes, categories=merged), index=t.index)
+
+    return pd.DataFrame(
+        {
+            "ticket_id": t["ticket_id"],
+            "channel": named("channel"),
+            "priority": named("priority"),
+            "group": categorical(t["group"]),
+            "assignee": categorical(t["assignee"]),
+            "created_at": t["created_at"],
+            "subject": t["subject"],
+        }
+    )
+
+
+def outcome_frame(
+    result: AuditResult, outcome: Outcome, pick: np.ndarray | None, frame: pd.DataFrame
+) -> pd.DataFrame:
+    """One promise's pairs (or the `pick`ed ones) as a frame with the ticket's attributes,
+    `frame`: `ticket_columns` of those pairs' tickets, in their order."""
+    chosen = slice(None) if pick is None else pick
+    rows = outcome.rows[chosen]
+    ids = [o.promise.id for o in result.outcomes]
+    frame = frame.reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "ticket_id": frame["ticket_id"],
+            "promise": pd.Categorical.from_codes(
+                np.full(len(rows), ids.index(outcome.promise.id), dtype=np.int16),
+                categories=pd.Index(ids, dtype=object),
+            ),
+            "state": pd.Categorical.from_codes(outcome.state[chosen], dtype=STATE_DTYPE),
+            "started_at": outcome.started[chosen],
+            "stopped_at": outcome.stopped[chosen],
+            "deadline_at": outcome.deadline[chosen],
+            "elapsed_seconds": outcome.elapsed[chosen],
+            "allowed_seconds": outcome.allowed[chosen],
+            "overdue_seconds": outcome.overdue[chosen],
+            "channel": frame["channel"],
+            "priority": frame["priority"],
+            "group": frame["group"],
+            "assignee": frame["assignee"],
+            "reason": outcome.reason.categorical(chosen),
+            "created_at": frame["created_at"],
+            "subject": frame["subject"],
+            "calendar": outcome.calendar.categorical(chosen),
+        }
+    )
+
+
+def month_of(seconds: np.ndarray, timezone: str) -> Any:
+    """`2026-10` in the charter's zone, for the month breakdown (the text is made once per
+    distinct month, not once per row)."""
+    stamps = pd.DatetimeIndex(
+        pd.to_datetime(np.asarray(seconds, dtype=np.int64), unit="s", utc=True)
+    )
+    local = stamps.tz_convert(timezone)
+    key = np.asarray(local.year, dtype=np.int64) * 12 + np.asarray(local.month, dtype=np.int64) - 1
+    distinct, codes = np.unique(key, return_inverse=True)
+    labels = [f"{k // 12}-{k % 12 + 1:02d}" for k in distinct.tolist()]
+    return pd.Categorical.from_codes(codes.ravel(), dtype=pd.CategoricalDtype(labels))
+
+
+# --- a partition, reduced ------------------------------------------------------------------------
+
+
+@dataclass
+class Piece:
+    """One partition's audit, reduced; `rows` everywhere are row numbers in the whole input."""
+
+    tallies: list[_PieceTally]
+    audited: int
+    unknown: dict[str, dict[str, int]]
+    unmatched: int
+    unmatched_first: list[tuple[int, str]]  # (row, ticket id) of the first few
+    excluded: int  # tickets the charter's `exclude` dropped
+    excluded_first: list[tuple[int, str]]
+    coverage: dict[str, tuple[int, int]]  # channel → (kept tickets, covered)
+    breakdowns: dict[str, pd.DataFrame]  # promise, value, and a count per state
+    worst: pd.DataFrame  # the partition's worst breaches, with `_promise` and `_row`
+    csv: list[tuple[np.ndarray, pa.ChunkedArray]] | None  # per promise: rows, CSV lines
+    reconciliation: list[Disagreement]
+
+
+def reduce(result: AuditResult, origin: np.ndarray, wants: Wants) -> Piece:
+    """One partition's audit as a `Piece`; `origin[i]` is the row number of its ticket `i` in the
+    whole input."""
+    shown = ticket_columns(result.tickets) if wants.csv or wants.keys else None
+    covered = np.zeros(len(result.tickets), dtype=bool)
+    for o in result.outcomes:
+        covered[o.rows] = True
+    dropped = result.excluded if result.excluded.size else np.zeros(covered.size, dtype=bool)
+    unmatched = np.flatnonzero(~covered & ~dropped)
+    first = unmatched[:EXAMPLES]
+    ids = result.tickets["ticket_id"].iloc[first].astype(str).tolist()
+    excluded = np.flatnonzero(dropped)
+    excluded_ids = result.tickets["ticket_id"].iloc[excluded[:EXAMPLES]].astype(str).tolist()
+    return Piece(
+        tallies=[_tally(o) for o in result.outcomes],
+        audited=len(result.tickets),
+        unknown=result.unknown_values,
+        unmatched=int(unmatched.size),
+        unmatched_first=list(zip(origin[first].tolist(), ids, strict=True)),
+        excluded=int(excluded.size),
+        excluded_first=list(zip(origin[excluded[:EXAMPLES]].tolist(), excluded_ids, strict=True)),
+        coverage=channel_counts(result.tickets, covered, ~dropped),
+        breakdowns={k: _counts(result, shown, k) for k in wants.keys},
+        worst=_worst(result, shown, origin, wants.worst),
+        csv=_csv(result, shown, origin) if wants.csv else None,
+        reconciliation=[d.at_rows(origin) for d in result.reconciliation],
+    )
+
+
+def _counts(result: AuditResult, shown: pd.DataFrame | None, key: str) -> pd.DataFrame:
+    """Per promise and value of `key`: the instances in each state (values with none left out)."""
+    assert shown is not None
+    if key == "month":
+        per_ticket: pd.Categorical | None = month_of(
+            result.tickets["created_at"].to_numpy(), result.charter.timezone
+        )
+    elif key == "calendar":
+        per_ticket = None
+    elif key in shown:
+        per_ticket = shown[key].array
+    else:  # any other ticket field, tags (several per ticket) or fields.NAME
+        return _field_counts(result, key)
+    frames = []
+    states = len(State)
+    for index, o in enumerate(result.outcomes):
+        if per_ticket is None:
+            labels = np.asarray(o.calendar.words, dtype=object)
+            codes = o.calendar.codes.astype(np.int64)
+        else:
+            labels = np.asarray(per_ticket.categories, dtype=object)
+            codes = np.asarray(per_ticket.codes, dtype=np.int64)[o.rows]
+        codes = np.where(codes < 0, labels.size, codes)  # no value: the last slot
+        table = np.bincount(codes * states + o.state, minlength=(labels.size + 1) * states).reshape(
+            -1, states
+        )
+        used = np.flatnonzero(table.sum(axis=1))
+        values = np.append(labels, NONE)[used]
+        frame = pd.DataFrame(table[used], columns=list(STATE_LABELS))
+        frame.insert(0, "value", [str(v) for v in values])
+        frame.insert(0, "promise", index)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else _no_counts()
+
+
+def _field_counts(result: AuditResult, key: str) -> pd.DataFrame:
+    """`_counts` for a key that is not among the report's ticket columns: the ticket's key from
+    `selection.ticket_key`, a ticket with several tags counted under each. No loop over tickets:
+    the key's rows, sorted by ticket, are found for each instance's ticket by `searchsorted`,
+    and the instances repeated as often as their ticket has values."""
+    keys = ticket_key(result.tickets, key)
+    positions = keys.index.to_numpy(dtype=np.int64)  # sorted; every ticket at least once
+    labels = np.asarray(keys.cat.categories, dtype=object)
+    codes = keys.cat.codes.to_numpy().astype(np.int64)
+    codes = np.where(codes < 0, labels.size, codes)  # no value: the last slot
+    states = len(State)
+    frames = []
+    for index, o in enumerate(result.outcomes):
+        start = np.searchsorted(positions, o.rows, side="left")
+        stop = np.searchsorted(positions, o.rows, side="right")
+        many = stop - start
+        total = int(many.sum())
+        offsets = np.repeat(start - (np.cumsum(many) - many), many) + np.arange(total)
+        pair_codes = codes[offsets]
+        pair_states = np.repeat(o.state.astype(np.int64), many)
+        table = np.bincount(
+            pair_codes * states + pair_states, minlength=(labels.size + 1) * states
+        ).reshape(-1, states)
+        used = np.flatnonzero(table.sum(axis=1))
+        values = np.append(labels, NONE)[used]
+        frame = pd.DataFrame(table[used], columns=list(STATE_LABELS))
+        frame.insert(0, "value", [str(v) for v in values])
+        frame.insert(0, "promise", index)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else _no_counts()
+
+
+def _no_counts() -> pd.DataFrame:
+    return pd.DataFrame({"promise": [], "value": [], **{s: [] for s in STATE_LABELS}}).astype(
+        {"promise": np.int64, **dict.fromkeys(STATE_LABELS, np.int64)}
+    )
+
+
+def _worst(
+    result: AuditResult, shown: pd.DataFrame | None, origin: np.ndarray, top: int
+) -> pd.DataFrame:
+    """The `top` breaches with the most overdue time of each promise (ties by row); the ticket
+    attributes taken once, for those tickets only unless `shown` has them all already."""
+    picks = []
+    for o in result.outcomes:
+        late = np.flatnonzero((o.state == State.BREACHED) & (o.overdue != NAT))
+        if top <= 0:
+            late = late[:0]
+        elif late.size > top:
+            # the top few without sorting them all: those at least as late as the top-th, then
+            # sorted (ties in row order, as a stable sort of everything would give)
+            overdue = o.overdue[late]
+            cut = np.partition(overdue, overdue.size - top)[overdue.size - top]
+            late = late[overdue >= cut]
+            late = late[np.argsort(-o.overdue[late], kind="stable")[:top]]
+        picks.append(late)
+    tickets = np.unique(
+        np.concatenate(
+            [o.rows[late] for o, late in zip(result.outcomes, picks, strict=True)]
+            or [np.empty(0, np.int64)]
+        )
+    )
+    if tickets.size == 0:
+        return pd.DataFrame()
+    if shown is None:
+        shown = ticket_columns(result.tickets, tickets)
+        at = np.full(len(result.tickets), -1, dtype=np.int64)
+        at[tickets] = np.arange(tickets.size)
+    else:
+        at = np.arange(len(result.tickets))
+    frames = []
+    for index, (o, late) in enumerate(zip(result.outcomes, picks, strict=True)):
+        if late.size:
+            frame = outcome_frame(result, o, late, shown.iloc[at[o.rows[late]]])
+            frame["_promise"] = index
+            frame["_row"] = origin[o.rows[late]]
+            frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _csv(
+    result: AuditResult, shown: pd.DataFrame | None, origin: np.ndarray
+) -> list[tuple[np.ndarray, pa.ChunkedArray]]:
+    from charter_cli.report.csv import SLICE, lines
+
+    out = []
+    for o in result.outcomes:
+        assert shown is not None
+        frame = outcome_frame(result, o, None, shown.iloc[o.rows])
+        chunks = [lines(frame.iloc[start : start + SLICE]) for start in range(0, len(frame), SLICE)]
+        out.append((origin[o.rows], pa.chunked_array(chunks, type=pa.large_string())))
+    return out
+
+
+# --- the whole audit ------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """The audit as every report reads it: the same for any number of partitions."""
+
+    charter: Charter
+    source: Tickets  # the import's accounting (files, rows, skipped, problems, fields)
+    as_of: int
+    outcomes: list[Tally]
+    audited: int  # tickets in the period
+    since: int | None = None
+    until: int | None = None
+    fail_under: float | None = None
+    strict: bool = False
+    unknown_values: dict[str, dict[str, int]] = field(default_factory=dict)
+    unmatched: int = 0
+    unmatched_examples: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    reconciliation: list[Disagreement] = field(default_factory=list)
+    excluded: int = 0  # tickets the charter's `exclude` dropped from every promise
+    excluded_examples: list[str] = field(default_factory=list)
+    coverage: Coverage | None = None
+    breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)
+    worst: pd.DataFrame = field(default_factory=pd.DataFrame)
+    csv: list[pa.ChunkedArray] | None = None  # per promise, its lines in input order
+
+    def target(self, promise: Promise) -> float:
+        return self.fail_under if self.fail_under is not None else promise.target
+
+    def promise_passed(self, outcome: Tally) -> bool | None:
+        return outcome.passed(self.target(outcome.promise))
+
+    @property
+    def passed(self) -> bool:
+        if self.coverage is not None and not self.coverage.passed:
+            return False
+        for outcome in self.outcomes:
+            verdict = self.promise_passed(outcome)
+            if verdict is False or (verdict is None and self.strict):
+                return False
+        return True
+
+    def breakdown(self, key: str) -> pd.DataFrame:
+        return self.breakdowns[key]
+
+    def worst_breaches(self, top: int) -> pd.DataFrame:
+        return self.worst.head(max(top, 0)).reset_index(drop=True)
+
+
+def merge(
+    pieces: list[Piece], charter: Charter, min_coverage: float | None = None, **fields: Any
+) -> Summary:
+    """The pieces of every partition added up (see the module's docstring); coverage is judged
+    against `min_coverage`, else the charter's `coverage`."""
+    promises = charter.promises
+    tallies = []
+    for index, promise in enumerate(promises):
+        parts = [p.tallies[index] for p in pieces]
+        counts = np.sum([t.counts for t in parts], axis=0)
+        stopped = np.sort(np.concatenate([t.stopped for t in parts]))
+        oldest = max((t.oldest for t in parts if t.oldest is not None), default=None)
+        reasons: Counter[str] = sum((t.reasons for t in parts), Counter())
+        notes = _notes([t.notes for t in parts])
+        if counts.sum():
+            notes = [n for n in notes if n != NO_MATCH]
+        tallies.append(
+            Tally(
+                promise=promise,
+                counts=counts,
+                stopped=stopped,
+                oldest=oldest,
+                reasons=dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+                notes=notes,
+                fields=parts[0].fields if parts else {},
+            )
+        )
+    unknown: dict[str, Counter[str]] = {}
+    for p in pieces:
+        for name, values in p.unknown.items():
+            unknown.setdefault(name, Counter()).update(values)
+    first = sorted(x for p in pieces for x in p.unmatched_first)[:EXAMPLES]
+    excluded_first = sorted(x for p in pieces for x in p.excluded_first)[:EXAMPLES]
+    channels: Counter[str] = Counter()
+    covered: Counter[str] = Counter()
+    for p in pieces:
+        for channel, (n, hit) in p.coverage.items():
+            channels[channel] += n
+            covered[channel] += hit
+    minimum = min_coverage if min_coverage is not None else charter.coverage
+    return Summary(
+        charter=charter,
+        outcomes=tallies,
+        audited=sum(p.audited for p in pieces),
+        unknown_values={
+            name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
+            for name, c in unknown.items()
+        },
+        unmatched=sum(p.unmatched for p in pieces),
+        unmatched_examples=[ticket for _, ticket in first],
+        excluded=sum(p.excluded for p in pieces),
+        excluded_examples=[ticket for _, ticket in excluded_first],
+        coverage=from_counts({c: (n, covered[c]) for c, n in channels.items()}, minimum),
+        reconciliation=_reconciliation([p.reconciliation for p in pieces]),
+        breakdowns={
+            key: _merge_counts([p.breakdowns[key] for p in pieces], promises).rename(
+                columns={"value": key}
+            )
+            for key in (pieces[0].breakdowns if pieces else {})
+        },
+        worst=_merge_worst([p.worst for p in pieces], pieces),
+        csv=_merge_csv([p.csv for p in pieces if p.csv is not None], len(promises))
+        if pieces and pieces[0].csv is not None
+        else None,
+        **fields,
+    )
+
+
+def _notes(lists: list[list[str | Counted]]) -> list[str]:
+    """The notes of every partition, each once, the ones that count tickets with their counts
+    added; in alphabetical order, which no partitioning can change (partitions see different
+    subsets of a promise's notes, and nothing else orders them all)."""
+    counted: dict[str, Counted] = {}
+    plain: set[str] = set()
+    for notes in lists:
+        for note in notes:
+            if isinstance(note, Counted):
+                held = counted.get(note.many)
+                total = note.n + (held.n if held else 0)
+                counted[note.many] = Counted(note.one, note.many, total)
+            else:
+                plain.add(note)
+    keys = sorted(plain | set(counted))
+    return [str(counted[k]) if k in counted else k for k in keys]
+
+
+def _merge_counts(frames: list[pd.DataFrame], promises: Sequence[Promise]) -> pd.DataFrame:
+    """Per promise and value: counts added up, the values in alphabetical order (none last),
+    and the compliance; promise ids in the `promise` column."""
+    table = pd.concat(frames, ignore_index=True) if frames else _no_counts()
+    table = table.groupby(["promise", "value"], sort=False).sum().reset_index()
+    states = list(STATE_LABELS)
+    table[states] = table[states].astype(np.int64)
+    table["_none"] = table["value"] == NONE
+    table = table.sort_values(["promise", "_none", "value"], kind="stable").drop(columns="_none")
+    decided = table["met"] + table["breached"]
+    table["compliance"] = (table["met"] / decided.where(decided > 0)).astype(float)
+    ids = np.array([p.id for p in promises], dtype=object)
+    table["promise"] = ids[table["promise"].to_numpy(dtype=np.int64)]
+    return table.reset_index(drop=True)
+
+
+def _merge_worst(frames: list[pd.DataFrame], pieces: list[Piece]) -> pd.DataFrame:
+    """The worst breaches of all: most overdue first, then promise order, then input order (as
+    one partition's stable sort gives)."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=[*CSV_COLUMNS, "created_at", "subject", "calendar"])
+    table = pd.concat(frames, ignore_index=True)
+    order = np.lexsort(
+        (
+            table["_row"].to_numpy(),
+            table["_promise"].to_numpy(),
+            -table["overdue_seconds"].to_numpy(),
+        )
+    )
+    return table.iloc[order].drop(columns=["_promise", "_row"]).reset_index(drop=True)
+
+
+def _merge_csv(
+    parts: list[list[tuple[np.ndarray, pa.ChunkedArray]]], promises: int
+) -> list[pa.ChunkedArray]:
+    """Per promise, every partition's lines in input order."""
+    out = []
+    for index in range(promises):
+        pieces = [p[index] for p in parts]
+        if len(pieces) == 1:
+            out.append(pieces[0][1])
+            continue
+        rows = np.concatenate([r for r, _ in pieces])
+        text = pa.chunked_array(
+            [c for _, lines in pieces for c in lines.chunks], type=pa.large_string()
+        )
+        out.append(text.take(pa.array(np.argsort(rows, kind="stable"))))
+    return out
+
+
+def _reconciliation(lists: list[list[Disagreement]]) -> list[Disagreement]:
+    """Disagreements with the vendor's verdicts, added up per promise and vendor field; the
+    examples the first in input order."""
+    from charter_cli.reconcile import ORDER, Disagreement
+
+    found: dict[tuple[str, str], list[Disagreement]] = {}
+    for found_here in lists:
+        for d in found_here:
+            found.setdefault((d.promise, d.vendor_field), []).append(d)
+    out = []
+    for (promise, vendor_field), parts in sorted(
+        found.items(), key=lambda kv: (ORDER.index(kv[0][1]), kv[0][0])
+    ):
+        examples = sorted(
+            (row, example) for d in parts for row, example in zip(d.rows, d.examples, strict=True)
+        )[:3]
+        out.append(
+            Disagreement(
+                promise,
+                vendor_field,
+                sum(d.compared for d in parts),
+                sum(d.disagree for d in parts),
+                [e for _, e in examples],
+                tuple(r for r, _ in examples),
+            )
+        )
+    return out
