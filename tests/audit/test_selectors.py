@@ -670,3 +670,12 @@ def test_same_report_for_any_number_of_partitions(tmp_path: Path, partitions: st
     one = runner.invoke(app, zendesk)
     many = runner.invoke(app, [*zendesk, "--partitions", partitions])
     assert one.stdout == many.stdout and '"excluded"' in one.stdout
+
+
+def test_dask_engine_gives_the_same_report() -> None:
+    pytest.importorskip("distributed")
+    args = ["audit", str(ZENDESK_CHARTER), str(ZENDESK), "--profile", str(ZENDESK_PROFILE)]
+    args += ["--by", "tags,fields.tier", "-f", "json"]
+    one = runner.invoke(app, args)
+    dask = runner.invoke(app, [*args, "--engine", "dask", "--workers", "2"])
+    assert dask.exit_code == one.exit_code and dask.stdout == one.stdout
