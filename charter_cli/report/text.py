@@ -105,7 +105,7 @@ def _breakdown(result: Summary, key: str) -> Table:
     frame = result.breakdown(key)
     table = Table(title=f"By {key}", title_justify="left", box=box.SIMPLE)
     table.add_column("Promise")
-    table.add_column(key.capitalize(), overflow="fold")
+    table.add_column(key if "." in key else key.capitalize(), overflow="fold")
     for col in ("Met", "Late", "Open", "n/m"):
         table.add_column(col, justify="right")
     table.add_column("Actual", justify="right")
