@@ -189,6 +189,21 @@ def parse_when(text: str, timezone: str, *, what: str) -> int:
     return seconds
 
 
+def period_of(
+    timezone: str, as_of: str | None, since: str | None, until: str | None
+) -> tuple[int | None, int | None, int | None]:
+    """--as-of, --since and --until as UTC seconds (read in the charter's zone)."""
+    start = parse_when(since, timezone, what="--since") if since else None
+    end = parse_when(until, timezone, what="--until") if until else None
+    if start is not None and end is not None and start >= end:
+        raise UsageError(
+            f"--since {since} is not before --until {until}: the period would be empty "
+            "(--since is inclusive, --until exclusive)"
+        )
+    when = parse_when(as_of, timezone, what="--as-of") if as_of else None
+    return when, start, end
+
+
 @dataclass
 class Inputs:
     """A charter and its exports, read, with the period asked for (UTC seconds)."""
@@ -236,15 +251,7 @@ def read_inputs(
         loading.result()  # raises the charter's own error first, if it has one
         raise
     charter = loading.result()
-    tz = charter.timezone
-    start = parse_when(since, tz, what="--since") if since else None
-    end = parse_when(until, tz, what="--until") if until else None
-    if start is not None and end is not None and start >= end:
-        raise UsageError(
-            f"--since {since} is not before --until {until}: the period would be empty "
-            "(--since is inclusive, --until exclusive)"
-        )
-    when = parse_when(as_of, tz, what="--as-of") if as_of else None
+    when, start, end = period_of(charter.timezone, as_of, since, until)
     return Inputs(charter, source, when, start, end)
 
 

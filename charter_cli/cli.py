@@ -230,6 +230,15 @@ def audit(
             rich_help_panel="Scale",
         ),
     ] = None,
+    memory: Annotated[
+        str | None,
+        typer.Option(
+            "--memory",
+            help="Memory the audit may take (2GB, 800MB; default: half of what is free). "
+            "Larger exports are streamed through temporary files, one partition at a time.",
+            rich_help_panel="Scale",
+        ),
+    ] = None,
 ) -> None:
     """Audit ticket exports against a charter: where was each promise broken, and by how much."""
     from charter_cli.audit import read_inputs
@@ -238,6 +247,7 @@ def audit(
     from charter_cli.report import SUFFIXES, renderer
     from charter_cli.report.common import Options
     from charter_cli.report.html import MAX_BREACH_ROWS
+    from charter_cli.streamed import audit_large, memory_budget, needs_streaming, parse_size
     from charter_cli.summary import BREAKDOWNS, Wants
 
     keys = tuple(dict.fromkeys(k.strip() for k in (by or "").split(",") if k.strip()))
@@ -263,29 +273,54 @@ def audit(
     inputs = [charter, *tickets, *([events] if events else []), *profile_file]
     check_outputs(outputs, inputs)
     progress = _Progress(quiet)
-    loaded = read_inputs(
-        str(charter),
-        [str(t) for t in tickets],
-        profile=profile,
-        events=str(events) if events else None,
-        as_of=as_of,
-        since=since,
-        until=until,
-        progress=progress.read,
-        order=order,
-        input_tz=input_tz,
-    )
-    result = run(
-        loaded,
-        wants,
-        partitions=partitions or (2 * (workers or 2) if engine is Engine.dask else 1),
-        engine=engine.value,
-        scheduler=scheduler,
-        workers=workers,
-        fail_under=_percent(fail_under),
-        strict=strict,
-        step=progress.step,
-    )
+    budget = parse_size(memory) if memory else memory_budget()
+    streamed = needs_streaming(tickets, budget)
+    parts = partitions or (2 * (workers or 2) if engine is Engine.dask else 1)
+    if streamed > 1:
+        result = audit_large(
+            charter,
+            tickets,
+            wants,
+            partitions=max(parts, streamed),
+            profile=profile,
+            events=events,
+            as_of=as_of,
+            since=since,
+            until=until,
+            order=order,
+            input_tz=input_tz,
+            fail_under=_percent(fail_under),
+            strict=strict,
+            engine=engine.value,
+            scheduler=scheduler,
+            workers=workers,
+            progress=progress.read,
+            step=progress.step,
+        )
+    else:
+        loaded = read_inputs(
+            str(charter),
+            [str(t) for t in tickets],
+            profile=profile,
+            events=str(events) if events else None,
+            as_of=as_of,
+            since=since,
+            until=until,
+            progress=progress.read,
+            order=order,
+            input_tz=input_tz,
+        )
+        result = run(
+            loaded,
+            wants,
+            partitions=parts,
+            engine=engine.value,
+            scheduler=scheduler,
+            workers=workers,
+            fail_under=_percent(fail_under),
+            strict=strict,
+            step=progress.step,
+        )
     width = max(80, min(160, _terminal_width()))
     for out in outputs:
         fmt = SUFFIXES[out.suffix.lower()]

@@ -106,27 +106,19 @@ def run(
     # built once over the whole period, each calendar's clock on first use, for every partition
     clocks = Clocks.of(charter, frame, when)
     parts = split(source, frame, partitions)
-    if engine == "dask":
-        pieces = _on_dask(
-            charter, clocks, parts, when, given, wants, partitions, scheduler, workers, step
-        )
-    else:
-        pieces = []
-        for done, (part, origin) in enumerate(parts, start=1):
-            pieces.append(
-                audit_piece(
-                    charter,
-                    part,
-                    origin,
-                    when,
-                    given,
-                    wants,
-                    clocks,
-                    step if partitions == 1 else None,
-                )
-            )
-            if step and partitions > 1:
-                step("partitions", done, partitions)
+    pieces = run_pieces(
+        charter,
+        clocks,
+        parts,
+        when,
+        given,
+        wants,
+        partitions,
+        engine=engine,
+        scheduler=scheduler,
+        workers=workers,
+        step=step,
+    )
     return merge(
         pieces,
         charter,
@@ -138,6 +130,37 @@ def run(
         strict=strict,
         notes=source_notes(source),
     )
+
+
+def run_pieces(
+    charter: Charter,
+    clocks: Clocks,
+    parts: Iterator[tuple[Tickets, np.ndarray]],
+    when: int,
+    given: bool,
+    wants: Wants,
+    partitions: int,
+    *,
+    engine: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    step: Step | None = None,
+) -> list[Piece]:
+    """Every partition audited and reduced, in this process or on Dask."""
+    if engine == "dask":
+        return _on_dask(
+            charter, clocks, parts, when, given, wants, partitions, scheduler, workers, step
+        )
+    pieces = []
+    for done, (part, origin) in enumerate(parts, start=1):
+        pieces.append(
+            audit_piece(
+                charter, part, origin, when, given, wants, clocks, None if partitions > 1 else step
+            )
+        )
+        if step and partitions > 1:
+            step("partitions", done, partitions)
+    return pieces
 
 
 def _on_dask(

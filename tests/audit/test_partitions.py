@@ -164,3 +164,111 @@ def test_notes_of_partitions_keep_their_order_and_add_up_counts() -> None:
     ]
     assert _notes([[late(1)]]) == ["1 ticket late"]
     assert _notes([[NO_MATCH], []]) == [NO_MATCH]
+
+
+def _monthly(export: Path, folder: Path) -> list[Path]:
+    """The export as three files by creation month, the repeated rows in a later file (a ticket
+    exported again the month after)."""
+    frame = pd.read_csv(export, dtype=str, keep_default_na=False)
+    month = frame["created_at"].str[:7]
+    cuts = [month < "2026-06", (month >= "2026-06") & (month < "2026-09"), month >= "2026-09"]
+    files = []
+    for k, cut in enumerate(cuts):
+        part = frame.loc[cut.to_numpy()]
+        if k == 2:  # a ticket of an earlier month exported again, closed since
+            part = pd.concat([part, frame.loc[cuts[0].to_numpy()].head(30).assign(status="closed")])
+        path = folder / f"incidents-{k + 1}.csv"
+        part.to_csv(path, index=False, sep=";", encoding="utf-8-sig")
+        files.append(path)
+    return files
+
+
+def test_a_streamed_audit_gives_the_in_memory_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export, history = write_desk(tmp_path)
+    files = _monthly(export, tmp_path)
+    one = _audit(tmp_path, files[0], history, "memory", *map(str, files[1:]))
+    assert b"duplicates" in one[".json"]
+    # the exports are larger than the budget now: streamed through temporary files, in about
+    # eight partitions (each takes a quarter of the budget)
+    monkeypatch.setattr("charter_cli.streamed.BYTES_PER_BYTE", 200)
+    spilled: list[Path] = []
+    real = __import__("tempfile").TemporaryDirectory
+
+    def watched(*args: object, **kwargs: object) -> object:
+        folder = real(*args, **kwargs)  # type: ignore[call-overload]
+        spilled.append(Path(folder.name))
+        return folder
+
+    monkeypatch.setattr("tempfile.TemporaryDirectory", watched)
+    calls = _count_streamed(monkeypatch)
+    for extra in (("--memory", "64MB"), ("--memory", "64MB", "--partitions", "13")):
+        name = "streamed" + "".join(extra)
+        streamed = _audit(tmp_path, files[0], history, name, *map(str, files[1:]), *extra)
+        for kind, content in one.items():
+            assert streamed[kind] == content, f"{kind} differs when streamed {extra}"
+    assert spilled and not any(p.exists() for p in spilled)  # cleaned up
+    assert len(calls) == 4 and min(calls) > 2 and calls[-1] == 13, calls  # two runs each
+
+
+EVENT_LOG_HEADER = (
+    "number,incident_state,active,reassignment_count,reopen_count,sys_mod_count,made_sla,"
+    "caller_id,opened_at,sys_updated_at,contact_type,priority,assignment_group,assigned_to,"
+    "short_description,resolved_at,closed_at"
+)
+
+
+def test_a_streamed_event_log_folds_tickets_across_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ServiceNow incident log in two monthly files, incidents whose events span both."""
+    rng = np.random.default_rng(3)
+    lines = []
+    start = np.datetime64("2026-02-20T08:00", "m")
+    for i in range(300):
+        opened = start + np.timedelta64(int(rng.integers(0, 20 * 24 * 60)), "m")
+        steps = np.cumsum(rng.integers(5, 3000, 4))
+        states = ["New", "Active", "Awaiting User Info", "Resolved"][: int(rng.integers(2, 5))]
+        for k, state in enumerate(states):
+            at = opened + np.timedelta64(int(steps[k]), "m")
+            resolved = at if state == "Resolved" else ""
+            fmt = lambda t: pd.Timestamp(t).strftime("%d/%m/%Y %H:%M") if t != "" else ""  # noqa: E731
+            lines.append(
+                f"INC{10000 + i},{state},true,{k},0,{k},true,Caller {i % 40},{fmt(opened)},"
+                f"{fmt(at)},{'Phone' if i % 3 else 'Email'},{1 + i % 4} - {'Critical High Moderate Low'.split()[i % 4]},"
+                f'Group {i % 7},Resolver {i % 11},"Skriver, ""Łódź"" nie działa",{fmt(resolved)},'
+            )
+    lines.sort(key=lambda ln: ln.split(",")[9][3:5] + ln.split(",")[9][:2])  # by update month
+    feb = [ln for ln in lines if ln.split(",")[9][3:5] == "02"]
+    rest = [ln for ln in lines if ln.split(",")[9][3:5] != "02"]
+    files = []
+    for name, part in (("log-02.csv", feb), ("log-03.csv", rest)):
+        path = tmp_path / name
+        path.write_text(EVENT_LOG_HEADER + "\n" + "\n".join(part) + "\n", encoding="utf-8")
+        files.append(str(path))
+    charter = ROOT / "charters" / "examples" / "it-helpdesk.yaml"
+    args = ["audit", str(charter), *files, "--profile", "servicenow", "--dayfirst", "-f", "json"]
+    memory = runner.invoke(app, args)
+    assert memory.exit_code in (0, 1), memory.output
+    assert '"events_folded"' in memory.stdout
+    monkeypatch.setattr("charter_cli.streamed.BYTES_PER_BYTE", 500)
+    calls = _count_streamed(monkeypatch)
+    streamed = runner.invoke(app, [*args, "--memory", "64MB"])
+    assert calls and calls[0] > 2, calls  # streamed, in several partitions
+    assert streamed.stdout == memory.stdout
+
+
+def _count_streamed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The partitions of every streamed audit from now on."""
+    import charter_cli.streamed
+
+    calls: list[int] = []
+    real = charter_cli.streamed.audit_streamed
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(int(kwargs["partitions"]))  # type: ignore[call-overload]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(charter_cli.streamed, "audit_streamed", counted)
+    return calls
