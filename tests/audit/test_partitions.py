@@ -219,6 +219,14 @@ EVENT_LOG_HEADER = (
 )
 
 
+LEVELS = ["Critical", "High", "Moderate", "Low"]
+
+
+def _dmy(when: object) -> str:
+    """ServiceNow's day-first export format (empty for none)."""
+    return "" if when == "" else pd.Timestamp(when).strftime("%d/%m/%Y %H:%M")  # type: ignore[arg-type]
+
+
 def test_a_streamed_event_log_folds_tickets_across_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
