@@ -227,6 +227,14 @@ def _dmy(when: object) -> str:
     return "" if when == "" else pd.Timestamp(when).strftime("%d/%m/%Y %H:%M")  # type: ignore[arg-type]
 
 
+LEVELS = ["Critical", "High", "Moderate", "Low"]
+
+
+def _dmy(when: object) -> str:
+    """ServiceNow's day-first export format (empty for none)."""
+    return "" if when == "" else pd.Timestamp(when).strftime("%d/%m/%Y %H:%M")  # type: ignore[arg-type]
+
+
 def test_a_streamed_event_log_folds_tickets_across_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -241,11 +249,10 @@ def test_a_streamed_event_log_folds_tickets_across_files(
         for k, state in enumerate(states):
             at = opened + np.timedelta64(int(steps[k]), "m")
             resolved = at if state == "Resolved" else ""
-            fmt = lambda t: pd.Timestamp(t).strftime("%d/%m/%Y %H:%M") if t != "" else ""  # noqa: E731
             lines.append(
-                f"INC{10000 + i},{state},true,{k},0,{k},true,Caller {i % 40},{fmt(opened)},"
-                f"{fmt(at)},{'Phone' if i % 3 else 'Email'},{1 + i % 4} - {'Critical High Moderate Low'.split()[i % 4]},"
-                f'Group {i % 7},Resolver {i % 11},"Skriver, ""Łódź"" nie działa",{fmt(resolved)},'
+                f"INC{10000 + i},{state},true,{k},0,{k},true,Caller {i % 40},{_dmy(opened)},"
+                f"{_dmy(at)},{'Phone' if i % 3 else 'Email'},{1 + i % 4} - {LEVELS[i % 4]},"
+                f'Group {i % 7},Resolver {i % 11},"Skriver, ""Łódź"" nie działa",{_dmy(resolved)},'
             )
     lines.sort(key=lambda ln: ln.split(",")[9][3:5] + ln.split(",")[9][:2])  # by update month
     feb = [ln for ln in lines if ln.split(",")[9][3:5] == "02"]
