@@ -166,13 +166,23 @@ def in_period(source: Tickets, when: int, since: int | None, until: int | None) 
     """The tickets of the period: created in [since, until) and by `when` (a ticket opened after
     as-of did not exist yet); all of them (the usual case) without a copy."""
     frame = source.frame
-    created = frame["created_at"].to_numpy()
-    keep = created <= when
+    keep = period_mask(frame, when, since, until)
+    return frame.copy(deep=False) if keep.all() else frame.loc[keep].reset_index(drop=True)
+
+
+def period_mask(
+    tickets: pd.DataFrame, when: int | None, since: int | None, until: int | None
+) -> np.ndarray:
+    """Which tickets are of the period: created in [since, until), and by `when`."""
+    created = tickets["created_at"].to_numpy()
+    keep = np.ones(created.size, dtype=bool)
+    if when is not None:
+        keep &= created <= when
     if since is not None:
         keep &= created >= since
     if until is not None:
         keep &= created < until
-    return frame.copy(deep=False) if keep.all() else frame.loc[keep].reset_index(drop=True)
+    return keep
 
 
 def parse_when(text: str, timezone: str, *, what: str) -> int:

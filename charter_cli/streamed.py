@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from charter_cli.audit import source_notes
+from charter_cli.audit import period_mask, source_notes
 from charter_cli.charter.model import TIME_FIELDS
 from charter_cli.clock import NAT
 from charter_cli.errors import shown_path
@@ -125,21 +125,6 @@ def _gather(workdir: Path, pattern: str) -> pd.DataFrame | None:
     table = pa.concat_tables(tables, promote_options="permissive") if len(tables) > 1 else tables[0]
     frame: pd.DataFrame = table.to_pandas()
     return frame
-
-
-def _period(
-    tickets: pd.DataFrame, when: int | None, since: int | None, until: int | None
-) -> np.ndarray:
-    """Which tickets are of the period: created in [since, until), by `when`."""
-    created = tickets["created_at"].to_numpy()
-    keep = np.ones(created.size, dtype=bool)
-    if when is not None:
-        keep &= created <= when
-    if since is not None:
-        keep &= created >= since
-    if until is not None:
-        keep &= created < until
-    return keep
 
 
 def _put_together(
@@ -284,7 +269,7 @@ def audit_streamed(
 
     def load(k: int) -> tuple[Tickets, np.ndarray]:
         frame = pd.read_parquet(workdir / f"part-{k:05d}.parquet")
-        keep = _period(frame, when, since, until)
+        keep = period_mask(frame, when, since, until)
         if not keep.all():
             frame = frame.loc[keep].reset_index(drop=True)
         events_path = workdir / f"part-{k:05d}-events.parquet"
