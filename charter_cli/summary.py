@@ -63,7 +63,7 @@ class Tally:
 
     promise: Promise
     counts: np.ndarray  # int64 per State
-    stopped: np.ndarray  # elapsed seconds of the judged, stopped instances, sorted
+    stopped: Spread  # elapsed seconds of the judged, stopped instances
     oldest: int | None  # the longest elapsed time still running
     reasons: dict[str, int]  # why instances are unmeasurable, most frequent first
     notes: list[str]
@@ -89,14 +89,50 @@ class Tally:
         """p50/p90/p95 of the elapsed time of the stopped instances, nearest-rank (the smallest
         value with at least that share at or below it: p90 of [0, 25 h] is 25 h); a running
         instance has no final time yet (see `oldest_running`)."""
-        if self.stopped.size == 0:
+        if self.stopped.total == 0:
             return {"p50": None, "p90": None, "p95": None}
-        p = np.percentile(self.stopped, [50, 90, 95], method="inverted_cdf")
-        return {"p50": int(p[0]), "p90": int(p[1]), "p95": int(p[2])}
+        return {f"p{q}": self.stopped.percentile(q) for q in (50, 90, 95)}
 
     def oldest_running(self) -> int | None:
         """The longest elapsed time of an instance still running at as-of (late or not)."""
         return self.oldest
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Many elapsed times, exactly, as their distinct values (ascending) and how often each
+    occurs: ten million instances take a few megabytes, partitions add up by value."""
+
+    values: np.ndarray  # int64, ascending, distinct
+    counts: np.ndarray  # int64
+
+    @classmethod
+    def of(cls, elapsed: np.ndarray) -> Spread:
+        values, counts = np.unique(elapsed, return_counts=True)
+        return cls(values.astype(np.int64), counts.astype(np.int64))
+
+    @classmethod
+    def merged(cls, spreads: Sequence[Spread]) -> Spread:
+        values = np.concatenate([s.values for s in spreads]) if spreads else np.empty(0, np.int64)
+        counts = np.concatenate([s.counts for s in spreads]) if spreads else np.empty(0, np.int64)
+        distinct, where = np.unique(values, return_inverse=True)
+        return cls(
+            distinct.astype(np.int64), np.bincount(where.ravel(), weights=counts).astype(np.int64)
+        )
+
+    @property
+    def total(self) -> int:
+        return int(self.counts.sum())
+
+    def percentile(self, q: float) -> int:
+        """Nearest rank, as numpy's `percentile(..., method="inverted_cdf")` of the expanded
+        values gives it (the same float arithmetic: the tests compare them)."""
+        n = self.total
+        virtual = n * (np.float64(q) / 100)
+        below = np.floor(virtual)
+        rank = int(below) if virtual == below else int(below) + 1  # 1-based
+        rank = min(max(rank, 1), n)
+        return int(self.values[np.searchsorted(np.cumsum(self.counts), rank)])
 
 
 @dataclass
@@ -104,7 +140,7 @@ class _PieceTally:
     """A partition's tally, before the notes that count tickets are added up."""
 
     counts: np.ndarray
-    stopped: np.ndarray
+    stopped: Spread
     oldest: int | None
     reasons: Counter[str]
     notes: list[str | Counted]
@@ -113,7 +149,7 @@ class _PieceTally:
 
 def _tally(o: Outcome) -> _PieceTally:
     judged = (o.state == State.MET) | (o.state == State.BREACHED)
-    stopped = np.sort(o.elapsed[judged & o.done & (o.elapsed != NAT)])
+    stopped = Spread.of(o.elapsed[judged & o.done & (o.elapsed != NAT)])
     running = (o.state != State.UNMEASURABLE) & ~o.done & (o.elapsed != NAT)
     oldest = int(o.elapsed[running].max()) if running.any() else None
     unmeasurable = o.state == State.UNMEASURABLE
@@ -409,7 +445,7 @@ def merge(pieces: list[Piece], charter: Charter, **fields: Any) -> Summary:
     for index, promise in enumerate(promises):
         parts = [p.tallies[index] for p in pieces]
         counts = np.sum([t.counts for t in parts], axis=0)
-        stopped = np.sort(np.concatenate([t.stopped for t in parts]))
+        stopped = Spread.merged([t.stopped for t in parts])
         oldest = max((t.oldest for t in parts if t.oldest is not None), default=None)
         reasons: Counter[str] = sum((t.reasons for t in parts), Counter())
         notes = _notes([t.notes for t in parts])

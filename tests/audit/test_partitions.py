@@ -11,11 +11,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from charter_cli.cli import app
 from charter_cli.outcome import Counted
-from charter_cli.summary import NO_MATCH, _notes
+from charter_cli.summary import NO_MATCH, Spread, _notes
 from tests.conftest import ROOT
 
 CHARTER = ROOT / "charters" / "examples" / "it-helpdesk.yaml"
@@ -287,3 +289,19 @@ def _count_streamed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(charter_cli.streamed, "audit_streamed", counted)
     return calls
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 40), max_size=30), min_size=1, max_size=5),
+    st.sampled_from([50, 90, 95, 99, 1, 100]),
+)
+def test_spread_percentiles_are_numpys_nearest_rank(parts: list[list[int]], q: int) -> None:
+    """Partitions' elapsed times kept as distinct values and counts, merged, give the
+    percentile numpy gives of all of them."""
+    every = [x for part in parts for x in part]
+    assume(every)
+    merged = Spread.merged([Spread.of(np.array(p, dtype=np.int64)) for p in parts])
+    assert merged.total == len(every)
+    expected = np.percentile(np.array(every), q, method="inverted_cdf")
+    assert merged.percentile(q) == int(expected)
