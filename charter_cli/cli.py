@@ -241,6 +241,8 @@ def audit(
     ] = None,
 ) -> None:
     """Audit ticket exports against a charter: where was each promise broken, and by how much."""
+    import tempfile
+
     from charter_cli.audit import read_inputs
     from charter_cli.output import check_outputs, write_atomic
     from charter_cli.partition import run
@@ -276,62 +278,66 @@ def audit(
     budget = parse_size(memory) if memory else memory_budget()
     streamed = needs_streaming(tickets, budget)
     parts = partitions or (2 * (workers or 2) if engine is Engine.dask else 1)
-    if streamed > 1:
-        result = audit_large(
-            charter,
-            tickets,
-            wants,
-            partitions=max(parts, streamed),
-            profile=profile,
-            events=events,
-            as_of=as_of,
-            since=since,
-            until=until,
-            order=order,
-            input_tz=input_tz,
-            fail_under=_percent(fail_under),
-            strict=strict,
-            engine=engine.value,
-            scheduler=scheduler,
-            workers=workers,
-            progress=progress.read,
-            step=progress.step,
-        )
-    else:
-        loaded = read_inputs(
-            str(charter),
-            [str(t) for t in tickets],
-            profile=profile,
-            events=str(events) if events else None,
-            as_of=as_of,
-            since=since,
-            until=until,
-            progress=progress.read,
-            order=order,
-            input_tz=input_tz,
-        )
-        result = run(
-            loaded,
-            wants,
-            partitions=parts,
-            engine=engine.value,
-            scheduler=scheduler,
-            workers=workers,
-            fail_under=_percent(fail_under),
-            strict=strict,
-            step=progress.step,
-        )
-    width = max(80, min(160, _terminal_width()))
-    for out in outputs:
-        fmt = SUFFIXES[out.suffix.lower()]
-        options = Options(by=keys, width=100, top=top)
-        write_atomic(out, renderer(fmt)(result, options))
+    # the temporary files of a streamed audit stay until its reports are written
+    with contextlib.ExitStack() as spill:
+        if streamed > 1:
+            workdir = spill.enter_context(tempfile.TemporaryDirectory(prefix="charter-spill-"))
+            result = audit_large(
+                charter,
+                tickets,
+                wants,
+                Path(workdir),
+                partitions=max(parts, streamed),
+                profile=profile,
+                events=events,
+                as_of=as_of,
+                since=since,
+                until=until,
+                order=order,
+                input_tz=input_tz,
+                fail_under=_percent(fail_under),
+                strict=strict,
+                engine=engine.value,
+                scheduler=scheduler,
+                workers=workers,
+                progress=progress.read,
+                step=progress.step,
+            )
+        else:
+            loaded = read_inputs(
+                str(charter),
+                [str(t) for t in tickets],
+                profile=profile,
+                events=str(events) if events else None,
+                as_of=as_of,
+                since=since,
+                until=until,
+                progress=progress.read,
+                order=order,
+                input_tz=input_tz,
+            )
+            result = run(
+                loaded,
+                wants,
+                partitions=parts,
+                engine=engine.value,
+                scheduler=scheduler,
+                workers=workers,
+                fail_under=_percent(fail_under),
+                strict=strict,
+                step=progress.step,
+            )
+        width = max(80, min(160, _terminal_width()))
+        for out in outputs:
+            fmt = SUFFIXES[out.suffix.lower()]
+            options = Options(by=keys, width=100, top=top)
+            write_atomic(out, renderer(fmt)(result, options))
+            if not quiet:
+                _err(f"wrote {out}")
         if not quiet:
-            _err(f"wrote {out}")
-    if not quiet:
-        color = chosen == Format.text and _color(sys.stdout)
-        options = Options(by=keys, color=color, width=width, top=top)
-        _emit(renderer(chosen.value)(result, options))
+            color = chosen == Format.text and _color(sys.stdout)
+            options = Options(by=keys, color=color, width=width, top=top)
+            _emit(renderer(chosen.value)(result, options))
     raise typer.Exit(int(ExitCode.OK if result.passed else ExitCode.FAILED))
 
 

@@ -145,17 +145,28 @@ def run_pieces(
     scheduler: str | None = None,
     workers: int | None = None,
     step: Step | None = None,
+    keep: Callable[[Piece], Piece] = lambda piece: piece,
 ) -> list[Piece]:
-    """Every partition audited and reduced, in this process or on Dask."""
+    """Every partition audited and reduced, in this process or on Dask; `keep` has each piece
+    as it comes (to spill what it holds)."""
     if engine == "dask":
         return _on_dask(
-            charter, clocks, parts, when, given, wants, partitions, scheduler, workers, step
+            charter, clocks, parts, when, given, wants, partitions, scheduler, workers, step, keep
         )
     pieces = []
     for done, (part, origin) in enumerate(parts, start=1):
         pieces.append(
-            audit_piece(
-                charter, part, origin, when, given, wants, clocks, None if partitions > 1 else step
+            keep(
+                audit_piece(
+                    charter,
+                    part,
+                    origin,
+                    when,
+                    given,
+                    wants,
+                    clocks,
+                    None if partitions > 1 else step,
+                )
             )
         )
         if step and partitions > 1:
@@ -174,6 +185,7 @@ def _on_dask(
     scheduler: str | None,
     workers: int | None,
     step: Step | None,
+    keep: Callable[[Piece], Piece],
 ) -> list[Piece]:
     """Every partition audited on a Dask cluster: the one at `scheduler`, or a local cluster of
     `workers` processes started (and stopped) for this audit."""
@@ -207,10 +219,12 @@ def _on_dask(
             )
             for part, origin in parts
         ]
-        for done, _ in enumerate(dask.as_completed(futures), start=1):
+        pieces: list[Piece] = []
+        for done, future in enumerate(dask.as_completed(futures), start=1):
+            pieces.append(keep(future.result()))
+            future.release()
             if step:
                 step("partitions", done, partitions)
-        pieces: list[Piece] = client.gather(futures)
         return pieces
     finally:
         client.close()

@@ -13,6 +13,7 @@ clocks cover; (4) every partition audited and reduced, in this process or on Das
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from charter_cli.clock import NAT
 from charter_cli.errors import shown_path
 from charter_cli.measures.context import Clocks, span
 from charter_cli.partition import Step, partition_of, run_pieces
-from charter_cli.summary import Piece, Summary, Wants, merge
+from charter_cli.summary import Piece, Summary, Wants, merge, spill_lines
 from charter_cli.tickets.events import event_log_fields, read_events
 from charter_cli.tickets.read import (
     Progress,
@@ -235,6 +236,7 @@ def audit_streamed(
     """The audit of `files` (and `events_file`) in `partitions` partitions spilled to
     `workdir`; see the module's docstring."""
     meta = _Meta(files=[shown_path(f) for f in files])
+    count = itertools.count()
     for index, file in enumerate(files):
         rows = reader.read(index, file, progress)
         meta.skipped.append(rows.skipped)
@@ -306,6 +308,7 @@ def audit_streamed(
         scheduler=scheduler,
         workers=workers,
         step=step,
+        keep=lambda piece: spill_lines(piece, workdir / f"lines-{next(count):05d}.arrow"),
     )
     skipped = skipped_frame(meta.skipped)
     source = Tickets(
@@ -363,6 +366,7 @@ def audit_large(
     charter_path: Path,
     files: list[Path],
     wants: Wants,
+    workdir: Path,
     *,
     partitions: int,
     profile: str | None = None,
@@ -381,32 +385,30 @@ def audit_large(
     step: Step | None = None,
 ) -> Summary:
     """`charter audit` of exports too large for memory: the charter loaded, the period read in
-    its zone, the exports streamed through temporary files that are removed afterwards."""
-    import tempfile
-
+    its zone, the exports streamed through temporary files in `workdir` (which the caller
+    removes once the reports are written: the per-ticket CSV is read back from there)."""
     from charter_cli.audit import period_of
     from charter_cli.charter import load_charter
 
     charter = load_charter(charter_path)
     when, start, end = period_of(charter.timezone, as_of, since, until)
     reader = Reader(profile=profile, timezone=charter.timezone, order=order, input_tz=input_tz)
-    with tempfile.TemporaryDirectory(prefix="charter-spill-") as workdir:
-        return audit_streamed(
-            charter,
-            files,
-            reader,
-            Path(workdir),
-            wants,
-            partitions=partitions,
-            events_file=events,
-            as_of=when,
-            since=start,
-            until=end,
-            fail_under=fail_under,
-            strict=strict,
-            engine=engine,
-            scheduler=scheduler,
-            workers=workers,
-            progress=progress,
-            step=step,
-        )
+    return audit_streamed(
+        charter,
+        files,
+        reader,
+        workdir,
+        wants,
+        partitions=partitions,
+        events_file=events,
+        as_of=when,
+        since=start,
+        until=end,
+        fail_under=fail_under,
+        strict=strict,
+        engine=engine,
+        scheduler=scheduler,
+        workers=workers,
+        progress=progress,
+        step=step,
+    )

@@ -14,8 +14,9 @@ every report.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -272,6 +273,7 @@ class Piece:
     worst: pd.DataFrame  # the partition's worst breaches, with `_promise` and `_row`
     csv: list[tuple[np.ndarray, pa.ChunkedArray]] | None  # per promise: rows, CSV lines
     reconciliation: list[Disagreement]
+    csv_file: Path | None = None  # or the lines spilled to this Arrow file (`spill_lines`)
 
 
 def reduce(result: AuditResult, origin: np.ndarray, wants: Wants) -> Piece:
@@ -415,7 +417,7 @@ class Summary:
     reconciliation: list[Disagreement] = field(default_factory=list)
     breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)
     worst: pd.DataFrame = field(default_factory=pd.DataFrame)
-    csv: list[pa.ChunkedArray] | None = None  # per promise, its lines in input order
+    csv: Lines | None = None  # the per-ticket CSV's lines, when asked for
 
     def target(self, promise: Promise) -> float:
         return self.fail_under if self.fail_under is not None else promise.target
@@ -485,11 +487,16 @@ def merge(pieces: list[Piece], charter: Charter, **fields: Any) -> Summary:
             for key in (pieces[0].breakdowns if pieces else {})
         },
         worst=_merge_worst([p.worst for p in pieces], pieces),
-        csv=_merge_csv([p.csv for p in pieces if p.csv is not None], len(promises))
-        if pieces and pieces[0].csv is not None
-        else None,
+        csv=_lines(pieces, len(promises)),
         **fields,
     )
+
+
+def _lines(pieces: list[Piece], promises: int) -> Lines | None:
+    if any(p.csv_file is not None for p in pieces):
+        return SpilledLines([p.csv_file for p in pieces if p.csv_file is not None], promises)
+    held = [p.csv for p in pieces if p.csv is not None]
+    return HeldLines(held, promises) if held else None
 
 
 def _notes(lists: list[list[str | Counted]]) -> list[str]:
@@ -543,22 +550,102 @@ def _merge_worst(frames: list[pd.DataFrame], pieces: list[Piece]) -> pd.DataFram
     return table.iloc[order].drop(columns=["_promise", "_row"]).reset_index(drop=True)
 
 
-def _merge_csv(
-    parts: list[list[tuple[np.ndarray, pa.ChunkedArray]]], promises: int
-) -> list[pa.ChunkedArray]:
-    """Per promise, every partition's lines in input order."""
-    out = []
-    for index in range(promises):
-        pieces = [p[index] for p in parts]
-        if len(pieces) == 1:
-            out.append(pieces[0][1])
-            continue
-        rows = np.concatenate([r for r, _ in pieces])
-        text = pa.chunked_array(
-            [c for _, lines in pieces for c in lines.chunks], type=pa.large_string()
+class Lines:
+    """The per-ticket CSV's lines: promise by promise, each promise's in input order."""
+
+    def chunks(self) -> Iterator[pa.Array]:
+        raise NotImplementedError  # pragma: no cover
+
+
+class HeldLines(Lines):
+    """Lines in memory: every partition's, per promise, merged by row number."""
+
+    def __init__(self, parts: list[list[tuple[np.ndarray, pa.ChunkedArray]]], promises: int):
+        self.parts, self.promises = parts, promises
+
+    def chunks(self) -> Iterator[pa.Array]:
+        for index in range(self.promises):
+            pieces = [p[index] for p in self.parts]
+            if len(pieces) == 1:
+                yield from pieces[0][1].chunks
+                continue
+            rows = np.concatenate([r for r, _ in pieces])
+            text = pa.chunked_array(
+                [c for _, lines in pieces for c in lines.chunks], type=pa.large_string()
+            )
+            yield from text.take(pa.array(np.argsort(rows, kind="stable"))).chunks
+
+
+class SpilledLines(Lines):
+    """Lines spilled to one Arrow file per partition (columns promise, row, line; sorted by
+    promise and row), merged a window at a time: memory for the window, not for the lines."""
+
+    WINDOW = 1 << 16  # rows taken from each file at a time
+
+    def __init__(self, files: list[Path], promises: int) -> None:
+        self.files, self.promises = files, promises
+
+    def chunks(self) -> Iterator[pa.Array]:
+        tables = [pa.ipc.open_file(pa.memory_map(str(f))).read_all() for f in self.files]
+        for index in range(self.promises):
+            runs = []
+            for table in tables:
+                kinds = table.column("promise").to_numpy()
+                lo, hi = np.searchsorted(kinds, [index, index + 1])
+                if hi > lo:
+                    part = table.slice(int(lo), int(hi - lo))
+                    runs.append((part.column("row").to_numpy(), part.column("line")))
+            yield from _merged(runs, self.WINDOW)
+
+
+def _merged(runs: list[tuple[np.ndarray, pa.ChunkedArray]], window: int) -> Iterator[pa.Array]:
+    """Runs of (ascending row numbers, lines) merged into one run in row order, a window at a
+    time: from every run the rows up to the smallest last row of the runs' next windows."""
+    at = [0] * len(runs)
+    while True:
+        live = [k for k, (rows, _) in enumerate(runs) if at[k] < rows.size]
+        if not live:
+            return
+        ends = {k: min(at[k] + window, runs[k][0].size) for k in live}
+        bounded = [int(runs[k][0][ends[k] - 1]) for k in live if ends[k] < runs[k][0].size]
+        cutoff = min(bounded) if bounded else None
+        rows_taken, lines_taken = [], []
+        for k in live:
+            rows, lines = runs[k]
+            stop = (
+                ends[k]
+                if cutoff is None
+                else at[k] + int(np.searchsorted(rows[at[k] : ends[k]], cutoff, side="right"))
+            )
+            if stop > at[k]:
+                rows_taken.append(rows[at[k] : stop])
+                lines_taken.extend(lines.slice(at[k], stop - at[k]).chunks)
+                at[k] = stop
+        order = np.argsort(np.concatenate(rows_taken), kind="stable")
+        yield from (
+            pa.chunked_array(lines_taken, type=pa.large_string()).take(pa.array(order)).chunks
         )
-        out.append(text.take(pa.array(np.argsort(rows, kind="stable"))))
-    return out
+
+
+def spill_lines(piece: Piece, path: Path) -> Piece:
+    """A piece with its CSV lines written to `path` (an Arrow file) instead of held."""
+    if piece.csv is None:
+        return piece
+    promise = np.concatenate(
+        [np.full(rows.size, k, dtype=np.int16) for k, (rows, _) in enumerate(piece.csv)]
+    )
+    table = pa.table(
+        {
+            "promise": promise,
+            "row": np.concatenate([rows for rows, _ in piece.csv]),
+            "line": pa.chunked_array(
+                [c for _, lines in piece.csv for c in lines.chunks], type=pa.large_string()
+            ),
+        }
+    )
+    with pa.ipc.new_file(str(path), table.schema) as writer:
+        writer.write_table(table)
+    return replace(piece, csv=None, csv_file=path)
 
 
 def _reconciliation(lists: list[list[Disagreement]]) -> list[Disagreement]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 
 from charter_cli.cli import app
 from charter_cli.outcome import Counted
-from charter_cli.summary import NO_MATCH, Spread, _notes
+from charter_cli.summary import NO_MATCH, Spread, _merged, _notes
 from tests.conftest import ROOT
 
 CHARTER = ROOT / "charters" / "examples" / "it-helpdesk.yaml"
@@ -195,6 +196,7 @@ def test_a_streamed_audit_gives_the_in_memory_reports(
     # the exports are larger than the budget now: streamed through temporary files, in about
     # eight partitions (each takes a quarter of the budget)
     monkeypatch.setattr("charter_cli.streamed.BYTES_PER_BYTE", 200)
+    monkeypatch.setattr("charter_cli.summary.SpilledLines.WINDOW", 100)  # CSV merged in windows
     spilled: list[Path] = []
     real = __import__("tempfile").TemporaryDirectory
 
@@ -305,3 +307,29 @@ def test_spread_percentiles_are_numpys_nearest_rank(parts: list[list[int]], q: i
     assert merged.total == len(every)
     expected = np.percentile(np.array(every), q, method="inverted_cdf")
     assert merged.percentile(q) == int(expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sets(st.integers(0, 200), max_size=25), min_size=1, max_size=6),
+    st.integers(1, 5),
+)
+def test_spilled_lines_merge_into_row_order_a_window_at_a_time(
+    runs: list[set[int]], window: int
+) -> None:
+    """Every partition's lines (row numbers ascending within it, none shared) come out in row
+    order, whatever the window."""
+    seen: set[int] = set()
+    disjoint = []
+    for run in runs:
+        disjoint.append(sorted(run - seen))
+        seen |= run
+    pieces = [
+        (
+            np.array(rows, dtype=np.int64),
+            pa.chunked_array([pa.array([f"{r}\n" for r in rows], pa.large_string())]),
+        )
+        for rows in disjoint
+    ]
+    merged = [x for chunk in _merged(pieces, window) for x in chunk.to_pylist()]
+    assert merged == [f"{r}\n" for r in sorted(seen)]
