@@ -191,13 +191,23 @@ def in_period(source: Tickets, when: int, since: int | None, until: int | None) 
     """The tickets of the period: created in [since, until) and by `when` (a ticket opened after
     as-of did not exist yet); all of them (the usual case) without a copy."""
     frame = source.frame
-    created = frame["created_at"].to_numpy()
-    keep = created <= when
+    keep = period_mask(frame, when, since, until)
+    return frame.copy(deep=False) if keep.all() else frame.loc[keep].reset_index(drop=True)
+
+
+def period_mask(
+    tickets: pd.DataFrame, when: int | None, since: int | None, until: int | None
+) -> np.ndarray:
+    """Which tickets are of the period: created in [since, until), and by `when`."""
+    created = tickets["created_at"].to_numpy()
+    keep = np.ones(created.size, dtype=bool)
+    if when is not None:
+        keep &= created <= when
     if since is not None:
         keep &= created >= since
     if until is not None:
         keep &= created < until
-    return frame.copy(deep=False) if keep.all() else frame.loc[keep].reset_index(drop=True)
+    return keep
 
 
 def parse_when(text: str, timezone: str, *, what: str) -> int:
@@ -212,6 +222,21 @@ def parse_when(text: str, timezone: str, *, what: str) -> int:
             f"{what} {text!r} is not a date or time (write 2026-10-31 or 2026-10-31T18:00)"
         )
     return seconds
+
+
+def period_of(
+    timezone: str, as_of: str | None, since: str | None, until: str | None
+) -> tuple[int | None, int | None, int | None]:
+    """--as-of, --since and --until as UTC seconds (read in the charter's zone)."""
+    start = parse_when(since, timezone, what="--since") if since else None
+    end = parse_when(until, timezone, what="--until") if until else None
+    if start is not None and end is not None and start >= end:
+        raise UsageError(
+            f"--since {since} is not before --until {until}: the period would be empty "
+            "(--since is inclusive, --until exclusive)"
+        )
+    when = parse_when(as_of, timezone, what="--as-of") if as_of else None
+    return when, start, end
 
 
 @dataclass
@@ -261,15 +286,7 @@ def read_inputs(
         loading.result()  # raises the charter's own error first, if it has one
         raise
     charter = loading.result()
-    tz = charter.timezone
-    start = parse_when(since, tz, what="--since") if since else None
-    end = parse_when(until, tz, what="--until") if until else None
-    if start is not None and end is not None and start >= end:
-        raise UsageError(
-            f"--since {since} is not before --until {until}: the period would be empty "
-            "(--since is inclusive, --until exclusive)"
-        )
-    when = parse_when(as_of, tz, what="--as-of") if as_of else None
+    when, start, end = period_of(charter.timezone, as_of, since, until)
     return Inputs(charter, source, when, start, end)
 
 

@@ -242,17 +242,30 @@ def audit(
             rich_help_panel="Scale",
         ),
     ] = None,
+    memory: Annotated[
+        str | None,
+        typer.Option(
+            "--memory",
+            help="Memory the audit may take (2GB, 800MB; default: half of what is free). "
+            "Larger exports are streamed through temporary files, one partition at a time.",
+            rich_help_panel="Scale",
+        ),
+    ] = None,
 ) -> None:
     """Audit ticket exports against a charter: where was each promise broken, and by how much."""
+    import tempfile
+
     from charter_cli.audit import read_inputs
     from charter_cli.output import check_outputs, write_atomic
     from charter_cli.partition import run
     from charter_cli.report import SUFFIXES, renderer
-    from charter_cli.report.common import Options, breakdown_keys, check_breakdowns
+    from charter_cli.report.common import Options, breakdown_keys
     from charter_cli.report.html import MAX_BREACH_ROWS
-    from charter_cli.summary import Wants
+    from charter_cli.streamed import audit_large, memory_budget, needs_streaming, parse_size
+    from charter_cli.summary import Wants, check_keys
 
     keys = breakdown_keys(by)
+    least = _percent(min_coverage, option="--min-coverage")
     outputs = list(output or [])
     for out in outputs:
         if out.suffix.lower() not in SUFFIXES:
@@ -272,42 +285,72 @@ def audit(
     inputs = [charter, *tickets, *([events] if events else []), *profile_file]
     check_outputs(outputs, inputs)
     progress = _Progress(quiet)
-    loaded = read_inputs(
-        str(charter),
-        [str(t) for t in tickets],
-        profile=profile,
-        events=str(events) if events else None,
-        as_of=as_of,
-        since=since,
-        until=until,
-        progress=progress.read,
-        order=order,
-        input_tz=input_tz,
-    )
-    check_breakdowns(loaded.source, keys)
-    result = run(
-        loaded,
-        wants,
-        partitions=partitions or (2 * (workers or 2) if engine is Engine.dask else 1),
-        engine=engine.value,
-        scheduler=scheduler,
-        workers=workers,
-        fail_under=_percent(fail_under),
-        strict=strict,
-        step=progress.step,
-        min_coverage=_percent(min_coverage, option="--min-coverage"),
-    )
-    width = max(80, min(160, _terminal_width()))
-    for out in outputs:
-        fmt = SUFFIXES[out.suffix.lower()]
-        options = Options(by=keys, width=100, top=top)
-        write_atomic(out, renderer(fmt)(result, options))
+    budget = parse_size(memory) if memory else memory_budget()
+    streamed = needs_streaming(tickets, budget)
+    parts = partitions or (2 * (workers or 2) if engine is Engine.dask else 1)
+    # the temporary files of a streamed audit stay until its reports are written
+    with contextlib.ExitStack() as spill:
+        if streamed > 1:
+            workdir = spill.enter_context(tempfile.TemporaryDirectory(prefix="charter-spill-"))
+            result = audit_large(
+                charter,
+                tickets,
+                wants,
+                Path(workdir),
+                partitions=max(parts, streamed),
+                profile=profile,
+                events=events,
+                as_of=as_of,
+                since=since,
+                until=until,
+                order=order,
+                input_tz=input_tz,
+                fail_under=_percent(fail_under),
+                strict=strict,
+                engine=engine.value,
+                scheduler=scheduler,
+                workers=workers,
+                progress=progress.read,
+                step=progress.step,
+                min_coverage=least,
+            )
+        else:
+            loaded = read_inputs(
+                str(charter),
+                [str(t) for t in tickets],
+                profile=profile,
+                events=str(events) if events else None,
+                as_of=as_of,
+                since=since,
+                until=until,
+                progress=progress.read,
+                order=order,
+                input_tz=input_tz,
+            )
+            check_keys(loaded.source.fields, keys)
+            result = run(
+                loaded,
+                wants,
+                partitions=parts,
+                engine=engine.value,
+                scheduler=scheduler,
+                workers=workers,
+                fail_under=_percent(fail_under),
+                strict=strict,
+                step=progress.step,
+                min_coverage=least,
+            )
+        width = max(80, min(160, _terminal_width()))
+        for out in outputs:
+            fmt = SUFFIXES[out.suffix.lower()]
+            options = Options(by=keys, width=100, top=top)
+            write_atomic(out, renderer(fmt)(result, options))
+            if not quiet:
+                _err(f"wrote {out}")
         if not quiet:
-            _err(f"wrote {out}")
-    if not quiet:
-        color = chosen == Format.text and _color(sys.stdout)
-        options = Options(by=keys, color=color, width=width, top=top)
-        _emit(renderer(chosen.value)(result, options))
+            color = chosen == Format.text and _color(sys.stdout)
+            options = Options(by=keys, color=color, width=width, top=top)
+            _emit(renderer(chosen.value)(result, options))
     raise typer.Exit(int(ExitCode.OK if result.passed else ExitCode.FAILED))
 
 

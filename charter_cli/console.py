@@ -7,7 +7,7 @@ import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -23,12 +23,12 @@ def _debug() -> bool:
     return _state["debug"] or os.environ.get("CHARTER_DEBUG", "") not in ("", "0")
 
 
-def _emit(output: str | bytes | list[memoryview]) -> None:
+def _emit(output: str | bytes | Iterable[memoryview]) -> None:
     """A report on stdout: text as text, a renderer's UTF-8 bytes straight to the byte stream.
     A reader that stops early (`| head`) ends the command quietly; a stdout that cannot be
     written (a full device) is an `OutputError`, exit 2."""
     if sys.stdout is None:  # started with stdout closed (`>&-`)
-        if output:
+        if not isinstance(output, str | bytes) or output:
             raise OutputError("cannot write to standard output: it is closed")
         return
     try:

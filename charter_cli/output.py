@@ -90,7 +90,11 @@ def _special(path: Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
-def _write_in_place(target: Path, text: str | bytes | list[memoryview]) -> None:
+# a report: text, UTF-8 bytes, or UTF-8 parts (a large CSV, written as they come)
+Output = str | bytes | Iterable[memoryview]
+
+
+def _write_in_place(target: Path, text: Output) -> None:
     with target.open("wb") as raw:
         if isinstance(text, str):
             raw.write(text.encode("utf-8"))
@@ -99,7 +103,7 @@ def _write_in_place(target: Path, text: str | bytes | list[memoryview]) -> None:
                 raw.write(part)
 
 
-def write_atomic(path: Path, text: str | bytes | list[memoryview]) -> None:
+def write_atomic(path: Path, text: Output) -> None:
     """Write to a temporary file beside `path`, then rename it over `path` in one step. Text is
     written as UTF-8; bytes, or a list of byte views (a renderer that built its output as UTF-8
     in parts), as they are. A symbolic link is written through: its target is replaced."""
@@ -125,7 +129,7 @@ def write_atomic(path: Path, text: str | bytes | list[memoryview]) -> None:
                 except BaseException:
                     os.close(fd)
                     raise
-                if isinstance(text, bytes | list):
+                if not isinstance(text, str):
                     with os.fdopen(fd, "wb") as raw:
                         for part in [text] if isinstance(text, bytes) else text:
                             raw.write(part)

@@ -107,27 +107,19 @@ def run(
     # built once over the whole period, each calendar's clock on first use, for every partition
     clocks = Clocks.of(charter, frame, when)
     parts = split(source, frame, partitions)
-    if engine == "dask":
-        pieces = _on_dask(
-            charter, clocks, parts, when, given, wants, partitions, scheduler, workers, step
-        )
-    else:
-        pieces = []
-        for done, (part, origin) in enumerate(parts, start=1):
-            pieces.append(
-                audit_piece(
-                    charter,
-                    part,
-                    origin,
-                    when,
-                    given,
-                    wants,
-                    clocks,
-                    step if partitions == 1 else None,
-                )
-            )
-            if step and partitions > 1:
-                step("partitions", done, partitions)
+    pieces = run_pieces(
+        charter,
+        clocks,
+        parts,
+        when,
+        given,
+        wants,
+        partitions,
+        engine=engine,
+        scheduler=scheduler,
+        workers=workers,
+        step=step,
+    )
     return merge(
         pieces,
         charter,
@@ -142,6 +134,48 @@ def run(
     )
 
 
+def run_pieces(
+    charter: Charter,
+    clocks: Clocks,
+    parts: Iterator[tuple[Tickets, np.ndarray]],
+    when: int,
+    given: bool,
+    wants: Wants,
+    partitions: int,
+    *,
+    engine: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    step: Step | None = None,
+    keep: Callable[[Piece], Piece] = lambda piece: piece,
+) -> list[Piece]:
+    """Every partition audited and reduced, in this process or on Dask; `keep` has each piece
+    as it comes (to spill what it holds)."""
+    if engine == "dask":
+        return _on_dask(
+            charter, clocks, parts, when, given, wants, partitions, scheduler, workers, step, keep
+        )
+    pieces = []
+    for done, (part, origin) in enumerate(parts, start=1):
+        pieces.append(
+            keep(
+                audit_piece(
+                    charter,
+                    part,
+                    origin,
+                    when,
+                    given,
+                    wants,
+                    clocks,
+                    None if partitions > 1 else step,
+                )
+            )
+        )
+        if step and partitions > 1:
+            step("partitions", done, partitions)
+    return pieces
+
+
 def _on_dask(
     charter: Charter,
     clocks: Clocks,
@@ -153,6 +187,7 @@ def _on_dask(
     scheduler: str | None,
     workers: int | None,
     step: Step | None,
+    keep: Callable[[Piece], Piece],
 ) -> list[Piece]:
     """Every partition audited on a Dask cluster: the one at `scheduler`, or a local cluster of
     `workers` processes started (and stopped) for this audit."""
@@ -186,10 +221,12 @@ def _on_dask(
             )
             for part, origin in parts
         ]
-        for done, _ in enumerate(dask.as_completed(futures), start=1):
+        pieces: list[Piece] = []
+        for done, future in enumerate(dask.as_completed(futures), start=1):
+            pieces.append(keep(future.result()))
+            future.release()
             if step:
                 step("partitions", done, partitions)
-        pieces: list[Piece] = client.gather(futures)
         return pieces
     finally:
         client.close()

@@ -14,8 +14,9 @@ every report.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -56,6 +57,19 @@ class Wants:
     csv: bool = False  # the per-ticket CSV
 
 
+def check_keys(present: Mapping[str, str], keys: Sequence[str]) -> None:
+    """A breakdown by a field the export does not have cannot be made: a usage error naming it
+    (rather than a table of `(none)`), before any partition is audited."""
+    from charter_cli.errors import UsageError
+
+    missing = [k for k in keys if k not in BREAKDOWNS and k not in present]
+    if missing:
+        raise UsageError(
+            f"--by {','.join(missing)}: the export has no such field (a custom column needs "
+            "`custom:` in the profile)"
+        )
+
+
 # --- one promise, reduced ----------------------------------------------------------------------
 
 
@@ -65,7 +79,7 @@ class Tally:
 
     promise: Promise
     counts: np.ndarray  # int64 per State
-    stopped: np.ndarray  # elapsed seconds of the judged, stopped instances, sorted
+    stopped: Spread  # elapsed seconds of the judged, stopped instances
     oldest: int | None  # the longest elapsed time still running
     reasons: dict[str, int]  # why instances are unmeasurable, most frequent first
     notes: list[str]
@@ -91,14 +105,50 @@ class Tally:
         """p50/p90/p95 of the elapsed time of the stopped instances, nearest-rank (the smallest
         value with at least that share at or below it: p90 of [0, 25 h] is 25 h); a running
         instance has no final time yet (see `oldest_running`)."""
-        if self.stopped.size == 0:
+        if self.stopped.total == 0:
             return {"p50": None, "p90": None, "p95": None}
-        p = np.percentile(self.stopped, [50, 90, 95], method="inverted_cdf")
-        return {"p50": int(p[0]), "p90": int(p[1]), "p95": int(p[2])}
+        return {f"p{q}": self.stopped.percentile(q) for q in (50, 90, 95)}
 
     def oldest_running(self) -> int | None:
         """The longest elapsed time of an instance still running at as-of (late or not)."""
         return self.oldest
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Many elapsed times, exactly, as their distinct values (ascending) and how often each
+    occurs: ten million instances take a few megabytes, partitions add up by value."""
+
+    values: np.ndarray  # int64, ascending, distinct
+    counts: np.ndarray  # int64
+
+    @classmethod
+    def of(cls, elapsed: np.ndarray) -> Spread:
+        values, counts = np.unique(elapsed, return_counts=True)
+        return cls(values.astype(np.int64), counts.astype(np.int64))
+
+    @classmethod
+    def merged(cls, spreads: Sequence[Spread]) -> Spread:
+        values = np.concatenate([s.values for s in spreads]) if spreads else np.empty(0, np.int64)
+        counts = np.concatenate([s.counts for s in spreads]) if spreads else np.empty(0, np.int64)
+        distinct, where = np.unique(values, return_inverse=True)
+        return cls(
+            distinct.astype(np.int64), np.bincount(where.ravel(), weights=counts).astype(np.int64)
+        )
+
+    @property
+    def total(self) -> int:
+        return int(self.counts.sum())
+
+    def percentile(self, q: float) -> int:
+        """Nearest rank, as numpy's `percentile(..., method="inverted_cdf")` of the expanded
+        values gives it (the same float arithmetic: the tests compare them)."""
+        n = self.total
+        virtual = n * (np.float64(q) / 100)
+        below = np.floor(virtual)
+        rank = int(below) if virtual == below else int(below) + 1  # 1-based
+        rank = min(max(rank, 1), n)
+        return int(self.values[np.searchsorted(np.cumsum(self.counts), rank)])
 
 
 @dataclass
@@ -106,7 +156,7 @@ class _PieceTally:
     """A partition's tally, before the notes that count tickets are added up."""
 
     counts: np.ndarray
-    stopped: np.ndarray
+    stopped: Spread
     oldest: int | None
     reasons: Counter[str]
     notes: list[str | Counted]
@@ -115,7 +165,7 @@ class _PieceTally:
 
 def _tally(o: Outcome) -> _PieceTally:
     judged = (o.state == State.MET) | (o.state == State.BREACHED)
-    stopped = np.sort(o.elapsed[judged & o.done & (o.elapsed != NAT)])
+    stopped = Spread.of(o.elapsed[judged & o.done & (o.elapsed != NAT)])
     running = (o.state != State.UNMEASURABLE) & ~o.done & (o.elapsed != NAT)
     oldest = int(o.elapsed[running].max()) if running.any() else None
     unmeasurable = o.state == State.UNMEASURABLE
@@ -241,6 +291,7 @@ class Piece:
     worst: pd.DataFrame  # the partition's worst breaches, with `_promise` and `_row`
     csv: list[tuple[np.ndarray, pa.ChunkedArray]] | None  # per promise: rows, CSV lines
     reconciliation: list[Disagreement]
+    csv_file: Path | None = None  # or the lines spilled to this Arrow file (`spill_lines`)
 
 
 def reduce(result: AuditResult, origin: np.ndarray, wants: Wants) -> Piece:
@@ -427,7 +478,7 @@ class Summary:
     coverage: Coverage | None = None
     breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)
     worst: pd.DataFrame = field(default_factory=pd.DataFrame)
-    csv: list[pa.ChunkedArray] | None = None  # per promise, its lines in input order
+    csv: Lines | None = None  # the per-ticket CSV's lines, when asked for
 
     def target(self, promise: Promise) -> float:
         return self.fail_under if self.fail_under is not None else promise.target
@@ -462,7 +513,7 @@ def merge(
     for index, promise in enumerate(promises):
         parts = [p.tallies[index] for p in pieces]
         counts = np.sum([t.counts for t in parts], axis=0)
-        stopped = np.sort(np.concatenate([t.stopped for t in parts]))
+        stopped = Spread.merged([t.stopped for t in parts])
         oldest = max((t.oldest for t in parts if t.oldest is not None), default=None)
         reasons: Counter[str] = sum((t.reasons for t in parts), Counter())
         notes = _notes([t.notes for t in parts])
@@ -513,11 +564,16 @@ def merge(
             for key in (pieces[0].breakdowns if pieces else {})
         },
         worst=_merge_worst([p.worst for p in pieces], pieces),
-        csv=_merge_csv([p.csv for p in pieces if p.csv is not None], len(promises))
-        if pieces and pieces[0].csv is not None
-        else None,
+        csv=_lines(pieces, len(promises)),
         **fields,
     )
+
+
+def _lines(pieces: list[Piece], promises: int) -> Lines | None:
+    if any(p.csv_file is not None for p in pieces):
+        return SpilledLines([p.csv_file for p in pieces if p.csv_file is not None], promises)
+    held = [p.csv for p in pieces if p.csv is not None]
+    return HeldLines(held, promises) if held else None
 
 
 def _notes(lists: list[list[str | Counted]]) -> list[str]:
@@ -571,22 +627,102 @@ def _merge_worst(frames: list[pd.DataFrame], pieces: list[Piece]) -> pd.DataFram
     return table.iloc[order].drop(columns=["_promise", "_row"]).reset_index(drop=True)
 
 
-def _merge_csv(
-    parts: list[list[tuple[np.ndarray, pa.ChunkedArray]]], promises: int
-) -> list[pa.ChunkedArray]:
-    """Per promise, every partition's lines in input order."""
-    out = []
-    for index in range(promises):
-        pieces = [p[index] for p in parts]
-        if len(pieces) == 1:
-            out.append(pieces[0][1])
-            continue
-        rows = np.concatenate([r for r, _ in pieces])
-        text = pa.chunked_array(
-            [c for _, lines in pieces for c in lines.chunks], type=pa.large_string()
+class Lines:
+    """The per-ticket CSV's lines: promise by promise, each promise's in input order."""
+
+    def chunks(self) -> Iterator[pa.Array]:
+        raise NotImplementedError  # pragma: no cover
+
+
+class HeldLines(Lines):
+    """Lines in memory: every partition's, per promise, merged by row number."""
+
+    def __init__(self, parts: list[list[tuple[np.ndarray, pa.ChunkedArray]]], promises: int):
+        self.parts, self.promises = parts, promises
+
+    def chunks(self) -> Iterator[pa.Array]:
+        for index in range(self.promises):
+            pieces = [p[index] for p in self.parts]
+            if len(pieces) == 1:
+                yield from pieces[0][1].chunks
+                continue
+            rows = np.concatenate([r for r, _ in pieces])
+            text = pa.chunked_array(
+                [c for _, lines in pieces for c in lines.chunks], type=pa.large_string()
+            )
+            yield from text.take(pa.array(np.argsort(rows, kind="stable"))).chunks
+
+
+class SpilledLines(Lines):
+    """Lines spilled to one Arrow file per partition (columns promise, row, line; sorted by
+    promise and row), merged a window at a time: memory for the window, not for the lines."""
+
+    WINDOW = 1 << 16  # rows taken from each file at a time
+
+    def __init__(self, files: list[Path], promises: int) -> None:
+        self.files, self.promises = files, promises
+
+    def chunks(self) -> Iterator[pa.Array]:
+        tables = [pa.ipc.open_file(pa.memory_map(str(f))).read_all() for f in self.files]
+        for index in range(self.promises):
+            runs = []
+            for table in tables:
+                kinds = table.column("promise").to_numpy()
+                lo, hi = np.searchsorted(kinds, [index, index + 1])
+                if hi > lo:
+                    part = table.slice(int(lo), int(hi - lo))
+                    runs.append((part.column("row").to_numpy(), part.column("line")))
+            yield from _merged(runs, self.WINDOW)
+
+
+def _merged(runs: list[tuple[np.ndarray, pa.ChunkedArray]], window: int) -> Iterator[pa.Array]:
+    """Runs of (ascending row numbers, lines) merged into one run in row order, a window at a
+    time: from every run the rows up to the smallest last row of the runs' next windows."""
+    at = [0] * len(runs)
+    while True:
+        live = [k for k, (rows, _) in enumerate(runs) if at[k] < rows.size]
+        if not live:
+            return
+        ends = {k: min(at[k] + window, runs[k][0].size) for k in live}
+        bounded = [int(runs[k][0][ends[k] - 1]) for k in live if ends[k] < runs[k][0].size]
+        cutoff = min(bounded) if bounded else None
+        rows_taken, lines_taken = [], []
+        for k in live:
+            rows, lines = runs[k]
+            stop = (
+                ends[k]
+                if cutoff is None
+                else at[k] + int(np.searchsorted(rows[at[k] : ends[k]], cutoff, side="right"))
+            )
+            if stop > at[k]:
+                rows_taken.append(rows[at[k] : stop])
+                lines_taken.extend(lines.slice(at[k], stop - at[k]).chunks)
+                at[k] = stop
+        order = np.argsort(np.concatenate(rows_taken), kind="stable")
+        yield from (
+            pa.chunked_array(lines_taken, type=pa.large_string()).take(pa.array(order)).chunks
         )
-        out.append(text.take(pa.array(np.argsort(rows, kind="stable"))))
-    return out
+
+
+def spill_lines(piece: Piece, path: Path) -> Piece:
+    """A piece with its CSV lines written to `path` (an Arrow file) instead of held."""
+    if piece.csv is None:
+        return piece
+    promise = np.concatenate(
+        [np.full(rows.size, k, dtype=np.int16) for k, (rows, _) in enumerate(piece.csv)]
+    )
+    table = pa.table(
+        {
+            "promise": promise,
+            "row": np.concatenate([rows for rows, _ in piece.csv]),
+            "line": pa.chunked_array(
+                [c for _, lines in piece.csv for c in lines.chunks], type=pa.large_string()
+            ),
+        }
+    )
+    with pa.ipc.new_file(str(path), table.schema) as writer:
+        writer.write_table(table)
+    return replace(piece, csv=None, csv_file=path)
 
 
 def _reconciliation(lists: list[list[Disagreement]]) -> list[Disagreement]:

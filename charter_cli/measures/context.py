@@ -41,12 +41,18 @@ class Clocks:
     def of(cls, charter: Charter, tickets: pd.DataFrame, as_of: int) -> Clocks:
         """The clocks for `tickets` judged at `as_of`: from the earliest instant to the latest
         (or as-of), and as far past it as the longest allowance reaches."""
-        instants = [tickets[c].to_numpy() for c in ("created_at", "resolved_at", "due_at")]
-        valid = np.concatenate(instants)
-        valid = valid[valid != NAT]
-        lo = int(valid.min()) if valid.size else as_of
-        hi = max(as_of, int(valid.max()) if valid.size else as_of)
-        return cls(charter, lo, hi, _reach(charter))
+        lo, hi = span(tickets)
+        return cls.over(charter, lo, hi, as_of)
+
+    @classmethod
+    def over(cls, charter: Charter, lo: int | None, hi: int | None, as_of: int) -> Clocks:
+        """The clocks for instants from `lo` to `hi` (None: there are none) judged at `as_of`."""
+        return cls(
+            charter,
+            as_of if lo is None else lo,
+            max(as_of, as_of if hi is None else hi),
+            _reach(charter),
+        )
 
     def __init__(self, charter: Charter, lo: int, hi: int, reach: int) -> None:
         self.charter = charter
@@ -60,6 +66,22 @@ class Clocks:
                 cal, self.lo, self.hi, allowance=self.reach, working_days=self.reach // DAY
             )
         return self.built[name]
+
+
+SPANNED = ("created_at", "resolved_at", "due_at")  # the instants the clocks must cover
+
+
+def span(tickets: pd.DataFrame) -> tuple[int | None, int | None]:
+    """The earliest and the latest instant the clocks must cover (None: none at all)."""
+    lo: int | None = None
+    hi: int | None = None
+    for name in SPANNED:
+        values = tickets[name].to_numpy()
+        values = values[values != NAT]
+        if values.size:
+            lo = int(values.min()) if lo is None else min(lo, int(values.min()))
+            hi = int(values.max()) if hi is None else max(hi, int(values.max()))
+    return lo, hi
 
 
 def _reach(charter: Charter) -> int:

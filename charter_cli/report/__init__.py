@@ -3,7 +3,7 @@ one registry."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from importlib import import_module
 from typing import TYPE_CHECKING
@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # the audit (and pandas) load with a renderer, not with this 
     from charter_cli.summary import Summary
 
 # text, or UTF-8 already: bytes, or parts of them (a large CSV, never joined into one copy)
-Renderer = Callable[["Summary", "Options"], "str | bytes | list[memoryview]"]
+Renderer = Callable[["Summary", "Options"], "str | bytes | Iterable[memoryview]"]
 
 
 class Format(StrEnum):

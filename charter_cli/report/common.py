@@ -17,7 +17,6 @@ from charter_cli.measures import measure_of
 from charter_cli.outcome import State
 from charter_cli.report.escape import safe_text
 from charter_cli.summary import BREAKDOWNS, Summary, Tally
-from charter_cli.tickets.read import Tickets
 
 
 @dataclass(frozen=True)
@@ -137,17 +136,6 @@ def breakdown_keys(text: str | None) -> tuple[str, ...]:
             "(type, status, tags, …) or fields.NAME (a custom column of the profile)"
         )
     return keys
-
-
-def check_breakdowns(source: Tickets, keys: tuple[str, ...]) -> None:
-    """A breakdown by a field the export does not have cannot be made: a usage error naming it
-    (rather than a table of `(none)`)."""
-    missing = [k for k in keys if k not in BREAKDOWNS and k not in source.fields]
-    if missing:
-        raise UsageError(
-            f"--by {','.join(missing)}: the export has no such field (a custom column needs "
-            "`custom:` in the profile)"
-        )
 
 
 def coverage_failure(result: Summary) -> str | None:

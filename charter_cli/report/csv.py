@@ -9,6 +9,8 @@ million rows: pandas' `to_csv` took 40 s and 4 GB for them, one Python call per 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -25,13 +27,14 @@ NEEDS_QUOTES = '[,"\n\r]'
 SLICE = 1 << 19  # rows built at once: bounds the memory of the cells
 
 
-def render(result: Summary, options: Options) -> list[memoryview]:
+def render(result: Summary, options: Options) -> Iterator[memoryview]:
+    """The header, then the lines as the audit kept them (held, or read back from disk a
+    window at a time: written as they come, never joined)."""
     if result.csv is None:  # pragma: no cover - a bug: the audit was not asked for the CSV
         raise AssertionError("the per-ticket CSV was not kept by the audit (Wants.csv)")
-    parts = [memoryview((",".join(CSV_COLUMNS) + "\n").encode())]
-    for lines_of_promise in result.csv:
-        parts.extend(_buffers(lines_of_promise))
-    return parts
+    yield memoryview((",".join(CSV_COLUMNS) + "\n").encode())
+    for chunk in result.csv.chunks():
+        yield from _buffers(chunk)
 
 
 def lines(table: pd.DataFrame) -> pa.Array:

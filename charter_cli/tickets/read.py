@@ -93,6 +93,7 @@ class Tickets:
     # on one partition of an audit: whether the whole input has a status history and a group
     # history (a partition whose tickets have no events must judge as the whole input does)
     whole_history: tuple[bool, bool] | None = None
+    total: int | None = None  # tickets, when `frame` does not hold them (a streamed audit)
 
     @property
     def has_history(self) -> bool:
@@ -117,7 +118,7 @@ class Tickets:
 
     @property
     def count(self) -> int:
-        return len(self.frame)
+        return len(self.frame) if self.total is None else self.total
 
     def accounting(self) -> list[tuple[int, str]]:
         """Where the rows read went, for the reports: tickets and skipped always, the rest when
@@ -471,15 +472,13 @@ def _by_line(*parts: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values("line", kind="stable", ignore_index=True)
 
 
-def merged_sources(parts: Sequence[FileRows]) -> dict[str, str]:
-    """A field is present only when every file has it; read from different columns in
-    different files, both are named."""
-    sources = dict(parts[0].sources)
+def merged_sources(parts: Sequence[dict[str, str]]) -> dict[str, str]:
+    """Where each file's fields come from → the input's: a field is present only when every
+    file has it; read from different columns in different files, both are named."""
+    sources = dict(parts[0])
     for part in parts[1:]:
         sources = {
-            k: v if part.sources[k] == v else f"{v} / {part.sources[k]}"
-            for k, v in sources.items()
-            if k in part.sources
+            k: v if part[k] == v else f"{v} / {part[k]}" for k, v in sources.items() if k in part
         }
     return sources
 
@@ -487,16 +486,19 @@ def merged_sources(parts: Sequence[FileRows]) -> dict[str, str]:
 def as_tickets(
     rows: pd.DataFrame, profile: Profile, *, distinct: bool
 ) -> tuple[pd.DataFrame, pd.DataFrame | None, int, int, list[Example]]:
-    """Rows of one or more files → one row per ticket: an event log folded into its tickets
-    and their events, a ticket exported twice merged (the latest row wins). Also: the events
-    folded, the duplicates merged and the first few of them."""
+    """Rows of one or more files → one row per ticket, in input order (by file and line; a
+    folded ticket where its last row is): an event log folded into its tickets and their
+    events, a ticket exported twice merged (the latest row wins). Also: the events folded, the
+    duplicates merged and the first few of them. `_file` stays: the caller drops it."""
     events: pd.DataFrame | None = None
     folded = 0
     if profile.layout == "event-log":
         rows, events, folded = collapse_event_log(rows)
+        order = np.lexsort((rows["source_line"].to_numpy(), rows["_file"].to_numpy()))
+        rows = rows.iloc[order].reset_index(drop=True)
     # dropping rows cannot make distinct ids repeat
     tickets, duplicates, examples = latest_wins(rows, distinct=distinct)
-    return tickets.drop(columns=["_file"]), events, folded, duplicates, examples
+    return tickets, events, folded, duplicates, examples
 
 
 def read_tickets(
@@ -520,10 +522,11 @@ def read_tickets(
         pd.concat([p.frame for p in parts], ignore_index=True) if len(parts) > 1 else parts[0].frame
     )
     distinct = len(parts) == 1 and parts[0].distinct
-    sources = merged_sources(parts)
+    sources = merged_sources([p.sources for p in parts])
     if chosen.layout == "event-log":
         sources.update(event_log_fields(sources))
     tickets, events, folded, duplicates, examples = as_tickets(rows, chosen, distinct=distinct)
+    tickets = tickets.drop(columns=["_file"])
     skipped_parts = [p.skipped for p in parts]
     notes = [n for p in parts for n in p.notes]
     rows_read = sum(p.rows_read for p in parts)

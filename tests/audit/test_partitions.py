@@ -10,12 +10,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from charter_cli.cli import app
 from charter_cli.outcome import Counted
-from charter_cli.summary import NO_MATCH, _notes
+from charter_cli.summary import NO_MATCH, Spread, _merged, _notes
 from tests.conftest import ROOT
 
 CHARTER = ROOT / "charters" / "examples" / "it-helpdesk.yaml"
@@ -164,3 +167,169 @@ def test_notes_of_partitions_keep_their_order_and_add_up_counts() -> None:
     ]
     assert _notes([[late(1)]]) == ["1 ticket late"]
     assert _notes([[NO_MATCH], []]) == [NO_MATCH]
+
+
+def _monthly(export: Path, folder: Path) -> list[Path]:
+    """The export as three files by creation month, the repeated rows in a later file (a ticket
+    exported again the month after)."""
+    frame = pd.read_csv(export, dtype=str, keep_default_na=False)
+    month = frame["created_at"].str[:7]
+    cuts = [month < "2026-06", (month >= "2026-06") & (month < "2026-09"), month >= "2026-09"]
+    files = []
+    for k, cut in enumerate(cuts):
+        part = frame.loc[cut.to_numpy()]
+        if k == 2:  # a ticket of an earlier month exported again, closed since
+            part = pd.concat([part, frame.loc[cuts[0].to_numpy()].head(30).assign(status="closed")])
+        path = folder / f"incidents-{k + 1}.csv"
+        part.to_csv(path, index=False, sep=";", encoding="utf-8-sig")
+        files.append(path)
+    return files
+
+
+def test_a_streamed_audit_gives_the_in_memory_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export, history = write_desk(tmp_path)
+    files = _monthly(export, tmp_path)
+    one = _audit(tmp_path, files[0], history, "memory", *map(str, files[1:]))
+    assert b"duplicates" in one[".json"]
+    # the exports are larger than the budget now: streamed through temporary files, in about
+    # eight partitions (each takes a quarter of the budget)
+    monkeypatch.setattr("charter_cli.streamed.BYTES_PER_BYTE", 200)
+    monkeypatch.setattr("charter_cli.summary.SpilledLines.WINDOW", 100)  # CSV merged in windows
+    spilled: list[Path] = []
+    real = __import__("tempfile").TemporaryDirectory
+
+    def watched(*args: object, **kwargs: object) -> object:
+        folder = real(*args, **kwargs)  # type: ignore[call-overload]
+        spilled.append(Path(folder.name))
+        return folder
+
+    monkeypatch.setattr("tempfile.TemporaryDirectory", watched)
+    calls = _count_streamed(monkeypatch)
+    for extra in (("--memory", "64MB"), ("--memory", "64MB", "--partitions", "13")):
+        name = "streamed" + "".join(extra)
+        streamed = _audit(tmp_path, files[0], history, name, *map(str, files[1:]), *extra)
+        for kind, content in one.items():
+            assert streamed[kind] == content, f"{kind} differs when streamed {extra}"
+    assert spilled and not any(p.exists() for p in spilled)  # cleaned up
+    assert len(calls) == 4 and min(calls) > 2 and calls[-1] == 13, calls  # two runs each
+
+
+EVENT_LOG_HEADER = (
+    "number,incident_state,active,reassignment_count,reopen_count,sys_mod_count,made_sla,"
+    "caller_id,opened_at,sys_updated_at,contact_type,priority,assignment_group,assigned_to,"
+    "short_description,resolved_at,closed_at"
+)
+
+
+LEVELS = ["Critical", "High", "Moderate", "Low"]
+
+
+def _dmy(when: object) -> str:
+    """ServiceNow's day-first export format (empty for none)."""
+    return "" if when == "" else pd.Timestamp(when).strftime("%d/%m/%Y %H:%M")  # type: ignore[arg-type]
+
+
+LEVELS = ["Critical", "High", "Moderate", "Low"]
+
+
+def _dmy(when: object) -> str:
+    """ServiceNow's day-first export format (empty for none)."""
+    return "" if when == "" else pd.Timestamp(when).strftime("%d/%m/%Y %H:%M")  # type: ignore[arg-type]
+
+
+def test_a_streamed_event_log_folds_tickets_across_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ServiceNow incident log in two monthly files, incidents whose events span both."""
+    rng = np.random.default_rng(3)
+    lines = []
+    start = np.datetime64("2026-02-20T08:00", "m")
+    for i in range(300):
+        opened = start + np.timedelta64(int(rng.integers(0, 20 * 24 * 60)), "m")
+        steps = np.cumsum(rng.integers(5, 3000, 4))
+        states = ["New", "Active", "Awaiting User Info", "Resolved"][: int(rng.integers(2, 5))]
+        for k, state in enumerate(states):
+            at = opened + np.timedelta64(int(steps[k]), "m")
+            resolved = at if state == "Resolved" else ""
+            lines.append(
+                f"INC{10000 + i},{state},true,{k},0,{k},true,Caller {i % 40},{_dmy(opened)},"
+                f"{_dmy(at)},{'Phone' if i % 3 else 'Email'},{1 + i % 4} - {LEVELS[i % 4]},"
+                f'Group {i % 7},Resolver {i % 11},"Skriver, ""Łódź"" nie działa",{_dmy(resolved)},'
+            )
+    lines.sort(key=lambda ln: ln.split(",")[9][3:5] + ln.split(",")[9][:2])  # by update month
+    feb = [ln for ln in lines if ln.split(",")[9][3:5] == "02"]
+    rest = [ln for ln in lines if ln.split(",")[9][3:5] != "02"]
+    files = []
+    for name, part in (("log-02.csv", feb), ("log-03.csv", rest)):
+        path = tmp_path / name
+        path.write_text(EVENT_LOG_HEADER + "\n" + "\n".join(part) + "\n", encoding="utf-8")
+        files.append(str(path))
+    charter = ROOT / "charters" / "examples" / "it-helpdesk.yaml"
+    args = ["audit", str(charter), *files, "--profile", "servicenow", "--dayfirst", "-f", "json"]
+    memory = runner.invoke(app, args)
+    assert memory.exit_code in (0, 1), memory.output
+    assert '"events_folded"' in memory.stdout
+    monkeypatch.setattr("charter_cli.streamed.BYTES_PER_BYTE", 500)
+    calls = _count_streamed(monkeypatch)
+    streamed = runner.invoke(app, [*args, "--memory", "64MB"])
+    assert calls and calls[0] > 2, calls  # streamed, in several partitions
+    assert streamed.stdout == memory.stdout
+
+
+def _count_streamed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The partitions of every streamed audit from now on."""
+    import charter_cli.streamed
+
+    calls: list[int] = []
+    real = charter_cli.streamed.audit_streamed
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(int(kwargs["partitions"]))  # type: ignore[call-overload]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(charter_cli.streamed, "audit_streamed", counted)
+    return calls
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 40), max_size=30), min_size=1, max_size=5),
+    st.sampled_from([50, 90, 95, 99, 1, 100]),
+)
+def test_spread_percentiles_are_numpys_nearest_rank(parts: list[list[int]], q: int) -> None:
+    """Partitions' elapsed times kept as distinct values and counts, merged, give the
+    percentile numpy gives of all of them."""
+    every = [x for part in parts for x in part]
+    assume(every)
+    merged = Spread.merged([Spread.of(np.array(p, dtype=np.int64)) for p in parts])
+    assert merged.total == len(every)
+    expected = np.percentile(np.array(every), q, method="inverted_cdf")
+    assert merged.percentile(q) == int(expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sets(st.integers(0, 200), max_size=25), min_size=1, max_size=6),
+    st.integers(1, 5),
+)
+def test_spilled_lines_merge_into_row_order_a_window_at_a_time(
+    runs: list[set[int]], window: int
+) -> None:
+    """Every partition's lines (row numbers ascending within it, none shared) come out in row
+    order, whatever the window."""
+    seen: set[int] = set()
+    disjoint = []
+    for run in runs:
+        disjoint.append(sorted(run - seen))
+        seen |= run
+    pieces = [
+        (
+            np.array(rows, dtype=np.int64),
+            pa.chunked_array([pa.array([f"{r}\n" for r in rows], pa.large_string())]),
+        )
+        for rows in disjoint
+    ]
+    merged = [x for chunk in _merged(pieces, window) for x in chunk.to_pylist()]
+    assert merged == [f"{r}\n" for r in sorted(seen)]

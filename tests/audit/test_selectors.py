@@ -672,10 +672,17 @@ def test_same_report_for_any_number_of_partitions(tmp_path: Path, partitions: st
     assert one.stdout == many.stdout and '"excluded"' in one.stdout
 
 
-def test_dask_engine_gives_the_same_report() -> None:
-    pytest.importorskip("distributed")
+def test_streamed_audit_gives_the_same_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exports larger than the memory budget are spilled to Parquet by partition: the tags
+    (Arrow lists) and custom columns go with them, and the report is the same."""
     args = ["audit", str(ZENDESK_CHARTER), str(ZENDESK), "--profile", str(ZENDESK_PROFILE)]
     args += ["--by", "tags,fields.tier", "-f", "json"]
-    one = runner.invoke(app, args)
-    dask = runner.invoke(app, [*args, "--engine", "dask", "--workers", "2"])
-    assert dask.exit_code == one.exit_code and dask.stdout == one.stdout
+    whole = runner.invoke(app, args)
+    monkeypatch.setattr("charter_cli.streamed.BYTES_PER_BYTE", 1_000_000)
+    streamed = runner.invoke(app, [*args, "--memory", "64MB"])
+    assert streamed.exit_code == whole.exit_code, streamed.output
+    assert streamed.stdout == whole.stdout
+    absent = runner.invoke(app, [*args[:-4], "--by", "fields.region", "--memory", "64MB"])
+    assert absent.exit_code == 2 and "the export has no such field" in absent.output
