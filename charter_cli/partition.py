@@ -10,6 +10,7 @@ the same summary: the tests compare the reports byte for byte.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -187,8 +188,29 @@ def _on_dask(
     step: Step | None,
     keep: Callable[[Piece], Piece],
 ) -> list[Piece]:
-    """Every partition audited on a Dask cluster: the one at `scheduler`, or a local cluster of
-    `workers` processes started (and stopped) for this audit."""
+    """Every partition audited on a Dask cluster (see `dask_client`)."""
+    with dask_client(scheduler, workers) as client:
+        # each worker keeps one copy, and builds each calendar's clock once into it
+        shared, shared_clocks = client.scatter([charter, clocks], broadcast=True)
+        futures = [
+            client.submit(
+                audit_piece, shared, part, origin, when, given, wants, shared_clocks, pure=False
+            )
+            for part, origin in parts
+        ]
+        pieces: list[Piece] = []
+        for done, future in enumerate(client.dask.as_completed(futures), start=1):
+            pieces.append(keep(future.result()))
+            future.release()
+            if step:
+                step("partitions", done, partitions)
+        return pieces
+
+
+@contextlib.contextmanager
+def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
+    """A client of the Dask cluster at `scheduler`, or of a local cluster of `workers` processes
+    started (and stopped) for this audit; `client.dask` is the `distributed` module."""
     try:
         import distributed
     except ImportError:
@@ -210,22 +232,9 @@ def _on_dask(
             client = dask.Client(cluster)
     except OSError as err:
         raise UsageError(f"cannot reach the Dask scheduler {scheduler}: {err}") from None
+    client.dask = dask
     try:
-        # each worker keeps one copy, and builds each calendar's clock once into it
-        shared, shared_clocks = client.scatter([charter, clocks], broadcast=True)
-        futures = [
-            client.submit(
-                audit_piece, shared, part, origin, when, given, wants, shared_clocks, pure=False
-            )
-            for part, origin in parts
-        ]
-        pieces: list[Piece] = []
-        for done, future in enumerate(dask.as_completed(futures), start=1):
-            pieces.append(keep(future.result()))
-            future.release()
-            if step:
-                step("partitions", done, partitions)
-        return pieces
+        yield client
     finally:
         client.close()
         if cluster is not None:
