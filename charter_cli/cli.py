@@ -280,7 +280,8 @@ def audit(
     parts = partitions or (2 * (workers or 2) if engine is Engine.dask else 1)
     # the temporary files of a streamed audit stay until its reports are written
     with contextlib.ExitStack() as spill:
-        if streamed > 1:
+        # on Dask the workers read the exports: always the streamed way
+        if streamed > 1 or engine is Engine.dask:
             workdir = spill.enter_context(tempfile.TemporaryDirectory(prefix="charter-spill-"))
             result = audit_large(
                 charter,
@@ -320,9 +321,6 @@ def audit(
                 loaded,
                 wants,
                 partitions=parts,
-                engine=engine.value,
-                scheduler=scheduler,
-                workers=workers,
                 fail_under=_percent(fail_under),
                 strict=strict,
                 step=progress.step,
