@@ -179,7 +179,7 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
                 n_workers=workers or 2,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",  # a free port: another cluster may hold 8787
                 silence_logs=40,  # logging.ERROR: the report is the output
             )
             client = dask.Client(cluster)
