@@ -88,6 +88,9 @@ class Allowance:
     by_priority: Mapping[str, Duration] = field(default_factory=dict)
 
 
+AT_RISK = 0.75  # the share of its allowance a running instance may use before it is at risk
+
+
 @dataclass(frozen=True)
 class Promise:
     id: str
@@ -103,6 +106,7 @@ class Promise:
     pause_when: tuple[str, ...] = ()
     escalate_to: str | None = None  # for escalation rules: the level to reach
     options: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # the measure's own
+    at_risk: float = AT_RISK  # a running instance that has used this share is at risk
 
 
 @dataclass(frozen=True)
@@ -228,6 +232,7 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
         for p in data.get("priorities") or ()
     )  # fmt: skip
     promises: list[Promise] = []
+    at_risk = data.get("at_risk", AT_RISK)
     for spec in data["promises"]:
         found = measure_for(spec["measure"])
         assert found is not None  # the schema allows no other
@@ -249,6 +254,7 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
                 else None,
                 pause_when=tuple(spec.get("pause_when") or ()),
                 options=options,
+                at_risk=parse_target(spec.get("at_risk", at_risk)),
             )
         )
     escalation = data.get("escalation") or {}
@@ -269,6 +275,7 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
                 within=_allowance(rule["after"]),
                 target=parse_target(rule.get("target", 1.0)),
                 escalate_to=rule["to"],
+                at_risk=parse_target(rule.get("at_risk", at_risk)),
             )
         )
     return Charter(
