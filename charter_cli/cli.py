@@ -262,7 +262,7 @@ def audit(
     from charter_cli.report.common import Options, breakdown_keys
     from charter_cli.report.html import MAX_BREACH_ROWS
     from charter_cli.streamed import audit_large, memory_budget, needs_streaming, parse_size
-    from charter_cli.summary import Wants, check_keys
+    from charter_cli.summary import Wants, check_keys, with_coverage_minimum
 
     keys = breakdown_keys(by)
     least = _percent(min_coverage, option="--min-coverage")
@@ -290,7 +290,8 @@ def audit(
     parts = partitions or (2 * (workers or 2) if engine is Engine.dask else 1)
     # the temporary files of a streamed audit stay until its reports are written
     with contextlib.ExitStack() as spill:
-        if streamed > 1:
+        # on Dask the workers read the exports: always the streamed way
+        if streamed > 1 or engine is Engine.dask:
             workdir = spill.enter_context(tempfile.TemporaryDirectory(prefix="charter-spill-"))
             result = audit_large(
                 charter,
@@ -312,7 +313,6 @@ def audit(
                 workers=workers,
                 progress=progress.read,
                 step=progress.step,
-                min_coverage=least,
             )
         else:
             loaded = read_inputs(
@@ -332,14 +332,11 @@ def audit(
                 loaded,
                 wants,
                 partitions=parts,
-                engine=engine.value,
-                scheduler=scheduler,
-                workers=workers,
                 fail_under=_percent(fail_under),
                 strict=strict,
                 step=progress.step,
-                min_coverage=least,
             )
+        result = with_coverage_minimum(result, least)
         width = max(80, min(160, _terminal_width()))
         for out in outputs:
             fmt = SUFFIXES[out.suffix.lower()]

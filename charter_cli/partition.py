@@ -3,13 +3,15 @@
 Tickets are split by a hash of their id (a ticket's events always go with it); each partition is
 audited alone with what only the whole input can say (the as-of time, whether a status or group
 history exists) and reduced to a `charter_cli.summary.Piece`; the pieces are merged into the
-summary every report reads. Partitions are audited one after the other in this process, or on a
-Dask cluster (`engine="dask"`: an optional extra). Any number of partitions, on any engine, gives
-the same summary: the tests compare the reports byte for byte.
+summary every report reads. Here the partitions are split from tickets in memory and audited one
+after the other; `charter_cli.streamed` does the same from files spilled to disk, in this process
+or on a Dask cluster. Any number of partitions, any way, gives the same summary: the tests
+compare the reports byte for byte.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -27,7 +29,6 @@ if TYPE_CHECKING:
     from charter_cli.charter.model import Charter
     from charter_cli.tickets.read import Tickets
 
-ENGINES = ("local", "dask")
 Step = Callable[[str, int, int], None]
 
 
@@ -85,9 +86,6 @@ def run(
     wants: Wants,
     *,
     partitions: int = 1,
-    engine: str = "local",
-    scheduler: str | None = None,
-    workers: int | None = None,
     fail_under: float | None = None,
     strict: bool = False,
     step: Step | None = None,
@@ -96,8 +94,6 @@ def run(
     """The audit of `inputs`, reduced over `partitions` partitions on `engine`. `step` hears
     ("promise id", done, total) per promise on one partition, ("partition k", done, total) on
     several."""
-    if engine not in ENGINES:
-        raise UsageError(f"unknown engine {engine!r}: {' or '.join(ENGINES)}")
     if partitions < 1:
         raise UsageError(f"--partitions {partitions}: at least 1")
     source, charter = inputs.source, inputs.charter
@@ -115,9 +111,6 @@ def run(
         given,
         wants,
         partitions,
-        engine=engine,
-        scheduler=scheduler,
-        workers=workers,
         step=step,
     )
     return merge(
@@ -143,18 +136,11 @@ def run_pieces(
     wants: Wants,
     partitions: int,
     *,
-    engine: str = "local",
-    scheduler: str | None = None,
-    workers: int | None = None,
     step: Step | None = None,
     keep: Callable[[Piece], Piece] = lambda piece: piece,
 ) -> list[Piece]:
-    """Every partition audited and reduced, in this process or on Dask; `keep` has each piece
-    as it comes (to spill what it holds)."""
-    if engine == "dask":
-        return _on_dask(
-            charter, clocks, parts, when, given, wants, partitions, scheduler, workers, step, keep
-        )
+    """Every partition audited and reduced in this process; `keep` has each piece as it comes
+    (to spill what it holds)."""
     pieces = []
     for done, (part, origin) in enumerate(parts, start=1):
         pieces.append(
@@ -176,21 +162,10 @@ def run_pieces(
     return pieces
 
 
-def _on_dask(
-    charter: Charter,
-    clocks: Clocks,
-    parts: Iterator[tuple[Tickets, np.ndarray]],
-    when: int,
-    given: bool,
-    wants: Wants,
-    partitions: int,
-    scheduler: str | None,
-    workers: int | None,
-    step: Step | None,
-    keep: Callable[[Piece], Piece],
-) -> list[Piece]:
-    """Every partition audited on a Dask cluster: the one at `scheduler`, or a local cluster of
-    `workers` processes started (and stopped) for this audit."""
+@contextlib.contextmanager
+def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
+    """A client of the Dask cluster at `scheduler`, or of a local cluster of `workers` processes
+    started (and stopped) for this audit; `client.dask` is the `distributed` module."""
     try:
         import distributed
     except ImportError:
@@ -206,28 +181,15 @@ def _on_dask(
                 n_workers=workers or 2,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",  # a free port: another cluster may hold 8787
                 silence_logs=40,  # logging.ERROR: the report is the output
             )
             client = dask.Client(cluster)
     except OSError as err:
         raise UsageError(f"cannot reach the Dask scheduler {scheduler}: {err}") from None
+    client.dask = dask
     try:
-        # each worker keeps one copy, and builds each calendar's clock once into it
-        shared, shared_clocks = client.scatter([charter, clocks], broadcast=True)
-        futures = [
-            client.submit(
-                audit_piece, shared, part, origin, when, given, wants, shared_clocks, pure=False
-            )
-            for part, origin in parts
-        ]
-        pieces: list[Piece] = []
-        for done, future in enumerate(dask.as_completed(futures), start=1):
-            pieces.append(keep(future.result()))
-            future.release()
-            if step:
-                step("partitions", done, partitions)
-        return pieces
+        yield client
     finally:
         client.close()
         if cluster is not None:

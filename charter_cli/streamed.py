@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +34,7 @@ from charter_cli.partition import Step, partition_of, run_pieces
 from charter_cli.summary import Piece, Summary, Wants, check_keys, merge, spill_lines
 from charter_cli.tickets.events import event_log_fields, read_events
 from charter_cli.tickets.read import (
+    FileRows,
     Progress,
     Reader,
     Tickets,
@@ -88,54 +89,54 @@ class _Meta:
 
 
 @dataclass
-class _Whole:
-    """What only all partitions together can say, gathered while they are put together."""
+class _Stats:
+    """What a partition put together says that only all of them together can use."""
 
-    kept: list[int] = field(default_factory=list)  # the partitions that have tickets
     tickets: int = 0
     duplicates: int = 0
     examples: list[Example] = field(default_factory=list)
     folded: int = 0
     unmatched: int = 0  # events naming no ticket of the exports
-    latest: int = NAT  # the default as-of
+    latest: int = NAT  # for the default as-of: the latest instant
     lo: int | None = None  # the span the clocks cover (tickets of the period)
     hi: int | None = None
     history: bool = False
     group_history: bool = False
 
+    def add(self, other: _Stats) -> None:
+        self.tickets += other.tickets
+        self.duplicates += other.duplicates
+        self.examples += other.examples
+        self.folded += other.folded
+        self.unmatched += other.unmatched
+        self.latest = max(self.latest, other.latest)
+        if other.lo is not None:
+            self.lo = other.lo if self.lo is None else min(self.lo, other.lo)
+        if other.hi is not None:
+            self.hi = other.hi if self.hi is None else max(self.hi, other.hi)
+        self.history |= other.history
+        self.group_history |= other.group_history
 
-def _spill(frame: pd.DataFrame, workdir: Path, stem: str, partitions: int) -> None:
-    """`frame`'s rows by the partition of their ticket id, a Parquet file each (none for a
-    partition without rows), in their order."""
+
+def _split(frame: pd.DataFrame, partitions: int) -> list[pa.Table | None]:
+    """`frame`'s rows by the partition of their ticket id, in their order (None: no row)."""
     part = partition_of(frame["ticket_id"], partitions)
     order = np.argsort(part, kind="stable")
     bounds = np.searchsorted(part[order], np.arange(partitions + 1))
     table = _table(frame)
+    pieces: list[pa.Table | None] = []
     for k in range(partitions):
         rows = order[bounds[k] : bounds[k + 1]]
-        if rows.size:
-            pq.write_table(table.take(pa.array(rows)), workdir / f"{stem}-p{k:05d}.parquet")
+        pieces.append(table.take(pa.array(rows)) if rows.size else None)
+    return pieces
 
 
-def _gather(workdir: Path, pattern: str) -> pd.DataFrame | None:
-    """The spilled pieces matching `pattern`, in file order, as one frame (None: no piece)."""
-    paths = sorted(workdir.glob(pattern))
-    if not paths:
+def _frame(tables: list[pa.Table]) -> pd.DataFrame | None:
+    """Pieces of several files, in file order, as one frame (None: no piece)."""
+    if not tables:
         return None
-    tables = [pq.read_table(p) for p in paths]
     table = pa.concat_tables(tables, promote_options="permissive") if len(tables) > 1 else tables[0]
-    return _frame(table)
-
-
-def _table(frame: pd.DataFrame) -> pa.Table:
-    """A frame as an Arrow table to spill. List columns (a ticket's tags) are appended as the
-    Arrow lists they are, outside pandas' metadata: pandas cannot read its name for their type
-    back (`_frame`, `_read` put them back)."""
-    lists = [c for c in frame.columns if _is_list(frame[c].dtype)]
-    table = pa.Table.from_pandas(frame.drop(columns=lists), preserve_index=False)
-    for name in lists:
-        table = table.append_column(name, pa.chunked_array(frame[name].array._pa_array))
-    return table
+    return _from_table(table)
 
 
 def _is_list(dtype: object) -> bool:
@@ -146,7 +147,18 @@ def _lists(schema: pa.Schema) -> list[str]:
     return [f.name for f in schema if pa.types.is_list(f.type)]
 
 
-def _frame(table: pa.Table) -> pd.DataFrame:
+def _table(frame: pd.DataFrame) -> pa.Table:
+    """A frame as an Arrow table to spill. List columns (a ticket's tags) are appended as the
+    Arrow lists they are, outside pandas' metadata: pandas cannot read its name for their type
+    back (`_from_table` and `_read` put them back)."""
+    lists = [c for c in frame.columns if _is_list(frame[c].dtype)]
+    table = pa.Table.from_pandas(frame.drop(columns=lists), preserve_index=False)
+    for name in lists:
+        table = table.append_column(name, pa.chunked_array(frame[name].array._pa_array))
+    return table
+
+
+def _from_table(table: pa.Table) -> pd.DataFrame:
     """A spilled table back as a frame, its list columns as Arrow lists."""
     lists = _lists(table.schema)
     frame: pd.DataFrame = table.drop_columns(lists).to_pandas()
@@ -157,13 +169,17 @@ def _frame(table: pa.Table) -> pd.DataFrame:
     return frame
 
 
+def _write(frame: pd.DataFrame, path: Path) -> None:
+    pq.write_table(_table(frame), path)
+
+
 def _read(path: Path) -> pd.DataFrame:
     """A spilled partition as pandas reads it, its list columns as Arrow lists."""
-    lists = _lists(pq.read_schema(path))
+    schema = pq.read_schema(path)
+    lists = _lists(schema)
     if not lists:
         return pd.read_parquet(path)
-    rest = [f.name for f in pq.read_schema(path) if f.name not in lists]
-    frame = pd.read_parquet(path, columns=rest)
+    frame = pd.read_parquet(path, columns=[f.name for f in schema if f.name not in lists])
     table = pq.read_table(path, columns=lists)
     for name in lists:
         frame[name] = pd.Series(
@@ -172,67 +188,33 @@ def _read(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _put_together(
-    workdir: Path,
-    partitions: int,
+def _assemble(
+    rows: pd.DataFrame,
+    more: pd.DataFrame | None,
     profile: Profile,
-    *,
-    since: int | None,
-    until: int | None,
-    as_of: int | None,
-    step: Step | None,
-) -> _Whole:
-    """Every partition's tickets (duplicates merged across files, an event log folded) and
-    events (those of other tickets dropped), written back as one file each."""
-    whole = _Whole()
-    for k in range(partitions):
-        rows = _gather(workdir, f"tickets-*-p{k:05d}.parquet")
-        if rows is not None:
-            tickets, events, folded, duplicates, examples = as_tickets(
-                rows, profile, distinct=False
-            )
-            del rows
-            more = _gather(workdir, f"events-*-p{k:05d}.parquet")
-            if more is not None:
-                known = more["ticket_id"].isin(tickets["ticket_id"]).to_numpy()
-                whole.unmatched += int((~known).sum())
-                more = more.loc[known]
-                events = more if events is None else pd.concat([events, more], ignore_index=True)
-            whole.kept.append(k)
-            whole.tickets += len(tickets)
-            whole.duplicates += duplicates
-            whole.examples += examples
-            whole.folded += folded
-            latest = [int(tickets[c].max()) for c in TIME_FIELDS if c != "due_at" and c in tickets]
-            if events is not None and len(events):
-                latest.append(int(events["at"].max()))
-                whole.history = True
-                whole.group_history |= bool(events["group"].notna().any())
-            whole.latest = max(whole.latest, *latest)
-            created = tickets["created_at"].to_numpy()
-            keep = np.ones(len(tickets), dtype=bool)
-            for bound, test in (
-                (since, np.greater_equal),
-                (until, np.less),
-                (as_of, np.less_equal),
-            ):
-                if bound is not None:
-                    keep &= test(created, bound)
-            lo, hi = span(tickets.loc[keep])
-            if lo is not None:
-                whole.lo = lo if whole.lo is None else min(whole.lo, lo)
-            if hi is not None:
-                whole.hi = hi if whole.hi is None else max(whole.hi, hi)
-            key = tickets.pop("_file").to_numpy(dtype=np.int64) * FILE
-            tickets["_key"] = key + tickets["source_line"].to_numpy(dtype=np.int64)
-            pq.write_table(_table(tickets), workdir / f"part-{k:05d}.parquet")
-            if events is not None and len(events):
-                events.to_parquet(workdir / f"part-{k:05d}-events.parquet", index=False)
-        for piece in workdir.glob(f"*-p{k:05d}.parquet"):
-            piece.unlink()
-        if step:
-            step("partitions read", k + 1, partitions)
-    return whole
+    period: tuple[int | None, int | None, int | None],
+) -> tuple[pd.DataFrame, pd.DataFrame | None, _Stats]:
+    """A partition's rows of every file → its tickets (duplicates merged across files, an
+    event log folded; `_key` their place in the input) and events (those of other tickets
+    dropped), and what it says for the whole. `period`: as-of (if given), since, until."""
+    tickets, events, folded, duplicates, examples = as_tickets(rows, profile, distinct=False)
+    stats = _Stats(tickets=len(tickets), duplicates=duplicates, examples=examples, folded=folded)
+    if more is not None:
+        known = more["ticket_id"].isin(tickets["ticket_id"]).to_numpy()
+        stats.unmatched = int((~known).sum())
+        more = more.loc[known]
+        events = more if events is None else pd.concat([events, more], ignore_index=True)
+    latest = [int(tickets[c].max()) for c in TIME_FIELDS if c != "due_at" and c in tickets]
+    if events is not None and len(events):
+        latest.append(int(events["at"].max()))
+        stats.history = True
+        stats.group_history = bool(events["group"].notna().any())
+    stats.latest = max(latest, default=NAT)
+    # without --as-of, as-of is the latest instant: no ticket is created after it
+    stats.lo, stats.hi = span(tickets.loc[period_mask(tickets, *period)])
+    key = tickets.pop("_file").to_numpy(dtype=np.int64) * FILE
+    tickets["_key"] = key + tickets["source_line"].to_numpy(dtype=np.int64)
+    return tickets, events if events is not None and len(events) else None, stats
 
 
 def _no_events() -> pd.DataFrame:
@@ -257,6 +239,54 @@ def _problems(parts: list[pd.DataFrame]) -> pd.DataFrame:
     )
 
 
+@dataclass
+class _Part:
+    """How a partition put together becomes the Tickets its audit reads."""
+
+    template: Tickets  # the whole input's fields, problems, files (no rows)
+    when: int
+    since: int | None
+    until: int | None
+
+    def tickets(
+        self, frame: pd.DataFrame, events: pd.DataFrame | None
+    ) -> tuple[Tickets, np.ndarray]:
+        keep = period_mask(frame, self.when, self.since, self.until)
+        if not keep.all():
+            frame = frame.loc[keep].reset_index(drop=True)
+        if events is None and self.template.has_history:
+            events = _no_events()
+        key = frame.pop("_key").to_numpy()
+        return replace(self.template, frame=frame, events=events), key
+
+
+def _read_split(
+    reader: Reader, index: int, file: Path, partitions: int
+) -> tuple[FileRows, list[pa.Table | None]]:
+    """One export read and split by partition (the rows leave the FileRows)."""
+    rows = reader.read(index, file)
+    pieces = _split(rows.frame, partitions)
+    return replace(rows, frame=rows.frame.iloc[:0]), pieces
+
+
+@dataclass
+class _EventsRead:
+    """An events file's accounting, once its rows are split off."""
+
+    skipped: pd.DataFrame
+    rows_read: int
+    note: str | None
+    used: int  # rows that are events
+
+
+def _events_split(
+    file: Path, reader: Reader, partitions: int
+) -> tuple[_EventsRead, list[pa.Table | None]]:
+    extra = read_events(file, reader.profile, reader.timezone, stated_by=reader.stated_by)
+    read = _EventsRead(extra.skipped, extra.rows_read, extra.note, len(extra.events))
+    return read, _split(extra.events, partitions)
+
+
 def audit_streamed(
     charter: Charter,
     files: list[Path],
@@ -276,114 +306,152 @@ def audit_streamed(
     workers: int | None = None,
     progress: Progress | None = None,
     step: Step | None = None,
-    min_coverage: float | None = None,
 ) -> Summary:
     """The audit of `files` (and `events_file`) in `partitions` partitions spilled to
     `workdir`; see the module's docstring."""
-    meta = _Meta(files=[shown_path(f) for f in files])
-    count = itertools.count()
+    if engine == "dask":
+        return _streamed_on_dask(
+            charter, files, reader, workdir, wants, partitions=partitions,
+            events_file=events_file, period=(as_of, since, until), fail_under=fail_under,
+            strict=strict, scheduler=scheduler, workers=workers, step=step,
+        )  # fmt: skip
+    file_rows: list[FileRows] = []
     for index, file in enumerate(files):
-        rows = reader.read(index, file, progress)
-        meta.skipped.append(rows.skipped)
-        meta.problems += rows.problems
-        meta.notes += rows.notes
-        meta.sources.append(rows.sources)
-        meta.rows_read += rows.rows_read
-        meta.lacking.update(rows.lacking)
-        _spill(rows.frame, workdir, f"tickets-{index:05d}", partitions)
-        del rows
-    profile = reader.profile
-    sources = merged_sources(meta.sources)
-    if profile.layout == "event-log":
-        sources.update(event_log_fields(sources))
-    check_keys(sources, wants.keys)
-    events_used = 0
-    events_shown = shown_path(events_file) if events_file is not None else None
+        read = reader.read(index, file, progress)
+        _spill(_split(read.frame, partitions), workdir, f"tickets-{index:05d}")
+        file_rows.append(replace(read, frame=read.frame.iloc[:0]))
+        del read
+    extra = None
     if events_file is not None:
-        extra = read_events(events_file, profile, reader.timezone, stated_by=reader.stated_by)
-        meta.notes += [extra.note] if extra.note else []
-        meta.rows_read += extra.rows_read
-        meta.skipped.append(extra.skipped)
-        events_used = len(extra.events)
-        _spill(extra.events, workdir, "events-00000", partitions)
-        del extra
-    whole = _put_together(
-        workdir, partitions, profile, since=since, until=until, as_of=as_of, step=step
+        extra, split = _events_split(events_file, reader, partitions)
+        _spill(split, workdir, "events-00000")
+        del split
+    whole = _Stats()
+    kept = []
+    for k in range(partitions):
+        rows = _frame(
+            [pq.read_table(p) for p in sorted(workdir.glob(f"tickets-*-p{k:05d}.parquet"))]
+        )
+        if rows is not None:
+            more = _frame(
+                [pq.read_table(p) for p in sorted(workdir.glob(f"events-*-p{k:05d}.parquet"))]
+            )
+            tickets, events, stats = _assemble(rows, more, reader.profile, (as_of, since, until))
+            del rows, more
+            whole.add(stats)
+            kept.append(k)
+            _write(tickets, workdir / f"part-{k:05d}.parquet")
+            if events is not None:
+                _write(events, workdir / f"part-{k:05d}-events.parquet")
+        for piece in workdir.glob(f"*-p{k:05d}.parquet"):
+            piece.unlink()
+        if step:
+            step("partitions put together", k + 1, partitions)
+    source, part = _whole_input(
+        files, reader, file_rows, extra, events_file, whole, as_of, since, until
     )
-    when = as_of if as_of is not None else whole.latest
-    clocks = Clocks.over(charter, whole.lo, whole.hi, when)
-    problems = _problems(meta.problems)
-    zone = profile.timezone or reader.timezone
+    check_keys(source.fields, wants.keys)
+    clocks = Clocks.over(charter, whole.lo, whole.hi, part.when)
 
     def load(k: int) -> tuple[Tickets, np.ndarray]:
-        frame = _read(workdir / f"part-{k:05d}.parquet")
-        keep = period_mask(frame, when, since, until)
-        if not keep.all():
-            frame = frame.loc[keep].reset_index(drop=True)
         events_path = workdir / f"part-{k:05d}-events.parquet"
-        events = pd.read_parquet(events_path) if events_path.exists() else None
-        if events is None and whole.history:
-            events = _no_events()
-        key = frame.pop("_key").to_numpy()
-        part = Tickets(
-            frame=frame,
-            events=events,
-            files=meta.files,
-            profile=profile.name,
-            rows_read=0,
-            duplicates=0,
-            skipped=pd.DataFrame(),
-            problems=problems,
-            fields=sources,
-            lacking=meta.lacking,
-            events_file=events_shown,
-            timezone=zone,
-            whole_history=(whole.history, whole.group_history),
+        return part.tickets(
+            _read(workdir / f"part-{k:05d}.parquet"),
+            _read(events_path) if events_path.exists() else None,
         )
-        return part, key
 
-    pieces: list[Piece] = run_pieces(
+    count = itertools.count()
+    pieces_done: list[Piece] = run_pieces(
         charter,
         clocks,
-        (load(k) for k in whole.kept),
-        when,
+        (load(k) for k in kept),
+        part.when,
         as_of is not None,
         wants,
-        len(whole.kept),
-        engine=engine,
-        scheduler=scheduler,
-        workers=workers,
+        len(kept),
         step=step,
         keep=lambda piece: spill_lines(piece, workdir / f"lines-{next(count):05d}.arrow"),
     )
-    skipped = skipped_frame(meta.skipped)
+    return _summary(charter, pieces_done, source, part.when, since, until, fail_under, strict)
+
+
+def _spill(pieces: list[pa.Table | None], workdir: Path, stem: str) -> None:
+    for k, piece in enumerate(pieces):
+        if piece is not None:
+            pq.write_table(piece, workdir / f"{stem}-p{k:05d}.parquet")
+
+
+def _whole_input(
+    files: list[Path],
+    reader: Reader,
+    file_rows: list[FileRows],
+    extra: _EventsRead | None,
+    events_file: Path | None,
+    whole: _Stats,
+    as_of: int | None,
+    since: int | None,
+    until: int | None,
+) -> tuple[Tickets, _Part]:
+    """The import's accounting of the whole input, and how its partitions become Tickets."""
+    profile = reader.profile
+    sources = merged_sources([r.sources for r in file_rows])
+    if profile.layout == "event-log":
+        sources.update(event_log_fields(sources))
+    lacking: dict[str, tuple[str, ...]] = {}
+    for r in file_rows:
+        lacking.update(r.lacking)
+    notes = [n for r in file_rows for n in r.notes]
+    skipped = [r.skipped for r in file_rows]
+    rows_read = sum(r.rows_read for r in file_rows)
+    events_used = 0
+    if extra is not None:
+        notes += [extra.note] if extra.note else []
+        rows_read += extra.rows_read
+        skipped.append(extra.skipped)
+        events_used = extra.used
+    skipped_rows = skipped_frame(skipped)
+    accounted = whole.tickets + whole.duplicates + len(skipped_rows) + whole.folded + events_used
+    if accounted != rows_read:  # pragma: no cover - a bug, never the user's input
+        raise AssertionError(f"rows read {rows_read} != {accounted} accounted for")
     source = Tickets(
         frame=pd.DataFrame({"ticket_id": pd.Series([], dtype="str")}),
         events=None,
-        files=meta.files,
+        files=[shown_path(f) for f in files],
         profile=profile.name,
-        rows_read=meta.rows_read,
+        rows_read=rows_read,
         duplicates=whole.duplicates,
-        skipped=skipped,
-        problems=problems,
+        skipped=skipped_rows,
+        problems=_problems([p for r in file_rows for p in r.problems]),
         fields=sources,
-        lacking=meta.lacking,
+        lacking=lacking,
         events_folded=whole.folded,
-        events_file=events_shown,
+        events_file=shown_path(events_file) if events_file is not None else None,
         events_used=events_used,
         events_unmatched=whole.unmatched,
         duplicate_examples=first_examples(whole.examples),
-        timezone=zone,
-        notes=meta.notes,
+        timezone=profile.timezone or reader.timezone,
+        notes=notes,
+        whole_history=(whole.history, whole.group_history),
         total=whole.tickets,
     )
-    accounted = whole.tickets + whole.duplicates + len(skipped) + whole.folded + events_used
-    if accounted != meta.rows_read:  # pragma: no cover - a bug, never the user's input
-        raise AssertionError(f"rows read {meta.rows_read} != {accounted} accounted for")
+    template = replace(source, skipped=pd.DataFrame(), rows_read=0, duplicates=0, total=None)
+    when = as_of if as_of is not None else whole.latest
+    return source, _Part(template, when, since, until)
+
+
+def _summary(
+    charter: Charter,
+    pieces: list[Piece],
+    source: Tickets,
+    when: int,
+    since: int | None,
+    until: int | None,
+    fail_under: float | None,
+    strict: bool,
+) -> Summary:
     return merge(
         pieces,
         charter,
-        min_coverage,
         source=source,
         as_of=when,
         since=since,
@@ -392,6 +460,146 @@ def audit_streamed(
         strict=strict,
         notes=source_notes(source, charter),
     )
+
+
+def _streamed_on_dask(
+    charter: Charter,
+    files: list[Path],
+    reader: Reader,
+    workdir: Path,
+    wants: Wants,
+    *,
+    partitions: int,
+    events_file: Path | None,
+    period: tuple[int | None, int | None, int | None],
+    fail_under: float | None,
+    strict: bool,
+    scheduler: str | None,
+    workers: int | None,
+    step: Step | None,
+) -> Summary:
+    """The streamed audit on a Dask cluster: every export read by a worker and split there,
+    each partition put together and audited by a worker; only the reduced pieces come back.
+    The workers read the exports by their paths: on a cluster of several machines they need
+    the same files at the same paths (a shared file system)."""
+    from charter_cli.partition import dask_client
+
+    as_of, since, until = period
+    reader.detect(files[0])  # the profile, from the first export's header, for every worker
+    with dask_client(scheduler, workers) as client:
+        shared = client.scatter(reader, broadcast=True)
+
+        # a local cluster's workers start where this process runs: the paths as given (and
+        # shown); a remote cluster's get absolute paths
+        def where(path: Path) -> Path:
+            return path if scheduler is None else path.resolve()
+
+        read = [
+            client.submit(_read_split, shared, i, where(f), partitions, pure=False)
+            for i, f in enumerate(files)
+        ]
+        extra_read = (
+            client.submit(_events_split, where(events_file), shared, partitions, pure=False)
+            if events_file is not None
+            else None
+        )
+        pick = _nth
+        assembled = []
+        for k in range(partitions):
+            of_files = [client.submit(_nth_piece, r, k, pure=False) for r in read]
+            more = (
+                [client.submit(_nth_piece, extra_read, k, pure=False)]
+                if extra_read is not None
+                else []
+            )
+            assembled.append(
+                client.submit(
+                    _assemble_pieces,
+                    of_files,
+                    more,
+                    reader.profile,
+                    (as_of, since, until),
+                    pure=False,
+                )
+            )
+        stats = client.gather([client.submit(pick, a, 2, pure=False) for a in assembled])
+        file_rows = client.gather([client.submit(pick, r, 0, pure=False) for r in read])
+        extra = (
+            client.gather(client.submit(pick, extra_read, 0, pure=False))
+            if extra_read is not None
+            else None
+        )
+        for r in read:
+            r.release()
+        whole = _Stats()
+        kept = []
+        for k, s in enumerate(stats):
+            if s is not None:
+                whole.add(s)
+                kept.append(k)
+        source, part = _whole_input(
+            files, reader, file_rows, extra, events_file, whole, as_of, since, until
+        )
+        check_keys(source.fields, wants.keys)
+        clocks = Clocks.over(charter, whole.lo, whole.hi, part.when)
+        shared_charter, shared_clocks, shared_part = client.scatter(
+            [charter, clocks, part], broadcast=True
+        )
+        futures = [
+            client.submit(
+                _audit_assembled,
+                shared_charter,
+                shared_clocks,
+                shared_part,
+                assembled[k],
+                as_of is not None,
+                wants,
+                pure=False,
+            )
+            for k in kept
+        ]
+        count = itertools.count()
+        pieces: list[Piece] = []
+        for done, future in enumerate(client.dask.as_completed(futures), start=1):
+            pieces.append(spill_lines(future.result(), workdir / f"lines-{next(count):05d}.arrow"))
+            future.release()
+            if step:
+                step("partitions", done, len(futures))
+    return _summary(charter, pieces, source, part.when, since, until, fail_under, strict)
+
+
+def _nth(value: tuple[object, ...] | None, n: int) -> object:
+    return None if value is None else value[n]
+
+
+def _nth_piece(split: tuple[object, list[pa.Table | None]] | None, k: int) -> pa.Table | None:
+    return None if split is None else split[1][k]
+
+
+def _assemble_pieces(
+    pieces: list[pa.Table | None],
+    more: list[pa.Table | None],
+    profile: Profile,
+    period: tuple[int | None, int | None, int | None],
+) -> tuple[pd.DataFrame, pd.DataFrame | None, _Stats] | None:
+    rows = _frame([p for p in pieces if p is not None])
+    if rows is None:
+        return None
+    return _assemble(rows, _frame([p for p in more if p is not None]), profile, period)
+
+
+def _audit_assembled(
+    charter: Charter,
+    clocks: Clocks,
+    part: _Part,
+    assembled: tuple[pd.DataFrame, pd.DataFrame | None, _Stats],
+    given: bool,
+    wants: Wants,
+) -> Piece:
+    from charter_cli.partition import audit_piece
+
+    tickets, key = part.tickets(assembled[0].copy(), assembled[1])
+    return audit_piece(charter, tickets, key, part.when, given, wants, clocks)
 
 
 def parse_size(text: str) -> int:
@@ -430,7 +638,6 @@ def audit_large(
     workers: int | None = None,
     progress: Progress | None = None,
     step: Step | None = None,
-    min_coverage: float | None = None,
 ) -> Summary:
     """`charter audit` of exports too large for memory: the charter loaded, the period read in
     its zone, the exports streamed through temporary files in `workdir` (which the caller
@@ -459,5 +666,4 @@ def audit_large(
         workers=workers,
         progress=progress,
         step=step,
-        min_coverage=min_coverage,
     )

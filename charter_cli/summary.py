@@ -14,7 +14,7 @@ every report.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 CSV_COLUMNS = [
     "ticket_id", "promise", "state", "started_at", "stopped_at", "deadline_at", "elapsed_seconds",
     "allowed_seconds", "overdue_seconds", "channel", "priority", "group", "assignee", "reason",
+    "used",
 ]  # fmt: skip
 STATE_DTYPE = pd.CategoricalDtype(list(STATE_LABELS))
 BREAKDOWNS = ("channel", "priority", "group", "assignee", "month", "calendar")
@@ -81,6 +82,7 @@ class Tally:
     counts: np.ndarray  # int64 per State
     stopped: Spread  # elapsed seconds of the judged, stopped instances
     oldest: int | None  # the longest elapsed time still running
+    at_risk: int  # running instances that have used at least the promise's at_risk share
     reasons: dict[str, int]  # why instances are unmeasurable, most frequent first
     notes: list[str]
     fields: dict[str, str]
@@ -158,9 +160,25 @@ class _PieceTally:
     counts: np.ndarray
     stopped: Spread
     oldest: int | None
+    at_risk: int
     reasons: Counter[str]
     notes: list[str | Counted]
     fields: dict[str, str]
+
+
+def used(o: Outcome) -> np.ndarray:
+    """Elapsed / allowed of every instance (NaN where either is unknown or nothing is allowed)."""
+    known = (o.elapsed != NAT) & (o.allowed != NAT) & (o.allowed > 0)
+    out = np.full(o.elapsed.size, np.nan)
+    out[known] = o.elapsed[known] / o.allowed[known]
+    return out
+
+
+def at_risk(o: Outcome) -> np.ndarray:
+    """Running instances that have used at least the promise's `at_risk` share (not late yet:
+    a late one is breached)."""
+    share = used(o)
+    return np.asarray((o.state == State.RUNNING) & (share >= o.promise.at_risk), dtype=bool)
 
 
 def _tally(o: Outcome) -> _PieceTally:
@@ -178,6 +196,7 @@ def _tally(o: Outcome) -> _PieceTally:
         counts=np.bincount(o.state, minlength=len(State)).astype(np.int64),
         stopped=stopped,
         oldest=oldest,
+        at_risk=int(at_risk(o).sum()),
         reasons=reasons,
         notes=list(o.notes),
         fields=dict(o.fields),
@@ -255,6 +274,7 @@ def outcome_frame(
             "created_at": frame["created_at"],
             "subject": frame["subject"],
             "calendar": outcome.calendar.categorical(chosen),
+            "used": used(outcome)[chosen],
         }
     )
 
@@ -289,6 +309,7 @@ class Piece:
     coverage: dict[str, tuple[int, int]]  # channel → (kept tickets, covered)
     breakdowns: dict[str, pd.DataFrame]  # promise, value, and a count per state
     worst: pd.DataFrame  # the partition's worst breaches, with `_promise` and `_row`
+    risky: pd.DataFrame  # its running instances closest to breach, likewise
     csv: list[tuple[np.ndarray, pa.ChunkedArray]] | None  # per promise: rows, CSV lines
     reconciliation: list[Disagreement]
     csv_file: Path | None = None  # or the lines spilled to this Arrow file (`spill_lines`)
@@ -317,7 +338,8 @@ def reduce(result: AuditResult, origin: np.ndarray, wants: Wants) -> Piece:
         excluded_first=list(zip(origin[excluded[:EXAMPLES]].tolist(), excluded_ids, strict=True)),
         coverage=channel_counts(result.tickets, covered, ~dropped),
         breakdowns={k: _counts(result, shown, k) for k in wants.keys},
-        worst=_worst(result, shown, origin, wants.worst),
+        worst=_worst(result, shown, origin, wants.worst, _late),
+        risky=_worst(result, shown, origin, wants.worst, _risky),
         csv=_csv(result, shown, origin) if wants.csv else None,
         reconciliation=[d.at_rows(origin) for d in result.reconciliation],
     )
@@ -396,23 +418,38 @@ def _no_counts() -> pd.DataFrame:
     )
 
 
+def _late(o: Outcome) -> tuple[np.ndarray, np.ndarray]:
+    """Breaches, the most overdue first."""
+    return (o.state == State.BREACHED) & (o.overdue != NAT), -o.overdue
+
+
+def _risky(o: Outcome) -> tuple[np.ndarray, np.ndarray]:
+    """Instances at risk, the soonest deadline first."""
+    return at_risk(o) & (o.deadline != NAT), o.deadline
+
+
 def _worst(
-    result: AuditResult, shown: pd.DataFrame | None, origin: np.ndarray, top: int
+    result: AuditResult,
+    shown: pd.DataFrame | None,
+    origin: np.ndarray,
+    top: int,
+    which: Callable[[Outcome], tuple[np.ndarray, np.ndarray]],
 ) -> pd.DataFrame:
-    """The `top` breaches with the most overdue time of each promise (ties by row); the ticket
-    attributes taken once, for those tickets only unless `shown` has them all already."""
+    """The `top` instances of each promise that `which` picks, by its order (ties by row); the
+    ticket attributes taken once, for those tickets only unless `shown` has them all already."""
     picks = []
     for o in result.outcomes:
-        late = np.flatnonzero((o.state == State.BREACHED) & (o.overdue != NAT))
+        chosen, order = which(o)
+        late = np.flatnonzero(chosen)
         if top <= 0:
             late = late[:0]
         elif late.size > top:
-            # the top few without sorting them all: those at least as late as the top-th, then
-            # sorted (ties in row order, as a stable sort of everything would give)
-            overdue = o.overdue[late]
-            cut = np.partition(overdue, overdue.size - top)[overdue.size - top]
-            late = late[overdue >= cut]
-            late = late[np.argsort(-o.overdue[late], kind="stable")[:top]]
+            # the top few without sorting them all: those at least as far up as the top-th,
+            # then sorted (ties in row order, as a stable sort of everything would give)
+            keys = order[late]
+            cut = np.partition(keys, top - 1)[top - 1]
+            late = late[keys <= cut]
+            late = late[np.argsort(order[late], kind="stable")[:top]]
         picks.append(late)
     tickets = np.unique(
         np.concatenate(
@@ -478,6 +515,7 @@ class Summary:
     coverage: Coverage | None = None
     breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)
     worst: pd.DataFrame = field(default_factory=pd.DataFrame)
+    risky: pd.DataFrame = field(default_factory=pd.DataFrame)  # closest to breach first
     csv: Lines | None = None  # the per-ticket CSV's lines, when asked for
 
     def target(self, promise: Promise) -> float:
@@ -502,6 +540,17 @@ class Summary:
     def worst_breaches(self, top: int) -> pd.DataFrame:
         return self.worst.head(max(top, 0)).reset_index(drop=True)
 
+    def closest_to_breach(self, top: int) -> pd.DataFrame:
+        """Running instances at risk, the soonest deadline first."""
+        return self.risky.head(max(top, 0)).reset_index(drop=True)
+
+
+def with_coverage_minimum(summary: Summary, minimum: float | None) -> Summary:
+    """The summary judged against another minimum coverage (`--min-coverage`), if given."""
+    if minimum is None or summary.coverage is None:
+        return summary
+    return replace(summary, coverage=replace(summary.coverage, minimum=minimum))
+
 
 def merge(
     pieces: list[Piece], charter: Charter, min_coverage: float | None = None, **fields: Any
@@ -515,6 +564,7 @@ def merge(
         counts = np.sum([t.counts for t in parts], axis=0)
         stopped = Spread.merged([t.stopped for t in parts])
         oldest = max((t.oldest for t in parts if t.oldest is not None), default=None)
+        risky = sum(t.at_risk for t in parts)
         reasons: Counter[str] = sum((t.reasons for t in parts), Counter())
         notes = _notes([t.notes for t in parts])
         if counts.sum():
@@ -525,6 +575,7 @@ def merge(
                 counts=counts,
                 stopped=stopped,
                 oldest=oldest,
+                at_risk=risky,
                 reasons=dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
                 notes=notes,
                 fields=parts[0].fields if parts else {},
@@ -563,7 +614,8 @@ def merge(
             )
             for key in (pieces[0].breakdowns if pieces else {})
         },
-        worst=_merge_worst([p.worst for p in pieces], pieces),
+        worst=_merge_worst([p.worst for p in pieces], "overdue_seconds", descending=True),
+        risky=_merge_worst([p.risky for p in pieces], "deadline_at", descending=False),
         csv=_lines(pieces, len(promises)),
         **fields,
     )
@@ -610,20 +662,16 @@ def _merge_counts(frames: list[pd.DataFrame], promises: Sequence[Promise]) -> pd
     return table.reset_index(drop=True)
 
 
-def _merge_worst(frames: list[pd.DataFrame], pieces: list[Piece]) -> pd.DataFrame:
-    """The worst breaches of all: most overdue first, then promise order, then input order (as
+def _merge_worst(frames: list[pd.DataFrame], key: str, *, descending: bool) -> pd.DataFrame:
+    """The first of all partitions' lists: by `key`, then promise order, then input order (as
     one partition's stable sort gives)."""
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame(columns=[*CSV_COLUMNS, "created_at", "subject", "calendar"])
     table = pd.concat(frames, ignore_index=True)
-    order = np.lexsort(
-        (
-            table["_row"].to_numpy(),
-            table["_promise"].to_numpy(),
-            -table["overdue_seconds"].to_numpy(),
-        )
-    )
+    values = table[key].to_numpy(dtype=np.int64)
+    first = -values if descending else values
+    order = np.lexsort((table["_row"].to_numpy(), table["_promise"].to_numpy(), first))
     return table.iloc[order].drop(columns=["_promise", "_row"]).reset_index(drop=True)
 
 

@@ -19,6 +19,21 @@ INTERVALS = f"^\\s*(?:closed|{INTERVAL}(?:\\s*,\\s*{INTERVAL})*)\\s*$"
 MEASURES = list(NAMED)
 
 
+SHARE_AT_RISK = (
+    "A running ticket that has used this share of its allowance is reported as at risk "
+    "(`75%` by default; on a promise, overrides the charter's)."
+)
+AT_RISK = {
+    "title": "At risk",
+    "description": SHARE_AT_RISK,
+    "oneOf": [
+        {"type": "number"},
+        {"type": "string", "pattern": "^\\s*-?[0-9]+(?:\\.[0-9]+)?\\s*%\\s*$"},
+    ],
+    "x-error": "{value!r} is not a share: write `75%` or `0.75`",
+}
+
+
 def form_text(form: dict[str, Any]) -> str:
     """A measure's mapping form as written in a charter: `{from: FIELD, to: FIELD}`."""
     return str(form["x-written"])
@@ -333,6 +348,7 @@ def promise() -> dict[str, Any]:
                 "type": "array",
                 "items": {"type": "string", "minLength": 1},
             },
+            "at_risk": AT_RISK,
             "target": {
                 "title": "Target",
                 "description": "Share of measurable tickets that must meet the promise: `95%` or `0.95`.",
@@ -508,6 +524,7 @@ def schema() -> dict[str, Any]:
                 "The share of kept tickets (after `exclude`) at least one promise must apply "
                 "to, `95%` or `0.95`; under it the audit fails. Reported per channel.",
             ),
+            "at_risk": AT_RISK,
             "promises": {
                 "title": "Promises",
                 "description": "What is promised, measured on every ticket it applies to.",
@@ -557,6 +574,7 @@ def schema() -> dict[str, Any]:
                                     "description": "The calendar `after` runs on; the ticket's channel calendar by default.",
                                     "type": "string",
                                 },
+                                "at_risk": AT_RISK,
                                 "target": {
                                     "title": "Target",
                                     "description": "Share of tickets that must be escalated in time; 100% by default.",

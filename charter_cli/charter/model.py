@@ -89,6 +89,9 @@ class Allowance:
     by_priority: Mapping[str, Duration] = field(default_factory=dict)
 
 
+AT_RISK = 0.75  # the share of its allowance a running instance may use before it is at risk
+
+
 @dataclass(frozen=True)
 class InForce:
     """The dates between which a promise holds: tickets whose clock starts on or after `start`
@@ -118,6 +121,7 @@ class Promise:
     )  # the whole `where`; `where` above holds its listed values
     policy: str | None = None  # promises sharing a policy: the first whose `where` matches
     in_force: InForce | None = None
+    at_risk: float = AT_RISK  # a running instance that has used this share is at risk
 
 
 @dataclass(frozen=True)
@@ -253,6 +257,7 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
         for p in data.get("priorities") or ()
     )  # fmt: skip
     promises: list[Promise] = []
+    at_risk = data.get("at_risk", AT_RISK)
     for spec in data["promises"]:
         found = measure_for(spec["measure"])
         assert found is not None  # the schema allows no other
@@ -277,6 +282,7 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
                 selector=parse_selector(spec.get("where")),
                 policy=spec.get("policy"),
                 in_force=_in_force(spec.get("in_force")),
+                at_risk=parse_target(spec.get("at_risk", at_risk)),
             )
         )
     escalation = data.get("escalation") or {}
@@ -298,6 +304,7 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
                 target=parse_target(rule.get("target", 1.0)),
                 escalate_to=rule["to"],
                 selector=parse_selector(rule.get("where")),
+                at_risk=parse_target(rule.get("at_risk", at_risk)),
             )
         )
     return Charter(

@@ -108,6 +108,14 @@ def late_by(result: Summary, row: Mapping[Hashable, Any]) -> str:
     return business_time(int(str(row["overdue_seconds"])), day)
 
 
+def time_left(result: Summary, row: Mapping[Hashable, Any]) -> str:
+    """How much of its allowance an instance at risk has left, as its promise counts time."""
+    promise = next(o.promise for o in result.outcomes if o.promise.id == str(row["promise"]))
+    day = measure_of(promise.measure).business_day(result.charter, promise, str(row["calendar"]))
+    left = int(str(row["allowed_seconds"])) - int(str(row["elapsed_seconds"]))
+    return business_time(left, day)
+
+
 def percent(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value * 100:.{digits}f}%"
 

@@ -46,6 +46,8 @@ def lines(table: pd.DataFrame) -> pa.Array:
             cells.append(_instants(values.to_numpy(dtype=np.int64)))
         elif col.endswith("_seconds"):
             cells.append(_integers(values.to_numpy(dtype=np.int64)))
+        elif col == "used":
+            cells.append(_shares(values.to_numpy(dtype=float)))
         else:
             cells.append(_texts(values))
     # the line end rides on the last cell, which is short: one join of whole lines, not two
@@ -81,6 +83,18 @@ def _instants(seconds: np.ndarray) -> pa.Array:
 def _integers(values: np.ndarray) -> pa.Array:
     numbers = pa.array(values, type=pa.int64(), mask=values == NAT)
     return pc.fill_null(numbers.cast(TEXT), "")
+
+
+def _shares(values: np.ndarray) -> pa.Array:
+    """`0.750`: three decimals, rounded half to even; empty where unknown."""
+    known = ~np.isnan(values)
+    milli = np.round(np.where(known, values, 0) * 1000).astype(np.int64)
+    size = np.abs(milli)
+    whole = pa.array(size // 1000, type=pa.int64()).cast(TEXT)
+    part = pc.utf8_lpad(pa.array(size % 1000, type=pa.int64()).cast(TEXT), 3, "0")
+    text = pc.binary_join_element_wise(whole, part, _s("."))
+    text = pc.if_else(pa.array(milli < 0), pc.binary_join_element_wise(_s("-"), text, _s("")), text)
+    return pc.if_else(pa.array(known), text, _s(""))
 
 
 def _texts(values: pd.Series) -> pa.Array:

@@ -24,6 +24,7 @@ from charter_cli.report.common import (
     percent,
     promise_day,
     quality_items,
+    time_left,
 )
 from charter_cli.report.escape import safe_text
 from charter_cli.summary import Summary
@@ -175,7 +176,7 @@ def _month_lines(result: Summary) -> str:
 def _promise_table(result: Summary) -> str:
     head = (
         "<tr><th>Promise</th><th class=n>Target</th><th class=n>Actual</th><th>Verdict</th>"
-        "<th class=n>Met</th><th class=n>Breached</th><th class=n>Running</th>"
+        "<th class=n>Met</th><th class=n>Breached</th><th class=n>Running</th><th class=n>At risk</th>"
         "<th class=n>Not measurable</th><th class=n>p50</th><th class=n>p90</th></tr>"
     )
     rows = []
@@ -197,12 +198,38 @@ def _promise_table(result: Summary) -> str:
             f'<td class=n data-field="breached" data-value="{o.count(State.BREACHED)}">'
             f"{o.count(State.BREACHED):,}</td>"
             f'<td class=n data-field="running" data-value="{o.count(State.RUNNING)}">{o.count(State.RUNNING):,}</td>'
+            f'<td class=n data-field="at_risk" data-value="{o.at_risk}">{o.at_risk:,}</td>'
             f'<td class=n data-field="unmeasurable" data-value="{o.count(State.UNMEASURABLE)}">'
             f"{o.count(State.UNMEASURABLE):,}</td>"
             f'<td class=n data-field="p50" data-value="{_num(p["p50"])}">{business_time(p["p50"], day)}</td>'
             f'<td class=n data-field="p90" data-value="{_num(p["p90"])}">{business_time(p["p90"], day)}</td></tr>'
         )
     return f'<table id="promises"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _risk_table(result: Summary) -> str:
+    shown = result.closest_to_breach(MAX_BREACH_ROWS)
+    if shown.empty:
+        return '<p class="small">No open ticket has used most of its allowance.</p>'
+    head = (
+        "<tr><th>Ticket</th><th>Promise</th><th class=n>Used</th><th>Due</th><th class=n>Left</th>"
+        "<th>Channel</th><th>Priority</th><th>Group</th><th>Assignee</th><th>Subject</th></tr>"
+    )
+    deadline_at = shown["deadline_at"].to_numpy(dtype=np.int64)
+    deadline, deadline_local = iso(deadline_at), local_times(deadline_at, result.charter.timezone)
+    body = []
+    for i, row in enumerate(shown.to_dict(orient="records")):
+        used = float(row["used"])
+        left = int(row["allowed_seconds"]) - int(row["elapsed_seconds"])
+        body.append(
+            f"<tr><td>{_t(row['ticket_id'])}</td><td>{_t(row['promise'])}</td>"
+            f'<td class=n data-sort="{used:.3f}" data-value="{used:.3f}">{percent(used, 0)}</td>'
+            f'<td class=t data-sort="{deadline[i]}"><time datetime="{deadline[i]}">{deadline_local[i]}</time></td>'
+            f'<td class=n data-sort="{left}" data-value="{left}">{time_left(result, row)}</td>'
+            f"<td>{_t(row['channel'])}</td><td>{_t(row['priority'])}</td><td>{_t(row['group'])}</td>"
+            f"<td>{_t(row['assignee'])}</td><td>{_t(row['subject'])}</td></tr>"
+        )
+    return f'<table id="at-risk" class="sortable"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>'
 
 
 def _breach_table(result: Summary) -> str:
@@ -294,6 +321,9 @@ Charter <code>{_t(result.charter.path)}</code> · exports {", ".join(f"<code>{_t
 <h2>Breaches</h2>
 <p class="small">Click a column to sort.</p>
 {_breach_table(result)}
+<h2>Closest to breach</h2>
+<p class="small">Open tickets that have used most of their allowance, the soonest deadline first.</p>
+{_risk_table(result)}
 <h2>Data quality</h2>
 {_quality(result)}
 <script>{SORT_JS}</script>

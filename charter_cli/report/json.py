@@ -42,6 +42,8 @@ def envelope(result: Summary, options: Options) -> dict[str, Any]:
                 "met": o.count(State.MET),
                 "breached": o.count(State.BREACHED),
                 "running": o.count(State.RUNNING),
+                "at_risk": o.at_risk,
+                "at_risk_share": o.promise.at_risk,
                 "unmeasurable": o.count(State.UNMEASURABLE),
                 "compliance": o.compliance,
                 "passed": result.promise_passed(o),
@@ -96,6 +98,17 @@ def envelope(result: Summary, options: Options) -> dict[str, Any]:
             ],
         },
     }
+    doc["at_risk"] = [
+        {
+            "ticket_id": str(row["ticket_id"]),
+            "promise": str(row["promise"]),
+            "used": round(float(row["used"]), 3),
+            "deadline_at": iso_one(int(row["deadline_at"])),
+            "elapsed_seconds": int(row["elapsed_seconds"]),
+            "allowed_seconds": int(row["allowed_seconds"]),
+        }
+        for row in result.closest_to_breach(options.top).to_dict(orient="records")
+    ]
     if options.by:
         doc["breakdowns"] = {
             key: [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from charter_cli.outcome import State
 from charter_cli.report.common import (
     Options,
@@ -10,9 +12,11 @@ from charter_cli.report.common import (
     field_sources,
     iso_one,
     late_by,
+    local_times,
     percent,
     promise_day,
     quality_items,
+    time_left,
 )
 from charter_cli.report.escape import safe_text
 from charter_cli.summary import Summary
@@ -38,8 +42,8 @@ def render(result: Summary, options: Options) -> str:
         f"{src.rows_read:,} rows read → "
         + " + ".join(f"{n:,} {what}" for n, what in src.accounting()),
         "",
-        "| | Promise | Target | Actual | Met | Breached | Running | Not measurable | p90 |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| | Promise | Target | Actual | Met | Breached | Running | At risk | Not measurable | p90 |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for o in result.outcomes:
         passed = result.promise_passed(o)
@@ -48,7 +52,7 @@ def render(result: Summary, options: Options) -> str:
         lines.append(
             f"| {mark} | **{o.promise.id}**{title} | {percent(result.target(o.promise))} | "
             f"{percent(o.compliance)} | {o.count(State.MET):,} | {o.count(State.BREACHED):,} | "
-            f"{o.count(State.RUNNING):,} | {o.count(State.UNMEASURABLE):,} | "
+            f"{o.count(State.RUNNING):,} | {o.at_risk:,} | {o.count(State.UNMEASURABLE):,} | "
             f"{business_time(o.percentiles()['p90'], promise_day(result, o))} |"
         )
     lines += [
@@ -87,6 +91,21 @@ def render(result: Summary, options: Options) -> str:
             lines.append(
                 f"| {cell(row['ticket_id'])} | {row['promise']} | {late_by(result, row)} | "
                 f"{cell(row['group'])} | {cell(row['assignee'])} |"
+            )
+    risky = result.closest_to_breach(options.top)
+    if not risky.empty:
+        due = local_times(risky["deadline_at"].to_numpy(dtype=np.int64), result.charter.timezone)
+        lines += [
+            "",
+            "### Closest to breach",
+            "",
+            "| Ticket | Promise | Used | Due | Left | Group | Assignee |",
+            "|---|---|---:|---|---:|---|---|",
+        ]
+        for i, row in enumerate(risky.to_dict(orient="records")):
+            lines.append(
+                f"| {cell(row['ticket_id'])} | {row['promise']} | {percent(float(row['used']), 0)} | "
+                f"{due[i]} | {time_left(result, row)} | {cell(row['group'])} | {cell(row['assignee'])} |"
             )
     quality = [f"- {cell(item)}" for item in quality_items(result)]
     if quality:

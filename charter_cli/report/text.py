@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pandas as pd
 from rich import box
 from rich.console import Console, Group
@@ -19,9 +20,11 @@ from charter_cli.report.common import (
     field_sources,
     iso_one,
     late_by,
+    local_times,
     percent,
     promise_day,
     quality_items,
+    time_left,
 )
 from charter_cli.report.escape import safe_text
 from charter_cli.summary import Summary
@@ -67,6 +70,7 @@ def _promises(result: Summary) -> Table:
     table.add_column("Met", justify="right")
     table.add_column("Late", justify="right")
     table.add_column("Open", justify="right")
+    table.add_column("At risk", justify="right")
     table.add_column("n/m", justify="right", header_style="bold")
     table.add_column("p90", justify="right")
     for o in result.outcomes:
@@ -83,10 +87,14 @@ def _promises(result: Summary) -> Table:
             f"{o.count(State.MET):,}",
             f"{o.count(State.BREACHED):,}",
             f"{o.count(State.RUNNING):,}",
+            f"{o.at_risk:,}",
             f"{o.count(State.UNMEASURABLE):,}",
             business_time(o.percentiles()["p90"], promise_day(result, o)),
         )
-    table.caption = "Late: breached; Open: running, not counted; n/m: not measurable (see below)"
+    table.caption = (
+        "Late: breached; Open: running, not counted; At risk: open, most of the allowance used; "
+        "n/m: not measurable (see below)"
+    )
     return table
 
 
@@ -148,6 +156,31 @@ def _worst(result: Summary, top: int) -> Table | None:
     return table
 
 
+def _at_risk(result: Summary, top: int) -> Table | None:
+    frame = result.closest_to_breach(top)
+    if frame.empty:
+        return None
+    table = Table(title="Closest to breach", title_justify="left", box=box.SIMPLE)
+    table.add_column("Ticket", overflow="fold")
+    table.add_column("Promise")
+    table.add_column("Used", justify="right")
+    table.add_column("Due", justify="right")
+    table.add_column("Left", justify="right")
+    table.add_column("Who", overflow="fold")
+    due = local_times(frame["deadline_at"].to_numpy(dtype=np.int64), result.charter.timezone)
+    for i, row in enumerate(frame.to_dict(orient="records")):
+        who = " / ".join(safe_text(v) for v in (row["group"], row["assignee"]) if safe_text(v))
+        table.add_row(
+            Text(safe_text(row["ticket_id"])),
+            str(row["promise"]),
+            percent(float(row["used"]), 0),
+            str(due[i]),
+            time_left(result, row),
+            Text(who or "–"),
+        )
+    return table
+
+
 def _quality(result: Summary) -> Text | None:
     items = quality_items(result)
     if not items:
@@ -174,6 +207,9 @@ def render(result: Summary, options: Options) -> str:
     worst = _worst(result, options.top)
     if worst is not None:
         parts.append(worst)
+    risky = _at_risk(result, options.top)
+    if risky is not None:
+        parts.append(risky)
     quality = _quality(result)
     if quality is not None:
         parts.append(Panel(quality, title="Data quality", title_align="left", box=box.ROUNDED))

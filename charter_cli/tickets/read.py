@@ -408,6 +408,13 @@ class Reader:
         assert self.chosen is not None, "no file read yet"
         return self.chosen
 
+    def detect(self, file: Path) -> None:
+        """Settle the profile from `file`'s header, before any file is read (readers in other
+        processes then all read with it)."""
+        if self.chosen is None:
+            export = open_export(file)
+            self.chosen = self._adjusted(detect_profile(export.names, export.path).profile)
+
     @property
     def timezone(self) -> str:
         if callable(self._timezone):

@@ -190,8 +190,11 @@ def test_a_streamed_audit_gives_the_in_memory_reports(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     export, history = write_desk(tmp_path)
-    files = _monthly(export, tmp_path)
+    monkeypatch.chdir(tmp_path)  # the exports by relative paths, as a manager types them
+    files = [Path(f.name) for f in _monthly(export, tmp_path)]
+    history = Path(history.name)
     one = _audit(tmp_path, files[0], history, "memory", *map(str, files[1:]))
+    assert b'"incidents-1.csv"' in one[".json"]
     assert b"duplicates" in one[".json"]
     # the exports are larger than the budget now: streamed through temporary files, in about
     # eight partitions (each takes a quarter of the budget)
@@ -212,8 +215,13 @@ def test_a_streamed_audit_gives_the_in_memory_reports(
         streamed = _audit(tmp_path, files[0], history, name, *map(str, files[1:]), *extra)
         for kind, content in one.items():
             assert streamed[kind] == content, f"{kind} differs when streamed {extra}"
+    pytest.importorskip("distributed")  # the same, read and audited on a local Dask cluster
+    extra = ("--memory", "64MB", "--engine", "dask", "--workers", "2")
+    dask = _audit(tmp_path, files[0], history, "dask", *map(str, files[1:]), *extra)
+    for kind, content in one.items():
+        assert dask[kind] == content, f"{kind} differs when streamed on Dask"
     assert spilled and not any(p.exists() for p in spilled)  # cleaned up
-    assert len(calls) == 4 and min(calls) > 2 and calls[-1] == 13, calls  # two runs each
+    assert len(calls) == 6 and min(calls) > 2 and calls[3] == 13, calls  # two runs each
 
 
 EVENT_LOG_HEADER = (

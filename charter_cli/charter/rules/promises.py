@@ -123,6 +123,22 @@ def target_range(data: dict[str, Any]) -> Yield:
             yield (*path, "target"), f"target {shown!r} is outside 0–100 %{tip}"
 
 
+@rule("at-risk-range")
+def at_risk_range(data: dict[str, Any]) -> Yield:
+    """`at_risk` is a share above 0 % and at most 100 % of the allowance (`75%` or `0.75`)."""
+    places = [((), data), *_promises(data), *_escalation_rules(data)]
+    for path, spec in places:
+        if not isinstance(spec, dict) or "at_risk" not in spec:
+            continue
+        try:
+            share = parse_target(spec["at_risk"])
+        except ValueError_ as exc:
+            yield (*path, "at_risk"), str(exc)
+            continue
+        if not 0.0 < share <= 1.0:
+            yield (*path, "at_risk"), f"at_risk {spec['at_risk']!r} is outside 0–100 % (e.g. 75%)"
+
+
 @rule("between-order")
 def between_order(data: dict[str, Any]) -> Yield:
     """A `between: [from, to]` window starts before it ends."""
