@@ -44,10 +44,19 @@ EXIT_HELP = (
     "3 internal error."
 )
 
+START_HELP = (
+    "Start here: `charter init` drafts a charter from a template (`charter templates` lists "
+    "them); `charter validate charter.yaml` checks it; `charter audit charter.yaml export.csv` "
+    "audits a helpdesk export against it; `charter render charter.yaml --lang nb` publishes it. "
+    "Documentation: the docs/ folder of the project (getting started, the charter format, "
+    "profiles, CI use)."
+)
+
 app = typer.Typer(
     name="charter",
     help="Validate customer-service charters and audit helpdesk exports against them.\n\n"
     + EXIT_HELP,
+    epilog=START_HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -82,6 +91,14 @@ class Engine(StrEnum):
     dask = "dask"
 
 
+def _list_rules(value: bool) -> None:
+    if value:
+        from charter_cli.charter.rules.reference import reference
+
+        _emit(reference())
+        raise typer.Exit()
+
+
 class ValidateFormat(StrEnum):
     text = "text"
     json = "json"
@@ -112,6 +129,15 @@ def validate(
             "fields it does not map, statuses it does not know.",
         ),
     ] = None,
+    list_rules: Annotated[
+        bool,
+        typer.Option(
+            "--list-rules",
+            callback=_list_rules,
+            is_eager=True,
+            help="List every rule (id, severity, what it checks) and exit; also `charter rules`.",
+        ),
+    ] = False,
 ) -> None:
     """Check charters (and export profiles): YAML, schema and every semantic rule; all findings
     of every file."""
@@ -418,6 +444,15 @@ def profiles_show(
 def fields() -> None:
     """The canonical fields a profile maps exports onto, and what each promise needs."""
     from charter_cli.fields import reference
+
+    _emit(reference())
+
+
+@app.command()
+@guarded
+def rules() -> None:
+    """Every validation rule: its id, its severity and what it checks."""
+    from charter_cli.charter.rules.reference import reference
 
     _emit(reference())
 
