@@ -500,7 +500,7 @@ def init(
 ) -> None:
     """Draft a charter from a template, with a questionnaire on a terminal or from flags."""
     from charter_cli.charter.schema import schema_text
-    from charter_cli.drafting.templates import draft, schema_beside
+    from charter_cli.drafting.templates import draft, kept_answers, schema_beside
     from charter_cli.output import write_atomic
 
     try:
@@ -523,7 +523,14 @@ def init(
                 answers[key] = value
         text = draft(**answers)
     else:
-        text = draft(template or "online-shop", name=name, timezone=timezone, country=country)
+        if template is None and interactive is None:
+            raise UsageError(
+                "not on a terminal, so no questions: choose a template with --template NAME "
+                "(`charter templates` lists them) and give --name, --timezone and --country"
+            )
+        chosen = template or "online-shop"
+        text = draft(chosen, name=name, timezone=timezone, country=country)
+        _err(kept_answers(chosen, name=name, timezone=timezone, country=country))
     write_atomic(output, text)
     if schema_copy is not None:
         write_atomic(schema_copy, schema_text())

@@ -9,17 +9,36 @@ from charter_cli.charter.rules.base import RULES
 # they are raised where the reading fails rather than registered.
 READING = {
     "read": "The path can be opened and read (a missing file or a directory is exit 2).",
-    "encoding": "The file is UTF-8 text (a UTF-8 BOM is fine; UTF-16, Latin-1 and NUL bytes are refused).",
+    "encoding": (
+        "The file is UTF-8 text (a UTF-8 BOM is fine; UTF-16, Latin-1 and NUL bytes are refused)."
+    ),
     "too-large": "A charter file is at most 1 MiB.",
-    "yaml": "The file is well-formed YAML 1.2 (core types: `NO` stays the string \"NO\"), with no duplicate keys, and expands to at most 100,000 nodes (an alias bomb is refused at once).",
+    "yaml": (
+        'The file is well-formed YAML 1.2 (core types: `NO` stays the string "NO"), '
+        "with no duplicate keys, and expands to at most 100,000 nodes (an alias bomb is "
+        "refused at once)."
+    ),
     "too-deep": "At most 64 levels of nesting.",
     "alias": "Every alias refers to an anchor before it.",
     "tag": "Plain data only: no YAML tags such as `!!python/object`.",
-    "not-a-mapping": "The file holds one YAML mapping (`charter: 1`, `name`, …), not a list or a scalar.",
-    "schema": "The charter fits the JSON Schema (`charter schema`): known keys, right types, with a did-you-mean for a mistyped key.",
-    "profile": "An export profile (`profile: 1`) fits its schema: known keys and fields, real zones and timestamp formats.",
-    "profile-lacks-field": "With `--profile`: a promise needs a field the profile does not map (it would be unmeasurable).",
-    "profile-unknown-status": "With `--profile`: a `pause_when` status the profile's statuses do not know.",
+    "not-a-mapping": (
+        "The file holds one YAML mapping (`charter: 1`, `name`, …), not a list or a scalar."
+    ),
+    "schema": (
+        "The charter fits the JSON Schema (`charter schema`): known keys, right types, "
+        "with a did-you-mean for a mistyped key."
+    ),
+    "profile": (
+        "An export profile (`profile: 1`) fits its schema: known keys and fields, real "
+        "zones and timestamp formats."
+    ),
+    "profile-lacks-field": (
+        "With `--profile`: a promise needs a field the profile does not map (it would be "
+        "unmeasurable)."
+    ),
+    "profile-unknown-status": (
+        "With `--profile`: a `pause_when` status the profile's statuses do not know."
+    ),
 }
 
 
