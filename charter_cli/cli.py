@@ -398,6 +398,56 @@ def explain(
     _emit(render_story(story, color=_color(sys.stdout), width=max(80, min(140, _terminal_width()))))
 
 
+class ReconcileFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command(epilog=EXIT_HELP)
+@guarded
+def reconcile(
+    charter: Annotated[Path, typer.Argument(help="The charter (YAML).")],
+    tickets: Annotated[list[Path], typer.Argument(help="One or more exports.")],
+    events: Annotated[Path | None, typer.Option("--events", help="Status history.")] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="Export profile NAME or FILE.yaml.")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Judge as of this time.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the disagreeing tickets as CSV."),
+    ] = None,
+    output_format: Annotated[
+        ReconcileFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = ReconcileFormat.text,
+    dayfirst: DayFirst = False,
+    monthfirst: MonthFirst = False,
+    input_tz: InputTz = None,
+) -> None:
+    """Compare the helpdesk's own SLA verdicts (the profile's `reconcile:` columns) with ours:
+    an agreement table per promise; -o writes every disagreeing ticket with both verdicts."""
+    from charter_cli.audit import audit_files
+    from charter_cli.output import check_outputs, write_atomic
+    from charter_cli.report.reconcile import render_csv, render_json, render_text
+
+    profile_file = [Path(profile)] if profile and Path(profile).is_file() else []
+    if output is not None:
+        check_outputs([output], [charter, *tickets, *([events] if events else []), *profile_file])
+    result = audit_files(
+        str(charter),
+        [str(t) for t in tickets],
+        profile=profile,
+        events=str(events) if events else None,
+        as_of=as_of,
+        order=_order(dayfirst, monthfirst),
+        input_tz=input_tz,
+    )
+    if output is not None:
+        write_atomic(output, render_csv(result))
+        _err(f"wrote {output}")
+    _emit(render_json(result) if output_format is ReconcileFormat.json else render_text(result))
+
+
 profiles_app = typer.Typer(
     help="The built-in export profiles: list them, or show one to copy into your own.",
     add_completion=False,
@@ -514,6 +564,7 @@ def init(
     schema_copy = schema_beside(output)
     flags_given = any(v is not None for v in (name, timezone, country))
     ask = interactive if interactive is not None else (sys.stdin.isatty() and not flags_given)
+    kept = None  # which of the template's answers a draft without questions kept, said once written
     if ask:
         from charter_cli.drafting.interactive import questionnaire
 
@@ -530,11 +581,13 @@ def init(
             )
         chosen = template or "online-shop"
         text = draft(chosen, name=name, timezone=timezone, country=country)
-        _err(kept_answers(chosen, name=name, timezone=timezone, country=country))
+        kept = kept_answers(chosen, name=name, timezone=timezone, country=country)
     write_atomic(output, text)
     if schema_copy is not None:
         write_atomic(schema_copy, schema_text())
         _err(f"wrote {schema_copy}, the schema the charter's first line names for editors")
+    if kept is not None:
+        _err(kept)
     _err(f"wrote {output}; check it any time with `charter validate {output}`")
 
 
