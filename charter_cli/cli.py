@@ -688,11 +688,20 @@ def diff(
 
 @app.command()
 @guarded
-def schema() -> None:
+def schema(
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Every key as a Markdown table, for reading.")
+    ] = False,
+) -> None:
     """Print the JSON Schema of the charter format (for editors and other tools)."""
     from charter_cli.charter.schema import schema_text
 
-    _emit(schema_text())
+    if markdown:
+        from charter_cli.charter.schema_doc import reference
+
+        _emit(reference())
+    else:
+        _emit(schema_text())
 
 
 def main(argv: list[str] | None = None) -> None:

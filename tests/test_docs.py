@@ -80,3 +80,13 @@ def test_the_site_builds_strictly(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "WARNING" not in done.stderr, done.stderr
+
+
+def test_the_reference_pages_are_the_commands_output() -> None:
+    from charter_cli.charter.schema_doc import reference
+
+    docs = (DOCS / "reference.md").read_text(encoding="utf-8")
+    assert docs == reference(), (
+        "docs/reference.md is `charter schema --markdown > docs/reference.md`"
+    )
+    assert runner.invoke(app, ["schema", "--markdown"]).stdout == reference()

@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from charter_cli.charter.load import PathKey, parse_yaml
+from charter_cli.charter.model import text_of
 from charter_cli.charter.rules.calendars import countries_with_holidays, is_zone, zone_hint
 from charter_cli.charter.values import ValueError_, parse_day_key, parse_duration, parse_intervals
 from charter_cli.drafting.templates import template, templates
@@ -102,7 +103,7 @@ def questionnaire(chosen: str | None) -> dict[str, Any]:
             or "within" not in promise
         ):
             continue
-        label = promise.get("title") or promise["id"]
+        label = text_of(promise.get("title"))[0] or promise["id"]  # one text or one per language
         within = promise["within"]
         if isinstance(within, dict):
             for priority, duration in within.items():
