@@ -381,6 +381,20 @@ def check_charter_against(doc: Document, charter: Charter, profile: Profile) -> 
             )
             at = ("promises", i, "pause_when", j)
             findings.append(doc.finding(at, Severity.ERROR, "profile-unknown-status", message))
+    from charter_cli.measures import NAMED
+
+    ids = [p.id for p in charter.promises]
+    for check in profile.reconcile:
+        if check.judges not in NAMED and check.judges not in ids:
+            hint = difflib.get_close_matches(check.judges, [*ids, *NAMED], n=1)
+            tip = f" (did you mean {hint[0]!r}?)" if hint else ""
+            message = (
+                f"profile {profile.name} compares {check.name} with {check.judges!r}, neither a "
+                f"measure nor a promise of this charter{tip}: `charter reconcile` will skip it"
+            )
+            findings.append(
+                doc.finding(("promises",), Severity.WARNING, "profile-reconcile", message)
+            )
     return findings
 
 

@@ -196,3 +196,15 @@ def test_the_audit_says_the_same_for_any_number_of_partitions() -> None:
         "first_reply_brackets",
         "full_resolution_brackets",
     ]  # the profile's order
+
+
+def test_validate_with_the_profile_names_a_column_judging_nothing(tmp_path: Path) -> None:
+    profile = tmp_path / "p.yaml"
+    text = (RECONCILE / "city311-profile.yaml").read_text(encoding="utf-8")
+    profile.write_text(text.replace("judges: keep-the-date", "judges: keep-the-dat"), "utf-8")
+    result = runner.invoke(
+        app, ["validate", "--profile", str(profile), str(RECONCILE / "city311.yaml")]
+    )
+    assert result.exit_code == 0  # a warning
+    assert "compares on_time with 'keep-the-dat'" in result.stdout
+    assert "(did you mean 'keep-the-date'?)" in result.stdout

@@ -36,10 +36,17 @@ READING = {
         "With `--profile`: a promise needs a field the profile does not map (it would be "
         "unmeasurable)."
     ),
+    "profile-reconcile": (
+        "With `--profile`: a `reconcile:` column judges neither a measure nor a promise id of "
+        "the charter."
+    ),
     "profile-unknown-status": (
         "With `--profile`: a `pause_when` status the profile's statuses do not know."
     ),
 }
+
+
+WARNINGS = {"profile-lacks-field", "profile-reconcile"}  # the rest stop a charter from loading
 
 
 def rule_lines() -> list[tuple[str, str, str]]:
@@ -65,7 +72,10 @@ def reference() -> str:
         "",
         "| Id | Severity | What it checks |",
         "|---|---|---|",
-        *(f"| `{rid}` | error | {escape(text)} |" for rid, text in READING.items()),
+        *(
+            f"| `{rid}` | {'warning' if rid in WARNINGS else 'error'} | {escape(text)} |"
+            for rid, text in READING.items()
+        ),
         "",
         "## Semantic rules",
         "",
