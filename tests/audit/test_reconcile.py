@@ -208,3 +208,28 @@ def test_validate_with_the_profile_names_a_column_judging_nothing(tmp_path: Path
     assert result.exit_code == 0  # a warning
     assert "compares on_time with 'keep-the-dat'" in result.stdout
     assert "(did you mean 'keep-the-date'?)" in result.stdout
+
+
+def test_a_streamed_audit_reconciles_as_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An export larger than --memory is streamed through temporary files, partition by
+    partition: the vendor columns are reconciled there too."""
+    import charter_cli.streamed
+
+    args = [str(RECONCILE / "shop.yaml"), str(RECONCILE / "zendesk-explore-brackets.csv")]
+
+    def said(*extra: str) -> list[dict]:
+        out = runner.invoke(app, ["audit", *args, "-f", "json", *extra])
+        return json.loads(out.stdout)["data_quality"]["vendor_reconciliation"]
+
+    in_memory = said()
+    monkeypatch.setattr(charter_cli.streamed, "BYTES_PER_BYTE", 10**6)  # 1 KB "needs" 1 GB
+    calls: list[int] = []
+    real = charter_cli.streamed.audit_streamed
+
+    def counted(*a: object, **k: object) -> object:
+        calls.append(1)
+        return real(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(charter_cli.streamed, "audit_streamed", counted)
+    assert said("--memory", "64MB") == in_memory and len(in_memory) == 4
+    assert calls, "the audit was not streamed"
