@@ -42,6 +42,7 @@ from charter_cli.tickets.events import (
 )
 from charter_cli.tickets.profile import (
     Profile,
+    VendorCheck,
     check_columns,
     detect_profile,
     header_key,
@@ -88,6 +89,7 @@ class Tickets:
     duplicate_examples: list[str] = field(default_factory=list)
     timezone: str = "UTC"
     notes: list[str] = field(default_factory=list)  # what the import noticed, for the report
+    checks: tuple[VendorCheck, ...] = ()  # the profile's `reconcile:` (vendor verdict columns)
     # on one partition of an audit: whether the whole input has a status history and a group
     # history (a partition whose tickets have no events must judge as the whole input does)
     whole_history: tuple[bool, bool] | None = None
@@ -568,6 +570,7 @@ def read_tickets(
         duplicate_examples=first_examples(examples),
         timezone=chosen.timezone or reader.timezone,
         notes=notes,
+        checks=chosen.reconcile,
     )
 
 

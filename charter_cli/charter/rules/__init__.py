@@ -11,12 +11,18 @@ from __future__ import annotations
 from charter_cli.charter.findings import Finding, Severity
 from charter_cli.charter.load import Document
 from charter_cli.charter.model import build_charter
-from charter_cli.charter.rules import calendars, escalation, promises, references
+from charter_cli.charter.rules import calendars, escalation, promises, references, translations
 from charter_cli.charter.rules.base import RULES, Rule, model_rule, rule
 from charter_cli.charter.rules.calendars import zone_hint
 
 __all__ = ["RULES", "Rule", "model_rule", "rule", "run_rules", "zone_hint"]
-_TOPICS = (references, calendars, promises, escalation)  # imported for their registrations
+_TOPICS = (
+    references,
+    calendars,
+    promises,
+    escalation,
+    translations,
+)  # imported for their registrations
 
 
 def run_rules(doc: Document) -> list[Finding]:
