@@ -161,7 +161,7 @@ def audit(
         unmatched=int(unmatched.size),
         unmatched_examples=[str(x) for x in tickets["ticket_id"].iloc[unmatched[:5]]],
         notes=source_notes(source, charter),
-        reconciliation=reconcile(outcomes, tickets),
+        reconciliation=reconcile(outcomes, tickets, source.checks),
         clocks=auditor.clocks,
         excluded=excluded.dropped,
         coverage=coverage(tickets, covered, ~excluded.dropped, minimum),

@@ -44,10 +44,19 @@ EXIT_HELP = (
     "3 internal error."
 )
 
+START_HELP = (
+    "Start here: `charter init` drafts a charter from a template (`charter templates` lists "
+    "them); `charter validate charter.yaml` checks it; `charter audit charter.yaml export.csv` "
+    "audits a helpdesk export against it; `charter render charter.yaml --lang nb` publishes it. "
+    "Documentation: the docs/ folder of the project (getting started, the charter format, "
+    "profiles, CI use)."
+)
+
 app = typer.Typer(
     name="charter",
     help="Validate customer-service charters and audit helpdesk exports against them.\n\n"
     + EXIT_HELP,
+    epilog=START_HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -82,6 +91,14 @@ class Engine(StrEnum):
     dask = "dask"
 
 
+def _list_rules(value: bool) -> None:
+    if value:
+        from charter_cli.charter.rules.reference import reference
+
+        _emit(reference())
+        raise typer.Exit()
+
+
 class ValidateFormat(StrEnum):
     text = "text"
     json = "json"
@@ -112,6 +129,15 @@ def validate(
             "fields it does not map, statuses it does not know.",
         ),
     ] = None,
+    list_rules: Annotated[
+        bool,
+        typer.Option(
+            "--list-rules",
+            callback=_list_rules,
+            is_eager=True,
+            help="List every rule (id, severity, what it checks) and exit; also `charter rules`.",
+        ),
+    ] = False,
 ) -> None:
     """Check charters (and export profiles): YAML, schema and every semantic rule; all findings
     of every file."""
@@ -382,6 +408,56 @@ def explain(
     _emit(render_story(story, color=_color(sys.stdout), width=max(80, min(140, _terminal_width()))))
 
 
+class ReconcileFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command(epilog=EXIT_HELP)
+@guarded
+def reconcile(
+    charter: Annotated[Path, typer.Argument(help="The charter (YAML).")],
+    tickets: Annotated[list[Path], typer.Argument(help="One or more exports.")],
+    events: Annotated[Path | None, typer.Option("--events", help="Status history.")] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="Export profile NAME or FILE.yaml.")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Judge as of this time.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the disagreeing tickets as CSV."),
+    ] = None,
+    output_format: Annotated[
+        ReconcileFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = ReconcileFormat.text,
+    dayfirst: DayFirst = False,
+    monthfirst: MonthFirst = False,
+    input_tz: InputTz = None,
+) -> None:
+    """Compare the helpdesk's own SLA verdicts (the profile's `reconcile:` columns) with ours:
+    an agreement table per promise; -o writes every disagreeing ticket with both verdicts."""
+    from charter_cli.audit import audit_files
+    from charter_cli.output import check_outputs, write_atomic
+    from charter_cli.report.reconcile import render_csv, render_json, render_text
+
+    profile_file = [Path(profile)] if profile and Path(profile).is_file() else []
+    if output is not None:
+        check_outputs([output], [charter, *tickets, *([events] if events else []), *profile_file])
+    result = audit_files(
+        str(charter),
+        [str(t) for t in tickets],
+        profile=profile,
+        events=str(events) if events else None,
+        as_of=as_of,
+        order=_order(dayfirst, monthfirst),
+        input_tz=input_tz,
+    )
+    if output is not None:
+        write_atomic(output, render_csv(result))
+        _err(f"wrote {output}")
+    _emit(render_json(result) if output_format is ReconcileFormat.json else render_text(result))
+
+
 profiles_app = typer.Typer(
     help="The built-in export profiles: list them, or show one to copy into your own.",
     add_completion=False,
@@ -434,6 +510,15 @@ def fields() -> None:
 
 @app.command()
 @guarded
+def rules() -> None:
+    """Every validation rule: its id, its severity and what it checks."""
+    from charter_cli.charter.rules.reference import reference
+
+    _emit(reference())
+
+
+@app.command()
+@guarded
 def templates() -> None:
     """List the charter templates, one line each."""
     from charter_cli.drafting.templates import templates as shipped
@@ -475,7 +560,7 @@ def init(
 ) -> None:
     """Draft a charter from a template, with a questionnaire on a terminal or from flags."""
     from charter_cli.charter.schema import schema_text
-    from charter_cli.drafting.templates import draft, schema_beside
+    from charter_cli.drafting.templates import draft, kept_answers, schema_beside
     from charter_cli.output import write_atomic
 
     try:
@@ -489,6 +574,7 @@ def init(
     schema_copy = schema_beside(output)
     flags_given = any(v is not None for v in (name, timezone, country))
     ask = interactive if interactive is not None else (sys.stdin.isatty() and not flags_given)
+    kept = None  # which of the template's answers a draft without questions kept, said once written
     if ask:
         from charter_cli.drafting.interactive import questionnaire
 
@@ -498,11 +584,20 @@ def init(
                 answers[key] = value
         text = draft(**answers)
     else:
-        text = draft(template or "online-shop", name=name, timezone=timezone, country=country)
+        if template is None and interactive is None:
+            raise UsageError(
+                "not on a terminal, so no questions: choose a template with --template NAME "
+                "(`charter templates` lists them) and give --name, --timezone and --country"
+            )
+        chosen = template or "online-shop"
+        text = draft(chosen, name=name, timezone=timezone, country=country)
+        kept = kept_answers(chosen, name=name, timezone=timezone, country=country)
     write_atomic(output, text)
     if schema_copy is not None:
         write_atomic(schema_copy, schema_text())
         _err(f"wrote {schema_copy}, the schema the charter's first line names for editors")
+    if kept is not None:
+        _err(kept)
     _err(f"wrote {output}; check it any time with `charter validate {output}`")
 
 
@@ -603,11 +698,20 @@ def diff(
 
 @app.command()
 @guarded
-def schema() -> None:
+def schema(
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Every key as a Markdown table, for reading.")
+    ] = False,
+) -> None:
     """Print the JSON Schema of the charter format (for editors and other tools)."""
     from charter_cli.charter.schema import schema_text
 
-    _emit(schema_text())
+    if markdown:
+        from charter_cli.charter.schema_doc import reference
+
+        _emit(reference())
+    else:
+        _emit(schema_text())
 
 
 def main(argv: list[str] | None = None) -> None:

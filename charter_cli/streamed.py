@@ -433,6 +433,7 @@ def _whole_input(
         notes=notes,
         whole_history=(whole.history, whole.group_history),
         total=whole.tickets,
+        checks=profile.reconcile,  # the vendor columns to reconcile, in every partition
     )
     template = replace(source, skipped=pd.DataFrame(), rows_read=0, duplicates=0, total=None)
     when = as_of if as_of is not None else whole.latest

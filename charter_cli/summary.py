@@ -776,7 +776,7 @@ def spill_lines(piece: Piece, path: Path) -> Piece:
 def _reconciliation(lists: list[list[Disagreement]]) -> list[Disagreement]:
     """Disagreements with the vendor's verdicts, added up per promise and vendor field; the
     examples the first in input order."""
-    from charter_cli.reconcile import ORDER, Disagreement
+    from charter_cli.reconcile import Disagreement
 
     found: dict[tuple[str, str], list[Disagreement]] = {}
     for found_here in lists:
@@ -784,7 +784,8 @@ def _reconciliation(lists: list[list[Disagreement]]) -> list[Disagreement]:
             found.setdefault((d.promise, d.vendor_field), []).append(d)
     out = []
     for (promise, vendor_field), parts in sorted(
-        found.items(), key=lambda kv: (ORDER.index(kv[0][1]), kv[0][0])
+        found.items(),
+        key=lambda kv: kv[1][0].order,  # the profile's column, the charter's promise
     ):
         examples = sorted(
             (row, example) for d in parts for row, example in zip(d.rows, d.examples, strict=True)
@@ -797,6 +798,7 @@ def _reconciliation(lists: list[list[Disagreement]]) -> list[Disagreement]:
                 sum(d.disagree for d in parts),
                 [e for _, e in examples],
                 tuple(r for r, _ in examples),
+                parts[0].order,
             )
         )
     return out

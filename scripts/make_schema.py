@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from charter_cli.charter.model import TIME_FIELDS
+from charter_cli.charter.model import LANGUAGES, TIME_FIELDS
 from charter_cli.charter.values import DURATION_PATTERN as DURATION
 from charter_cli.measures import MEASURES as REGISTRY
 from charter_cli.measures import NAMED
@@ -41,6 +41,24 @@ def form_text(form: dict[str, Any]) -> str:
 
 FIELDS = list(TIME_FIELDS)
 NAME = "^[A-Za-z0-9][A-Za-z0-9 _.-]*$"
+
+
+def text(title: str, description: str) -> dict[str, Any]:
+    """A text the published charter shows: one for every language, or one per language."""
+    return {
+        "title": title,
+        "description": description
+        + " One text, or one per language: `{en: E-mail, nb: E-post, sv: E-post, pl: E-mail}` (`charter render --lang` picks it).",
+        "oneOf": [
+            {"type": "string"},
+            {
+                "type": "object",
+                "minProperties": 1,
+                "propertyNames": {"enum": list(LANGUAGES)},
+                "additionalProperties": {"type": "string"},
+            },
+        ],
+    }
 
 
 def duration(title: str) -> dict[str, Any]:
@@ -228,11 +246,7 @@ def calendar() -> dict[str, Any]:
         "required": ["hours"],
         "additionalProperties": False,
         "properties": {
-            "title": {
-                "title": "Title",
-                "description": "Shown in the published charter.",
-                "type": "string",
-            },
+            "title": text("Title", "Shown in the published charter."),
             "timezone": {
                 "title": "Time zone",
                 "description": "IANA zone of these hours; the charter's `timezone` by default.",
@@ -290,11 +304,7 @@ def promise() -> dict[str, Any]:
                 "pattern": "^[a-z0-9][a-z0-9_-]*$",
                 "x-error": "{value!r} is not a promise id: lowercase letters, digits, `-` and `_`",
             },
-            "title": {
-                "title": "Title",
-                "description": "One sentence a customer understands.",
-                "type": "string",
-            },
+            "title": text("Title", "One sentence a customer understands."),
             "measure": {
                 "title": "Measure",
                 "description": ", ".join(f"`{m}` ({REGISTRY[m].summary})" for m in NAMED)
@@ -402,11 +412,7 @@ def schema() -> dict[str, Any]:
                 "type": "string",
                 "minLength": 1,
             },
-            "title": {
-                "title": "Title",
-                "description": "Shown in the published charter.",
-                "type": "string",
-            },
+            "title": text("Title", "Shown in the published charter."),
             "match": {
                 "title": "Aliases",
                 "description": "Other spellings in exports (`3 - Moderate`, `P3`).",
@@ -442,11 +448,7 @@ def schema() -> dict[str, Any]:
                 "type": "string",
                 "minLength": 1,
             },
-            "description": {
-                "title": "Description",
-                "description": "A paragraph for the published charter.",
-                "type": "string",
-            },
+            "description": text("Description", "A paragraph for the published charter."),
             "timezone": {
                 "title": "Time zone",
                 "description": "IANA zone (`Europe/Oslo`): default for calendars and for exports without an offset.",
@@ -477,11 +479,7 @@ def schema() -> dict[str, Any]:
                             "description": "Its opening hours; the first calendar by default.",
                             "type": "string",
                         },
-                        "title": {
-                            "title": "Title",
-                            "description": "Shown in the published charter.",
-                            "type": "string",
-                        },
+                        "title": text("Title", "Shown in the published charter."),
                         "contact": {
                             "title": "Contact",
                             "description": "Address, number or link customers use.",
@@ -550,6 +548,14 @@ def schema() -> dict[str, Any]:
                                 {"type": "string"},
                             ]
                         },
+                    },
+                    "titles": {
+                        "title": "Level titles",
+                        "description": "How the published charter names each level (`specialists: {en: our specialists, nb: spesialistene}`); the level's name otherwise.",
+                        "type": "object",
+                        "additionalProperties": text(
+                            "Level title", "A level's name for customers."
+                        ),
                     },
                     "rules": {
                         "title": "Rules",

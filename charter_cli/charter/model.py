@@ -43,6 +43,24 @@ class HolidayDate:
     intervals: tuple[Interval, ...] = ()  # own hours; closed when empty
 
 
+LANGUAGES = ("en", "nb", "sv", "pl")  # the languages a charter's texts may be given in
+
+
+def text_of(value: Any) -> tuple[str | None, Mapping[str, str]]:
+    """A translatable text as written (`E-mail`, or `{en: E-mail, nb: E-post}`): the text that
+    reports use (English where given, else the first), and the translations by language (empty
+    for a plain text, which reads the same in every language)."""
+    if isinstance(value, dict):
+        texts = {str(k): str(v) for k, v in value.items()}
+        return texts.get("en", next(iter(texts.values()), None)), texts
+    return (None if value is None else str(value)), {}
+
+
+def in_language(default: str | None, texts: Mapping[str, str], lang: str) -> str | None:
+    """The text in `lang`: its translation, else the text as written."""
+    return texts.get(lang, default)
+
+
 @dataclass(frozen=True)
 class Calendar:
     name: str
@@ -72,6 +90,7 @@ class Channel:
     title: str | None = None
     contact: str | None = None
     match: tuple[str, ...] = ()
+    titles: Mapping[str, str] = field(default_factory=dict)  # the title by language
 
 
 @dataclass(frozen=True)
@@ -79,6 +98,7 @@ class Priority:
     name: str
     title: str | None = None
     match: tuple[str, ...] = ()
+    titles: Mapping[str, str] = field(default_factory=dict)  # the title by language
 
 
 @dataclass(frozen=True)
@@ -115,6 +135,7 @@ class Promise:
     between: tuple[Duration, Duration] | None = None
     pause_when: tuple[str, ...] = ()
     escalate_to: str | None = None  # for escalation rules: the level to reach
+    titles: Mapping[str, str] = field(default_factory=dict)  # the title by language
     options: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # the measure's own
     selector: Selector = field(
         default_factory=Selector
@@ -137,6 +158,10 @@ class Charter:
     description: str | None = None
     exclude: tuple[Selector, ...] = ()  # tickets any of them matches count for no promise
     coverage: float | None = None  # the share of kept tickets some promise must apply to
+    descriptions: Mapping[str, str] = field(default_factory=dict)  # by language
+    level_titles: Mapping[str, Mapping[str, str]] = field(
+        default_factory=dict
+    )  # level → by language
 
     @property
     def default_calendar(self) -> str:
@@ -230,7 +255,7 @@ def build_calendar(name: str, spec: Any, default_tz: str) -> Calendar:
         country=holidays.get("country"),
         subdivision=holidays.get("subdivision"),
         dates=tuple(dates),
-        title=spec.get("title"),
+        title=text_of(spec.get("title"))[0],
     )
 
 
@@ -245,15 +270,21 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
         name: Channel(
             name=name,
             calendar=(spec or {}).get("calendar") or default,
-            title=(spec or {}).get("title"),
+            title=text_of((spec or {}).get("title"))[0],
             contact=(spec or {}).get("contact"),
             match=tuple((spec or {}).get("match") or ()),
+            titles=text_of((spec or {}).get("title"))[1],
         )
         for name, spec in data["channels"].items()
     }
     priorities = tuple(
         Priority(name=p) if isinstance(p, str) else
-        Priority(name=p["name"], title=p.get("title"), match=tuple(p.get("match") or ()))
+        Priority(
+            name=p["name"],
+            title=text_of(p.get("title"))[0],
+            match=tuple(p.get("match") or ()),
+            titles=text_of(p.get("title"))[1],
+        )
         for p in data.get("priorities") or ()
     )  # fmt: skip
     promises: list[Promise] = []
@@ -266,7 +297,8 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
         promises.append(
             Promise(
                 id=spec["id"],
-                title=spec.get("title"),
+                title=text_of(spec.get("title"))[0],
+                titles=text_of(spec.get("title"))[1],
                 measure=found.name,
                 start_field=start,
                 stop_field=stop,
@@ -316,7 +348,12 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
         priorities=priorities,
         promises=tuple(promises),
         levels=levels,
-        description=data.get("description"),
+        description=text_of(data.get("description"))[0],
+        descriptions=text_of(data.get("description"))[1],
+        level_titles={
+            level: text_of(text)[1] or dict.fromkeys(LANGUAGES, str(text))
+            for level, text in (escalation.get("titles") or {}).items()
+        },
         exclude=parse_selectors(data.get("exclude")),
         coverage=parse_target(data["coverage"]) if "coverage" in data else None,
     )

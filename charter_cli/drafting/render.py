@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from html import escape
 
-from charter_cli.charter.model import Calendar, Charter, HolidayDate, Promise
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_percent
+
+from charter_cli.charter.model import Calendar, Charter, HolidayDate, Promise, in_language
 from charter_cli.charter.values import Duration, Interval
 from charter_cli.errors import UsageError
 from charter_cli.measures import measure_of
@@ -19,71 +24,6 @@ from charter_cli.measures.escalation import MEASURE as ESCALATION
 
 LANGS = ("en", "nb", "sv", "pl")
 
-WEEKDAYS = {
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-    "nb": ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"],
-    "sv": ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"],
-    "pl": ["poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela"],
-}
-MONTHS = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "nb": [
-        "januar",
-        "februar",
-        "mars",
-        "april",
-        "mai",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "desember",
-    ],
-    "sv": [
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ],
-    # the genitive, as in "24 grudnia"
-    "pl": [
-        "stycznia",
-        "lutego",
-        "marca",
-        "kwietnia",
-        "maja",
-        "czerwca",
-        "lipca",
-        "sierpnia",
-        "września",
-        "października",
-        "listopada",
-        "grudnia",
-    ],
-}
 COUNTRIES = {
     "NO": {"en": "Norway", "nb": "Norge", "sv": "Norge", "pl": "Norwegii"},
     "SE": {"en": "Sweden", "nb": "Sverige", "sv": "Sverige", "pl": "Szwecji"},
@@ -101,36 +41,57 @@ COUNTRIES = {
     "US": {"en": "the United States", "nb": "USA", "sv": "USA", "pl": "Stanach Zjednoczonych"},
 }
 
-# (singular, plural) in English and the Scandinavian languages; Polish has (1, 2–4, 5+) forms in
-# the genitive that "w ciągu" (within) and "od … do" govern: 1 minuty, 2 minut, 5 minut
-UNITS = {
+# Each unit's forms by CLDR plural category (Babel's rules pick the category of a count): English
+# and the Scandinavian languages have one and other; Polish has one (1), few (2–4, 22–24, …) and
+# many (5–21, 25, …), in the nominative ("nie dłużej niż 2 godziny") and in the genitive that
+# "w ciągu" (within) and "od … do" govern ("w ciągu 1 godziny", "2 godzin", "5 godzin").
+# `w…` units are business time: the first unit of a duration on a business calendar says so.
+Forms = dict[str, str]
+UNITS: dict[str, dict[str, Forms]] = {
     "en": {
-        "s": ("second", "seconds"),
-        "m": ("minute", "minutes"),
-        "h": ("hour", "hours"),
-        "wh": ("working hour", "working hours"),
-        "wd": ("working day", "working days"),
+        "s": {"one": "second", "other": "seconds"},
+        "m": {"one": "minute", "other": "minutes"},
+        "h": {"one": "hour", "other": "hours"},
+        "ws": {"one": "working second", "other": "working seconds"},
+        "wm": {"one": "working minute", "other": "working minutes"},
+        "wh": {"one": "working hour", "other": "working hours"},
+        "wd": {"one": "working day", "other": "working days"},
     },
     "nb": {
-        "s": ("sekund", "sekunder"),
-        "m": ("minutt", "minutter"),
-        "h": ("time", "timer"),
-        "wh": ("arbeidstime", "arbeidstimer"),
-        "wd": ("virkedag", "virkedager"),
+        "s": {"one": "sekund", "other": "sekunder"},
+        "m": {"one": "minutt", "other": "minutter"},
+        "h": {"one": "time", "other": "timer"},
+        "ws": {"one": "arbeidssekund", "other": "arbeidssekunder"},
+        "wm": {"one": "arbeidsminutt", "other": "arbeidsminutter"},
+        "wh": {"one": "arbeidstime", "other": "arbeidstimer"},
+        "wd": {"one": "virkedag", "other": "virkedager"},
     },
     "sv": {
-        "s": ("sekund", "sekunder"),
-        "m": ("minut", "minuter"),
-        "h": ("timme", "timmar"),
-        "wh": ("arbetstimme", "arbetstimmar"),
-        "wd": ("arbetsdag", "arbetsdagar"),
+        "s": {"one": "sekund", "other": "sekunder"},
+        "m": {"one": "minut", "other": "minuter"},
+        "h": {"one": "timme", "other": "timmar"},
+        "ws": {"one": "arbetssekund", "other": "arbetssekunder"},
+        "wm": {"one": "arbetsminut", "other": "arbetsminuter"},
+        "wh": {"one": "arbetstimme", "other": "arbetstimmar"},
+        "wd": {"one": "arbetsdag", "other": "arbetsdagar"},
     },
-    "pl": {
-        "s": ("sekundy", "sekund"),
-        "m": ("minuty", "minut"),
-        "h": ("godziny", "godzin"),
-        "wh": ("godziny roboczej", "godzin roboczych"),
-        "wd": ("dnia roboczego", "dni roboczych"),
+    "pl": {  # the genitive
+        "s": {"one": "sekundy", "few": "sekund", "many": "sekund"},
+        "m": {"one": "minuty", "few": "minut", "many": "minut"},
+        "h": {"one": "godziny", "few": "godzin", "many": "godzin"},
+        "ws": {"one": "sekundy roboczej", "few": "sekund roboczych", "many": "sekund roboczych"},
+        "wm": {"one": "minuty roboczej", "few": "minut roboczych", "many": "minut roboczych"},
+        "wh": {"one": "godziny roboczej", "few": "godzin roboczych", "many": "godzin roboczych"},
+        "wd": {"one": "dnia roboczego", "few": "dni roboczych", "many": "dni roboczych"},
+    },
+    "pl-nominative": {
+        "s": {"one": "sekunda", "few": "sekundy", "many": "sekund"},
+        "m": {"one": "minuta", "few": "minuty", "many": "minut"},
+        "h": {"one": "godzina", "few": "godziny", "many": "godzin"},
+        "ws": {"one": "sekunda robocza", "few": "sekundy robocze", "many": "sekund roboczych"},
+        "wm": {"one": "minuta robocza", "few": "minuty robocze", "many": "minut roboczych"},
+        "wh": {"one": "godzina robocza", "few": "godziny robocze", "many": "godzin roboczych"},
+        "wd": {"one": "dzień roboczy", "few": "dni robocze", "many": "dni roboczych"},
     },
 }
 
@@ -168,10 +129,22 @@ TEXT = {
         "always": "całą dobę", "every_day": "codziennie", "closed": "nieczynne", "and": "i",
         "day_night": ", całą dobę", "public": "Nieczynne w dni ustawowo wolne od pracy w {country}.",
         "pause": "Czas oczekiwania na Twoją odpowiedź nie jest wliczany.",
-        "escalate": "Jeśli sprawa nie zostanie rozwiązana w ciągu {d}, przekazujemy ją do: {level}.",
+        "escalate": "Jeśli sprawa nie zostanie rozwiązana w ciągu {d}, przekazujemy ją na wyższy poziom ({level}).",
         "target": "(nasz cel: {p} spraw)", "for": "{what}:", "priority": "{p}", "measure": "Co miesiąc sprawdzamy, jak dotrzymujemy tych zobowiązań.",
     },
 }  # fmt: skip
+
+
+def country_name(code: str, lang: str) -> str:
+    """A country as the holiday sentence needs it: our table (Polish in the locative, English
+    with its article), else CLDR's name through Babel, else the code."""
+    known = COUNTRIES.get(code, {}).get(lang)
+    if known is not None:
+        return known
+    name = _locale(lang).territories.get(code)
+    if name is None or lang == "pl":  # no locative for other countries: name it beside
+        return f"{name or code}" if lang != "pl" else f"kraju {name or code}"
+    return str(name)
 
 
 @dataclass(frozen=True)
@@ -216,7 +189,7 @@ def hours_phrase(cal: Calendar, lang: str) -> str:
     open_runs = [r for r in runs if r[2]]
     if len(open_runs) == 1 and open_runs[0][:2] == (0, 6):
         return f"{words['every_day']} {open_runs[0][2]}"
-    names = WEEKDAYS[lang]
+    names = weekdays(lang)
     out = []
     for first, last, text in open_runs:
         days = names[first] if first == last else f"{names[first]}–{names[last]}"
@@ -224,34 +197,53 @@ def hours_phrase(cal: Calendar, lang: str) -> str:
     return ", ".join(out) if out else words["closed"]
 
 
-def duration_phrase(d: Duration, lang: str, *, business: bool) -> str:
-    """`4 working hours`, `2 minutes`, `1 working day`; Polish in the genitive."""
-    units = UNITS[lang]
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+def weekdays(lang: str) -> list[str]:
+    """Monday first, as the language writes them in a sentence (CLDR, through Babel)."""
+    wide = _locale(lang).days["format"]["wide"]
+    return [str(wide[i]) for i in range(7)]
+
+
+def plural(n: int, lang: str) -> str:
+    """The CLDR plural category of a count in the language: one, few, many or other."""
+    return str(_locale(lang).plural_form(n))
+
+
+def duration_phrase(d: Duration, lang: str, *, business: bool, nominative: bool = False) -> str:
+    """`4 working hours`, `30 working minutes`, `2 minutes`, `1 working day`. On a business
+    calendar the first unit says "working" (the clock runs in opening hours only). Polish in
+    the genitive that "w ciągu" governs, or in the nominative."""
+    units = UNITS["pl-nominative" if lang == "pl" and nominative else lang]
 
     def count(n: int, unit: str) -> str:
-        one, many = units[unit]
-        if lang == "pl":
-            return f"{n} {one if n == 1 else many}"
-        return f"{n} {one if n == 1 else many}"
+        forms = units[unit]
+        return f"{n} {forms.get(plural(n, lang), forms.get('other', forms.get('many', '')))}"
 
     if d.is_working_days:
         return count(d.working_days, "wd")
     h, rest = divmod(d.seconds, 3600)
     m, s = divmod(rest, 60)
-    parts = []
+    parts: list[tuple[int, str]] = []
     if h:
-        parts.append(count(h, "wh" if business else "h"))
+        parts.append((h, "h"))
     if m:
-        parts.append(count(m, "m"))
+        parts.append((m, "m"))
     if s or not parts:
-        parts.append(count(s, "s"))
-    return f" {TEXT[lang]['and']} ".join(parts)
+        parts.append((s, "s"))
+    words = [
+        count(n, ("w" + unit) if business and k == 0 else unit) for k, (n, unit) in enumerate(parts)
+    ]
+    return f" {TEXT[lang]['and']} ".join(words)
 
 
 def _date(d: HolidayDate, lang: str) -> str:
-    month = MONTHS[lang][d.month - 1]
-    day = f"{d.day}." if lang == "nb" else str(d.day)
-    text = f"{day} {month}"
+    """`24 December`, `24. desember`, `24 grudnia` (CLDR's month in its date form)."""
+    pattern = "d. MMMM" if lang == "nb" else "d MMMM"
+    text = str(format_date(date(d.year or 2000, d.month, d.day), pattern, locale=lang))
     return f"{text} {d.year}" if d.year else text
 
 
@@ -263,11 +255,27 @@ def _calendar_of(promise: Promise, charter: Charter) -> Calendar | None:
     return charter.calendar(names[0])
 
 
-def _priority_label(name: str, charter: Charter) -> str:
+def _priority_label(name: str, charter: Charter, lang: str) -> str:
+    """A priority as customers read it: its title in the language (after its name when the name
+    is a code such as P1), else `name (title)`, else its name."""
     for p in charter.priorities:
         if p.name == name:
+            if lang in p.titles:
+                title = p.titles[lang]
+                return f"{p.name} ({title})" if any(ch.isdigit() for ch in p.name) else title
             return f"{p.name} ({p.title})" if p.title else p.name
     return name
+
+
+def channel_title(name: str, charter: Charter, lang: str) -> str:
+    channel = charter.channels.get(name)
+    if channel is None:
+        return name
+    return in_language(channel.title, channel.titles, lang) or name
+
+
+def level_title(level: str | None, charter: Charter, lang: str) -> str:
+    return charter.level_titles.get(str(level), {}).get(lang, str(level))
 
 
 SCOPE = {
@@ -320,20 +328,13 @@ def _selector_parts(promise: Promise, charter: Charter, lang: str) -> list[str]:
     parts: list[str] = []
     for m in promise.selector.matches:
         if m.field == "channel":
-            names = [
-                charter.channels[c].title or c if c in charter.channels else c for c in m.values
-            ]
+            names = [channel_title(c, charter, lang) for c in m.values]
         elif m.field == "priority":
             if promise.within.by_priority and not m.negated:
                 continue
-            names = [_priority_label(p, charter) for p in m.values]
+            names = [_priority_label(p, charter, lang) for p in m.values]
         elif m.field == "tags":
             names = [words["tagged"].format(v=_values(list(m.values), lang))]
-            if m.negated:
-                parts.append(words["except"].format(v=names[0]))
-                continue
-            parts += names
-            continue
         elif m.field.startswith("fields."):
             label = m.field.removeprefix("fields.").replace("_", " ")
             names = [f"{label} {_values(list(m.values), lang)}"]
@@ -359,6 +360,8 @@ def _otherwise(promise: Promise, charter: Charter) -> bool:
 
 
 def _scope(promise: Promise, charter: Charter, lang: str) -> str:
+    """Who the promise is for (`For chat:`), when it holds (`From 1 July 2026,`) and, in a
+    policy group after a narrower member, `Otherwise,`."""
     parts = _selector_parts(promise, charter, lang)
     lead = in_force_phrase(promise, lang)
     if _otherwise(promise, charter):
@@ -375,11 +378,8 @@ def _scope(promise: Promise, charter: Charter, lang: str) -> str:
 
 
 def _percent(value: float, lang: str) -> str:
-    number = f"{value * 100:.1f}".rstrip("0").rstrip(".")
-    if lang == "en":
-        return f"{number}%"
-    number = number.replace(".", ",")
-    return f"{number}%" if lang == "pl" else f"{number} %"
+    """`99.5%`, `99,5 %` (with a no-break space), `99,5%`: CLDR's percent, every decimal kept."""
+    return str(format_percent(round(value, 6), locale=lang, decimal_quantization=False))
 
 
 def _promise_blocks(promise: Promise, charter: Charter, lang: str) -> list[Block]:
@@ -403,16 +403,21 @@ def _promise_blocks(promise: Promise, charter: Charter, lang: str) -> list[Block
         return [Block("p", scope + words["follow"].format(a=a, b=b) + target)]
     if key is None:
         # escalation rules are told with the escalation path; a custom pair by its title
-        return [] if measure is ESCALATION else [Block("p", (promise.title or promise.id) + target)]
+        title = in_language(promise.title, promise.titles, lang) or promise.id
+        return [] if measure is ESCALATION else [Block("p", title + target)]
     pause = " " + words["pause"] if promise.pause_when else ""
     if promise.within.by_priority:
+        listed = f"{key}_list" in words  # an intro after which a duration stands in the nominative
         items = [
-            f"{_priority_label(p, charter)}: {duration_phrase(d, lang, business=business)}"
+            f"{_priority_label(p, charter, lang)}: "
+            + duration_phrase(d, lang, business=business, nominative=listed)
             for p, d in promise.within.by_priority.items()
         ]
-        intro = words[f"{key}_list"] if f"{key}_list" in words else words[key]
+        intro = words[f"{key}_list"] if listed else words[key]
         suffix = when.lstrip(", ") if when else ""
-        head = scope + intro + (f" ({suffix})" if suffix else "")
+        if suffix:  # the hours before the colon that opens the list
+            intro = intro[:-1] + f" ({suffix}):" if intro.endswith(":") else intro + f" ({suffix})"
+        head = scope + intro
         return [Block("p", head), Block("ul", items), *([Block("p", (pause + target).strip())])]
     assert promise.within.default is not None
     sentence = words[key].format(
@@ -426,30 +431,31 @@ def blocks(charter: Charter, lang: str) -> list[Block]:
         raise UsageError(f"--lang {lang}: choose one of {', '.join(LANGS)}")
     words = TEXT[lang]
     out = [Block("h1", words["title"].format(name=charter.name))]
-    if charter.description:
-        out.append(Block("p", charter.description))
+    description = in_language(charter.description, charter.descriptions, lang)
+    if description:
+        out.append(Block("p", description))
     out.append(Block("h2", words["reach"]))
     lines = []
     for name, channel in charter.channels.items():
         cal = charter.calendars.get(channel.calendar)
         hours = hours_phrase(cal, lang) if cal else ""
         contact = f" ({channel.contact})" if channel.contact else ""
-        lines.append(f"{channel.title or name}{contact}: {hours}")
+        lines.append(f"{channel_title(name, charter, lang)}{contact}: {hours}")
     out.append(Block("ul", lines))
     holiday_lines = []
     for cal in charter.calendars.values():
         if cal.always or not (cal.country or cal.dates):
             continue
-        users = [c.title or n for n, c in charter.channels.items() if c.calendar == cal.name]
+        users = [
+            channel_title(n, charter, lang)
+            for n, c in charter.channels.items()
+            if c.calendar == cal.name
+        ]
         if not users:
             continue
         parts = []
         if cal.country:
-            parts.append(
-                words["public"].format(
-                    country=COUNTRIES.get(cal.country, {}).get(lang, cal.country)
-                )
-            )
+            parts.append(words["public"].format(country=country_name(cal.country, lang)))
         for d in cal.dates:
             parts.append(
                 f"{_date(d, lang)}: {_day_hours(d.intervals, lang) if d.intervals else words['closed']}."
@@ -491,13 +497,14 @@ def blocks(charter: Charter, lang: str) -> list[Block]:
             business = cal is None or not cal.always
             if rule.within.by_priority:
                 after = ", ".join(
-                    f"{duration_phrase(v, lang, business=business)} ({_priority_label(k, charter)})"
+                    f"{duration_phrase(v, lang, business=business)} ({_priority_label(k, charter, lang)})"
                     for k, v in rule.within.by_priority.items()
                 )
             else:
                 default = rule.within.default
                 after = duration_phrase(default, lang, business=business) if default else ""
-            out.append(Block("p", words["escalate"].format(d=after, level=rule.escalate_to)))
+            level = level_title(rule.escalate_to, charter, lang)
+            out.append(Block("p", words["escalate"].format(d=after, level=level)))
     out.append(Block("p", words["measure"]))
     return out
 

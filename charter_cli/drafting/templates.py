@@ -130,7 +130,9 @@ def _scalar_end(line: str, start: int) -> int:
 
 
 def replace_values(text: str, doc: Document, values: Mapping[PathKey, Any]) -> str:
-    """Replace the scalars at `values`' paths, in place; comments and layout stay."""
+    """Replace the scalars at `values`' paths, in place; comments and layout stay, except a
+    comment at the end of a line whose value changes: it spoke of the template's value (England's
+    bank holidays, Swedish midsummer eve, a lunch break) and would now be wrong."""
     lines = text.split("\n")
     edits = []
     for path, value in values.items():
@@ -141,7 +143,10 @@ def replace_values(text: str, doc: Document, values: Mapping[PathKey, Any]) -> s
     for line_no, col, value in sorted(edits, reverse=True):
         line = lines[line_no]
         end = _scalar_end(line, col)
-        lines[line_no] = line[:col] + yaml_scalar(value) + line[end:]
+        written, rest = yaml_scalar(value), line[end:]
+        if written != line[col:end] and rest.lstrip().startswith("#"):
+            rest = ""
+        lines[line_no] = line[:col] + written + rest
     return "\n".join(lines)
 
 
@@ -193,6 +198,34 @@ def draft(
         text = _with_follow_up(text, follow_up)
     check_text(text, f"<draft from {chosen.name}>")
     return text
+
+
+def kept_answers(
+    name_of_template: str,
+    *,
+    name: str | None = None,
+    timezone: str | None = None,
+    country: str | None = None,
+) -> str:
+    """One line saying which template a draft without questions came from, and which of the
+    template's key answers it kept (the flags that would change them)."""
+    data = parse_yaml(template(name_of_template).text, name_of_template).data
+    countries = [
+        str(spec["holidays"]["country"])
+        for spec in data["calendars"].values()
+        if isinstance(spec, dict) and (spec.get("holidays") or {}).get("country")
+    ]
+    kept = []
+    if name is None:
+        kept.append(f"--name {data['name']!r}")
+    if timezone is None:
+        kept.append(f"--timezone {data['timezone']}")
+    if country is None and countries:
+        kept.append(f"--country {countries[0]}")
+    said = f"drafted from the {name_of_template} template"
+    if not kept:
+        return said
+    return f"{said}, keeping its {', '.join(kept)}: give those flags to change them"
 
 
 def _with_follow_up(text: str, window: tuple[str, str]) -> str:

@@ -30,7 +30,7 @@ class DueDate(Measure):
         "en": {"due": "When we give you a date, we keep it."},
         "nb": {"due": "Når vi lover deg en dato, holder vi den."},
         "sv": {"due": "När vi lovar dig ett datum håller vi det."},
-        "pl": {"due": "Jeśli podamy Ci termin, dotrzymujemy go."},
+        "pl": {"due": "Jeśli podamy Ci termin, dotrzymamy go."},
     }  # fmt: skip
 
     def needs(self, promise: Promise) -> dict[str, str]:

@@ -18,7 +18,7 @@ class FirstResponse(Clocked):
         "en": {"reply": "A person replies within {d}{when}.", "reply_list": "A person replies within:"},
         "nb": {"reply": "Du får svar fra en av oss innen {d}{when}.", "reply_list": "Du får svar fra en av oss innen:"},
         "sv": {"reply": "Du får svar från någon av oss inom {d}{when}.", "reply_list": "Du får svar från någon av oss inom:"},
-        "pl": {"reply": "Odpowiadamy w ciągu {d}{when}.", "reply_list": "Odpowiadamy w ciągu:"},
+        "pl": {"reply": "Odpowiadamy w ciągu {d}{when}.", "reply_list": "Odpowiadamy w czasie nie dłuższym niż:"},
     }  # fmt: skip
 
 

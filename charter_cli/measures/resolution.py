@@ -19,7 +19,7 @@ class Resolution(Clocked):
         "en": {"solve": "We solve your case within {d}{when}.", "solve_list": "We solve your case within:"},
         "nb": {"solve": "Vi løser saken din innen {d}{when}.", "solve_list": "Vi løser saken din innen:"},
         "sv": {"solve": "Vi löser ditt ärende inom {d}{when}.", "solve_list": "Vi löser ditt ärende inom:"},
-        "pl": {"solve": "Rozwiązujemy Twoją sprawę w ciągu {d}{when}.", "solve_list": "Rozwiązujemy Twoją sprawę w ciągu:"},
+        "pl": {"solve": "Rozwiązujemy Twoją sprawę w ciągu {d}{when}.", "solve_list": "Rozwiązujemy Twoją sprawę w czasie nie dłuższym niż:"},
     }  # fmt: skip
 
 

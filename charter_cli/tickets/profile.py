@@ -25,6 +25,82 @@ DEFAULT_FORMATS = ("iso", "epoch", "us", "dayfirst", "twitter")
 
 
 @dataclass(frozen=True)
+class VendorCheck:
+    """How to compare one vendor column (`vendor: {NAME: COLUMN}`, read as `vendor_NAME`) with
+    our verdicts: `reconcile: {NAME: {judges: ..., ...}}` in a profile.
+
+    `judges` is a measure (every promise of that measure is compared) or a promise id. `kind` is
+    `verdict` (the cell says met or breached: `met` and `breached` list the words, normalised),
+    `minutes` or `hours` (a duration to compare with ours, within `tolerance` seconds), or
+    `brackets` (a label naming a range of durations, `(label, low, high)` in seconds, high None
+    for open-ended). `clock` says whether the vendor's durations are business time (compared
+    with our elapsed business time) or calendar time (compared with stop − start)."""
+
+    name: str
+    judges: str
+    kind: str = "verdict"
+    met: tuple[str, ...] = ()
+    breached: tuple[str, ...] = ()
+    clock: str = "business"
+    brackets: tuple[tuple[str, int, int | None], ...] = ()
+    tolerance: int = 60
+
+
+DEFAULT_MET = ("within sla", "completed on time", "true", "met", "yes", "on time", "achieved")
+DEFAULT_BREACHED = (
+    *("sla violated", "completed late", "overdue", "false", "breached", "violated", "late"),
+    *("no", "missed"),
+)
+
+
+def _bracket_seconds(value: Any) -> int | None:
+    """A bracket bound: `0`, a duration (`1h`, `24h`, `PT8H`), or null for no upper bound."""
+    from charter_cli.charter.values import parse_duration
+
+    if value is None:
+        return None
+    if str(value).strip() in ("0", "0s"):
+        return 0
+    return parse_duration(str(value)).seconds
+
+
+def vendor_checks(data: dict[str, Any]) -> tuple[VendorCheck, ...]:
+    """The `reconcile:` section of a (schema-valid, checked) profile as VendorCheck values."""
+    out = []
+    for name, spec in (data.get("reconcile") or {}).items():
+        if "brackets" in spec:
+            kind = "brackets"
+        elif "minutes" in spec or "hours" in spec:
+            kind = "minutes" if "minutes" in spec else "hours"
+        else:
+            kind = "verdict"
+        verdicts = "met" in spec or "breached" in spec
+        out.append(
+            VendorCheck(
+                name=name,
+                judges=spec["judges"],
+                kind=kind,
+                met=tuple(normalise(str(v)) for v in spec.get("met") or ())
+                if verdicts
+                else DEFAULT_MET,
+                breached=tuple(normalise(str(v)) for v in spec.get("breached") or ())
+                if verdicts
+                else DEFAULT_BREACHED,
+                clock=spec.get("minutes")
+                or spec.get("hours")
+                or spec.get("clock")
+                or ("calendar" if kind == "brackets" else "business"),
+                brackets=tuple(
+                    (normalise(str(label)), _bracket_seconds(low) or 0, _bracket_seconds(high))
+                    for label, (low, high) in (spec.get("brackets") or {}).items()
+                ),
+                tolerance=int(spec.get("tolerance_seconds", 60)),
+            )
+        )
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     title: str
@@ -34,6 +110,7 @@ class Profile:
     path: str
     derive: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     vendor: Mapping[str, str] = field(default_factory=dict)
+    reconcile: tuple[VendorCheck, ...] = ()  # how vendor columns compare with our verdicts
     formats: tuple[str, ...] = ("iso",)
     timezone: str | None = None
     order: str | None = None  # dayfirst / monthfirst for numeric dates both orders read alike
@@ -86,6 +163,7 @@ def build_profile(data: dict[str, Any], path: str, doc: Document | None = None) 
         path=path,
         derive={k: (v["from"], v["add_minutes"]) for k, v in (data.get("derive") or {}).items()},
         vendor=dict(data.get("vendor") or {}),
+        reconcile=vendor_checks(data),
         formats=formats,
         timezone=stamps.get("timezone"),
         order=stamps.get("order") or stated_order(formats),
@@ -160,6 +238,37 @@ def _semantic(doc: Document) -> list[Finding]:
         base = spec.get("from") if isinstance(spec, dict) else None
         if isinstance(base, str) and base not in columns:
             finding(("derive", fld, "from"), f"{fld} derives from {base}, which is not mapped")
+    vendor = data.get("vendor") or {}
+    for name, spec in (data.get("reconcile") or {}).items():
+        if name not in vendor:
+            hint = difflib.get_close_matches(name, list(vendor), n=1)
+            tip = f" (did you mean {hint[0]!r}?)" if hint else ""
+            finding(
+                ("reconcile", name),
+                f"{name} is not a `vendor:` name{tip}: `vendor:` says which column holds it",
+                key=True,
+            )
+        kinds = [k for k in ("met", "minutes", "hours", "brackets") if k in spec]
+        if "breached" in spec and "met" not in spec:
+            kinds.append("met")
+        if len(kinds) > 1:
+            finding(
+                ("reconcile", name),
+                f"{name} is compared as one of verdicts (met/breached), minutes, hours or "
+                f"brackets, not {' and '.join(kinds)}",
+                key=True,
+            )
+        for label, bounds in (spec.get("brackets") or {}).items():
+            try:
+                low, high = (_bracket_seconds(b) for b in bounds)
+            except ValueError as exc:
+                finding(("reconcile", name, "brackets", label), str(exc))
+                continue
+            if high is not None and (low or 0) > high:
+                finding(
+                    ("reconcile", name, "brackets", label),
+                    f"bracket {label!r} ends before it starts",
+                )
     if data.get("layout") == "event-log" and not data.get("event_log"):
         finding(("layout",), "an event-log profile needs `event_log: {at: COLUMN}`")
     return findings
@@ -288,6 +397,20 @@ def check_charter_against(doc: Document, charter: Charter, profile: Profile) -> 
             )
             at = ("promises", i, "pause_when", j)
             findings.append(doc.finding(at, Severity.ERROR, "profile-unknown-status", message))
+    from charter_cli.measures import NAMED
+
+    ids = [p.id for p in charter.promises]
+    for check in profile.reconcile:
+        if check.judges not in NAMED and check.judges not in ids:
+            hint = difflib.get_close_matches(check.judges, [*ids, *NAMED], n=1)
+            tip = f" (did you mean {hint[0]!r}?)" if hint else ""
+            message = (
+                f"profile {profile.name} compares {check.name} with {check.judges!r}, neither a "
+                f"measure nor a promise of this charter{tip}: `charter reconcile` will skip it"
+            )
+            findings.append(
+                doc.finding(("promises",), Severity.WARNING, "profile-reconcile", message)
+            )
     return findings
 
 

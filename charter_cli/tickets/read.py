@@ -43,6 +43,7 @@ from charter_cli.tickets.events import (
 from charter_cli.tickets.profile import (
     REPEATED,
     Profile,
+    VendorCheck,
     check_columns,
     detect_profile,
     header_key,
@@ -90,6 +91,7 @@ class Tickets:
     duplicate_examples: list[str] = field(default_factory=list)
     timezone: str = "UTC"
     notes: list[str] = field(default_factory=list)  # what the import noticed, for the report
+    checks: tuple[VendorCheck, ...] = ()  # the profile's `reconcile:` (vendor verdict columns)
     # on one partition of an audit: whether the whole input has a status history and a group
     # history (a partition whose tickets have no events must judge as the whole input does)
     whole_history: tuple[bool, bool] | None = None
@@ -583,6 +585,7 @@ def read_tickets(
         duplicate_examples=first_examples(examples),
         timezone=chosen.timezone or reader.timezone,
         notes=notes,
+        checks=chosen.reconcile,
     )
 
 

@@ -109,7 +109,7 @@ def test_every_request_falls_under_some_promise(audit: dict, raw: pd.DataFrame):
 
 
 def test_the_example_is_documented_and_its_input_untouched(audit: dict) -> None:
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    readme = " ".join((ROOT / "docs" / "profiles.md").read_text(encoding="utf-8").split())
     for promise, said in (
         ("keep-the-date", "of the 445 given dates kept"),
         ("heat", "within 48 hours"),

@@ -131,7 +131,16 @@ def test_init_never_overwrites_without_force(tmp_path: Path) -> None:
 
 def test_init_refuses_a_bad_time_zone(tmp_path: Path) -> None:
     result = runner.invoke(
-        app, ["init", "--timezone", "Europe/Olso", "-o", str(tmp_path / "c.yaml")]
+        app,
+        [
+            "init",
+            "--template",
+            "online-shop",
+            "--timezone",
+            "Europe/Olso",
+            "-o",
+            str(tmp_path / "c.yaml"),
+        ],
     )
     assert result.exit_code == 2 and "Europe/Oslo" in result.stderr
     assert not (tmp_path / "c.yaml").exists()
@@ -178,3 +187,64 @@ def test_init_questionnaire(tmp_path: Path) -> None:
     follow = next(p for p in charter.promises if p.measure == "follow_up")
     assert follow.between is not None and follow.between[1].seconds == 72 * 3600
     assert "is not a time of day" in result.output and "is not a duration" in result.output
+
+
+def test_init_asks_again_for_a_mistyped_zone_and_country(tmp_path: Path) -> None:
+    """A wrong zone or country is caught when typed, with a suggestion, and asked again: the
+    answers given so far are kept and the draft is written."""
+    out = tmp_path / "desk.yaml"
+    answers = ["saas-b2b", "Łódź Cloud Support", "Europe/Warsw", "Europe/Warsaw", "XX", "PL"]
+    result = runner.invoke(
+        app,
+        ["init", "--interactive", "-o", str(out)],
+        input="\n".join(answers) + "\n" * 40,
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "'Europe/Warsw' is not an IANA time zone (did you mean 'Europe/Warsaw'?)" in result.output
+    )
+    assert "no public holidays are known for country 'XX'" in result.output
+    charter = validate_file(out).charter
+    assert charter is not None and charter.timezone == "Europe/Warsaw"
+    assert charter.calendars["business"].country == "PL"
+
+
+def test_init_off_a_terminal_needs_a_template(tmp_path: Path) -> None:
+    out = tmp_path / "c.yaml"
+    result = runner.invoke(app, ["init", "-o", str(out)], input="")
+    assert result.exit_code == 2 and "--template" in result.stderr
+    assert not out.exists()
+    named = runner.invoke(app, ["init", "--template", "hotel", "-o", str(out)], input="")
+    assert named.exit_code == 0
+    assert "drafted from the hotel template, keeping its --name" in named.stderr
+
+
+def test_a_comment_about_the_templates_value_goes_with_it(tmp_path: Path) -> None:
+    """England's bank holidays are not Poland's: the comment beside a changed value goes, the
+    ones that hold whatever the answer stay."""
+    out = tmp_path / "c.yaml"
+    result = runner.invoke(
+        app,
+        [
+            *("init", "--template", "saas-b2b", "--country", "PL"),
+            *("--timezone", "Europe/Warsaw", "--name", "Chmura", "-o", str(out)),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "England" not in text and "country: PL" in text and "subdivision: null\n" in text
+    assert "# P1 never waits for business hours" in text
+    sweden = runner.invoke(
+        app,
+        [
+            "init",
+            "--template",
+            "it-service-desk",
+            "--country",
+            "FI",
+            "-o",
+            str(tmp_path / "f.yaml"),
+        ],
+    )
+    assert sweden.exit_code == 0
+    assert "midsummer" not in (tmp_path / "f.yaml").read_text(encoding="utf-8")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from charter_cli.charter import validate_file
 from charter_cli.charter.values import Duration
 from charter_cli.cli import app
 from charter_cli.drafting.render import LANGS, duration_phrase
@@ -68,6 +70,12 @@ def test_every_template_renders_in_every_language(name: str, lang: str) -> None:
         ("pl", 0, 1, True, "1 dnia roboczego"),
         ("pl", 0, 5, True, "5 dni roboczych"),
         ("pl", 90, 0, False, "1 minuty i 30 sekund"),
+        ("en", 1800, 0, True, "30 working minutes"),  # "30m" on opening hours keeps "working"
+        ("nb", 1800, 0, True, "30 arbeidsminutter"),
+        ("sv", 1800, 0, True, "30 arbetsminuter"),
+        ("pl", 1800, 0, True, "30 minut roboczych"),
+        ("sv", 7200, 0, False, "2 timmar"),
+        ("pl", 22 * 60, 0, False, "22 minut"),  # the genitive: 22 minut after "w ciągu"
     ],
 )
 def test_durations_read_naturally(
@@ -106,8 +114,93 @@ def test_escalation_and_after_hours_sentences() -> None:
     charter = ROOT / "charters" / "examples" / "nordlys-nettbutikk.yaml"
     text = runner.invoke(app, ["render", str(charter), "--lang", "nb"]).stdout
     assert (
-        "Er saken ikke løst innen 30 minutter (urgent), 2 arbeidstimer (high), 1 virkedag (normal), "
-        "2 virkedager (low), går den videre til specialists." in text
+        "Er saken ikke løst innen 30 arbeidsminutter (Haster), 2 arbeidstimer (Høy), 1 virkedag "
+        "(Normal), 2 virkedager (Lav), går den videre til spesialistene våre." in text
     )
     assert "Utenfor åpningstiden får du likevel en automatisk bekreftelse innen 5 minutter" in text
     assert "24. desember: 08.00–12.00." in text  # Christmas Eve's own hours, Norwegian style
+
+
+@pytest.mark.parametrize(
+    ("n", "unit", "business", "expected"),
+    [
+        (1, "m", False, "1 minuta"),
+        (2, "m", False, "2 minuty"),
+        (4, "m", False, "4 minuty"),
+        (5, "m", False, "5 minut"),
+        (12, "m", False, "12 minut"),
+        (22, "m", False, "22 minuty"),
+        (1, "h", False, "1 godzina"),
+        (3, "h", False, "3 godziny"),
+        (8, "h", True, "8 godzin roboczych"),
+        (2, "h", True, "2 godziny robocze"),
+        (1, "h", True, "1 godzina robocza"),
+    ],
+)
+def test_polish_nominative_counts_one_few_many(
+    n: int, unit: str, business: bool, expected: str
+) -> None:
+    """After "nie dłuższym niż" a count stands in the nominative: 1 / 2–4 / 5+ (CLDR's one, few,
+    many, through Babel), 22 like 2 and 12 like 5."""
+    seconds = n * (60 if unit == "m" else 3600)
+    assert (
+        duration_phrase(Duration(seconds, 0), "pl", business=business, nominative=True) == expected
+    )
+
+
+def test_polish_working_days_nominative() -> None:
+    phrase = [
+        duration_phrase(Duration(0, n), "pl", business=True, nominative=True) for n in (1, 3, 5)
+    ]
+    assert phrase == ["1 dzień roboczy", "3 dni robocze", "5 dni roboczych"]
+
+
+def _english_texts(path: Path) -> set[str]:
+    """The charter's English texts that it also gives in another language (the words that must
+    not show on a page in that language)."""
+    import yaml
+
+    found: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "en" in node and isinstance(node["en"], str) and len(node) > 1:
+                others = {str(v) for k, v in node.items() if k != "en"}
+                if node["en"] not in others:
+                    found.add(node["en"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return found
+
+
+SHIPPED = [
+    *(TEMPLATES / f"{name}.yaml" for name in sorted(templates())),
+    ROOT / "charters" / "examples" / "nordlys-nettbutikk.yaml",
+]
+# words only the tool itself would add in English
+TOOL_ENGLISH = re.compile(
+    r"\b(?:working|within|minutes?|hours?|days?|every day|around the clock|closed)\b"
+)
+
+
+@pytest.mark.parametrize("lang", ["nb", "sv", "pl"])
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_a_page_is_in_one_language(path: Path, lang: str) -> None:
+    """Every shipped template and the Norwegian example give their texts in all four languages:
+    a page in nb, sv or pl shows none of the charter's English texts and no English word of the
+    tool's own."""
+    assert validate_file(path).findings == [] or all(
+        f.rule != "missing-translation" for f in validate_file(path).findings
+    )
+    page = runner.invoke(app, ["render", str(path), "--lang", lang]).stdout
+    body = page.split("\n", 1)[1]  # the heading carries the charter's name, a proper name
+    leaked = sorted(
+        t for t in _english_texts(path) if re.search(rf"(?<!\w){re.escape(t)}(?!\w)", body)
+    )
+    assert not leaked, f"English texts on the {lang} page: {leaked}"
+    assert not TOOL_ENGLISH.findall(body)

@@ -313,11 +313,11 @@ def test_top_zero_lists_no_breaches() -> None:
     assert "Worst" not in result.output and "internal error" not in result.output
 
 
-def test_the_readme_profile_is_valid_and_reads_its_export(tmp_path: Path) -> None:
+def test_the_documented_profile_is_valid_and_reads_its_export(tmp_path: Path) -> None:
     from charter_cli.tickets.read import read_tickets
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### Writing a profile", 1)[1]
+    readme = (ROOT / "docs" / "profiles.md").read_text(encoding="utf-8")
+    section = readme.split("## Writing a profile", 1)[1]
     block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
     profile = tmp_path / "my-profile.yaml"
     profile.write_text("\n".join(line[3:] for line in block.splitlines()) + "\n")

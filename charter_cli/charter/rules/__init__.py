@@ -11,7 +11,14 @@ from __future__ import annotations
 from charter_cli.charter.findings import Finding, Severity
 from charter_cli.charter.load import Document
 from charter_cli.charter.model import build_charter
-from charter_cli.charter.rules import calendars, coverage, escalation, promises, references
+from charter_cli.charter.rules import (
+    calendars,
+    coverage,
+    escalation,
+    promises,
+    references,
+    translations,
+)
 from charter_cli.charter.rules.base import RULES, Rule, model_rule, rule
 from charter_cli.charter.rules.calendars import zone_hint
 
@@ -22,6 +29,7 @@ _TOPICS = (
     promises,
     escalation,
     coverage,
+    translations,
 )  # imported for their registrations
 
 

@@ -139,6 +139,16 @@ def _zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+def is_zone(zone: str) -> bool:
+    """Whether `zone` is an IANA zone name this machine's zone database knows."""
+    return zone in _zones()
+
+
+def countries_with_holidays() -> list[str]:
+    """The country codes the `holidays` library knows, sorted."""
+    return sorted(_holiday_countries())
+
+
 def zone_hint(zone: str) -> str:
     """` (did you mean 'Europe/Oslo'?)` for a mistyped zone, or nothing."""
     hint = difflib.get_close_matches(zone, sorted(_zones()), n=1)

@@ -138,13 +138,21 @@ def unknown_field(data: dict[str, Any]) -> Yield:
 
 @rule("unknown-level")
 def unknown_level(data: dict[str, Any]) -> Yield:
-    """An escalation rule escalates `to` a level that `escalation.levels` does not define."""
-    levels = list((data.get("escalation") or {}).get("levels") or {})
+    """An escalation rule escalates `to` a level, or `escalation.titles` names a level, that
+    `escalation.levels` does not define."""
+    escalation = data.get("escalation") or {}
+    levels = list(escalation.get("levels") or {})
     for path, spec in _escalation_rules(data):
         if spec["to"] not in levels:
             yield (
                 (*path, "to"),
                 f"unknown escalation level {spec['to']!r}{_suggest(spec['to'], levels)}",
+            )
+    for level in escalation.get("titles") or {}:
+        if level not in levels:
+            yield (
+                ("escalation", "titles", level),
+                f"unknown escalation level {level!r}{_suggest(level, levels)}",
             )
 
 
