@@ -340,7 +340,7 @@ def audit_streamed(
         until=until,
         fail_under=fail_under,
         strict=strict,
-        notes=source_notes(source),
+        notes=source_notes(source, charter),
     )
 
 

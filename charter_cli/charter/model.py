@@ -135,6 +135,11 @@ class Charter:
     def default_calendar(self) -> str:
         return next(iter(self.calendars))
 
+    @property
+    def reads_ticket_zones(self) -> bool:
+        """Whether a calendar reads its hours in each ticket's zone (`timezone: ticket`)."""
+        return any(c.ticket_zone for c in self.calendars.values())
+
     def calendar(self, name: str) -> Calendar:
         """A calendar by name; `24/7` is always there, in the charter's zone."""
         if name == ALWAYS and name not in self.calendars:

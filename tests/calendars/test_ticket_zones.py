@@ -1,0 +1,128 @@
+"""`timezone: ticket`: one "9–17 local time" promise for customers in three zones, across the
+DST changes of 2027 (New York 14 March, Oslo 28 March, Sydney 4 April), every number computed
+by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from charter_cli.audit import audit
+from charter_cli.charter import load_charter
+from charter_cli.charter.model import Charter
+from charter_cli.clock import NAT
+from charter_cli.outcome import State
+from charter_cli.tickets.read import read_tickets
+
+CHARTER = """\
+charter: 1
+name: Nordlys Global Support
+timezone: Europe/Oslo
+calendars:
+  local:
+    title: Your local office hours
+    timezone: ticket
+    default_timezone: Europe/London
+    hours: {mon-fri: "09:00-17:00"}
+channels:
+  email: {calendar: local}
+promises:
+  - id: first-reply
+    measure: first_response
+    within: 2h
+    target: 90%
+"""
+
+# ticket_id;created_at;first_response_at;timezone: a `;` file with a BOM, as Excel saves it
+ROWS = [
+    # New York, Friday 12 March 16:00 EST (-5): 1 h that day; Monday 15 March opens 09:00 EDT
+    # (-4) = 13:00Z; the reply at 14:30Z is 1 h 30 min into Monday: 2 h 30 min, 30 min late.
+    # Deadline Monday 10:00 EDT = 14:00Z.
+    ("NY-1", "2027-03-12T21:00:00Z", "2027-03-15T14:30:00Z", "America/New_York"),
+    # Oslo, Friday 26 March 15:30 CET (+1) = 14:30Z: 1 h 30 min that day; Monday 29 March opens
+    # 09:00 CEST (+2) = 07:00Z; the reply at 07:30Z makes exactly 2 h: met (equality is met).
+    ("OSL-1", "2027-03-26T14:30:00Z", "2027-03-29T07:30:00Z", "Europe/Oslo"),
+    # Sydney, Friday 2 April 16:00 AEDT (+11) = 05:00Z: 1 h that day; Monday 5 April opens
+    # 09:00 AEST (+10) = Sunday 23:00Z; the reply at 00:30Z is 1 h 30 min in: 2 h 30 min.
+    # Deadline Monday 10:00 AEST = 00:00Z.
+    ("SYD-1", "2027-04-02T05:00:00Z", "2027-04-05T00:30:00Z", "Australia/Sydney"),
+    # no zone: London (the calendar's default, not the charter's Oslo, where 16:00Z is closed)
+    ("LON-1", "2027-03-17T16:00:00Z", "2027-03-17T16:30:00Z", ""),
+    # a Rails / Zendesk zone name is not an IANA name: London as well, and counted
+    ("LON-2", "2027-03-17T16:00:00Z", "2027-03-17T16:30:00Z", "Eastern Time (US & Canada)"),
+    # written in lower case: still New York; Wednesday 16:30 EDT to 17:15 EDT: 30 min
+    ("NY-2", "2027-03-17T20:30:00Z", "2027-03-17T21:15:00Z", "america/new_york"),
+    # Oslo again, still running at as-of: created Monday 29 March 16:00 CEST, 1 h by 17:00
+    ("OSL-2", "2027-03-29T14:00:00Z", "", "Europe/Oslo"),
+]
+EXPECTED = {
+    "NY-1": (State.BREACHED, 9000, "2027-03-15T14:00:00"),
+    "OSL-1": (State.MET, 7200, "2027-03-29T07:30:00"),
+    "SYD-1": (State.BREACHED, 9000, "2027-04-05T00:00:00"),
+    # 16:00-17:00 GMT on Wednesday, then Thursday 09:00-10:00 GMT
+    "LON-1": (State.MET, 1800, "2027-03-18T10:00:00"),
+    "LON-2": (State.MET, 1800, "2027-03-18T10:00:00"),
+    # 16:30-17:00 EDT on Wednesday, then Thursday 09:00-10:30 EDT = 14:30Z
+    "NY-2": (State.MET, 1800, "2027-03-18T14:30:00"),
+}
+
+
+@pytest.fixture
+def charter(tmp_path: Path) -> Charter:
+    path = tmp_path / "global.yaml"
+    path.write_text(CHARTER, encoding="utf-8")
+    return load_charter(path)
+
+
+def _export(tmp_path: Path, rows: list[tuple[str, ...]], header: str) -> Path:
+    lines = [header, *(";".join(r) for r in rows)]
+    path = tmp_path / "tickets.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    return path
+
+
+def test_three_zones_across_dst_hand_computed(charter: Charter, tmp_path: Path) -> None:
+    file = _export(tmp_path, ROWS, "ticket_id;created_at;first_response_at;timezone")
+    source = read_tickets([file], profile="generic", timezone=charter.timezone)
+    result = audit(charter, source, as_of=int(np.datetime64("2027-04-06T00:00:00", "s").view("i8")))
+    (out,) = result.outcomes
+    ids = result.tickets["ticket_id"].to_numpy(dtype=object)[out.rows]
+    for i, ticket in enumerate(ids):
+        if ticket == "OSL-2":
+            assert out.state[i] == State.BREACHED  # 1 h Monday, then 8 h Tuesday…
+            continue
+        state, elapsed, deadline = EXPECTED[ticket]
+        assert State(int(out.state[i])) == state, ticket
+        assert int(out.elapsed[i]) == elapsed, ticket
+        assert out.deadline[i] == np.datetime64(deadline, "s").view("i8"), ticket
+    calendars = dict(zip(ids, (str(w) for w in out.calendar[slice(None)]), strict=True))
+    assert calendars["NY-1"] == calendars["NY-2"] == "local (America/New_York)"
+    assert calendars["SYD-1"] == "local (Australia/Sydney)"
+    assert calendars["LON-1"] == calendars["LON-2"] == "local"  # the default zone: Europe/London
+    # one clock per distinct zone, not per ticket
+    assert set(result.clocks.built) == {  # type: ignore[union-attr]
+        "local",
+        "local (America/New_York)",
+        "local (Europe/Oslo)",
+        "local (Australia/Sydney)",
+    }
+    (note,) = [n for n in out.notes if "each ticket's zone" in n]
+    assert "1 ticket without a time zone" in note
+    assert "1 with a zone that is not an IANA name ('Eastern Time (US & Canada)')" in note
+    assert "Europe/London" in note
+
+
+def test_an_export_without_the_column_reads_every_ticket_in_the_default(
+    charter: Charter, tmp_path: Path
+) -> None:
+    rows = [r[:3] for r in ROWS if r[0].startswith("LON")]
+    file = _export(tmp_path, rows, "ticket_id;created_at;first_response_at")
+    source = read_tickets([file], profile="generic", timezone=charter.timezone)
+    (out,) = audit(charter, source).outcomes
+    assert (out.elapsed == 1800).all()
+    assert any(
+        "has no timezone column: all 2 tickets read in Europe/London" in n for n in out.notes
+    )
+    assert (out.deadline != NAT).all()
