@@ -104,6 +104,8 @@ ALSO_NEEDED = (
     "`within` by priority: priority.",
     "Channels on different calendars, and a promise without its own `calendar`: channel.",
     "`pause_when`: a status history (an event-log export, or `--events`).",
+    "A calendar with `timezone: ticket`: timezone (without it, every ticket is read in the "
+    "calendar's `default_timezone`, and the report says so).",
 )
 
 

@@ -341,6 +341,8 @@ class Context:
         names = [n for need in needed for n in EITHER.get(need.field, (need.field,))]
         if promise.measure == "escalation":
             names += ["escalation_level", "escalated_at"]
+        if any(self.charter.calendar(c).ticket_zone for c in self.charter.calendars_of(promise)):
+            names.append("timezone")  # the zone each ticket's hours are read in
         out = {n: self.present[n] for n in names if n in self.present}
         history = self.source.has_history
         if promise.measure == "escalation" and history:

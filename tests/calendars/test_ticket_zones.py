@@ -126,3 +126,27 @@ def test_an_export_without_the_column_reads_every_ticket_in_the_default(
         "has no timezone column: all 2 tickets read in Europe/London" in n for n in out.notes
     )
     assert (out.deadline != NAT).all()
+
+
+def test_cli_audit_of_the_example_with_a_semicolon_export(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from charter_cli.cli import app
+    from tests.conftest import ROOT
+
+    rows = [
+        ("NY-1", "2027-03-12T21:00:00Z", "chat", "normal", "2027-03-15T14:30:00Z", "America/New_York"),
+        ("OSL-1", "2027-03-26T14:30:00Z", "chat", "normal", "2027-03-29T07:30:00Z", "Europe/Oslo"),
+        ("LON-1", "2027-03-17T16:00:00Z", "chat", "normal", "2027-03-17T16:30:00Z", ""),
+    ]  # fmt: skip
+    header = "ticket_id;created_at;channel;priority;first_response_at;timezone"
+    export = _export(tmp_path, rows, header)
+    charter = ROOT / "charters" / "examples" / "nordlys-global.yaml"
+    result = CliRunner().invoke(app, ["audit", str(charter), str(export), "--format", "json"])
+    assert result.exit_code == 1, result.output  # NY-1 is 30 min late on a 90 % target
+    chat = next(p for p in json.loads(result.stdout)["promises"] if p["id"] == "chat-reply")
+    assert (chat["met"], chat["breached"]) == (2, 1)
+    assert chat["fields"]["timezone"] == "timezone"
+    assert any("1 ticket without a time zone read in Europe/London" in n for n in chat["notes"])
