@@ -7,7 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from charter_cli.audit import audit
 from charter_cli.charter import load_charter
@@ -150,3 +153,67 @@ def test_cli_audit_of_the_example_with_a_semicolon_export(tmp_path: Path) -> Non
     assert (chat["met"], chat["breached"]) == (2, 1)
     assert chat["fields"]["timezone"] == "timezone"
     assert any("1 ticket without a time zone read in Europe/London" in n for n in chat["notes"])
+
+
+# --- grouping by zone is exact: each row measured as on its own zone's calendar ---------------
+
+ZONES = [None, "America/New_York", "europe/oslo", "Australia/Sydney", "Asia/Kolkata", "Mars/Base"]
+SPAN = (int(np.datetime64("2027-03-01T00:00:00", "s").view("i8")), 40 * 86400)
+
+
+def _reference_clock(zone: str):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from charter_cli.clock import BusinessClock
+
+    if zone not in _CACHE:
+        local = replace(_charter().calendars["local"], timezone=zone)
+        _CACHE[zone] = BusinessClock.spanning(local, SPAN[0], SPAN[0] + SPAN[1])
+    return _CACHE[zone]
+
+
+_CACHE: dict = {}
+
+
+def _charter() -> Charter:
+    from charter_cli.charter.load import parse_yaml
+    from charter_cli.charter.model import build_charter
+
+    if "charter" not in _CACHE:
+        _CACHE["charter"] = build_charter(parse_yaml(CHARTER, "global.yaml").data, "global.yaml")
+    return _CACHE["charter"]  # type: ignore[no-any-return]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(range(len(ZONES))),
+            st.integers(0, SPAN[1] - 10 * 86400),
+            st.integers(0, 5 * 86400),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_grouped_by_zone_equals_each_zone_alone(rows: list[tuple[int, int, int]]) -> None:
+    from charter_cli.measures.context import Clocks
+    from charter_cli.measures.ticket_zones import in_ticket_zones
+    from charter_cli.outcome import Labels
+
+    charter = _charter()
+    zones = pd.Series([ZONES[z] for z, _, _ in rows], dtype="string")
+    start = np.array([SPAN[0] + s for _, s, _ in rows], dtype=np.int64)
+    stop = start + np.array([d for _, _, d in rows], dtype=np.int64)
+    labels = Labels(len(rows), "local")
+    in_ticket_zones(labels, charter, zones, True)
+    clocks = _CACHE.setdefault("clocks", Clocks(charter, SPAN[0], SPAN[0] + SPAN[1], 0))
+    got = np.full(len(rows), -1, dtype=np.int64)
+    for code in np.unique(labels.codes):  # as `Context.by_calendar` groups them
+        sel = labels.codes == code
+        got[sel] = clocks.get(labels.words[int(code)]).elapsed_s(start[sel], stop[sel])
+    for i, (z, _, _) in enumerate(rows):
+        zone = {None: "Europe/London", "europe/oslo": "Europe/Oslo", "Mars/Base": "Europe/London"}
+        name = zone.get(ZONES[z], ZONES[z])
+        assert name is not None
+        expected = _reference_clock(name).elapsed_s(start[i : i + 1], stop[i : i + 1])[0]
+        assert got[i] == expected
