@@ -271,8 +271,6 @@ def _events(calendar: Any, scan: _Scan) -> tuple[IcalEvent, ...]:
         for prop_name, problem in getattr(event, "errors", []) or []:
             line = where.get(str(prop_name).upper(), where["BEGIN"])
             raise IcalError(f"{prop_name} of {title!r}: {problem}", line)
-        if str(event.get("STATUS", "")).upper() == "CANCELLED":
-            continue
         if "EXRULE" in event:
             raise IcalError(
                 f"{title!r} uses EXRULE (withdrawn from the standard); write EXDATEs",
@@ -288,6 +286,8 @@ def _events(calendar: Any, scan: _Scan) -> tuple[IcalEvent, ...]:
                 )
             uid = str(event.get("UID", ""))
             moved.setdefault(uid, []).append(recurrence.dt)
+        if str(event.get("STATUS", "")).upper() == "CANCELLED":
+            continue  # a cancelled occurrence (RECURRENCE-ID) still takes its place in the series
         kept.append((event, where, title))
     out: list[IcalEvent] = []
     for event, where, title in kept:
@@ -375,12 +375,15 @@ def _read_cached(file: str, shown: str, size: int, mtime: int) -> IcalClosures:
     path = Path(file)
     if path.is_dir():
         raise IcalError("is a directory, not an iCalendar file")
-    if path.stat().st_size > MAX_ICAL_BYTES:
-        raise IcalError(f"the file is larger than {MAX_ICAL_BYTES >> 20} MiB")
+    if not path.is_file():  # a device or a pipe would be read forever
+        raise IcalError("is not a regular file")
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_ICAL_BYTES + 1)
     except OSError as exc:
         raise IcalError(f"cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_ICAL_BYTES:
+        raise IcalError(f"the file is larger than {MAX_ICAL_BYTES >> 20} MiB")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:

@@ -184,3 +184,37 @@ def test_subtract_matches_minutes(
     assert ((d.astype(np.int64) >= 0) & (d.astype(np.int64) < max(opens.size, 1))).all()
     owner = np.searchsorted(opens, o, side="right") - 1
     assert (d == days[owner]).all()
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda p: p.mkdir(), "is a directory"),
+        (lambda p: p.symlink_to("/dev/zero"), "not a regular file"),
+        (lambda p: p.write_bytes(b"BEGIN:VCALENDAR\r\nSUMMARY:\xff\r\n"), "invalid UTF-8"),
+    ],
+)
+def test_files_that_are_not_calendars(tmp_path: Path, make, words: str) -> None:  # type: ignore[no-untyped-def]
+    from charter_cli.charter.ical import read_ical
+
+    target = tmp_path / "c.ics"
+    make(target)
+    with pytest.raises(IcalError, match=words):
+        read_ical(target, "c.ics")
+
+
+def test_a_cancelled_occurrence_of_a_series_closes_nothing() -> None:
+    text = _ics(
+        "DTSTART;TZID=Europe/Oslo:20270105T130000",
+        "DTEND;TZID=Europe/Oslo:20270105T150000",
+        "RRULE:FREQ=WEEKLY;COUNT=3",
+        "SUMMARY:Teammøte",
+    ).replace(
+        "END:VCALENDAR",
+        "BEGIN:VEVENT\r\nUID:x@test\r\nRECURRENCE-ID;TZID=Europe/Oslo:20270112T130000\r\n"
+        "DTSTART;TZID=Europe/Oslo:20270112T130000\r\nDTEND;TZID=Europe/Oslo:20270112T150000\r\n"
+        "STATUS:CANCELLED\r\nSUMMARY:Teammøte\r\nEND:VEVENT\r\nEND:VCALENDAR",
+    )
+    (series,) = parse_ical(text, "c.ics").events
+    starts = [s.date() for s, _ in series.occurrences(date(2027, 1, 1), date(2027, 1, 31))]  # type: ignore[union-attr]
+    assert starts == [date(2027, 1, 5), date(2027, 1, 19)]
