@@ -217,3 +217,19 @@ def test_grouped_by_zone_equals_each_zone_alone(rows: list[tuple[int, int, int]]
         assert name is not None
         expected = _reference_clock(name).elapsed_s(start[i : i + 1], stop[i : i + 1])[0]
         assert got[i] == expected
+
+
+def test_validate_with_a_profile_that_maps_no_zone_warns() -> None:
+    from typer.testing import CliRunner
+
+    from charter_cli.cli import app
+    from tests.conftest import ROOT
+
+    charter = str(ROOT / "charters" / "examples" / "nordlys-global.yaml")
+    result = CliRunner().invoke(app, ["validate", "--profile", "zendesk", charter])
+    assert result.exit_code == 0
+    assert "profile zendesk maps no timezone: every ticket will be read in Europe/London" in (
+        result.stdout
+    )
+    clean = CliRunner().invoke(app, ["validate", "--strict", "--profile", "generic", charter])
+    assert clean.exit_code == 0, clean.stdout
