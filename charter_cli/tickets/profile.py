@@ -264,8 +264,10 @@ def check_charter_against(doc: Document, charter: Charter, profile: Profile) -> 
                     f"calendar {name!r} reads hours in each ticket's zone, but profile "
                     f"{profile.name} maps no timezone: every ticket will be read in {cal.timezone}"
                 )
-                at = ("calendars", name, "timezone")
-                findings.append(doc.finding(at, Severity.WARNING, "profile-lacks-field", message))
+                where = ("calendars", name, "timezone")
+                findings.append(
+                    doc.finding(where, Severity.WARNING, "profile-lacks-field", message)
+                )
     categories = {normalise(c) for c in STATUS_CATEGORIES}
     raw = list(profile.statuses)
     for i, spec in specs:
