@@ -12,9 +12,10 @@ from functools import lru_cache
 from pathlib import PurePath
 from zoneinfo import ZoneInfo
 
-from charter_cli.charter.ical import zone_of
+from charter_cli.charter.ical import IcalError, zone_of
 from charter_cli.charter.model import Calendar, HolidayDate
 from charter_cli.charter.values import Interval
+from charter_cli.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,15 @@ def closures(cal: Calendar, first: date, last: date) -> Closures:
         source = PurePath(cal.ical.path).name
         utc = ZoneInfo("UTC")
         for event in cal.ical.events:
-            for start, end in event.occurrences(first, last):
+            try:
+                occurrences = event.occurrences(first, last)
+            except IcalError as exc:  # found only over this span (too many occurrences)
+                raise InputError(
+                    f"calendar {cal.name!r}: {exc.message}",
+                    path=cal.ical.path,
+                    line=exc.line,
+                ) from None
+            for start, end in occurrences:
                 if not isinstance(start, datetime) or not isinstance(end, datetime):
                     day = start if not isinstance(start, datetime) else start.date()
                     stop = end if not isinstance(end, datetime) else end.date()

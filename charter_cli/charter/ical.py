@@ -95,8 +95,12 @@ class IcalEvent:
         tz = dtstart.tzinfo
         window_lo = lo.replace(tzinfo=tz) if tz else lo
         window_hi = hi.replace(tzinfo=tz) if tz else hi
+        found = []
         try:
-            found = rules.between(window_lo, window_hi, inc=True)
+            for occurrence in rules.xafter(window_lo, count=MAX_OCCURRENCES + 1, inc=True):
+                if occurrence > window_hi:
+                    break
+                found.append(occurrence)
         except (ValueError, TypeError) as exc:
             raise IcalError(
                 f"the recurrence of {self.name!r} cannot be expanded: {exc}",
@@ -106,7 +110,7 @@ class IcalEvent:
             raise IcalError(
                 f"{self.name!r} recurs {len(found):,} times over the audited span; "
                 f"at most {MAX_OCCURRENCES:,} are read",
-                self.line,
+                self.rule_line or self.line,
             )
         dropped = {_key(d) for d in (*self.exdates, *self.moved)}
         starts: list[date | datetime] = []
@@ -318,6 +322,13 @@ def _events(calendar: Any, scan: _Scan) -> tuple[IcalEvent, ...]:
         if _difference(start, end) < timedelta(0):
             raise IcalError(f"{title!r} ends before it starts", where.get("DTEND", where["BEGIN"]))
         rules = event.get("RRULE")
+        for rule in rules if isinstance(rules, list) else [rules] if rules else []:
+            if str((rule.get("FREQ") or [""])[0]).upper() in ("SECONDLY", "MINUTELY"):
+                raise IcalError(
+                    f"{title!r} recurs every {str(rule['FREQ'][0]).lower()[:-2]}; closures that "
+                    "recur more often than hourly are not read",
+                    where.get("RRULE", where["BEGIN"]),
+                )
         rule_texts = tuple(
             r.to_ical().decode()
             for r in (rules if isinstance(rules, list) else [rules] if rules else [])

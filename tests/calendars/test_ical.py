@@ -218,3 +218,19 @@ def test_a_cancelled_occurrence_of_a_series_closes_nothing() -> None:
     (series,) = parse_ical(text, "c.ics").events
     starts = [s.date() for s, _ in series.occurrences(date(2027, 1, 1), date(2027, 1, 31))]  # type: ignore[union-attr]
     assert starts == [date(2027, 1, 5), date(2027, 1, 19)]
+
+
+def test_a_rule_too_frequent_for_the_span_is_an_input_error(tmp_path: Path) -> None:
+    ics = _ics("DTSTART:20270105T100000", "DTEND:20270105T100500", "RRULE:FREQ=HOURLY")
+    (tmp_path / "c.ics").write_text(ics, encoding="utf-8")
+    minutely = _ics("DTSTART:20270105T100000", "RRULE:FREQ=MINUTELY")
+    with pytest.raises(IcalError, match="more often than hourly"):
+        parse_ical(minutely, "c.ics")
+    spec = {"hours": {"mon-fri": "08:00-16:00"}, "holidays": {"ical": "c.ics"}}
+    cal = build_calendar("c", spec, "Europe/Oslo", tmp_path)
+    assert BusinessClock.build(cal, date(2027, 1, 1), date(2027, 12, 31)).total > 0
+    from charter_cli.errors import InputError
+
+    with pytest.raises(InputError, match=r"recurs 100,001 times") as caught:
+        BusinessClock.build(cal, date(2027, 1, 1), date(2040, 12, 31))
+    assert str(caught.value).startswith("c.ics:8: calendar 'c'")
