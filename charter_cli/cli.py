@@ -530,7 +530,9 @@ class CalendarFormat(StrEnum):
 @guarded
 def calendar_(
     charter: Annotated[Path, typer.Argument(help="The charter (YAML).")],
-    year: Annotated[int, typer.Option("--year", "-y", min=1, max=9998, help="The year to list.")],
+    year: Annotated[
+        int, typer.Option("--year", "-y", min=1900, max=2199, help="The year to list.")
+    ],
     output_format: Annotated[
         CalendarFormat, typer.Option("--format", "-f", help="text, json or markdown.")
     ] = CalendarFormat.text,

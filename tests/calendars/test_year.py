@@ -67,6 +67,7 @@ def test_text_and_markdown() -> None:
 
 def test_year_is_required_and_a_bad_charter_exits_2(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert runner.invoke(app, ["calendar", str(CHARTER)]).exit_code == 2
+    assert runner.invoke(app, ["calendar", str(CHARTER), "--year", "1"]).exit_code == 2
     result = runner.invoke(app, ["calendar", str(tmp_path / "none.yaml"), "--year", "2027"])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
