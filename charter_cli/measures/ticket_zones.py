@@ -14,9 +14,7 @@ import pandas as pd
 
 from charter_cli.charter.model import Charter, zoned_label
 from charter_cli.frames import categorical
-from charter_cli.outcome import Labels
-
-MAX_SHOWN = 3  # unknown zone names quoted in a note
+from charter_cli.outcome import Counted, Labels
 
 
 @cache
@@ -30,11 +28,14 @@ def zone_name(value: str) -> str | None:
     return _known().get(value.strip().casefold())
 
 
-def in_ticket_zones(labels: Labels, charter: Charter, zones: pd.Series, present: bool) -> list[str]:
+def in_ticket_zones(
+    labels: Labels, charter: Charter, zones: pd.Series, present: bool
+) -> list[str | Counted]:
     """Relabel the rows on ticket-zone calendars by their ticket's zone (in place); return the
-    data-quality notes (tickets read in a default zone). `zones` is the rows' `timezone` column;
-    `present`: whether the export has that column at all."""
-    notes: list[str] = []
+    data-quality notes (tickets read in a default zone), as counts that add up over the audit's
+    partitions. `zones` is the rows' `timezone` column; `present`: whether the export has that
+    column at all."""
+    notes: list[str | Counted] = []
     for code, word in enumerate(list(labels.words)):
         calendar = charter.calendars.get(word)
         if calendar is None or not calendar.ticket_zone:
@@ -43,10 +44,16 @@ def in_ticket_zones(labels: Labels, charter: Charter, zones: pd.Series, present:
         if on.size == 0:
             continue
         default = calendar.timezone
+        head = f"calendar {word!r} reads hours in each ticket's zone"
         if not present:
             notes.append(
-                f"calendar {word!r} reads hours in each ticket's zone, but the export has no "
-                f"timezone column: all {on.size:,} tickets read in {default}"
+                Counted(
+                    f"{head}, but the export has no timezone column: {{n}} ticket was read in "
+                    f"{default}",
+                    f"{head}, but the export has no timezone column: {{n}} tickets were read "
+                    f"in {default}",
+                    int(on.size),
+                )
             )
             continue
         cats = categorical(zones.iloc[on])
@@ -63,16 +70,24 @@ def in_ticket_zones(labels: Labels, charter: Charter, zones: pd.Series, present:
         missing = int((codes == -1).sum())
         unknown_codes = [k for k, z in enumerate(found) if z is None]
         unknown = int(np.isin(codes, unknown_codes).sum()) if unknown_codes else 0
-        if missing or unknown:
-            parts = []
-            if missing:
-                parts.append(f"{missing:,} ticket{'s' if missing != 1 else ''} without a time zone")
-            if unknown:
-                shown = ", ".join(repr(names[k]) for k in unknown_codes[:MAX_SHOWN])
-                more = " …" if len(unknown_codes) > MAX_SHOWN else ""
-                parts.append(f"{unknown:,} with a zone that is not an IANA name ({shown}{more})")
+        if missing:
             notes.append(
-                f"calendar {word!r} reads hours in each ticket's zone: "
-                f"{' and '.join(parts)} read in {default}"
+                Counted(
+                    f"{head}: {{n}} ticket without a time zone was read in {default}",
+                    f"{head}: {{n}} tickets without a time zone were read in {default}",
+                    missing,
+                )
+            )
+        if unknown:
+            notes.append(
+                Counted(
+                    f"{head}: {{n}} ticket whose zone is not an IANA name (such as "
+                    f"America/New_York) was read in {default}; a profile can map the export's "
+                    "names under `values: timezone:`",
+                    f"{head}: {{n}} tickets whose zone is not an IANA name (such as "
+                    f"America/New_York) were read in {default}; a profile can map the export's "
+                    "names under `values: timezone:`",
+                    unknown,
+                )
             )
     return notes

@@ -111,10 +111,14 @@ def test_three_zones_across_dst_hand_computed(charter: Charter, tmp_path: Path) 
         "local (Europe/Oslo)",
         "local (Australia/Sydney)",
     }
-    (note,) = [n for n in out.notes if "each ticket's zone" in n]
-    assert "1 ticket without a time zone" in note
-    assert "1 with a zone that is not an IANA name ('Eastern Time (US & Canada)')" in note
-    assert "Europe/London" in note
+    notes = [str(n) for n in out.notes if "each ticket's zone" in str(n)]
+    assert notes == [
+        "calendar 'local' reads hours in each ticket's zone: 1 ticket without a time zone was "
+        "read in Europe/London",
+        "calendar 'local' reads hours in each ticket's zone: 1 ticket whose zone is not an IANA "
+        "name (such as America/New_York) was read in Europe/London; a profile can map the "
+        "export's names under `values: timezone:`",
+    ]
 
 
 def test_an_export_without_the_column_reads_every_ticket_in_the_default(
@@ -126,7 +130,7 @@ def test_an_export_without_the_column_reads_every_ticket_in_the_default(
     (out,) = audit(charter, source).outcomes
     assert (out.elapsed == 1800).all()
     assert any(
-        "has no timezone column: all 2 tickets read in Europe/London" in n for n in out.notes
+        "has no timezone column: 2 tickets were read in Europe/London" in str(n) for n in out.notes
     )
     assert (out.deadline != NAT).all()
 
@@ -152,7 +156,7 @@ def test_cli_audit_of_the_example_with_a_semicolon_export(tmp_path: Path) -> Non
     chat = next(p for p in json.loads(result.stdout)["promises"] if p["id"] == "chat-reply")
     assert (chat["met"], chat["breached"]) == (2, 1)
     assert chat["fields"]["timezone"] == "timezone"
-    assert any("1 ticket without a time zone read in Europe/London" in n for n in chat["notes"])
+    assert any("1 ticket without a time zone was read in Europe/London" in n for n in chat["notes"])
 
 
 # --- grouping by zone is exact: each row measured as on its own zone's calendar ---------------
@@ -233,3 +237,25 @@ def test_validate_with_a_profile_that_maps_no_zone_warns() -> None:
     )
     clean = CliRunner().invoke(app, ["validate", "--strict", "--profile", "generic", charter])
     assert clean.exit_code == 0, clean.stdout
+
+
+def test_any_number_of_partitions_gives_the_same_report(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from charter_cli.cli import app
+    from tests.conftest import ROOT
+
+    rows = [(*r[:2], "chat", "normal", *r[2:]) for r in ROWS]
+    header = "ticket_id;created_at;channel;priority;first_response_at;timezone"
+    export = _export(tmp_path, rows, header)
+    charter = str(ROOT / "charters" / "examples" / "nordlys-global.yaml")
+    outputs = []
+    for count in ("1", "3", "7"):
+        out = tmp_path / f"p{count}.json"
+        args = ["audit", charter, str(export), "--partitions", count, "-o", str(out), "--quiet"]
+        result = CliRunner().invoke(app, [*args, "--as-of", "2027-04-06T00:00:00Z"])
+        assert result.exit_code == 1, result.output
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert "1 ticket without a time zone was read in Europe/London" in outputs[0]
+    assert "1 ticket whose zone is not an IANA name" in outputs[0]
