@@ -88,8 +88,7 @@ class IcalEvent:
                 f"the recurrence of {self.name!r} cannot be expanded: {exc}",
                 self.rule_line or self.line,
             ) from None
-        if self.rules:
-            rules.rdate(dtstart)
+        rules.rdate(dtstart)  # the first occurrence, whether or not a rule yields it
         for extra in self.rdates:
             rules.rdate(extra if isinstance(extra, datetime) else _midnight(extra))
         tz = dtstart.tzinfo
@@ -263,8 +262,7 @@ def _dates(event: Any, name: str, where: dict[str, int], title: str) -> list[dat
 
 
 def _events(calendar: Any, scan: _Scan) -> tuple[IcalEvent, ...]:
-    import icalendar
-
+    """The file's events, checked property by property, each with the line it begins on."""
     found = list(calendar.walk("VEVENT"))
     if len(found) != len(scan.events):  # pragma: no cover - both read the same BEGIN lines
         raise IcalError("the events could not be matched to their lines")
@@ -348,7 +346,6 @@ def _events(calendar: Any, scan: _Scan) -> tuple[IcalEvent, ...]:
                 rule_line=where.get("RRULE", where.get("RDATE", 0)),
             )
         )
-    del icalendar
     return tuple(out)
 
 

@@ -234,3 +234,15 @@ def test_a_rule_too_frequent_for_the_span_is_an_input_error(tmp_path: Path) -> N
     with pytest.raises(InputError, match=r"recurs 100,001 times") as caught:
         BusinessClock.build(cal, date(2027, 1, 1), date(2040, 12, 31))
     assert str(caught.value).startswith("c.ics:8: calendar 'c'")
+
+
+def test_rdates_without_a_rule_keep_the_first_occurrence() -> None:
+    text = _ics(
+        "DTSTART;VALUE=DATE:20270104",
+        "RDATE;VALUE=DATE:20270208,20270308",
+        "EXDATE;VALUE=DATE:20270208",
+        "SUMMARY:Inventar – stengt",
+    )
+    (event,) = parse_ical(text, "c.ics").events
+    days = [s for s, _ in event.occurrences(date(2027, 1, 1), date(2027, 12, 31))]
+    assert days == [date(2027, 1, 4), date(2027, 3, 8)]
