@@ -168,7 +168,11 @@ def invalid_timezone(data: dict[str, Any]) -> Yield:
     ]
     for path, zone in candidates:
         if zone not in zones:
-            yield path, f"{zone!r} is not an IANA time zone{zone_hint(zone)}"
+            # a calendar's own zone may also be `ticket`
+            own = len(path) == 3 and path[-1] == "timezone"
+            ticket = own and str(zone).strip().casefold() in ("ticket", "tickets")
+            hint = f" (did you mean {TICKET_ZONE!r}?)" if ticket else zone_hint(zone)
+            yield path, f"{zone!r} is not an IANA time zone{hint}"
 
 
 @rule("default-timezone-unused")
