@@ -46,6 +46,7 @@ def in_ticket_zones(
         default = calendar.timezone
         head = f"calendar {word!r} reads hours in each ticket's zone"
         if not present:
+            labels.codes[on] = labels.code(zoned_label(word, default))
             notes.append(
                 Counted(
                     f"{head}, but the export has no timezone column: {{n}} ticket was read in "
@@ -59,10 +60,12 @@ def in_ticket_zones(
         cats = categorical(zones.iloc[on])
         names = [str(c) for c in cats.cat.categories]
         found = [zone_name(n) for n in names]
-        # one label per distinct zone: the calendar itself for its default zone
+        # one label per distinct zone, the default one named too (reports and `--by calendar`
+        # show which zone each ticket's hours were read in)
+        fallback = labels.code(zoned_label(word, default))
         table = np.array(
-            [labels.code(word if z in (None, default) else zoned_label(word, z)) for z in found]
-            + [code],
+            [fallback if z is None else labels.code(zoned_label(word, z)) for z in found]
+            + [fallback],
             dtype=np.int32,
         )
         codes = cats.cat.codes.to_numpy()

@@ -103,10 +103,10 @@ def test_three_zones_across_dst_hand_computed(charter: Charter, tmp_path: Path) 
     calendars = dict(zip(ids, (str(w) for w in out.calendar[slice(None)]), strict=True))
     assert calendars["NY-1"] == calendars["NY-2"] == "local (America/New_York)"
     assert calendars["SYD-1"] == "local (Australia/Sydney)"
-    assert calendars["LON-1"] == calendars["LON-2"] == "local"  # the default zone: Europe/London
+    assert calendars["LON-1"] == calendars["LON-2"] == "local (Europe/London)"  # the default
     # one clock per distinct zone, not per ticket
     assert set(result.clocks.built) == {  # type: ignore[union-attr]
-        "local",
+        "local (Europe/London)",
         "local (America/New_York)",
         "local (Europe/Oslo)",
         "local (Australia/Sydney)",
