@@ -144,17 +144,19 @@ def audit(
         unknown_values=unknown,
         unmatched=int(unmatched.size),
         unmatched_examples=[str(x) for x in tickets["ticket_id"].iloc[unmatched[:5]]],
-        notes=source_notes(source),
+        notes=source_notes(source, charter),
         reconciliation=reconcile(outcomes, tickets, source.checks),
         clocks=auditor.clocks,
     )
 
 
-def source_notes(source: Tickets) -> list[str]:
-    """What the import noticed, for every report."""
+def source_notes(source: Tickets, charter: Charter) -> list[str]:
+    """What the import noticed, for every report (a ticket's zone only where a calendar reads
+    it)."""
     notes = list(source.notes)
-    if source.lacking:  # mapped by the profile, not in the export: absent, said once
-        notes.append("the export has no column for " + ", ".join(sorted(source.lacking)))
+    lacking = [f for f in source.lacking if f != "timezone" or charter.reads_ticket_zones]
+    if lacking:  # mapped by the profile, not in the export: absent, said once
+        notes.append("the export has no column for " + ", ".join(sorted(lacking)))
     if source.events_unmatched:
         notes.append(
             f"{source.events_unmatched:,} events name tickets the exports do not have: ignored"

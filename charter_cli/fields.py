@@ -32,6 +32,9 @@ TICKET_FIELDS: dict[str, str] = {
     "escalated_at": "When the ticket reached `escalation_level` (escalation rules).",
     "escalation_level": "The level reached: a level name, a group of it, or its number from 1.",
     "reopens": "How many times the ticket was reopened (a whole number).",
+    "timezone": "The customer's time zone, an IANA name (`America/New_York`): the zone a "
+    "`timezone: ticket` calendar reads its hours in for this ticket. Empty or not a zone name: "
+    "the calendar's `default_timezone`, and the report counts such tickets.",
 }
 EVENT_FIELDS: dict[str, str] = {
     "ticket_id": "The ticket the event belongs to.",
@@ -101,6 +104,8 @@ ALSO_NEEDED = (
     "`within` by priority: priority.",
     "Channels on different calendars, and a promise without its own `calendar`: channel.",
     "`pause_when`: a status history (an event-log export, or `--events`).",
+    "A calendar with `timezone: ticket`: timezone (without it, every ticket is read in the "
+    "calendar's `default_timezone`, and the report says so).",
 )
 
 

@@ -121,7 +121,7 @@ def run(
         until=inputs.until,
         fail_under=fail_under,
         strict=strict,
-        notes=source_notes(source),
+        notes=source_notes(source, charter),
     )
 
 

@@ -410,7 +410,7 @@ def _summary(
         until=until,
         fail_under=fail_under,
         strict=strict,
-        notes=source_notes(source),
+        notes=source_notes(source, charter),
     )
 
 
