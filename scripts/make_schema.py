@@ -24,14 +24,15 @@ SHARE_AT_RISK = (
     "(`75%` by default; on a promise, overrides the charter's)."
 )
 AT_RISK = {
-                "title": "At risk",
-                "description": SHARE_AT_RISK,
-                "oneOf": [
-                    {"type": "number"},
-                    {"type": "string", "pattern": "^\\s*-?[0-9]+(?:\\.[0-9]+)?\\s*%\\s*$"},
-                ],
-                "x-error": "{value!r} is not a share: write `75%` or `0.75`",
-            }
+    "title": "At risk",
+    "description": SHARE_AT_RISK,
+    "oneOf": [
+        {"type": "number"},
+        {"type": "string", "pattern": "^\\s*-?[0-9]+(?:\\.[0-9]+)?\\s*%\\s*$"},
+    ],
+    "x-error": "{value!r} is not a share: write `75%` or `0.75`",
+}
+
 
 def form_text(form: dict[str, Any]) -> str:
     """A measure's mapping form as written in a charter: `{from: FIELD, to: FIELD}`."""
