@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from charter_cli.charter.model import TIME_FIELDS, Charter, Promise, normalise
+from charter_cli.charter.model import TIME_FIELDS, Charter, normalise
 from charter_cli.clock import NAT
 from charter_cli.errors import CharterError, UsageError
 from charter_cli.frames import TEXT, recode
@@ -34,28 +34,12 @@ class AuditResult:
     outcomes: list[Outcome]
     since: int | None = None
     until: int | None = None
-    fail_under: float | None = None
-    strict: bool = False
     unknown_values: dict[str, dict[str, int]] = field(default_factory=dict)
     unmatched: int = 0
     unmatched_examples: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     reconciliation: list[Disagreement] = field(default_factory=list)  # the vendor's own verdicts
     clocks: Clocks | None = None  # the calendars' clocks, for `charter explain`
-
-    def target(self, promise: Promise) -> float:
-        return self.fail_under if self.fail_under is not None else promise.target
-
-    def promise_passed(self, outcome: Outcome) -> bool | None:
-        return outcome.passed(self.target(outcome.promise))
-
-    @property
-    def passed(self) -> bool:
-        for outcome in self.outcomes:
-            verdict = self.promise_passed(outcome)
-            if verdict is False or (verdict is None and self.strict):
-                return False
-        return True
 
 
 # --- matching -------------------------------------------------------------------------------
@@ -98,8 +82,6 @@ def audit(
     as_of: int | None = None,
     since: int | None = None,
     until: int | None = None,
-    fail_under: float | None = None,
-    strict: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
     as_of_given: bool | None = None,
     clocks: Clocks | None = None,
@@ -139,8 +121,6 @@ def audit(
         outcomes=outcomes,
         since=since,
         until=until,
-        fail_under=fail_under,
-        strict=strict,
         unknown_values=unknown,
         unmatched=int(unmatched.size),
         unmatched_examples=[str(x) for x in tickets["ticket_id"].iloc[unmatched[:5]]],
@@ -276,8 +256,6 @@ def audit_files(
     as_of: str | None = None,
     since: str | None = None,
     until: str | None = None,
-    fail_under: float | None = None,
-    strict: bool = False,
     progress: Callable[[str, int], None] | None = None,
     step: Callable[[str, int, int], None] | None = None,
     order: str | None = None,
@@ -303,7 +281,5 @@ def audit_files(
         as_of=inputs.as_of,
         since=inputs.since,
         until=inputs.until,
-        fail_under=fail_under,
-        strict=strict,
         progress=step,
     )

@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from charter_cli.clock import NAT
 from charter_cli.frames import categorical
-from charter_cli.outcome import STATE_LABELS, Counted, Outcome, State
+from charter_cli.outcome import STATE_LABELS, Compliance, Counted, Outcome, State
 
 if TYPE_CHECKING:
     from charter_cli.audit import AuditResult
@@ -60,7 +60,7 @@ class Wants:
 
 
 @dataclass
-class Tally:
+class Tally(Compliance):
     """One promise over the audited tickets, reduced to what reports show."""
 
     promise: Promise
@@ -78,15 +78,6 @@ class Tally:
 
     def count(self, state: State) -> int:
         return int(self.counts[state])
-
-    @property
-    def compliance(self) -> float | None:
-        met, breached = self.count(State.MET), self.count(State.BREACHED)
-        return met / (met + breached) if met + breached else None
-
-    def passed(self, target: float) -> bool | None:
-        value = self.compliance
-        return None if value is None else value >= target
 
     def percentiles(self) -> dict[str, int | None]:
         """p50/p90/p95 of the elapsed time of the stopped instances, nearest-rank (the smallest
@@ -487,27 +478,7 @@ def merge(pieces: list[Piece], charter: Charter, **fields: Any) -> Summary:
     promises = charter.promises
     tallies = []
     for index, promise in enumerate(promises):
-        parts = [p.tallies[index] for p in pieces]
-        counts = np.sum([t.counts for t in parts], axis=0)
-        stopped = Spread.merged([t.stopped for t in parts])
-        oldest = max((t.oldest for t in parts if t.oldest is not None), default=None)
-        risky = sum(t.at_risk for t in parts)
-        reasons: Counter[str] = sum((t.reasons for t in parts), Counter())
-        notes = _notes([t.notes for t in parts])
-        if counts.sum():
-            notes = [n for n in notes if n != NO_MATCH]
-        tallies.append(
-            Tally(
-                promise=promise,
-                counts=counts,
-                stopped=stopped,
-                oldest=oldest,
-                at_risk=risky,
-                reasons=dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
-                notes=notes,
-                fields=parts[0].fields if parts else {},
-            )
-        )
+        tallies.append(_tally_merge([p.tallies[index] for p in pieces], promise))
     unknown: dict[str, Counter[str]] = {}
     for p in pieces:
         for name, values in p.unknown.items():
@@ -534,6 +505,25 @@ def merge(pieces: list[Piece], charter: Charter, **fields: Any) -> Summary:
         risky=_merge_worst([p.risky for p in pieces], "deadline_at", descending=False),
         csv=_lines(pieces, len(promises)),
         **fields,
+    )
+
+
+def _tally_merge(parts: list[_PieceTally], promise: Promise) -> Tally:
+    """One promise's tallies of every partition, added up."""
+    counts = np.sum([t.counts for t in parts], axis=0)
+    reasons: Counter[str] = sum((t.reasons for t in parts), Counter())
+    notes = _notes([t.notes for t in parts])
+    if counts.sum():
+        notes = [n for n in notes if n != NO_MATCH]
+    return Tally(
+        promise=promise,
+        counts=counts,
+        stopped=Spread.merged([t.stopped for t in parts]),
+        oldest=max((t.oldest for t in parts if t.oldest is not None), default=None),
+        at_risk=sum(t.at_risk for t in parts),
+        reasons=dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+        notes=notes,
+        fields=parts[0].fields if parts else {},
     )
 
 
