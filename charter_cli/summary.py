@@ -152,9 +152,13 @@ def used(o: Outcome) -> np.ndarray:
 
 def at_risk(o: Outcome) -> np.ndarray:
     """Running instances that have used at least the promise's `at_risk` share (not late yet:
-    a late one is breached)."""
-    share = used(o)
-    return np.asarray((o.state == State.RUNNING) & (share >= o.promise.at_risk), dtype=bool)
+    a late one is breached); the share as `used` computes it, for the running ones only."""
+    running = np.flatnonzero(o.state == State.RUNNING)
+    elapsed, allowed = o.elapsed[running], o.allowed[running]
+    known = (elapsed != NAT) & (allowed != NAT) & (allowed > 0)
+    out = np.zeros(o.state.size, dtype=bool)
+    out[running[known]] = elapsed[known] / allowed[known] >= o.promise.at_risk
+    return out
 
 
 def _tally(o: Outcome) -> _PieceTally:
