@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from charter_cli.charter.model import TIME_FIELDS, Charter, Promise, normalise
+from charter_cli.charter.model import TIME_FIELDS, Charter, normalise
 from charter_cli.clock import NAT
 from charter_cli.coverage import Coverage, coverage
 from charter_cli.errors import CharterError, UsageError
@@ -36,8 +36,6 @@ class AuditResult:
     outcomes: list[Outcome]
     since: int | None = None
     until: int | None = None
-    fail_under: float | None = None
-    strict: bool = False
     unknown_values: dict[str, dict[str, int]] = field(default_factory=dict)
     unmatched: int = 0
     unmatched_examples: list[str] = field(default_factory=list)
@@ -52,22 +50,6 @@ class AuditResult:
     @property
     def excluded_count(self) -> int:
         return int(self.excluded.sum())
-
-    def target(self, promise: Promise) -> float:
-        return self.fail_under if self.fail_under is not None else promise.target
-
-    def promise_passed(self, outcome: Outcome) -> bool | None:
-        return outcome.passed(self.target(outcome.promise))
-
-    @property
-    def passed(self) -> bool:
-        if self.coverage is not None and not self.coverage.passed:
-            return False
-        for outcome in self.outcomes:
-            verdict = self.promise_passed(outcome)
-            if verdict is False or (verdict is None and self.strict):
-                return False
-        return True
 
 
 # --- matching -------------------------------------------------------------------------------
@@ -110,8 +92,6 @@ def audit(
     as_of: int | None = None,
     since: int | None = None,
     until: int | None = None,
-    fail_under: float | None = None,
-    strict: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
     as_of_given: bool | None = None,
     clocks: Clocks | None = None,
@@ -155,8 +135,6 @@ def audit(
         outcomes=outcomes,
         since=since,
         until=until,
-        fail_under=fail_under,
-        strict=strict,
         unknown_values=unknown,
         unmatched=int(unmatched.size),
         unmatched_examples=[str(x) for x in tickets["ticket_id"].iloc[unmatched[:5]]],
@@ -168,18 +146,19 @@ def audit(
     )
 
 
-def source_notes(source: Tickets, charter: Charter | None = None) -> list[str]:
-    """What the import noticed, for every report; with the charter, what its `exclude` cannot
-    tell on this export."""
+def source_notes(source: Tickets, charter: Charter) -> list[str]:
+    """What the import noticed, for every report (a ticket's zone only where a calendar reads
+    it)."""
     notes = list(source.notes)
-    absent = exclusion_absent(charter, source.fields) if charter is not None else []
+    absent = exclusion_absent(charter, source.fields)
     if absent:
         notes.append(
             f"the charter excludes tickets by {', '.join(absent)}, which the export does not "
             "have: the tickets it may exclude are not measurable"
         )
-    if source.lacking:  # mapped by the profile, not in the export: absent, said once
-        notes.append("the export has no column for " + ", ".join(sorted(source.lacking)))
+    lacking = [f for f in source.lacking if f != "timezone" or charter.reads_ticket_zones]
+    if lacking:  # mapped by the profile, not in the export: absent, said once
+        notes.append("the export has no column for " + ", ".join(sorted(lacking)))
     if source.events_unmatched:
         notes.append(
             f"{source.events_unmatched:,} events name tickets the exports do not have: ignored"
@@ -299,8 +278,6 @@ def audit_files(
     as_of: str | None = None,
     since: str | None = None,
     until: str | None = None,
-    fail_under: float | None = None,
-    strict: bool = False,
     progress: Callable[[str, int], None] | None = None,
     step: Callable[[str, int, int], None] | None = None,
     order: str | None = None,
@@ -327,8 +304,6 @@ def audit_files(
         as_of=inputs.as_of,
         since=inputs.since,
         until=inputs.until,
-        fail_under=fail_under,
-        strict=strict,
         progress=step,
         min_coverage=min_coverage,
     )

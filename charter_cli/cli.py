@@ -631,6 +631,42 @@ def render(
         _emit(text)
 
 
+class CalendarFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command("calendar", epilog=EXIT_HELP)
+@guarded
+def calendar_(
+    charter: Annotated[Path, typer.Argument(help="The charter (YAML).")],
+    year: Annotated[
+        int, typer.Option("--year", "-y", min=1900, max=2199, help="The year to list.")
+    ],
+    output_format: Annotated[
+        CalendarFormat, typer.Option("--format", "-f", help="text, json or markdown.")
+    ] = CalendarFormat.text,
+) -> None:
+    """List each calendar's closed days and special hours in a year, with their names and
+    sources: the review before a year starts."""
+    from charter_cli.charter import load_charter
+    from charter_cli.drafting.year import review_year
+    from charter_cli.report.year import render_json, render_markdown, render_text
+
+    review = review_year(load_charter(charter), year)
+    if output_format is CalendarFormat.json:
+        _emit(render_json(review))
+    elif output_format is CalendarFormat.markdown:
+        _emit(render_markdown(review))
+    else:
+        _emit(
+            render_text(
+                review, color=_color(sys.stdout), width=max(80, min(140, _terminal_width()))
+            )
+        )
+
+
 class DiffFormat(StrEnum):
     text = "text"
     json = "json"

@@ -20,15 +20,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from charter_cli.charter.model import Calendar, HolidayDate
+from charter_cli.charter.model import Calendar
 from charter_cli.charter.values import Interval
+from charter_cli.closures import closures
 from charter_cli.errors import InputError
 from charter_cli.workers import in_chunks
 from charter_cli.zones import localize
@@ -66,51 +67,50 @@ def to_timedelta64(seconds: I64) -> npt.NDArray[np.timedelta64]:
     return np.asarray(seconds, dtype=np.int64).view("timedelta64[s]")
 
 
-@lru_cache(maxsize=64)
-def public_holidays(
-    country: str, subdivision: str | None, first_year: int, last_year: int
-) -> dict[date, str]:
-    """Public holidays (the `holidays` library's default category) for a span of years, named in
-    English where the library has English names, else in the country's own language: never in
-    the language of the user's locale, which the library follows when none is asked for."""
-    import holidays
-
-    languages = holidays.country_holidays(country, subdiv=subdivision)
-    language = "en_US" if "en_US" in languages.supported_languages else languages.default_language
-    found = holidays.country_holidays(
-        country, subdiv=subdivision, years=range(first_year, last_year + 1), language=language
-    )
-    return dict(found.items())
-
-
 def _closed_and_special_days(
     cal: Calendar, first: date, last: date
-) -> tuple[set[date], dict[date, tuple[Interval, ...]], dict[date, str]]:
-    """Days closed by a holiday, days with their own hours, and every holiday's name."""
-    names: dict[date, str] = {}
-    if cal.country:
-        names.update(public_holidays(cal.country, cal.subdivision, first.year, last.year))
-    special: dict[date, tuple[Interval, ...]] = {}
-    for item in cal.dates:
-        years = [item.year] if item.year is not None else range(first.year, last.year + 1)
-        for year in years:
-            day = _safe_date(year, item)
-            if day is None:
-                continue
-            names[day] = item.name or names.get(day) or "Closed"
-            if item.intervals:
-                special[day] = item.intervals
-            else:
-                special.pop(day, None)
-    closed = {d for d in names if d not in special}
-    return closed, special, names
+) -> tuple[set[date], dict[date, tuple[Interval, ...]], dict[date, str], I64, I64, set[date]]:
+    """Days closed by a holiday, days with their own hours, every holiday's name, and the UTC
+    [start, end) of hours closed by timed events (`charter_cli.closures`)."""
+    found = closures(cal, first, last)
+    effective = found.effective()
+    special = {d: c.hours for d, c in effective.items() if not c.closed}
+    closed = {d for d, c in effective.items() if c.closed}
+    names = {d: c.name for d, c in effective.items()}
+    cut_lo = np.array([t.start for t in found.timed], dtype=np.int64)
+    cut_hi = np.array([t.end for t in found.timed], dtype=np.int64)
+    zone = ZoneInfo(cal.timezone)
+    for t in found.timed:  # a timed closure shortens the local day it starts on
+        day = t.local_start.astimezone(zone).date()
+        names.setdefault(day, t.name)
+    shortened = {t.local_start.astimezone(zone).date() for t in found.timed}
+    return closed, special, names, cut_lo, cut_hi, shortened
 
 
-def _safe_date(year: int, item: HolidayDate) -> date | None:
-    try:
-        return date(year, item.month, item.day)
-    except ValueError:  # 02-29 in a common year
-        return None
+Days = npt.NDArray[np.datetime64]
+
+
+def _subtract(
+    opens: I64, closes: I64, days: Days, cut_lo: I64, cut_hi: I64
+) -> tuple[I64, I64, Days]:
+    """Sorted, disjoint open intervals (each with its local day) minus the union of the cuts:
+    the pieces that stay open, each keeping the day of the interval it came from."""
+    if opens.size == 0 or cut_lo.size == 0:
+        return opens, closes, days
+    points = np.unique(np.concatenate((opens, closes, cut_lo, cut_hi)))
+    seg_lo, seg_hi = points[:-1], points[1:]
+    i = np.searchsorted(opens, seg_lo, side="right") - 1
+    inside = (i >= 0) & (seg_lo < closes[np.maximum(i, 0)])
+    # covered by a cut: more cuts started at or before the segment than ended at or before it
+    started = np.searchsorted(np.sort(cut_lo), seg_lo, side="right")
+    ended = np.searchsorted(np.sort(cut_hi), seg_lo, side="right")
+    keep = inside & (started <= ended)
+    lo, hi, owner = seg_lo[keep], seg_hi[keep], i[keep]
+    if lo.size == 0:
+        return lo, hi, days[:0]
+    join = np.concatenate(([True], (lo[1:] != hi[:-1]) | (owner[1:] != owner[:-1])))
+    first = np.flatnonzero(join)
+    return lo[first], np.maximum.reduceat(hi, first), days[owner[first]]
 
 
 BUCKET = 60  # seconds per table row: every boundary of a modern zone falls on a whole minute
@@ -228,8 +228,11 @@ class BusinessClock:
             np.datetime64(first_day, "D"), np.datetime64(last_day, "D") + np.timedelta64(1, "D")
         )
         weekday = (days.view(np.int64) + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
-        closed, special, names = (
-            (set(), {}, {}) if cal.always else _closed_and_special_days(cal, first_day, last_day)
+        none = np.empty(0, dtype=np.int64)
+        closed, special, names, cut_lo, cut_hi, shortened = (
+            (set(), {}, {}, none, none, set())
+            if cal.always
+            else _closed_and_special_days(cal, first_day, last_day)
         )
         is_regular = np.ones(days.size, dtype=bool)
         if closed or special:
@@ -274,6 +277,7 @@ class BusinessClock:
             opens = np.maximum(opens, np.concatenate(([opens[0]], latest[:-1])))
         keep = closes > opens
         opens, closes, local_day = opens[keep], closes[keep], local_day[keep]
+        opens, closes, local_day = _subtract(opens, closes, local_day, cut_lo, cut_hi)
         lengths = closes - opens
         cum = (
             np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
@@ -299,7 +303,7 @@ class BusinessClock:
             day_close=day_close,
             day_date=day_date,
             holidays=names,
-            short_days=frozenset(special),
+            short_days=frozenset(special) | shortened,
         )
 
     @classmethod

@@ -35,6 +35,9 @@ TICKET_FIELDS: dict[str, str] = {
     "tags": "The ticket's tags or labels, several per ticket: the profile's `tag_separator` "
     "says how the export separates them (Zendesk: a space, Freshdesk: a comma, Jira: one "
     "`Labels` column per label). `where: {tags: [vip]}` matches a ticket with any of them.",
+    "timezone": "The customer's time zone, an IANA name (`America/New_York`): the zone a "
+    "`timezone: ticket` calendar reads its hours in for this ticket. Empty or not a zone name: "
+    "the calendar's `default_timezone`, and the report counts such tickets.",
 }
 CUSTOM_FIELDS_TEXT = (
     "Custom columns (a customer tier, a product, ServiceNow's `u_*` fields) are mapped under the "
@@ -109,6 +112,8 @@ ALSO_NEEDED = (
     "`within` by priority: priority.",
     "Channels on different calendars, and a promise without its own `calendar`: channel.",
     "`pause_when`: a status history (an event-log export, or `--events`).",
+    "A calendar with `timezone: ticket`: timezone (without it, every ticket is read in the "
+    "calendar's `default_timezone`, and the report says so).",
 )
 
 

@@ -23,6 +23,7 @@ CATEGORY_FIELDS = (
     "assignee",
     "type",
     "escalation_level",
+    "timezone",
 )
 
 

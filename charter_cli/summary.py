@@ -26,7 +26,7 @@ import pyarrow as pa
 from charter_cli.clock import NAT
 from charter_cli.coverage import Coverage, channel_counts, from_counts
 from charter_cli.frames import categorical
-from charter_cli.outcome import STATE_LABELS, Counted, Outcome, State
+from charter_cli.outcome import STATE_LABELS, Compliance, Counted, Outcome, State
 from charter_cli.selection import ticket_key
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def check_keys(present: Mapping[str, str], keys: Sequence[str]) -> None:
 
 
 @dataclass
-class Tally:
+class Tally(Compliance):
     """One promise over the audited tickets, reduced to what reports show."""
 
     promise: Promise
@@ -93,15 +93,6 @@ class Tally:
 
     def count(self, state: State) -> int:
         return int(self.counts[state])
-
-    @property
-    def compliance(self) -> float | None:
-        met, breached = self.count(State.MET), self.count(State.BREACHED)
-        return met / (met + breached) if met + breached else None
-
-    def passed(self, target: float) -> bool | None:
-        value = self.compliance
-        return None if value is None else value >= target
 
     def percentiles(self) -> dict[str, int | None]:
         """p50/p90/p95 of the elapsed time of the stopped instances, nearest-rank (the smallest
@@ -176,9 +167,13 @@ def used(o: Outcome) -> np.ndarray:
 
 def at_risk(o: Outcome) -> np.ndarray:
     """Running instances that have used at least the promise's `at_risk` share (not late yet:
-    a late one is breached)."""
-    share = used(o)
-    return np.asarray((o.state == State.RUNNING) & (share >= o.promise.at_risk), dtype=bool)
+    a late one is breached); the share as `used` computes it, for the running ones only."""
+    running = np.flatnonzero(o.state == State.RUNNING)
+    elapsed, allowed = o.elapsed[running], o.allowed[running]
+    known = (elapsed != NAT) & (allowed != NAT) & (allowed > 0)
+    out = np.zeros(o.state.size, dtype=bool)
+    out[running[known]] = elapsed[known] / allowed[known] >= o.promise.at_risk
+    return out
 
 
 def _tally(o: Outcome) -> _PieceTally:
@@ -560,27 +555,7 @@ def merge(
     promises = charter.promises
     tallies = []
     for index, promise in enumerate(promises):
-        parts = [p.tallies[index] for p in pieces]
-        counts = np.sum([t.counts for t in parts], axis=0)
-        stopped = Spread.merged([t.stopped for t in parts])
-        oldest = max((t.oldest for t in parts if t.oldest is not None), default=None)
-        risky = sum(t.at_risk for t in parts)
-        reasons: Counter[str] = sum((t.reasons for t in parts), Counter())
-        notes = _notes([t.notes for t in parts])
-        if counts.sum():
-            notes = [n for n in notes if n != NO_MATCH]
-        tallies.append(
-            Tally(
-                promise=promise,
-                counts=counts,
-                stopped=stopped,
-                oldest=oldest,
-                at_risk=risky,
-                reasons=dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
-                notes=notes,
-                fields=parts[0].fields if parts else {},
-            )
-        )
+        tallies.append(_tally_merge([p.tallies[index] for p in pieces], promise))
     unknown: dict[str, Counter[str]] = {}
     for p in pieces:
         for name, values in p.unknown.items():
@@ -618,6 +593,25 @@ def merge(
         risky=_merge_worst([p.risky for p in pieces], "deadline_at", descending=False),
         csv=_lines(pieces, len(promises)),
         **fields,
+    )
+
+
+def _tally_merge(parts: list[_PieceTally], promise: Promise) -> Tally:
+    """One promise's tallies of every partition, added up."""
+    counts = np.sum([t.counts for t in parts], axis=0)
+    reasons: Counter[str] = sum((t.reasons for t in parts), Counter())
+    notes = _notes([t.notes for t in parts])
+    if counts.sum():
+        notes = [n for n in notes if n != NO_MATCH]
+    return Tally(
+        promise=promise,
+        counts=counts,
+        stopped=Spread.merged([t.stopped for t in parts]),
+        oldest=max((t.oldest for t in parts if t.oldest is not None), default=None),
+        at_risk=sum(t.at_risk for t in parts),
+        reasons=dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+        notes=notes,
+        fields=parts[0].fields if parts else {},
     )
 
 

@@ -249,7 +249,12 @@ def calendar() -> dict[str, Any]:
             "title": text("Title", "Shown in the published charter."),
             "timezone": {
                 "title": "Time zone",
-                "description": "IANA zone of these hours; the charter's `timezone` by default.",
+                "description": "IANA zone of these hours; the charter's `timezone` by default; `ticket`: each ticket's own zone (its `timezone` field).",
+                "type": "string",
+            },
+            "default_timezone": {
+                "title": "Default time zone",
+                "description": "With `timezone: ticket`: the zone of tickets without a readable one; the charter's `timezone` by default.",
                 "type": "string",
             },
             "hours": hours,
@@ -275,6 +280,12 @@ def calendar() -> dict[str, Any]:
                         "description": "Further closed days: `2026-12-24`, or `12-31` for every year, or `{date, hours}`.",
                         "type": "array",
                         "items": holiday_date,
+                    },
+                    "ical": {
+                        "title": "iCalendar file",
+                        "description": "An .ics file (relative to the charter) whose events close the calendar: all-day events whole days, timed events their hours; recurring events are expanded.",
+                        "type": "string",
+                        "minLength": 1,
                     },
                 },
             },

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
+from charter_cli.charter.ical import IcalClosures, read_ical
 from charter_cli.charter.selectors import Selector, parse_selector, parse_selectors
 from charter_cli.charter.values import (
     DAYS,
@@ -20,6 +23,15 @@ from charter_cli.charter.values import (
 )
 
 ALWAYS = "24/7"
+TICKET_ZONE = "ticket"  # `timezone: ticket`: a calendar read in each ticket's own zone
+_ZONED = re.compile(r"^(?P<name>[^()]+) \((?P<zone>[^()]+)\)$")
+
+
+def zoned_label(calendar: str, zone: str) -> str:
+    """The name of a ticket-zone calendar read in one zone: `support (America/New_York)`
+    (calendar names hold no brackets, so the label cannot be taken for one)."""
+    return f"{calendar} ({zone})"
+
 
 TIME_FIELDS = (
     "created_at", "acknowledged_at", "first_response_at", "resolved_at", "closed_at", "due_at",
@@ -71,6 +83,8 @@ class Calendar:
     subdivision: str | None = None
     dates: tuple[HolidayDate, ...] = ()
     title: str | None = None
+    ical: IcalClosures | None = None  # closures from an iCalendar file
+    ticket_zone: bool = False  # hours read in each ticket's zone; `timezone` is the default
 
     def weekly_open_seconds(self) -> int:
         if self.always:
@@ -167,10 +181,19 @@ class Charter:
     def default_calendar(self) -> str:
         return next(iter(self.calendars))
 
+    @property
+    def reads_ticket_zones(self) -> bool:
+        """Whether a calendar reads its hours in each ticket's zone (`timezone: ticket`)."""
+        return any(c.ticket_zone for c in self.calendars.values())
+
     def calendar(self, name: str) -> Calendar:
         """A calendar by name; `24/7` is always there, in the charter's zone."""
         if name == ALWAYS and name not in self.calendars:
             return Calendar(name=ALWAYS, timezone=self.timezone, always=True)
+        zoned = _ZONED.match(name) if name not in self.calendars else None
+        if zoned is not None and zoned["name"] in self.calendars:
+            # a ticket-zone calendar read in one ticket zone (`zoned_label`)
+            return replace(self.calendars[zoned["name"]], timezone=zoned["zone"])
         return self.calendars[name]
 
     def calendar_for(self, promise: Promise, channel: str | None = None) -> str:
@@ -230,7 +253,9 @@ def _in_force(value: Any) -> InForce | None:
     return InForce(start=value.get("from"), end=value.get("until"))
 
 
-def build_calendar(name: str, spec: Any, default_tz: str) -> Calendar:
+def build_calendar(name: str, spec: Any, default_tz: str, base: Path | None = None) -> Calendar:
+    """A calendar from its spec; `base` is the charter's folder, which an iCalendar file of
+    holidays is read relative to."""
     if spec == ALWAYS:
         return Calendar(name=name, timezone=default_tz, always=True)
     week: list[list[Interval]] = [[] for _ in DAYS]
@@ -248,9 +273,19 @@ def build_calendar(name: str, spec: Any, default_tz: str) -> Calendar:
         else:
             year, month, day = parse_holiday_date(item)
             dates.append(HolidayDate(year, month, day))
+    ical = None
+    if holidays.get("ical"):
+        written = str(holidays["ical"])
+        ical = read_ical((base or Path()) / written, written)
+    zone = spec.get("timezone") or default_tz
+    ticket_zone = zone == TICKET_ZONE
+    if ticket_zone:
+        zone = spec.get("default_timezone") or default_tz
     return Calendar(
         name=name,
-        timezone=spec.get("timezone") or default_tz,
+        timezone=zone,
+        ticket_zone=ticket_zone,
+        ical=ical,
         week=tuple(tuple(sorted(d, key=lambda iv: iv.start)) for d in week),
         country=holidays.get("country"),
         subdivision=holidays.get("subdivision"),
@@ -264,7 +299,10 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
     from charter_cli.measures import measure_for  # the measures import the model
 
     tz = data["timezone"]
-    calendars = {name: build_calendar(name, spec, tz) for name, spec in data["calendars"].items()}
+    base = Path(path).parent
+    calendars = {
+        name: build_calendar(name, spec, tz, base) for name, spec in data["calendars"].items()
+    }
     default = next(iter(calendars))
     channels = {
         name: Channel(

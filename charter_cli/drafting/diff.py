@@ -271,6 +271,39 @@ def _compare_calendar(old: Calendar, new: Calendar) -> list[Change]:
             for d in c.dates
         }
 
+    if old.ticket_zone != new.ticket_zone:
+        words = ("its own zone", "each ticket's zone")
+        changes.append(
+            Change(
+                CHANGED,
+                subject,
+                f"hours read in {words[new.ticket_zone]} instead of {words[old.ticket_zone]}",
+                old.ticket_zone,
+                new.ticket_zone,
+            )
+        )
+
+    def closures(c: Calendar) -> dict[str, str]:
+        """The iCalendar file's events, by when they start (and recur) and what they are."""
+        events = c.ical.events if c.ical is not None else ()
+        return {
+            f"{e.start.isoformat()} {e.name}": (
+                f"until {e.end.isoformat()}" + (f", {'; '.join(e.rules)}" if e.rules else "")
+            )
+            for e in events
+        }
+
+    cb, ca = closures(old), closures(new)
+    for key in sorted(set(cb) | set(ca)):
+        if key not in ca:
+            changes.append(Change(REMOVED, subject, f"closure {key} ({cb[key]})", cb[key], None))
+        elif key not in cb:
+            changes.append(Change(ADDED, subject, f"closure {key} ({ca[key]})", None, ca[key]))
+        elif cb[key] != ca[key]:
+            changes.append(
+                Change(CHANGED, subject, f"closure {key}: {cb[key]} → {ca[key]}", cb[key], ca[key])
+            )
+
     db, da = dates(old), dates(new)
     for key in sorted(set(db) | set(da)):
         if key not in da:

@@ -7,9 +7,10 @@ written as Markdown or as one self-contained HTML page.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from html import escape
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date
@@ -104,6 +105,7 @@ TEXT = {
         "pause": "Time we spend waiting for your answer is not counted.",
         "escalate": "If your case is not solved within {d}, we hand it to {level}.",
         "target": "(our target: {p} of cases)", "for": "For {what}:", "priority": "{p}", "measure": "We measure every month how well we keep these promises.",
+        "local": "your local time", "also_closed": "Also closed:", "recurring": "recurring",
     },
     "nb": {
         "title": "{name}: vårt serviceløfte", "reach": "Slik når du oss", "holidays": "Helligdager",
@@ -113,6 +115,7 @@ TEXT = {
         "pause": "Tiden vi venter på svar fra deg, regnes ikke med.",
         "escalate": "Er saken ikke løst innen {d}, går den videre til {level}.",
         "target": "(vårt mål: {p} av sakene)", "for": "For {what}:", "priority": "{p}", "measure": "Hver måned måler vi hvor godt vi holder disse løftene.",
+        "local": "din lokale tid", "also_closed": "Også stengt:", "recurring": "gjentas",
     },
     "sv": {
         "title": "{name}: vårt servicelöfte", "reach": "Så når du oss", "holidays": "Helgdagar",
@@ -122,6 +125,7 @@ TEXT = {
         "pause": "Tid då vi väntar på svar från dig räknas inte.",
         "escalate": "Är ärendet inte löst inom {d} går det vidare till {level}.",
         "target": "(vårt mål: {p} av ärendena)", "for": "För {what}:", "priority": "{p}", "measure": "Varje månad mäter vi hur väl vi håller de här löftena.",
+        "local": "din lokala tid", "also_closed": "Även stängt:", "recurring": "återkommande",
     },
     "pl": {
         "title": "{name}: nasze zobowiązania wobec klientów", "reach": "Jak się z nami skontaktować", "holidays": "Dni wolne",
@@ -131,6 +135,7 @@ TEXT = {
         "pause": "Czas oczekiwania na Twoją odpowiedź nie jest wliczany.",
         "escalate": "Jeśli sprawa nie zostanie rozwiązana w ciągu {d}, przekazujemy ją na wyższy poziom ({level}).",
         "target": "(nasz cel: {p} spraw)", "for": "{what}:", "priority": "{p}", "measure": "Co miesiąc sprawdzamy, jak dotrzymujemy tych zobowiązań.",
+        "local": "według Twojego czasu lokalnego", "also_closed": "Nieczynne także:", "recurring": "cyklicznie",
     },
 }  # fmt: skip
 
@@ -188,13 +193,17 @@ def hours_phrase(cal: Calendar, lang: str) -> str:
             runs.append((day, day, text))
     open_runs = [r for r in runs if r[2]]
     if len(open_runs) == 1 and open_runs[0][:2] == (0, 6):
-        return f"{words['every_day']} {open_runs[0][2]}"
+        local = f" ({words['local']})" if cal.ticket_zone else ""
+        return f"{words['every_day']} {open_runs[0][2]}{local}"
     names = weekdays(lang)
     out = []
     for first, last, text in open_runs:
         days = names[first] if first == last else f"{names[first]}–{names[last]}"
         out.append(f"{days} {text}")
-    return ", ".join(out) if out else words["closed"]
+    if not out:
+        return words["closed"]
+    local = f" ({words['local']})" if cal.ticket_zone else ""
+    return ", ".join(out) + local
 
 
 @cache
@@ -245,6 +254,38 @@ def _date(d: HolidayDate, lang: str) -> str:
     pattern = "d. MMMM" if lang == "nb" else "d MMMM"
     text = str(format_date(date(d.year or 2000, d.month, d.day), pattern, locale=lang))
     return f"{text} {d.year}" if d.year else text
+
+
+def _day(day: date, lang: str) -> str:
+    return _date(HolidayDate(day.year, day.month, day.day), lang)
+
+
+def _ical_items(cal: Calendar, lang: str) -> list[str]:
+    """The closures of a calendar's iCalendar file as a customer reads them: each date (or span
+    of dates) and, for a timed one, its hours in the calendar's zone, with the event's name;
+    a recurring event by its name and hours."""
+    assert cal.ical is not None
+    zone = ZoneInfo(cal.timezone)
+    items: list[tuple[str, str]] = []
+    for event in cal.ical.events:
+        start, end = event.start, event.end
+        if isinstance(start, datetime) and isinstance(end, datetime):
+            a = (start if start.tzinfo else start.replace(tzinfo=zone)).astimezone(zone)
+            b = (end if end.tzinfo else end.replace(tzinfo=zone)).astimezone(zone)
+            hours = f"{_time(a.hour * 60 + a.minute, lang)}–{_time(b.hour * 60 + b.minute, lang)}"
+            when = f"{_day(a.date(), lang)} {hours}"
+            key = a.date().isoformat()
+        else:
+            first = start.date() if isinstance(start, datetime) else start
+            last = (end.date() if isinstance(end, datetime) else end) - timedelta(days=1)
+            when = _day(first, lang) if last <= first else f"{_day(first, lang)}–{_day(last, lang)}"
+            hours = ""
+            key = first.isoformat()
+        if event.rules or event.rdates:
+            when = f"{hours} ({TEXT[lang]['recurring']})" if hours else TEXT[lang]["recurring"]
+            key = "~" + key  # after the dated ones
+        items.append((key, f"{when}: {event.name}" if when else event.name))
+    return [text for _, text in sorted(items)]
 
 
 def _calendar_of(promise: Promise, charter: Charter) -> Calendar | None:
@@ -444,7 +485,7 @@ def blocks(charter: Charter, lang: str) -> list[Block]:
     out.append(Block("ul", lines))
     holiday_lines = []
     for cal in charter.calendars.values():
-        if cal.always or not (cal.country or cal.dates):
+        if cal.always or not (cal.country or cal.dates or cal.ical):
             continue
         users = [
             channel_title(n, charter, lang)
@@ -460,6 +501,8 @@ def blocks(charter: Charter, lang: str) -> list[Block]:
             parts.append(
                 f"{_date(d, lang)}: {_day_hours(d.intervals, lang) if d.intervals else words['closed']}."
             )
+        if cal.ical is not None and cal.ical.events:
+            parts.append(f"{words['also_closed']} {'; '.join(_ical_items(cal, lang))}.")
         holiday_lines.append(f"{', '.join(users)}: " + " ".join(parts))
     if holiday_lines:
         out += [Block("h2", words["holidays"]), Block("ul", holiday_lines)]

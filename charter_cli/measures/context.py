@@ -14,6 +14,7 @@ from charter_cli.clock import DAY, I64, NAT, BusinessClock
 from charter_cli.fields import EITHER, Need, needs, satisfied
 from charter_cli.frames import flags, per_value
 from charter_cli.measures import measure_of
+from charter_cli.measures.ticket_zones import in_ticket_zones
 from charter_cli.outcome import Counted, Labels, Outcome, State
 from charter_cli.selection import Exclusion, Scope, absent_reason
 from charter_cli.tickets.columns import RESOLVED
@@ -204,6 +205,9 @@ class Context:
             mask = measure.select(self, mask)
         rows = np.flatnonzero(mask).astype(np.int64)
         calendar = calendar_labels(promise, self.charter, self.attr("channel", rows))
+        if any(self.charter.calendar(c).ticket_zone for c in calendar.words):
+            zones = self.attr("timezone", rows)
+            notes += in_ticket_zones(calendar, self.charter, zones, "timezone" in self.present)
         n = rows.size
         out = Outcome(
             promise=promise,
@@ -358,6 +362,8 @@ class Context:
         names = [n for need in needed for n in EITHER.get(need.field, (need.field,))]
         if promise.measure == "escalation":
             names += ["escalation_level", "escalated_at"]
+        if any(self.charter.calendar(c).ticket_zone for c in self.charter.calendars_of(promise)):
+            names.append("timezone")  # the zone each ticket's hours are read in
         out = {n: self.present[n] for n in names if n in self.present}
         history = self.source.has_history
         if promise.measure == "escalation" and history:

@@ -29,6 +29,7 @@ TEXT_FIELDS = (
     "type",
     "subject",
     "escalation_level",
+    "timezone",
 )
 RESOLVED = ("solved", "closed")
 BAD_SHARE = 0.05  # more unparseable timestamps than this in a column: the import stops

@@ -382,6 +382,17 @@ def check_charter_against(doc: Document, charter: Charter, profile: Profile) -> 
             "`exclude` may drop cannot be told, and are reported as not measurable"
         )
         findings.append(doc.finding(("exclude",), Severity.WARNING, "profile-lacks-field", message))
+    if "timezone" not in mapped:
+        for name, cal in charter.calendars.items():
+            if cal.ticket_zone:
+                message = (
+                    f"calendar {name!r} reads hours in each ticket's zone, but profile "
+                    f"{profile.name} maps no timezone: every ticket will be read in {cal.timezone}"
+                )
+                where = ("calendars", name, "timezone")
+                findings.append(
+                    doc.finding(where, Severity.WARNING, "profile-lacks-field", message)
+                )
     categories = {normalise(c) for c in STATUS_CATEGORIES}
     raw = list(profile.statuses)
     for i, spec in specs:

@@ -272,7 +272,7 @@ def test_accounting_and_data_quality(report: dict) -> None:
     assert report["as_of"] == "2027-01-05T08:00:00Z"  # NL-1035 closed 5 Jan 09:00 Oslo
     quality = report["data_quality"]
     assert quality["unknown_values"] == {"channel": {"fax": 1}}
-    assert quality["missing_columns"] == ["reopens"]
+    assert quality["missing_columns"] == ["reopens", "timezone"]
     assert quality["unreadable_cells"] == 1  # NL-1031's 'i går'
 
 

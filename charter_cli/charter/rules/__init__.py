@@ -8,6 +8,8 @@ package's modules; importing it registers them all.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from charter_cli.charter.findings import Finding, Severity
 from charter_cli.charter.load import Document
 from charter_cli.charter.model import build_charter
@@ -19,10 +21,10 @@ from charter_cli.charter.rules import (
     references,
     translations,
 )
-from charter_cli.charter.rules.base import RULES, Rule, model_rule, rule
+from charter_cli.charter.rules.base import RULES, Rule, file_rule, model_rule, rule
 from charter_cli.charter.rules.calendars import zone_hint
 
-__all__ = ["RULES", "Rule", "model_rule", "rule", "run_rules", "zone_hint"]
+__all__ = ["RULES", "Rule", "file_rule", "model_rule", "rule", "run_rules", "zone_hint"]
 _TOPICS = (
     references,
     calendars,
@@ -37,10 +39,12 @@ def run_rules(doc: Document) -> list[Finding]:
     """Run every registered rule on a schema-valid document: the data rules first, then, when
     none of them found an error, the model rules on the typed charter."""
     findings: list[Finding] = []
+    folder = Path(doc.path).parent
     for item in RULES:
         if item.on_model:
             continue
-        for path, message in item.check(doc.data):
+        found = item.check(doc.data, folder) if item.on_files else item.check(doc.data)
+        for path, message in found:
             findings.append(doc.finding(path, item.severity, item.id, message))
     if any(f.severity is Severity.ERROR for f in findings):
         return findings

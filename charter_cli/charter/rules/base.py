@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from charter_cli.charter.findings import Severity
@@ -29,8 +30,9 @@ class Rule:
 
     id: str
     severity: Severity
-    check: Callable[[Any], Any]
+    check: Callable[..., Any]
     on_model: bool = False
+    on_files: bool = False  # a data rule that also reads files beside the charter
 
     @property
     def doc(self) -> str:
@@ -47,6 +49,21 @@ def rule(
 
     def register(func: Callable[[dict[str, Any]], Yield]) -> Callable[[dict[str, Any]], Yield]:
         RULES.append(Rule(rule_id, severity, func))
+        return func
+
+    return register
+
+
+def file_rule(
+    rule_id: str, severity: Severity = Severity.ERROR
+) -> Callable[[Callable[[dict[str, Any], Path], Yield]], Callable[[dict[str, Any], Path], Yield]]:
+    """Register a data rule that also reads files the charter names, relative to its folder
+    (called with the document's data and that folder)."""
+
+    def register(
+        func: Callable[[dict[str, Any], Path], Yield],
+    ) -> Callable[[dict[str, Any], Path], Yield]:
+        RULES.append(Rule(rule_id, severity, func, on_files=True))
         return func
 
     return register

@@ -7,11 +7,14 @@ import difflib
 import itertools
 import zoneinfo
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from charter_cli.charter.findings import Severity
+from charter_cli.charter.ical import IcalError, read_ical
 from charter_cli.charter.load import PathKey
 from charter_cli.charter.model import (
+    TICKET_ZONE,
     Calendar,
     Charter,
 )
@@ -21,6 +24,7 @@ from charter_cli.charter.rules.base import (
     _calendars,
     _suggest,
     _weekly,
+    file_rule,
     model_rule,
     rule,
 )
@@ -157,15 +161,62 @@ def zone_hint(zone: str) -> str:
 
 @rule("invalid-timezone")
 def invalid_timezone(data: dict[str, Any]) -> Yield:
-    """`timezone` (of the charter or of a calendar) must be an IANA zone such as `Europe/Oslo`."""
+    """`timezone` (of the charter or of a calendar) must be an IANA zone such as `Europe/Oslo`
+    (a calendar's may be `ticket`: read in each ticket's zone), and so must a calendar's
+    `default_timezone`."""
     zones = _zones()
     candidates: list[tuple[PathKey, str]] = [(("timezone",), data["timezone"])]
     candidates += [
-        ((*p, "timezone"), s["timezone"]) for p, s in _calendars(data) if "timezone" in s
+        ((*p, "timezone"), s["timezone"])
+        for p, s in _calendars(data)
+        if "timezone" in s and s["timezone"] != TICKET_ZONE
+    ]
+    candidates += [
+        ((*p, "default_timezone"), s["default_timezone"])
+        for p, s in _calendars(data)
+        if "default_timezone" in s
     ]
     for path, zone in candidates:
         if zone not in zones:
-            yield path, f"{zone!r} is not an IANA time zone{zone_hint(zone)}"
+            # a calendar's own zone may also be `ticket`
+            own = len(path) == 3 and path[-1] == "timezone"
+            ticket = own and str(zone).strip().casefold() in ("ticket", "tickets")
+            hint = f" (did you mean {TICKET_ZONE!r}?)" if ticket else zone_hint(zone)
+            yield path, f"{zone!r} is not an IANA time zone{hint}"
+
+
+@rule("default-timezone-unused")
+def default_timezone_unused(data: dict[str, Any]) -> Yield:
+    """`default_timezone` is the zone of tickets without one on a `timezone: ticket` calendar;
+    on any other calendar it would be ignored, so it is refused there."""
+    for path, spec in _calendars(data):
+        if "default_timezone" in spec and spec.get("timezone") != TICKET_ZONE:
+            yield (
+                (*path, "default_timezone"),
+                "`default_timezone` is only read with `timezone: ticket`; "
+                "write the calendar's zone as `timezone`",
+            )
+
+
+@file_rule("ical-file")
+def ical_file(data: dict[str, Any], folder: Path) -> Yield:
+    """`holidays.ical` names an iCalendar file (relative to the charter) that exists and can be
+    read: well-formed content lines, every BEGIN ended, dates and zones that parse, recurrences
+    that can be expanded exactly."""
+    for path, spec in _calendars(data):
+        written = (spec.get("holidays") or {}).get("ical")
+        if not written:
+            continue
+        try:
+            read_ical(folder / str(written), str(written))
+        except IcalError as exc:
+            where = f"{written}:{exc.line}" if exc.line else str(written)
+            looked = (
+                f" (looked for {folder / str(written)}, beside the charter)"
+                if exc.message == "no such file"
+                else ""
+            )
+            yield (*path, "holidays", "ical"), f"{where}: {exc.message}{looked}"
 
 
 @cache
