@@ -6,7 +6,7 @@ tickets: every measure works on whole columns, grouped by the calendar their clo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,6 +19,7 @@ from charter_cli.errors import CharterError, UsageError
 from charter_cli.frames import TEXT, recode
 from charter_cli.measures.context import Clocks, Context
 from charter_cli.outcome import STATE_LABELS, Labels, Outcome, State
+from charter_cli.progress import Progress
 from charter_cli.reconcile import Disagreement, reconcile
 from charter_cli.selection import exclusion, exclusion_absent
 from charter_cli.tickets.read import Tickets
@@ -98,7 +99,8 @@ def audit(
     min_coverage: float | None = None,
 ) -> AuditResult:
     """Evaluate every promise of the charter on every ticket it applies to. `progress`, if given,
-    hears ("promise", done, total) after each promise. `as_of_given`: whether `as_of` was asked
+    hears (promise id, promises done, total) before each promise, and once more when all are
+    done. `as_of_given`: whether `as_of` was asked
     for (default: whether it is given), when it comes from the whole input of a partition;
     `clocks`: the whole input's, shared by its partitions. `min_coverage` overrides the
     charter's `coverage`."""
@@ -118,10 +120,13 @@ def audit(
     excluded = exclusion(tickets, charter, source.fields)
     auditor = Context(charter, source, tickets, when, given, clocks, excluded)
     outcomes = []
-    for done, promise in enumerate(charter.promises, start=1):
-        outcomes.append(auditor.evaluate(promise))
+    total = len(charter.promises)
+    for done, promise in enumerate(charter.promises):
         if progress:
-            progress(promise.id, done, len(charter.promises))
+            progress(promise.id, done, total)
+        outcomes.append(auditor.evaluate(promise))
+    if progress and total:
+        progress(charter.promises[-1].id, total, total)
     covered = np.zeros(len(tickets), dtype=bool)
     for o in outcomes:
         covered[o.rows] = True
@@ -234,15 +239,16 @@ def read_inputs(
     files: list[str],
     *,
     profile: str | None = None,
-    events: str | None = None,
+    events: str | Sequence[str] | None = None,
     as_of: str | None = None,
     since: str | None = None,
     until: str | None = None,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Progress | None = None,
     order: str | None = None,
     input_tz: str | None = None,
 ) -> Inputs:
-    """Load the charter and read the exports. `order` and `input_tz`: as for `read_tickets`."""
+    """Load the charter and read the exports. `files`, `events`, `progress`, `order` and
+    `input_tz`: as for `read_tickets`."""
     from pathlib import Path
 
     from charter_cli.charter import load_charter
@@ -253,10 +259,10 @@ def read_inputs(
     loading = in_background(lambda: load_charter(Path(charter_path)))
     try:
         source = read_tickets(
-            [Path(f) for f in files],
+            files,
             profile=profile,
             timezone=lambda: loading.result().timezone,
-            events_file=Path(events) if events else None,
+            events_file=events or None,
             progress=progress,
             order=order,
             input_tz=input_tz,
@@ -274,11 +280,11 @@ def audit_files(
     files: list[str],
     *,
     profile: str | None = None,
-    events: str | None = None,
+    events: str | Sequence[str] | None = None,
     as_of: str | None = None,
     since: str | None = None,
     until: str | None = None,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Progress | None = None,
     step: Callable[[str, int, int], None] | None = None,
     order: str | None = None,
     input_tz: str | None = None,

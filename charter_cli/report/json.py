@@ -66,6 +66,7 @@ def envelope(result: Summary, options: Options) -> dict[str, Any]:
             "duplicates": src.duplicates,
             "events_folded": src.events_folded,
             "events_file": src.events_file,
+            "events_files": src.events_files,
             "events": src.events_used,
             "skipped": len(src.skipped),
             "profile": src.profile,

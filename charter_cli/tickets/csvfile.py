@@ -4,6 +4,8 @@ each as what it is."""
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -11,6 +13,7 @@ import pyarrow.csv as pacsv
 
 from charter_cli.errors import InputError
 from charter_cli.frames import TEXT
+from charter_cli.progress import RowProgress
 from charter_cli.tickets.sniff import (
     DELIMITERS,
     MAX_COLUMNS,
@@ -165,8 +168,11 @@ class CsvExport:
     encoding or stray carriage returns make a copy of the text before parsing.
     """
 
-    def __init__(self, raw: bytes, path: str, extra_nulls: list[str]) -> None:
+    def __init__(
+        self, raw: bytes, path: str, extra_nulls: list[str], progress: RowProgress | None = None
+    ) -> None:
         self.path = path
+        self.progress = progress
         self.nulls = list(dict.fromkeys([*NULL_MARKERS, *extra_nulls]))
         data, self.encoding = _start_text(raw, path)
         self.data = _normalise_newlines(data)
@@ -235,7 +241,8 @@ class CsvExport:
             bad.clear()
             try:
                 return pacsv.read_csv(
-                    pa.py_buffer(self.data),  # in place: no Python file object in the way
+                    # in place, no Python file object in the way, unless someone listens
+                    pa.py_buffer(self.data) if self.progress is None else _Told(self),
                     read_options=pacsv.ReadOptions(block_size=block),
                     parse_options=pacsv.ParseOptions(
                         delimiter=self.delimiter,
@@ -354,6 +361,27 @@ class CsvExport:
             if found >= 0
         ]
         return starts[is_row], skipped
+
+
+class _Told(io.RawIOBase):
+    """The text handed to pyarrow a block at a time, each block told to the export's `progress`
+    in bytes (as fast as the buffer in place: a copy per block of a megabyte)."""
+
+    def __init__(self, export: CsvExport) -> None:
+        self.view = memoryview(export.data)
+        self.progress = export.progress
+        self.at = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        n = min(len(buffer), len(self.view) - self.at)
+        buffer[:n] = self.view[self.at : self.at + n]
+        self.at += n
+        if self.progress is not None:
+            self.progress(self.at, len(self.view), "bytes")
+        return n
 
 
 def _line_ends(data: bytes) -> int:

@@ -12,6 +12,7 @@ import pandas as pd
 from charter_cli.clock import NAT
 from charter_cli.errors import InputError
 from charter_cli.frames import TEXT
+from charter_cli.progress import RowProgress
 from charter_cli.tickets.columns import (
     RESOLVED,
     TEXT_FIELDS,
@@ -144,13 +145,19 @@ EVENT_TIME_NAMES = (
 
 
 def read_events(
-    file: Path, profile: Profile, timezone: str, *, stated_by: str = "the profile"
+    file: Path,
+    profile: Profile,
+    timezone: str,
+    *,
+    stated_by: str = "the profile",
+    progress: RowProgress | None = None,
 ) -> EventsFile:
     """A separate status history (`--events`): ticket_id, at, status[, group, escalation_level],
     by their canonical names or by the names the export's profile gives those fields (so a
     history exported from the same helpdesk needs no renaming). Every row is an event or
-    skipped with its line: no id, no time, a time that is not one, a malformed row."""
-    raw = read_table(file)
+    skipped with its line: no id, no time, a time that is not one, a malformed row. A workbook
+    tells `progress` of its rows as they are read."""
+    raw = read_table(file, progress=progress)
     header = {header_key(str(c)): str(c) for c in raw.frame.columns}
 
     def names(fld: str, canonical: tuple[str, ...]) -> tuple[str, ...]:
