@@ -20,6 +20,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from charter_cli.charter.model import TIME_FIELDS
@@ -41,9 +42,10 @@ class Bulk:
     first: int
     last: int
 
-    def far(self, values: I64) -> np.ndarray:
+    def far(self, values: I64) -> npt.NDArray[np.bool_]:
         """Which values are far (NAT never is)."""
-        return (values != NAT) & ((values < self.low) | (values > self.high))
+        far: npt.NDArray[np.bool_] = (values != NAT) & ((values < self.low) | (values > self.high))
+        return far
 
     @property
     def span(self) -> tuple[int, int]:

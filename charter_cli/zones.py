@@ -59,8 +59,9 @@ def localize(local: npt.NDArray[np.datetime64], tz: str, *, start: bool) -> I64:
     Whole-column: the offset of every local hour of the range is read once into a table, and each
     value takes its hour's; values in the hours around an offset change (a handful a year) are
     resolved exactly by `_localize_exact`, which also takes values sparser than an hour apart on
-    average (a table of hours would cost more). pandas' `tz_localize` is several times slower, and its
-    `shift_forward` is wrong for gaps that do not start on the hour (Pacific/Chatham's 02:45).
+    average (a table of hours would cost more). pandas' `tz_localize` is several times slower,
+    and its `shift_forward` is wrong for gaps that do not start on the hour (Pacific/Chatham's
+    02:45).
     """
     values = np.asarray(local)
     if values.dtype != np.dtype("datetime64[s]"):

@@ -84,7 +84,9 @@ TWO_ROWS = [
 
 
 def test_the_note_names_field_count_ticket_and_the_moved_as_of(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["audit", str(CHARTER), str(export(tmp_path, TWO_ROWS)), "-f", "json"])
+    result = runner.invoke(
+        app, ["audit", str(CHARTER), str(export(tmp_path, TWO_ROWS)), "-f", "json"]
+    )
     assert result.exit_code in (0, 1), result.output
     doc = json.loads(result.stdout)
     assert doc["as_of"] == "2176-10-05T08:00:00Z"
@@ -137,3 +139,32 @@ def test_as_far_as_an_export_can_reach(tmp_path: Path, year: str) -> None:
     status, megabytes, said = peak(["audit", str(CHARTER), str(export(tmp_path, rows)), "-q"])
     assert status in (0, 1), said
     assert megabytes < 300
+
+
+def test_a_stray_ticket_changes_no_answer_of_the_clock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The example export and one ticket of 2126 (as-of moves there, so every open ticket runs
+    for a century): the audit with minute tables for the bulk is the audit without any."""
+    from charter_cli import clock
+
+    export = ROOT / "charters" / "examples" / "nordlys-tickets-2026.csv"
+    stray = tmp_path / "stray.csv"
+    stray.write_text(
+        export.read_text(encoding="utf-8")
+        + "NL-9999,2126-10-05 09:00,E-mail,normal,open,Kundeservice,Åse Bråten,question,"
+        + "Hvor er pakken?,,,,,,,,\n",
+        encoding="utf-8",
+    )
+
+    def outputs(name: str) -> tuple[str, str]:
+        out_json, out_csv = tmp_path / f"{name}.json", tmp_path / f"{name}.csv"
+        args = ["audit", str(CHARTER), str(stray), "-q", "-o", str(out_json), "-o", str(out_csv)]
+        result = runner.invoke(app, args)
+        assert result.exit_code in (0, 1), result.output
+        return out_json.read_text(encoding="utf-8"), out_csv.read_text(encoding="utf-8")
+
+    tabled = outputs("tabled")
+    assert "ticket NL-9999 (2126-10-05 09:00)" in tabled[0]
+    monkeypatch.setattr(clock, "TABLE_SPAN", -1)  # no tables anywhere: searchsorted alone
+    assert outputs("plain") == tabled

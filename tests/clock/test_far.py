@@ -22,7 +22,9 @@ def _seconds(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
 
 
-def _same(a: BusinessClock, b: BusinessClock, t0: np.ndarray, t1: np.ndarray, allow: np.ndarray):  # type: ignore[no-untyped-def]
+def _same(
+    a: BusinessClock, b: BusinessClock, t0: np.ndarray, t1: np.ndarray, allow: np.ndarray
+) -> None:
     assert a.business_s(t0).tolist() == b.business_s(t0).tolist()
     assert a.elapsed_s(t0, t1).tolist() == b.elapsed_s(t0, t1).tolist()
     assert a.deadline_s(t0, allow).tolist() == b.deadline_s(t0, allow).tolist()
@@ -102,7 +104,9 @@ def test_a_lookup_window_anywhere_agrees_with_searchsorted(
 
 def test_a_clock_over_150_years_has_tables_for_the_bulk_only() -> None:
     cal = build_calendar(
-        "office", {"hours": {"mon-fri": "08:00-16:00"}, "holidays": {"country": "NO"}}, "Europe/Oslo"
+        "office",
+        {"hours": {"mon-fri": "08:00-16:00"}, "holidays": {"country": "NO"}},
+        "Europe/Oslo",
     )
     lo, hi = _seconds(date(2026, 1, 1)), _seconds(date(2176, 1, 1))
     bulk = (lo, _seconds(date(2026, 12, 31)))
