@@ -30,6 +30,7 @@ from charter_cli.tickets.read import Tickets
 TAIL = 0.001  # left out at either end before the bulk is measured
 YEAR = 365 * DAY  # the least the bulk is widened by on either side
 SAMPLE = 1 << 16  # instants of a column the bulk is measured on (evenly spaced; all when fewer)
+BIG = np.iinfo(np.int64).max
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Bulk:
     high: int
     first: int
     last: int
+    ranges: tuple[tuple[int, int], ...] = ()  # each column's earliest and latest instant
 
     def far(self, values: I64) -> npt.NDArray[np.bool_]:
         """Which values are far (NAT never is)."""
@@ -52,14 +54,23 @@ class Bulk:
         return self.first, self.last
 
 
+def _range(values: I64) -> tuple[int, int]:
+    """The earliest and latest instant of a column (NAT ignored; (BIG, NAT) when none)."""
+    latest = int(values.max(initial=NAT))
+    earliest = int(values.min(initial=BIG))
+    if earliest == NAT:  # some are missing (NAT is the least int64)
+        earliest = int(np.where(values == NAT, BIG, values).min(initial=BIG))
+    return earliest, latest
+
+
 def bulk(columns: Iterable[I64]) -> Bulk | None:
     """The bulk of the instants of these columns (NAT ignored), by the rule above; None when
     there are fewer than three."""
     columns = [np.asarray(c, dtype=np.int64) for c in columns]
     samples = []
     for values in columns:
-        present = values[values != NAT]
-        samples.append(present[:: max(1, present.size // SAMPLE)])
+        sample = values[:: max(1, values.size // SAMPLE)]
+        samples.append(sample[sample != NAT])
     pooled = np.concatenate(samples) if samples else np.empty(0, dtype=np.int64)
     n = pooled.size
     if n < 3:
@@ -69,10 +80,14 @@ def bulk(columns: Iterable[I64]) -> Bulk | None:
     low, high = int(ranked[drop]), int(ranked[n - 1 - drop])
     width = max(high - low, YEAR)
     low, high = low - width, high + width
-    big = np.iinfo(np.int64).max
-    first = min(int(np.min(v, where=(v >= low) & (v <= high), initial=big)) for v in columns)
-    last = max(int(np.max(v, where=v <= high, initial=NAT)) for v in columns)
-    return Bulk(low, high, first, last)
+    first, last = BIG, NAT
+    ranges = tuple(_range(values) for values in columns)
+    for values, (earliest, latest) in zip(columns, ranges, strict=True):
+        if earliest < low or latest > high:  # strays: the extent of the rest
+            inside = values[(values >= low) & (values <= high)]
+            earliest, latest = int(inside.min(initial=BIG)), int(inside.max(initial=NAT))
+        first, last = min(first, earliest), max(last, latest)
+    return Bulk(low, high, first, last, ranges)
 
 
 def _local(seconds: int, zone: ZoneInfo, pattern: str) -> str:
@@ -95,7 +110,9 @@ def far_notes(source: Tickets, as_of: int, *, as_of_given: bool, timezone: str) 
     zone = ZoneInfo(timezone)
     rest = f"{_local(found.first, zone, '%Y-%m')} … {_local(found.last, zone, '%Y-%m')}"
     notes = []
-    for name, values, ids in named:
+    for (name, values, ids), (earliest, latest) in zip(named, found.ranges, strict=True):
+        if found.low <= earliest and latest <= found.high:
+            continue
         far = np.flatnonzero(found.far(values))
         if far.size == 0:
             continue
