@@ -42,6 +42,7 @@ def _same(
             st.one_of(
                 st.integers(-3 * DAY, 70 * DAY),  # near the window (around the base day)
                 st.integers(-RANGE_DAYS * DAY, RANGE_DAYS * DAY),  # anywhere: far from it
+                st.integers(-50 * 365 * DAY, 50 * 365 * DAY),  # even outside the clock's range
                 st.just(NAT),
             ),
             st.integers(-2 * DAY, 200 * DAY),  # the stop, after (or before) the start
