@@ -17,11 +17,20 @@ DAY = 86400
 HOUR = 3600
 
 
-@lru_cache(maxsize=256)
+BLOCK_DAYS = 366  # transitions are found for whole blocks of days, so nearby ranges share them
+
+
 def transitions(tz: str, first_hour: int, last_hour: int) -> tuple[I64, I64]:
-    """The zone's offset changes between two UTC hours (epoch hours): the instants `changes`
-    (UTC seconds, sorted) and `offsets` (seconds east of UTC), `offsets[0]` in force before the
-    first change and `offsets[k + 1]` from change k on.
+    """The zone's offset changes between two UTC hours (epoch hours), and maybe a few around
+    them: the instants `changes` (UTC seconds, sorted) and `offsets` (seconds east of UTC),
+    `offsets[0]` in force before the first change and `offsets[k + 1]` from change k on."""
+    block = BLOCK_DAYS * DAY // HOUR
+    return _transitions(tz, first_hour // block, -(-(last_hour + 1) // block))
+
+
+@lru_cache(maxsize=256)
+def _transitions(tz: str, first_block: int, last_block: int) -> tuple[I64, I64]:
+    """`transitions` for the blocks of `BLOCK_DAYS` days first_block..last_block (from the epoch).
 
     Offsets are read on a grid of whole UTC days (pandas converts the grid in one call; an hourly
     grid cost 0.5 s and 60 MB for the 230 years an export's instants may span) and each change is
@@ -29,9 +38,7 @@ def transitions(tz: str, first_hour: int, last_hour: int) -> tuple[I64, I64]:
     together than a day would be seen as one: none are in the tz database from 1970 to 2215
     (the closest, in Gaza and Brazil, are a week apart).
     """
-    first_day = (first_hour * HOUR) // DAY
-    last_day = -(-(last_hour + 1) * HOUR // DAY)
-    grid = np.arange(first_day, last_day + 1, dtype=np.int64) * DAY
+    grid = np.arange(first_block * BLOCK_DAYS, last_block * BLOCK_DAYS + 1, dtype=np.int64) * DAY
     utc = pd.DatetimeIndex(grid.view("datetime64[s]"), tz="UTC")
     local = utc.tz_convert(tz).tz_localize(None).to_numpy().astype("datetime64[s]")
     offsets = local.view(np.int64) - grid
