@@ -116,11 +116,12 @@ def _subtract(
 
 BUCKET = 60  # seconds per table row: every boundary of a modern zone falls on a whole minute
 # The widest span the minute tables cover. They hold 17 bytes a minute (9 MB a year for a 24/7
-# calendar) and take about twice that while built, per calendar; they make C(t) and its inverse
-# about 5 times faster than `searchsorted` (measured: 8 against 46 ms a million on 2 cores),
-# which pays for exports of a year or a few. Ten years keeps one calendar's tables near 100 MB;
-# instants outside them (a stray 2126, a long deadline, an audit over decades) are answered by
-# `searchsorted` over the intervals, which costs a few bytes a day whatever the span.
+# calendar) and take about 13 MB a year at the peak while built, per calendar; they make C(t)
+# and its inverse about 5 times faster than `searchsorted` (measured: 8 against 46 ms a million
+# on 2 cores), which pays for exports of a year or a few. Ten years keep one calendar's tables
+# near 90 MB (127 MB while built, 0.2 s); instants outside them (a stray 2126, a long deadline,
+# an audit over decades) are answered by `searchsorted` over the intervals, which cost a few
+# bytes a day whatever the span (benchmarks/bench_far.py).
 TABLE_SPAN_YEARS = 10
 TABLE_SPAN = TABLE_SPAN_YEARS * 366 * DAY
 
