@@ -22,6 +22,7 @@ import pandas as pd
 from charter_cli.audit import audit, default_as_of, in_period, source_notes
 from charter_cli.errors import UsageError
 from charter_cli.measures.context import Clocks
+from charter_cli.outliers import far_notes
 from charter_cli.summary import Piece, Summary, Wants, merge, reduce
 
 if TYPE_CHECKING:
@@ -123,7 +124,9 @@ def run(
         until=inputs.until,
         fail_under=fail_under,
         strict=strict,
-        notes=source_notes(source, charter),
+        # over the whole input, like the default as-of: a stray year and whether it moved it
+        notes=source_notes(source, charter)
+        + far_notes(source, when, as_of_given=given, timezone=charter.timezone),
     )
 
 

@@ -16,6 +16,7 @@ from charter_cli.frames import flags, per_value
 from charter_cli.measures import measure_of
 from charter_cli.measures.ticket_zones import in_ticket_zones
 from charter_cli.outcome import Counted, Labels, Outcome, State
+from charter_cli.outliers import data_bulk
 from charter_cli.selection import Exclusion, Scope, absent_reason
 from charter_cli.tickets.columns import RESOLVED
 from charter_cli.tickets.read import Tickets
@@ -41,30 +42,48 @@ class Clocks:
     @classmethod
     def of(cls, charter: Charter, tickets: pd.DataFrame, as_of: int) -> Clocks:
         """The clocks for `tickets` judged at `as_of`: from the earliest instant to the latest
-        (or as-of), and as far past it as the longest allowance reaches."""
+        (or as-of), and as far past it as the longest allowance reaches; minute tables where
+        most instants are (a stray year is answered without them)."""
         lo, hi = span(tickets)
-        return cls.over(charter, lo, hi, as_of)
+        bulk = data_bulk([tickets[name].to_numpy() for name in SPANNED])
+        return cls.over(charter, lo, hi, as_of, bulk)
 
     @classmethod
-    def over(cls, charter: Charter, lo: int | None, hi: int | None, as_of: int) -> Clocks:
-        """The clocks for instants from `lo` to `hi` (None: there are none) judged at `as_of`."""
+    def over(
+        cls,
+        charter: Charter,
+        lo: int | None,
+        hi: int | None,
+        as_of: int,
+        bulk: tuple[int, int] | None = None,
+    ) -> Clocks:
+        """The clocks for instants from `lo` to `hi` (None: there are none) judged at `as_of`;
+        `bulk`: where most of them are (`outliers.data_bulk`; None: lo..hi)."""
         return cls(
             charter,
             as_of if lo is None else lo,
             max(as_of, as_of if hi is None else hi),
             _reach(charter),
+            bulk,
         )
 
-    def __init__(self, charter: Charter, lo: int, hi: int, reach: int) -> None:
+    def __init__(
+        self, charter: Charter, lo: int, hi: int, reach: int, bulk: tuple[int, int] | None = None
+    ) -> None:
         self.charter = charter
-        self.lo, self.hi, self.reach = lo, hi, reach
+        self.lo, self.hi, self.reach, self.bulk = lo, hi, reach, bulk
         self.built: dict[str, BusinessClock] = {}
 
     def get(self, name: str) -> BusinessClock:
         if name not in self.built:
             cal = self.charter.calendar(name)
             self.built[name] = BusinessClock.spanning(
-                cal, self.lo, self.hi, allowance=self.reach, working_days=self.reach // DAY
+                cal,
+                self.lo,
+                self.hi,
+                allowance=self.reach,
+                working_days=self.reach // DAY,
+                bulk=self.bulk,
             )
         return self.built[name]
 
