@@ -312,8 +312,9 @@ def _no_text(n: int, *, categorical: bool) -> pd.Series:
 
 def _as_text(values: pd.Series) -> pd.Series:
     """Cells as the export wrote them, near enough: parsed timestamps back in ISO form."""
-    if values.dtype.kind == "M":
-        return pd.Series(values.dt.strftime("%Y-%m-%d %H:%M:%S"))
+    if values.dtype.kind == "M":  # read as instants while parsed: the same instant in UTC
+        utc = getattr(values.dtype, "tz", None) is not None
+        return pd.Series(values.dt.strftime("%Y-%m-%dT%H:%M:%SZ" if utc else "%Y-%m-%d %H:%M:%S"))
     return values
 
 

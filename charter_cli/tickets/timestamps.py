@@ -80,10 +80,15 @@ def parse_timestamps(
     `order` (`dayfirst` or `monthfirst`) reads every numeric date (`us` and `dayfirst` alike) in
     that one order; without it each of the two reads its own. `numeric` is the column's
     `scan_numeric`, when the caller has it already."""
-    if values.dtype.kind == "M":  # read as naive ISO times already (sniff's TIMESTAMP)
+    if values.dtype.kind == "M":  # read as ISO times already (sniff's TIMESTAMP, TIMESTAMP_UTC)
+        no = np.zeros(len(values), dtype=bool)
+        if getattr(values.dtype, "tz", None) is not None:  # instants with their offset: UTC
+            out = np.array(pd.DatetimeIndex(values).as_unit("s").asi8, dtype=np.int64)
+            implausible = (out != NAT) & ((out < EARLIEST) | (out >= LATEST))
+            out[implausible] = NAT
+            return Parsed(out, implausible, no)
         local = values.to_numpy().astype("datetime64[s]", copy=False)
         out, implausible = _from_local(local, timezone)
-        no = np.zeros(len(values), dtype=bool)
         return Parsed(out, implausible, no)
     fast = None if not formats or formats[0] != "iso" else _naive_iso(values, timezone, dates)
     if fast is not None:
