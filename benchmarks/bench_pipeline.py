@@ -203,6 +203,11 @@ def main() -> int:
     parser.add_argument(
         "--import", dest="import_", action="store_true", help="also read_tickets in-process"
     )
+    parser.add_argument(
+        "--charter-bin",
+        default=str(Path(sys.executable).with_name("charter")),
+        help="the `charter` to time (another build's, to compare)",
+    )
     args = parser.parse_args()
     known = cases(args.tickets)
     chosen = [known[c.strip()] for c in args.cases.split(",") if c.strip()]
@@ -220,7 +225,7 @@ def main() -> int:
                     ],
                     check=True,
                 )
-    charter = str(Path(sys.executable).with_name("charter"))
+    charter = args.charter_bin
     for _ in range(args.runs):
         for case in chosen:
             case.floor_times.append(

@@ -39,6 +39,7 @@ from charter_cli.tickets.events import (
     collapse_event_log,
     event_log_fields,
     read_events,
+    ticket_rows,
 )
 from charter_cli.tickets.profile import (
     Profile,
@@ -72,7 +73,10 @@ class Tickets:
     rows_read = tickets + duplicates + skipped + events_folded + events_used."""
 
     frame: pd.DataFrame  # one row per ticket; *_at columns are int64 UTC seconds (NAT missing)
-    events: pd.DataFrame | None  # ticket_id, at, status, category, group, escalation_level
+    # ticket_id, at, status, category, group, escalation_level: an event log's by ticket id and
+    # time, an events file's by ticket in the tickets' order and time (measures that need them
+    # grouped ask Context.events_by_ticket)
+    events: pd.DataFrame | None
     files: list[str]
     profile: str
     rows_read: int
@@ -427,9 +431,11 @@ def read_tickets(
         rows_read += extra.rows_read
         skipped_parts.append(extra.skipped)
         events_used = len(extra.events)
-        known = extra.events["ticket_id"].isin(tickets["ticket_id"]).to_numpy()
-        events_unmatched = int((~known).sum())
-        more = extra.events.loc[known]
+        owner = ticket_rows(extra.events, tickets["ticket_id"])
+        events_unmatched = int((owner < 0).sum())
+        # grouped by ticket, in the tickets' order, each ticket's in time order (stable)
+        grouped = np.lexsort((extra.events["at"].to_numpy(), owner))[events_unmatched:]
+        more = extra.events.take(grouped).reset_index(drop=True)
         events = more if events is None else pd.concat([events, more], ignore_index=True)
     skipped = (
         pd.concat([p for p in skipped_parts if len(p)], ignore_index=True)

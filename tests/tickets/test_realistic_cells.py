@@ -142,3 +142,41 @@ def test_pyarrow_and_the_full_parser_agree_on_offsets(values: list[tuple[datetim
     assert fast.seconds.tolist() == expected
     assert full.seconds.tolist() == expected
     assert fast.bad.tolist() == full.bad.tolist()
+
+
+def test_an_events_file_with_offsets_in_time_order(tmp_path: Path) -> None:
+    # an audit log: every ticket's changes mixed in time order, instants with offsets or Z,
+    # statuses padded as spreadsheets pad them; grouped by ticket (in the export's order) and
+    # in time order within each
+    tickets = write(tmp_path, HEADER + "".join(ROWS))
+    history = tmp_path / "historikk.csv"
+    history.write_text(
+        "ticket_id,at,status,group\n"
+        "3,2026-10-25T02:30:00+01:00,open,Kundeservice\n"
+        "1,2026-03-29T01:30:00+01:00,open,Kundeservice\n"
+        "1,2026-03-29T01:00:00Z, pending ,Teknisk support\n"
+        "9,2026-03-29T02:00:00Z,open,\n"
+        "3,2026-10-25T01:45:00Z,solved,\n"
+        "1,2026-03-29T04:00:00+02:00,solved,\n",
+        encoding="utf-8",
+    )
+    t = read_tickets([tickets], timezone="Europe/Oslo", events_file=history)
+    assert t.events is not None and (t.events_used, t.events_unmatched) == (6, 1)
+    events = t.events
+    assert events["ticket_id"].tolist() == ["1", "1", "1", "3", "3"]
+    assert events["at"].tolist() == [
+        utc("2026-03-29T01:30:00+01:00"),
+        utc("2026-03-29T01:00:00Z"),
+        utc("2026-03-29T04:00:00+02:00"),
+        utc("2026-10-25T02:30:00+01:00"),
+        utc("2026-10-25T01:45:00Z"),
+    ]
+    assert events["status"].astype(str).tolist() == ["open", "pending", "solved", "open", "solved"]
+    assert events["category"].astype(str).tolist() == [
+        "open",
+        "pending",
+        "solved",
+        "open",
+        "solved",
+    ]
+    assert events["group"].astype(object).tolist()[:2] == ["Kundeservice", "Teknisk support"]
