@@ -180,3 +180,75 @@ def test_an_events_file_with_offsets_in_time_order(tmp_path: Path) -> None:
         "solved",
     ]
     assert events["group"].astype(object).tolist()[:2] == ["Kundeservice", "Teknisk support"]
+
+
+LAYOUT_VALUES = st.builds(
+    lambda a, b, y, h, mi, se, sep, layout, ampm: layout.format(
+        a=a, b=b, y=y, y2=y % 100, h=h, mi=mi, se=se, ap=ampm
+    ).replace("/", sep),
+    st.integers(0, 39),
+    st.integers(0, 19),
+    st.integers(1950, 2199),
+    st.integers(0, 25),
+    st.integers(0, 61),
+    st.integers(0, 61),
+    st.sampled_from("/-."),
+    st.sampled_from(
+        [
+            "{a:02d}/{b:02d}/{y}",
+            "{a:02d}/{b:02d}/{y} {h:02d}:{mi:02d}",
+            "{a:02d}/{b:02d}/{y} {h:02d}:{mi:02d}:{se:02d}",
+            "{a:02d}/{b:02d}/{y} {h:02d}:{mi:02d} {ap}",
+            "{a:02d}/{b:02d}/{y} {h:02d}:{mi:02d}:{se:02d} {ap}",
+            "{a:02d}/{b:02d}/{y2:02d} {h:02d}:{mi:02d} {ap}",
+            "{a:02d}/{b:02d}/{y2:02d}",
+        ]
+    ),
+    st.sampled_from(["AM", "PM", "am", "pm"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_fixed_layout_dates_read_as_the_regular_expression_reads_them(data: st.DataObject) -> None:
+    # one column in one layout (the first value decides it), some cells missing: the bytes read
+    # as digits give the same parts, and so the same instants either way round
+    from charter_cli.tickets import timestamps
+
+    first = data.draw(LAYOUT_VALUES)
+    same = LAYOUT_VALUES.filter(lambda v: len(v) == len(first) and v[2] == first[2])
+    same = same.filter(lambda v: ("M" in v.upper()) == ("M" in first.upper()))
+    rest = data.draw(st.lists(st.one_of(same, st.none()), max_size=12))
+    values = [first, *rest]
+    # the regex reading, with the fixed layout turned off
+    array = pa.array(values, pa.large_string())
+    fixed = timestamps._fixed_layout(array)
+    original = timestamps._fixed_layout
+    try:
+        timestamps._fixed_layout = lambda _: None  # type: ignore[assignment]
+        slow = timestamps.scan_numeric(pd.Series(values, dtype=TEXT))
+    finally:
+        timestamps._fixed_layout = original
+    if fixed is None:  # a layout the fast path does not take (hours 24+, a lone P): nothing to say
+        return
+    assert slow is not None
+    for order in ("dayfirst", "monthfirst"):
+        assert fixed.valid(order).tolist() == slow.valid(order).tolist()
+        assert (
+            fixed.seconds(order, "America/New_York").tolist()
+            == slow.seconds(order, "America/New_York").tolist()
+        )
+    assert fixed.matched.tolist() == slow.matched.tolist()
+
+
+def test_a_us_export_column_takes_the_fixed_layout() -> None:
+    from charter_cli.tickets.timestamps import _fixed_layout
+
+    column = ["03/07/2026 11:30 PM", None, "12/25/2026 12:05 AM", "13/01/2026 01:00 PM"]
+    found = _fixed_layout(pa.array(column, pa.large_string()))
+    assert found is not None
+    assert found.valid("monthfirst").tolist() == [True, False, True, False]  # no 13th month
+    assert found.valid("dayfirst").tolist() == [True, False, False, True]
+    assert found.clock.tolist() == [23 * 3600 + 1800, 0, 300, 13 * 3600]
+    # one value in another layout: the regular expression reads the column
+    assert _fixed_layout(pa.array(["03/07/2026 11:30 PM", "3/7/2026 11:30 PM"])) is None
