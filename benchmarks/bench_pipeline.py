@@ -87,6 +87,10 @@ class Case:
     floor_times: list[float] = field(default_factory=list)
     audit_times: list[float] = field(default_factory=list)
     peaks_kib: list[int] = field(default_factory=list)
+    floor_cpu: list[float] = field(default_factory=list)
+    audit_cpu: list[float] = field(default_factory=list)
+    before_times: list[float] = field(default_factory=list)
+    before_peaks_kib: list[int] = field(default_factory=list)
 
 
 def cases(n: int) -> dict[str, Case]:
@@ -147,8 +151,9 @@ def cases(n: int) -> dict[str, Case]:
     }
 
 
-def process(cmd: list[str]) -> tuple[float, int]:
-    """Wall time and peak resident memory (KiB) of this one child process."""
+def process(cmd: list[str]) -> tuple[float, int, float]:
+    """Wall time, peak resident memory (KiB) and CPU time (user + system, every thread) of this
+    one child process."""
     start = time.perf_counter()
     child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     # wait4 gives the resources of this child alone (RUSAGE_CHILDREN would be the largest of
@@ -159,7 +164,7 @@ def process(cmd: list[str]) -> tuple[float, int]:
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):  # 1: some promise missed its target, which is the data's business
         raise SystemExit(f"{' '.join(cmd)} exited with {code}")
-    return wall, usage.ru_maxrss
+    return wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def import_lines(path: Path, runs: int) -> tuple[list[str], bool]:
@@ -208,6 +213,10 @@ def main() -> int:
         default=str(Path(sys.executable).with_name("charter")),
         help="the `charter` to time (another build's, to compare)",
     )
+    parser.add_argument(
+        "--before-bin",
+        help="another build's `charter`, timed in the same runs for a before/after column",
+    )
     args = parser.parse_args()
     known = cases(args.tickets)
     chosen = [known[c.strip()] for c in args.cases.split(",") if c.strip()]
@@ -228,13 +237,18 @@ def main() -> int:
     charter = args.charter_bin
     for _ in range(args.runs):
         for case in chosen:
-            case.floor_times.append(
-                process([sys.executable, "-c", FLOOR, json.dumps(case.floor)])[0]
-            )
+            wall, _, cpu = process([sys.executable, "-c", FLOOR, json.dumps(case.floor)])
+            case.floor_times.append(wall)
+            case.floor_cpu.append(cpu)
             # the command as a manager runs it, terminal report included (stdout not a terminal)
-            wall, peak = process([charter, "audit", str(CHARTER), *case.audit])
+            wall, peak, cpu = process([charter, "audit", str(CHARTER), *case.audit])
             case.audit_times.append(wall)
+            case.audit_cpu.append(cpu)
             case.peaks_kib.append(peak)
+            if args.before_bin:
+                wall, peak, _ = process([args.before_bin, "audit", str(CHARTER), *case.audit])
+                case.before_times.append(wall)
+                case.before_peaks_kib.append(peak)
 
     med = statistics.median
     print(f"machine: {machine()}")
@@ -244,7 +258,10 @@ def main() -> int:
     sizes = {p.name: p.stat().st_size / 1e6 for c in chosen for _, p in c.files}
     print("files: " + ", ".join(f"{name} {size:.0f} MB" for name, size in sizes.items()))
     print()
-    header = f"{'case':<30} {'floor':>7} {'audit':>7} {'ratio':>6} {'target':>7} {'peak MB':>8} {'target':>7}  result"
+    header = (
+        f"{'case':<30} {'floor':>7} {'audit':>7} {'ratio':>6} {'target':>7} {'peak MB':>8} "
+        f"{'target':>7}  {'result':<8} {'CPU ratio':>9}"
+    )
     print(header)
     print("-" * len(header))
     all_ok = True
@@ -261,11 +278,13 @@ def main() -> int:
         rt = f"≤ {case.ratio_target:g}" if case.ratio_target else "—"
         mt = f"< {case.memory_target_mb:.0f}" if case.memory_target_mb else "—"
         print(
-            f"{case.title:<30} {floor:>6.2f}s {audit:>6.2f}s {ratio:>6.2f} {rt:>7} {peak:>8.0f} {mt:>7}  {result}"
+            f"{case.title:<30} {floor:>6.2f}s {audit:>6.2f}s {ratio:>6.2f} {rt:>7} {peak:>8.0f} "
+            f"{mt:>7}  {result:<8} {med(case.audit_cpu) / med(case.floor_cpu):>9.2f}"
         )
     print()
     print("floor: a separate process, pandas read (pyarrow) + to_datetime of the columns read;")
-    print("audit: the whole `charter audit` process; peak: the largest of its runs (wait4)")
+    print("audit: the whole `charter audit` process; peak: the largest of its runs (wait4);")
+    print("CPU ratio: of user + system time (all threads), for reference on a busy machine")
     print(
         "all runs: "
         + "; ".join(
@@ -276,6 +295,14 @@ def main() -> int:
             for c in chosen
         )
     )
+    if args.before_bin:
+        print(f"before ({args.before_bin}), same runs:")
+        for case in chosen:
+            before = med(case.before_times)
+            print(
+                f"  {case.title:<30} audit {before:.2f} s, ratio {before / med(case.floor_times):.2f}, "
+                f"peak {max(case.before_peaks_kib) / MB:.0f} MB"
+            )
     if args.import_:
         lines, ok = import_lines(OUT / f"tickets-{args.tickets}.csv", args.runs)
         print("\n".join(lines))
