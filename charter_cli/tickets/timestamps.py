@@ -171,11 +171,15 @@ class NumericDates:
         day, month = (self.first, self.second) if order == DAYFIRST else (self.second, self.first)
         month_ok = (month >= 1) & (month <= 12)
         months = (self.year - 1970) * 12 + np.where(month_ok, month, 1) - 1
-        first_day = months.astype("datetime64[M]").astype("datetime64[D]")
-        next_first = (months + 1).astype("datetime64[M]").astype("datetime64[D]")
-        length = (next_first - first_day).astype(np.int64)
+        # each month's first day from a table of the months present: numpy's month-to-day cast
+        # of every value took 0.1 s a column of a million (0.01 s so)
+        low = int(months.min()) if months.size else 0
+        table = np.arange(low, int(months.max()) + 2 if months.size else 1)
+        firsts = table.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+        first_day = firsts[months - low]
+        length = firsts[months - low + 1] - first_day
         ok = self.matched & month_ok & (day >= 1) & (day <= length) & (self.clock >= 0)
-        start = (first_day.astype(np.int64) + np.maximum(day, 1) - 1) * DAY
+        start = (first_day + np.maximum(day, 1) - 1) * DAY
         return start, ok
 
 
@@ -278,7 +282,13 @@ def _fixed_layout(array: object) -> NumericDates | None:
     if layout is None:
         return None
     layout = layout.replace("/", separator)
-    cells = data[starts[:, None] + np.arange(size)]  # one row of bytes per present value
+    # the bytes of every present value: the text buffer itself, one row a value, when missing
+    # values take no bytes (as Arrow writes them), else gathered
+    begin, end = int(offsets[0]), int(offsets[-1])
+    if end - begin == starts.size * size:
+        cells = data[begin:end].reshape(starts.size, size)
+    else:
+        cells = data[starts[None, :] + np.arange(size)[:, None]].T
     ok = np.ones(len(starts), dtype=bool)
     for i, kind in enumerate(layout):
         column = cells[:, i]
