@@ -5,7 +5,6 @@ each as what it is."""
 from __future__ import annotations
 
 import re
-from concurrent.futures import Future
 
 import numpy as np
 import pyarrow as pa
@@ -194,8 +193,6 @@ class CsvExport:
             )
         self.header = _header_names(header_text.rstrip("\r"), self.delimiter)
         self.quoted = b'"' in self.data
-        # where records start, found while pyarrow parses
-        self._found: Future[tuple[np.ndarray, np.ndarray] | None] | None = None
         self.names = unique_names(self.header)
 
     def read(self, columns: Columns | None) -> RawTable:
@@ -211,17 +208,9 @@ class CsvExport:
             types.update(wanted)
             _naive_times_only(self, types, include)
         bad: list[tuple[int | None, str]] = []
-        # with quoting, where records start is found on the pool while pyarrow parses (its
-        # reader is partly serial when values may hold newlines)
-        records = (
-            in_background(lambda: _records(self.data, self.delimiter, count_fields=False))
-            if self.quoted
-            else None
-        )
         table = self._parse(types, include, bad)
         # without quoting, rows map to lines by counting line ends: counted on the pool meanwhile
         ends = in_background(lambda: _line_ends(self.data)) if not bad and not self.quoted else None
-        self._found = records if not bad else None
         frame = table.to_pandas(types_mapper=_pandas_type)
         frame.columns = (
             unique_names([str(c) for c in frame.columns]) if include is None else include
@@ -295,11 +284,7 @@ class CsvExport:
         simple = ends is not None and ends + (not data.endswith(b"\n")) == rows + 1
         if simple:  # record k is simply line k + 2
             return np.arange(2, rows + 2, dtype=np.int64), []
-        records = (
-            self._found.result()
-            if self._found is not None and not bad
-            else _records(data, self.delimiter, count_fields=bool(bad))
-        )
+        records = _records(data, self.delimiter, count_fields=bool(bad))
         if records is not None:
             record_lines, fields = records
             row_lines = record_lines[1:]
