@@ -220,20 +220,16 @@ def main() -> int:
     args = parser.parse_args()
     known = cases(args.tickets)
     chosen = [known[c.strip()] for c in args.cases.split(",") if c.strip()]
-    for case in chosen:
-        for kind, path in case.files:
-            if not path.exists():
-                subprocess.run(
-                    [
-                        sys.executable,
-                        str(ROOT / "benchmarks" / "make_tickets.py"),
-                        str(args.tickets),
-                        str(path),
-                        "--kind",
-                        kind,
-                    ],
-                    check=True,
-                )
+    needed = [f for case in chosen for f in case.files]
+    if args.import_:
+        needed += known["easy"].files
+    for kind, path in dict.fromkeys(needed):
+        if not path.exists():
+            make = ROOT / "benchmarks" / "make_tickets.py"
+            subprocess.run(
+                [sys.executable, str(make), str(args.tickets), str(path), "--kind", kind],
+                check=True,
+            )
     charter = args.charter_bin
     for _ in range(args.runs):
         for case in chosen:
