@@ -271,7 +271,10 @@ def _fixed_layout(array: object) -> NumericDates | None:
     size = int(sizes[0])
     if not (sizes == size).all():
         return None
-    first = data[starts[0] : starts[0] + size].tobytes().decode("ascii", errors="replace")
+    head = data[starts[0] : starts[0] + size].tobytes()
+    if not head.isascii():
+        return None
+    first = head.decode("ascii")
     separator = first[2:3]
     if separator not in ("/", "-", "."):
         return None

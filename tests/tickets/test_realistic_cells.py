@@ -252,3 +252,6 @@ def test_a_us_export_column_takes_the_fixed_layout() -> None:
     assert found.clock.tolist() == [23 * 3600 + 1800, 0, 300, 13 * 3600]
     # one value in another layout: the regular expression reads the column
     assert _fixed_layout(pa.array(["03/07/2026 11:30 PM", "3/7/2026 11:30 PM"])) is None
+    # not a date at all, non-ASCII first: no layout, no error
+    assert _fixed_layout(pa.array(["Ødegård 11", "03/07/2026", "03/07/2026"])) is None
+    assert _fixed_layout(pa.array(["ab/cd/efgh", None])) is None
