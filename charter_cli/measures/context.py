@@ -5,6 +5,7 @@ the measure's own evaluator (see `charter_cli.measures`)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ from charter_cli.outcome import Counted, Labels, Outcome, State
 from charter_cli.outliers import data_bulk
 from charter_cli.selection import Exclusion, Scope, absent_reason
 from charter_cli.tickets.columns import RESOLVED
+from charter_cli.tickets.events import by_ticket
 from charter_cli.tickets.read import Tickets
 
 Rows = np.ndarray | slice  # positions into an outcome's rows, or all of them
@@ -317,6 +319,13 @@ class Context:
         seconds, out.pauses = self.in_statuses(out, rows, start, until, ok, p.pause_when)
         return seconds
 
+    @cached_property
+    def events_by_ticket(self) -> tuple[I64, I64]:
+        """The order that groups the events by ticket, in time order, and for each event in
+        that order its ticket's row in the audited tickets (-1: none); worked out once."""
+        assert self.source.events is not None
+        return by_ticket(self.source.events, self.t["ticket_id"])
+
     def has_status_history(self) -> bool:
         return self.source.has_history
 
@@ -340,26 +349,30 @@ class Context:
         if events is None or events.empty:
             return seconds, None
         wanted = {normalise(s) for s in statuses}
-        ev = events.sort_values(["ticket_id", "at"], kind="stable")
-        ids = ev["ticket_id"].to_numpy(dtype=object)
-        at = ev["at"].to_numpy()
+        # events grouped by the row of their ticket (integers; -1 for none), in time order
+        order, ids = self.events_by_ticket
+        at = events["at"].to_numpy()[order]
         next_at = np.concatenate((at[1:], [NAT]))
         last = np.concatenate((ids[1:] != ids[:-1], [True]))
         next_at[last] = NAT  # the last status lasts until the clock stops
-        status = ev["status"].to_numpy(dtype=object)
-        hit = flags(ev["category"], lambda v: normalise(v) in wanted) | flags(
-            ev["status"], lambda v: normalise(v) in wanted
-        )
+        hit = (
+            flags(events["category"], lambda v: normalise(v) in wanted)
+            | flags(events["status"], lambda v: normalise(v) in wanted)
+        )[order]
+        status = events["status"].iloc[order[hit]].to_numpy(dtype=object)  # only those wanted
         if before_first is not None and normalise(before_first) in wanted:
             first = np.concatenate(([True], ids[1:] != ids[:-1]))
             # from the ticket's start (clipped below) to its first event
             ids = np.concatenate((ids[hit], ids[first]))
             next_at = np.concatenate((next_at[hit], at[first]))
             at = np.concatenate((at[hit], np.full(int(first.sum()), np.iinfo(np.int64).min + 1)))
-            status = np.concatenate((status[hit], np.full(int(first.sum()), before_first, object)))
+            status = np.concatenate((status, np.full(int(first.sum()), before_first, object)))
         else:
-            ids, at, next_at, status = ids[hit], at[hit], next_at[hit], status[hit]
-        position = pd.Index(self.t["ticket_id"].to_numpy(dtype=object)[rows]).get_indexer(ids)
+            ids, at, next_at = ids[hit], at[hit], next_at[hit]
+        # from the ticket's row to its place among `rows`
+        place = np.full(len(self.t) + 1, -1, dtype=np.int64)  # the last: no ticket (-1)
+        place[rows] = np.arange(rows.size)
+        position = place[ids]
         keep = position >= 0
         if not keep.any():
             return seconds, None

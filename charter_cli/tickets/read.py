@@ -41,6 +41,7 @@ from charter_cli.tickets.events import (
     collapse_event_log,
     event_log_fields,
     read_events,
+    ticket_rows,
 )
 from charter_cli.tickets.inputs import expand_inputs
 from charter_cli.tickets.profile import (
@@ -76,7 +77,10 @@ class Tickets:
     rows_read = tickets + duplicates + skipped + events_folded + events_used."""
 
     frame: pd.DataFrame  # one row per ticket; *_at columns are int64 UTC seconds (NAT missing)
-    events: pd.DataFrame | None  # ticket_id, at, status, category, group, escalation_level
+    # ticket_id, at, status, category, group, escalation_level: an event log's by ticket id and
+    # time, an events file's by ticket in the tickets' order and time (measures that need them
+    # grouped ask Context.events_by_ticket)
+    events: pd.DataFrame | None
     files: list[str]
     profile: str
     rows_read: int
@@ -354,8 +358,9 @@ def _no_text(n: int, *, categorical: bool) -> pd.Series:
 
 def _as_text(values: pd.Series) -> pd.Series:
     """Cells as the export wrote them, near enough: parsed timestamps back in ISO form."""
-    if values.dtype.kind == "M":
-        return pd.Series(values.dt.strftime("%Y-%m-%d %H:%M:%S"))
+    if values.dtype.kind == "M":  # read as instants while parsed: the same instant in UTC
+        utc = getattr(values.dtype, "tz", None) is not None
+        return pd.Series(values.dt.strftime("%Y-%m-%dT%H:%M:%SZ" if utc else "%Y-%m-%d %H:%M:%S"))
     return values
 
 
@@ -583,9 +588,12 @@ def read_tickets(
         rows_read += extra.rows_read
         skipped_parts.append(extra.skipped)
         events_used += len(extra.events)
-        known = extra.events["ticket_id"].isin(tickets["ticket_id"]).to_numpy()
-        events_unmatched += int((~known).sum())
-        more = extra.events.loc[known]
+        owner = ticket_rows(extra.events, tickets["ticket_id"])
+        unmatched = int((owner < 0).sum())
+        events_unmatched += unmatched
+        # grouped by ticket, in the tickets' order, each ticket's in time order (stable)
+        grouped = np.lexsort((extra.events["at"].to_numpy(), owner))[unmatched:]
+        more = extra.events.take(grouped).reset_index(drop=True)
         events = more if events is None else pd.concat([events, more], ignore_index=True)
         history.done(index)
     skipped = skipped_frame(skipped_parts)

