@@ -67,10 +67,11 @@ class TimeIn(Measure):
             return
         seconds, days, no_allowance = allowances(p, ctx.attr("priority", rows))
         out.reason.put(no_allowance, "no allowance for this ticket's priority")
-        ids = ctx.attr("ticket_id", rows)
-        events = ctx.source.events
-        assert events is not None  # a history is known
-        known = ids.isin(events["ticket_id"]).to_numpy(dtype=bool)
+        # the tickets with an event: the rows the events belong to (matched once per audit)
+        _, owner = ctx.events_by_ticket
+        has_events = np.zeros(len(ctx.t), dtype=bool)
+        has_events[owner[owner >= 0]] = True
+        known = has_events[rows]
         out.reason.fill(~known, "no status history for this ticket")
         out.reason.fill(
             (stop != NAT) & (stop < start), "resolved_at is before created_at: a data error"
