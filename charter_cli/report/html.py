@@ -6,6 +6,7 @@ Every number shown is also in a `data-value` attribute, so the page can be read 
 
 from __future__ import annotations
 
+import re
 from html import escape
 from itertools import pairwise
 
@@ -30,6 +31,7 @@ from charter_cli.report.escape import safe_text
 from charter_cli.summary import Summary
 
 MAX_BREACH_ROWS = 2000
+_DIGIT_SPACE = re.compile(r"(\d) ")
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#be185d", "#4d7c0f")
 
 STYLE = """
@@ -80,6 +82,11 @@ document.querySelectorAll("table.sortable").forEach(function(table){
 
 def _t(value: object) -> str:
     return escape(safe_text(value))
+
+
+def _dur(text: str) -> str:
+    """A duration that wraps between its parts, never between a number and its unit."""
+    return _DIGIT_SPACE.sub("\\1&nbsp;", _t(text))
 
 
 def _num(value: float | int | None) -> str:
@@ -210,8 +217,8 @@ def _promise_table(result: Summary) -> str:
             f'<td class=n data-field="at_risk" data-value="{o.at_risk}">{o.at_risk:,}</td>'
             f'<td class=n data-field="unmeasurable" data-value="{o.count(State.UNMEASURABLE)}">'
             f"{o.count(State.UNMEASURABLE):,}</td>"
-            f'<td class="n d" data-field="p50" data-value="{_num(p["p50"])}">{business_time(p["p50"], day)}</td>'
-            f'<td class="n d" data-field="p90" data-value="{_num(p["p90"])}">{business_time(p["p90"], day)}</td></tr>'
+            f'<td class="n d" data-field="p50" data-value="{_num(p["p50"])}">{_dur(business_time(p["p50"], day))}</td>'
+            f'<td class="n d" data-field="p90" data-value="{_num(p["p90"])}">{_dur(business_time(p["p90"], day))}</td></tr>'
         )
     return f'<div class="scroll"><table id="promises"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table></div>'
 
@@ -234,7 +241,7 @@ def _risk_table(result: Summary) -> str:
             f"<tr><td class=id>{_t(row['ticket_id'])}</td><td class=w>{_t(row['promise'])}</td>"
             f'<td class=n data-sort="{used:.3f}" data-value="{used:.3f}">{percent(used, 0)}</td>'
             f'<td class=t data-sort="{deadline[i]}"><time datetime="{deadline[i]}">{deadline_local[i]}</time></td>'
-            f'<td class="n d" data-sort="{left}" data-value="{left}">{time_left(result, row)}</td>'
+            f'<td class="n d" data-sort="{left}" data-value="{left}">{_dur(time_left(result, row))}</td>'
             f"<td class=w>{_t(row['channel'])}</td><td class=w>{_t(row['priority'])}</td><td class=w>{_t(row['group'])}</td>"
             f"<td class=w>{_t(row['assignee'])}</td><td class=l>{_t(row['subject'])}</td></tr>"
         )
@@ -260,7 +267,7 @@ def _breach_table(result: Summary) -> str:
             f"<tr><td class=id>{_t(row['ticket_id'])}</td><td class=w>{_t(row['promise'])}</td>"
             f'<td class=t data-sort="{created[i]}"><time datetime="{created[i]}">{created_local[i]}</time></td>'
             f'<td class=t data-sort="{deadline[i]}"><time datetime="{deadline[i]}">{deadline_local[i]}</time></td>'
-            f'<td class="n d" data-sort="{overdue}" data-value="{overdue}">{late_by(result, row)}</td>'
+            f'<td class="n d" data-sort="{overdue}" data-value="{overdue}">{_dur(late_by(result, row))}</td>'
             f"<td class=w>{_t(row['channel'])}</td><td class=w>{_t(row['priority'])}</td><td class=w>{_t(row['group'])}</td>"
             f"<td class=w>{_t(row['assignee'])}</td><td class=l>{_t(row['subject'])}</td></tr>"
         )
