@@ -111,7 +111,7 @@ def _promise_bars(result: Summary) -> str:
         )
         rows.append(
             f'<div class="row"><div class="label"><b>{_t(o.promise.id)}</b><span>{percent(value)}</span></div>'
-            f'<svg role="img" aria-label="{_t(o.promise.id)}: {percent(value)}, target {percent(target)}">'
+            f'<svg width="100%" height="16" role="img" aria-label="{_t(o.promise.id)}: {percent(value)}, target {percent(target)}">'
             f'<rect x="0" y="2" width="100%" height="12" fill="#f3f4f6" rx="2"/>{bar}'
             f'<line class="target" data-value="{target}" x1="{target * 100:.2f}%" y1="0" '
             f'x2="{target * 100:.2f}%" y2="16" stroke="#111827" stroke-width="2"/></svg></div>'
@@ -139,8 +139,9 @@ def _month_lines(result: Summary) -> str:
     def y(value: float) -> float:
         return top + height * (1 - value)
 
-    axis = ['<svg aria-hidden="true">']
-    plot = ['<svg role="img" aria-label="Compliance per month">']
+    size = f'width="100%" height="{top + height + 30}"'  # as the CSS says, for a reader without it
+    axis = [f'<svg {size} aria-hidden="true">']
+    plot = [f'<svg {size} role="img" aria-label="Compliance per month">']
     for pct in (0, 25, 50, 75, 100):
         gy = y(pct / 100)
         plot.append(f'<line x1="0" y1="{gy}" x2="100%" y2="{gy}" stroke="#e5e7eb"/>')
