@@ -6,7 +6,9 @@ Every number shown is also in a `data-value` attribute, so the page can be read 
 
 from __future__ import annotations
 
+import re
 from html import escape
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -30,17 +32,32 @@ from charter_cli.report.escape import safe_text
 from charter_cli.summary import Summary
 
 MAX_BREACH_ROWS = 2000
+_DIGIT_SPACE = re.compile(r"(\d) ")
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#be185d", "#4d7c0f")
 
 STYLE = """
-body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#111827}
-h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin:2rem 0 .5rem}
+*,*::before,*::after{box-sizing:border-box}html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1600px;padding:1.5rem clamp(.75rem,3vw,2rem);color:#111827}
+h1{font-size:1.5rem;line-height:1.25;margin:0 0 .25rem}h2{font-size:1.15rem;margin:2rem 0 .5rem}
+h1,.meta,code,li{overflow-wrap:anywhere}
 .meta{color:#4b5563}.pass{color:#15803d;font-weight:600}.fail{color:#b91c1c;font-weight:600}.na{color:#6b7280}
-table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{padding:.3rem .5rem;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.t{white-space:nowrap}th{background:#f9fafb;font-weight:600}
+.scroll{overflow-x:auto;margin:.5rem 0;max-width:100%}
+table{border-collapse:collapse;width:100%;font-size:14px}th,td{padding:.3rem .5rem;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}td.n,td.id{white-space:nowrap}td.d{white-space:normal;min-width:8.5rem}td.t{min-width:7.5rem}th{background:#f9fafb;font-weight:600}
+td.w{overflow-wrap:break-word}td.l{min-width:12rem;overflow-wrap:anywhere}
 th.sortable{cursor:pointer}th.sortable:after{content:" ↕";color:#9ca3af}
 .banner{padding:.75rem 1rem;border-radius:.5rem;margin:1rem 0}.banner.pass{background:#dcfce7}.banner.fail{background:#fee2e2}
-svg text{font:12px system-ui,sans-serif;fill:#374151}.small{font-size:.85rem;color:#6b7280}
+.small{font-size:.85rem;color:#6b7280}
+svg{display:block;overflow:visible}svg text{font:12px system-ui,sans-serif;fill:#374151}
+.bars{max-width:56rem}.bars .row{margin:.2rem 0 .6rem}.bars .label{display:flex;flex-wrap:wrap;justify-content:space-between;gap:0 1rem}
+.bars .label b{overflow-wrap:anywhere;font-weight:600}.bars .label span{margin-left:auto}.bars svg{width:100%;height:16px}
+.axis{display:flex;justify-content:space-between;max-width:56rem;font-size:.8rem;color:#6b7280}
+.lines{display:grid;grid-template-columns:2.75rem minmax(0,1fr);padding-right:1.75rem;margin:.5rem 0}
+.lines svg{width:100%;height:240px}
+.legend{display:flex;flex-wrap:wrap;gap:.15rem 1.25rem;list-style:none;padding:0;margin:.25rem 0 0 2.75rem;font-size:.85rem}
+.legend i{display:inline-block;width:.7rem;height:.7rem;margin-right:.35rem}
+@media (min-width:901px){.lines text.month:not(.wide){display:none}}@media (max-width:900px){.lines text.month:not(.mid){display:none}}
+@media (max-width:600px){.lines text.month:not(.few){display:none}h1{font-size:1.3rem}}
 """
 
 SORT_JS = """
@@ -68,69 +85,81 @@ def _t(value: object) -> str:
     return escape(safe_text(value))
 
 
+def _dur(text: str) -> str:
+    """A duration that wraps between its parts, never between a number and its unit."""
+    return _DIGIT_SPACE.sub("\\1&nbsp;", _t(text))
+
+
 def _num(value: float | int | None) -> str:
     return "" if value is None else str(value)
 
 
 def _promise_bars(result: Summary) -> str:
-    row_h, left, width = 26, 170, 520
-    height = row_h * len(result.outcomes) + 30
-    parts = [
-        f'<svg role="img" aria-label="Compliance per promise" width="{left + width + 60}" '
-        f'height="{height}" viewBox="0 0 {left + width + 60} {height}">'
-    ]
-    for pct in (0, 50, 100):
-        x = left + width * pct / 100
-        parts.append(f'<line x1="{x}" y1="0" x2="{x}" y2="{height - 24}" stroke="#e5e7eb"/>')
-        parts.append(f'<text x="{x}" y="{height - 8}" text-anchor="middle">{pct}%</text>')
-    for i, o in enumerate(result.outcomes):
-        y = i * row_h + 4
+    """One row per promise: its id and share as HTML text (which wraps), under it a bar drawn in
+    an SVG whose geometry is in percent of its width, so it stretches with the page while the
+    text keeps its size."""
+    rows = []
+    for o in result.outcomes:
         value = o.compliance
         target = result.target(o.promise)
         passed = result.promise_passed(o)
         colour = "#9ca3af" if passed is None else ("#16a34a" if passed else "#dc2626")
-        parts.append(
-            f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{_t(o.promise.id)}</text>'
+        bar = (
+            ""
+            if value is None
+            else f'<rect class="bar" data-promise="{_t(o.promise.id)}" data-value="{value}" x="0" '
+            f'y="2" width="{value * 100:.2f}%" height="12" fill="{colour}" rx="2"/>'
         )
-        if value is not None:
-            parts.append(
-                f'<rect class="bar" data-promise="{_t(o.promise.id)}" data-value="{value}" x="{left}" '
-                f'y="{y}" width="{width * value:.1f}" height="{row_h - 8}" fill="{colour}" rx="2"/>'
-            )
-            parts.append(
-                f'<text x="{left + width * value + 6:.1f}" y="{y + 14}">{percent(value)}</text>'
-            )
-        tx = left + width * target
-        parts.append(
-            f'<line class="target" data-value="{target}" x1="{tx:.1f}" y1="{y - 2}" x2="{tx:.1f}" '
-            f'y2="{y + row_h - 6}" stroke="#111827" stroke-width="2"/>'
+        rows.append(
+            f'<div class="row"><div class="label"><b>{_t(o.promise.id)}</b><span>{percent(value)}</span></div>'
+            f'<svg width="100%" height="16" role="img" aria-label="{_t(o.promise.id)}: {percent(value)}, target {percent(target)}">'
+            f'<rect x="0" y="2" width="100%" height="12" fill="#f3f4f6" rx="2"/>{bar}'
+            f'<line class="target" data-value="{target}" x1="{target * 100:.2f}%" y1="0" '
+            f'x2="{target * 100:.2f}%" y2="16" stroke="#111827" stroke-width="2"/></svg></div>'
         )
-    parts.append("</svg>")
-    return "".join(parts)
+    axis = '<div class="axis" aria-hidden="true"><span>0%</span><span>50%</span><span>100%</span></div>'
+    return f'<div class="bars" role="group" aria-label="Compliance per promise">{"".join(rows)}{axis}</div>'
 
 
 def _month_lines(result: Summary) -> str:
+    """Compliance per month, one line per promise. The x axis is in percent of the chart's width
+    (the chart stretches with the page, its text keeps its size); the y axis is in pixels. Month
+    labels thin out on narrow screens (CSS classes `mid` and `few`); the legend is HTML."""
     frame = result.breakdown("month")
     seen = sorted(m for m in frame["month"].unique() if m != "(none)")
     if not seen:
         return '<p class="small">No decided tickets to chart by month.</p>'
     # every month of the span, so that a month without tickets shows as a gap, not as nothing
     months = [str(p) for p in pd.period_range(seen[0], seen[-1], freq="M")]
-    left, top, width, height = 50, 10, 640, 220
-    step = width / max(len(months) - 1, 1)
-    parts = [
-        f'<svg role="img" aria-label="Compliance per month" width="{left + width + 200}" '
-        f'height="{height + 50}" viewBox="0 0 {left + width + 200} {height + 50}">'
-    ]
+    top, height = 10, 200
+    n = len(months)
+
+    def x(i: int) -> float:  # percent of the plot's width
+        return 50.0 if n == 1 else 2 + 96 * i / (n - 1)
+
+    def y(value: float) -> float:
+        return top + height * (1 - value)
+
+    size = f'width="100%" height="{top + height + 30}"'  # as the CSS says, for a reader without it
+    axis = [f'<svg {size} aria-hidden="true">']
+    plot = [f'<svg {size} role="img" aria-label="Compliance per month">']
     for pct in (0, 25, 50, 75, 100):
-        y = top + height * (1 - pct / 100)
-        parts.append(f'<line x1="{left}" y1="{y}" x2="{left + width}" y2="{y}" stroke="#e5e7eb"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4}" text-anchor="end">{pct}%</text>')
+        gy = y(pct / 100)
+        plot.append(f'<line x1="0" y1="{gy}" x2="100%" y2="{gy}" stroke="#e5e7eb"/>')
+        axis.append(f'<text x="100%" dx="-6" y="{gy + 4}" text-anchor="end">{pct}%</text>')
+    every = -(-n // 14)  # at most 14 labels on a wide screen, 9 below 900 px, 5 below 600 px
+    mid, few = -(-n // 9), -(-n // 5)
     for i, month in enumerate(months):
-        x = left + (i * step if len(months) > 1 else width / 2)
-        parts.append(
-            f'<text x="{x:.1f}" y="{top + height + 18}" text-anchor="middle">{_t(month)}</text>'
+        is_few = i % few == 0  # a label shown below 600 px is shown below 900 px too
+        is_mid, is_wide = is_few or i % mid == 0, i % every == 0
+        if not (is_wide or is_mid):
+            continue
+        classes = "month" + " wide" * is_wide + " mid" * is_mid + " few" * is_few
+        plot.append(
+            f'<text class="{classes}" x="{x(i):.2f}%" y="{top + height + 20}" '
+            f'text-anchor="middle">{_t(month)}</text>'
         )
+    legend = []
     for k, o in enumerate(result.outcomes):
         colour = PALETTE[k % len(PALETTE)]
         rows = frame.loc[frame["promise"] == o.promise.id].set_index("month")["compliance"]
@@ -139,38 +168,27 @@ def _month_lines(result: Summary) -> str:
             value = rows.get(month)
             if value is None or pd.isna(value):
                 continue
-            x = left + (i * step if len(months) > 1 else width / 2)
-            y = top + height * (1 - float(value))
-            points.append((x, y, float(value), month))
+            points.append((i, float(value), month))
         # one line per run of consecutive months: a month without decided tickets is a gap
-        runs: list[list[tuple[float, float]]] = []
-        previous = -2
-        for x, y, _, month in points:
-            position = months.index(month)
-            if position != previous + 1:
-                runs.append([])
-            runs[-1].append((x, y))
-            previous = position
-        for run in runs:
-            if len(run) > 1:
-                path = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
-                parts.append(
-                    f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
+        for (i, a, _), (j, b, _) in pairwise(points):
+            if j == i + 1:
+                plot.append(
+                    f'<line x1="{x(i):.2f}%" y1="{y(a):.1f}" x2="{x(j):.2f}%" y2="{y(b):.1f}" '
+                    f'stroke="{colour}" stroke-width="2"/>'
                 )
-        if points:
-            for x, y, value, month in points:
-                parts.append(
-                    f'<circle class="point" data-promise="{_t(o.promise.id)}" data-month="{_t(month)}" '
-                    f'data-value="{value}" cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}">'
-                    f"<title>{_t(o.promise.id)} {_t(month)}: {percent(value)}</title></circle>"
-                )
-        ly = top + 14 + k * 18
-        parts.append(
-            f'<rect x="{left + width + 20}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>'
-        )
-        parts.append(f'<text x="{left + width + 36}" y="{ly}">{_t(o.promise.id)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+        for i, value, month in points:
+            plot.append(
+                f'<circle class="point" data-promise="{_t(o.promise.id)}" data-month="{_t(month)}" '
+                f'data-value="{value}" cx="{x(i):.2f}%" cy="{y(value):.1f}" r="3.5" fill="{colour}">'
+                f"<title>{_t(o.promise.id)} {_t(month)}: {percent(value)}</title></circle>"
+            )
+        legend.append(f'<li><i style="background:{colour}"></i>{_t(o.promise.id)}</li>')
+    axis.append("</svg>")
+    plot.append("</svg>")
+    return (
+        f'<div class="lines">{"".join(axis)}{"".join(plot)}</div>'
+        f'<ul class="legend">{"".join(legend)}</ul>'
+    )
 
 
 def _promise_table(result: Summary) -> str:
@@ -189,7 +207,7 @@ def _promise_table(result: Summary) -> str:
         day = promise_day(result, o)
         title = f'<br><span class="small">{_t(o.promise.title)}</span>' if o.promise.title else ""
         rows.append(
-            f'<tr data-promise="{_t(o.promise.id)}"><td><b>{_t(o.promise.id)}</b>{title}</td>'
+            f'<tr data-promise="{_t(o.promise.id)}"><td class=l><b>{_t(o.promise.id)}</b>{title}</td>'
             f'<td class=n data-field="target" data-value="{result.target(o.promise)}">'
             f"{percent(result.target(o.promise))}</td>"
             f'<td class=n data-field="compliance" data-value="{_num(o.compliance)}">{percent(o.compliance)}</td>'
@@ -201,10 +219,10 @@ def _promise_table(result: Summary) -> str:
             f'<td class=n data-field="at_risk" data-value="{o.at_risk}">{o.at_risk:,}</td>'
             f'<td class=n data-field="unmeasurable" data-value="{o.count(State.UNMEASURABLE)}">'
             f"{o.count(State.UNMEASURABLE):,}</td>"
-            f'<td class=n data-field="p50" data-value="{_num(p["p50"])}">{business_time(p["p50"], day)}</td>'
-            f'<td class=n data-field="p90" data-value="{_num(p["p90"])}">{business_time(p["p90"], day)}</td></tr>'
+            f'<td class="n d" data-field="p50" data-value="{_num(p["p50"])}">{_dur(business_time(p["p50"], day))}</td>'
+            f'<td class="n d" data-field="p90" data-value="{_num(p["p90"])}">{_dur(business_time(p["p90"], day))}</td></tr>'
         )
-    return f'<table id="promises"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+    return f'<div class="scroll"><table id="promises"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table></div>'
 
 
 def _risk_table(result: Summary) -> str:
@@ -222,14 +240,14 @@ def _risk_table(result: Summary) -> str:
         used = float(row["used"])
         left = int(row["allowed_seconds"]) - int(row["elapsed_seconds"])
         body.append(
-            f"<tr><td>{_t(row['ticket_id'])}</td><td>{_t(row['promise'])}</td>"
+            f"<tr><td class=id>{_t(row['ticket_id'])}</td><td class=w>{_t(row['promise'])}</td>"
             f'<td class=n data-sort="{used:.3f}" data-value="{used:.3f}">{percent(used, 0)}</td>'
             f'<td class=t data-sort="{deadline[i]}"><time datetime="{deadline[i]}">{deadline_local[i]}</time></td>'
-            f'<td class=n data-sort="{left}" data-value="{left}">{time_left(result, row)}</td>'
-            f"<td>{_t(row['channel'])}</td><td>{_t(row['priority'])}</td><td>{_t(row['group'])}</td>"
-            f"<td>{_t(row['assignee'])}</td><td>{_t(row['subject'])}</td></tr>"
+            f'<td class="n d" data-sort="{left}" data-value="{left}">{_dur(time_left(result, row))}</td>'
+            f"<td class=w>{_t(row['channel'])}</td><td class=w>{_t(row['priority'])}</td><td class=w>{_t(row['group'])}</td>"
+            f"<td class=w>{_t(row['assignee'])}</td><td class=l>{_t(row['subject'])}</td></tr>"
         )
-    return f'<table id="at-risk" class="sortable"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>'
+    return f'<div class="scroll"><table id="at-risk" class="sortable"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table></div>'
 
 
 def _breach_table(result: Summary) -> str:
@@ -248,25 +266,52 @@ def _breach_table(result: Summary) -> str:
     for i, row in enumerate(shown.to_dict(orient="records")):
         overdue = int(row["overdue_seconds"])
         body.append(
-            f"<tr><td>{_t(row['ticket_id'])}</td><td>{_t(row['promise'])}</td>"
+            f"<tr><td class=id>{_t(row['ticket_id'])}</td><td class=w>{_t(row['promise'])}</td>"
             f'<td class=t data-sort="{created[i]}"><time datetime="{created[i]}">{created_local[i]}</time></td>'
             f'<td class=t data-sort="{deadline[i]}"><time datetime="{deadline[i]}">{deadline_local[i]}</time></td>'
-            f'<td class=n data-sort="{overdue}" data-value="{overdue}">{late_by(result, row)}</td>'
-            f"<td>{_t(row['channel'])}</td><td>{_t(row['priority'])}</td><td>{_t(row['group'])}</td>"
-            f"<td>{_t(row['assignee'])}</td><td>{_t(row['subject'])}</td></tr>"
+            f'<td class="n d" data-sort="{overdue}" data-value="{overdue}">{_dur(late_by(result, row))}</td>'
+            f"<td class=w>{_t(row['channel'])}</td><td class=w>{_t(row['priority'])}</td><td class=w>{_t(row['group'])}</td>"
+            f"<td class=w>{_t(row['assignee'])}</td><td class=l>{_t(row['subject'])}</td></tr>"
         )
     more = ""
     if breaches > len(shown):
         more = f'<p class="small">Showing the {len(shown):,} worst of {breaches:,} breaches; the CSV output has all.</p>'
-    return f'<table id="breaches" class="sortable"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>{more}'
+    return f'<div class="scroll"><table id="breaches" class="sortable"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table></div>{more}'
+
+
+def _breakdown(result: Summary, key: str) -> str:
+    """The `--by KEY` table. Its numbers carry `data-col` (not `data-field`, which is the promise
+    table's) and `data-value`; the row, `data-by-promise` and `data-by-value`."""
+    body = []
+    for row in result.breakdown(key).to_dict(orient="records"):
+        compliance = row["compliance"]
+        value = None if pd.isna(compliance) else float(compliance)
+        cells = "".join(
+            f'<td class=n data-col="{col}" data-value="{int(row[col])}">{int(row[col]):,}</td>'
+            for col in ("met", "breached", "running", "unmeasurable")
+        )
+        body.append(
+            f'<tr data-by-promise="{_t(row["promise"])}" data-by-value="{_t(row[key])}">'
+            f"<td class=w>{_t(row['promise'])}</td><td class=l>{_t(row[key])}</td>{cells}"
+            f'<td class=n data-col="compliance" data-value="{_num(value)}">{percent(value)}</td></tr>'
+        )
+    head = (
+        f"<tr><th>Promise</th><th>{_t(key.capitalize())}</th><th class=n>Met</th><th class=n>Breached</th>"
+        "<th class=n>Running</th><th class=n>Not measurable</th><th class=n>Actual</th></tr>"
+    )
+    return (
+        f"<h2>By {_t(key)}</h2>"
+        f'<div class="scroll"><table id="by-{_t(key)}" class="sortable"><thead>{head}</thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 def _sources(result: Summary) -> str:
     rows = "".join(
-        f"<tr><td>{_t(promise)}</td><td>{_t(line)}</td></tr>"
+        f"<tr><td class=w>{_t(promise)}</td><td class=l>{_t(line)}</td></tr>"
         for promise, line in field_sources(result)
     )
-    return f'<table id="sources"><thead><tr><th>Promise</th><th>Field ← export column</th></tr></thead><tbody>{rows}</tbody></table>'
+    return f'<div class="scroll"><table id="sources"><thead><tr><th>Promise</th><th>Field ← export column</th></tr></thead><tbody>{rows}</tbody></table></div>'
 
 
 def _quality(result: Summary) -> str:
@@ -318,6 +363,7 @@ Charter <code>{_t(result.charter.path)}</code> · exports {", ".join(f"<code>{_t
 {_promise_bars(result)}
 <h2>Compliance per month</h2>
 {_month_lines(result)}
+{"".join(_breakdown(result, key) for key in options.by)}
 <h2>Breaches</h2>
 <p class="small">Click a column to sort.</p>
 {_breach_table(result)}
