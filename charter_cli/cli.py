@@ -211,6 +211,14 @@ def audit(
         Format | None, typer.Option("--format", "-f", help="Format on stdout (default text).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No report on stdout.")] = False,
+    record: Annotated[
+        Path | None,
+        typer.Option(
+            "--record",
+            help="Add this run to a history file (SQLite; created if need be) for `charter "
+            "trend` and `charter review`; re-recording a month with the same charter replaces it.",
+        ),
+    ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="A promise with no measurable ticket fails.")
     ] = False,
@@ -294,12 +302,17 @@ def audit(
         keys=(*keys, "month") if Format.html in formats and "month" not in keys else keys,
         worst=max(top, MAX_BREACH_ROWS if Format.html in formats else 0),
         csv=Format.csv in formats,
+        record=record is not None,
     )
     order = _order(dayfirst, monthfirst)
     # a profile given as a file is an input too (a built-in name is no file of the user's)
     profile_file = [Path(profile)] if profile and Path(profile).is_file() else []
     inputs = [charter, *tickets, *([events] if events else []), *profile_file]
     check_outputs(outputs, inputs)
+    if record is not None:
+        from charter_cli.history import check_record
+
+        check_record(record, [*inputs, *outputs])
     progress = _Progress(quiet)
     budget = parse_size(memory) if memory else memory_budget()
     streamed = needs_streaming(tickets, budget)
@@ -351,6 +364,12 @@ def audit(
                 strict=strict,
                 step=progress.step,
             )
+        if record is not None:
+            from charter_cli.history import record as record_history
+
+            run = record_history(record, result, charter)
+            if not quiet:
+                _err(f"recorded run {run} in {record}")
         width = max(80, min(160, _terminal_width()))
         for out in outputs:
             fmt = SUFFIXES[out.suffix.lower()]
