@@ -739,6 +739,75 @@ def diff(
         _emit(render_text(report, top=top))
 
 
+class TrendFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    html = "html"
+
+
+class TrendBy(StrEnum):
+    channel = "channel"
+    priority = "priority"
+    group = "group"
+    type = "type"
+
+
+@app.command(epilog=EXIT_HELP)
+@guarded
+def trend(
+    history: Annotated[Path, typer.Argument(help="A history file (`charter audit --record`).")],
+    promise: Annotated[
+        str | None, typer.Option("--promise", "-p", help="Only this promise (its id).")
+    ] = None,
+    by: Annotated[
+        TrendBy | None, typer.Option("--by", help="One line per channel, priority, group or type.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="From this month on (2026-01 or a date).")
+    ] = None,
+    charter_name: Annotated[
+        str | None,
+        typer.Option(
+            "--charter", help="Only runs of this charter (its name, or the start of its hash)."
+        ),
+    ] = None,
+    output_format: Annotated[
+        TrendFormat | None,
+        typer.Option("--format", "-f", help="text, markdown, json or html (default text)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to a file (format by suffix, or --format)."),
+    ] = None,
+) -> None:
+    """Compliance and p50/p90 per month from a history file, marking months where the charter
+    changed (percentiles are histogram bin estimates)."""
+    from charter_cli.output import check_outputs, write_atomic
+    from charter_cli.report.trend import RENDERERS
+    from charter_cli.trend import trend as compute
+
+    suffixes = {".md": "markdown", ".json": "json", ".html": "html", ".htm": "html", ".txt": "text"}
+    chosen = output_format.value if output_format else None
+    if chosen is None and output is not None:
+        chosen = suffixes.get(output.suffix.lower())
+    if output is not None:
+        check_outputs([output], [history])
+    found = compute(
+        history,
+        promise=promise,
+        by=by.value if by else None,
+        since=since,
+        charter=charter_name,
+    )
+    text = RENDERERS[chosen or "text"](found)
+    if output is not None:
+        write_atomic(output, text)
+        _err(f"wrote {output}")
+    else:
+        _emit(text)
+
+
 @app.command()
 @guarded
 def schema(
