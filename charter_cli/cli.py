@@ -808,6 +808,68 @@ def trend(
         _emit(text)
 
 
+class ReviewFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command(epilog=EXIT_HELP)
+@guarded
+def review(
+    charter: Annotated[Path, typer.Argument(help="The charter to review (YAML).")],
+    history: Annotated[
+        Path, typer.Option("--history", help="A history file (`charter audit --record`).")
+    ],
+    months: Annotated[
+        int, typer.Option("--months", "-m", min=1, help="Review the last N recorded months.")
+    ] = 6,
+    write: Annotated[
+        Path | None,
+        typer.Option(
+            "--write",
+            help="Write the charter with the proposed allowances to this new file (comments "
+            "kept; the charter itself is never changed) and print what changed.",
+        ),
+    ] = None,
+    output_format: Annotated[
+        ReviewFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = ReviewFormat.text,
+) -> None:
+    """Is each promise kept, persistently missed, or met with a wide margin? The allowance the
+    team achieved at each target, channels and priorities no promise covers, types that grew."""
+    from charter_cli.charter import load_charter
+    from charter_cli.history import load
+    from charter_cli.report.review import render_json, render_text
+    from charter_cli.review import review as compute
+
+    model = load_charter(charter)
+    if write is not None:
+        from charter_cli.output import check_outputs
+
+        check_outputs([write], [charter, history])
+    found = compute(model, load(history), months=months)
+    text = render_json(found) if output_format is ReviewFormat.json else render_text(found)
+    if write is None:
+        _emit(text)
+        return
+    from charter_cli.drafting.diff import compare
+    from charter_cli.output import write_atomic
+    from charter_cli.report.diff import DiffReport
+    from charter_cli.report.diff import render_text as render_diff
+    from charter_cli.review import proposed_text, read_text
+
+    write_atomic(write, proposed_text(read_text(charter), shown_path(charter), found))
+    changes = compare(model, load_charter(write))
+    said = render_diff(DiffReport(shown_path(charter), shown_path(write), changes))
+    if output_format is ReviewFormat.json:
+        _emit(text)
+        for line in said.splitlines():
+            _err(line)
+    else:
+        _emit(text + f"\nProposed charter {shown_path(write)}, against {shown_path(charter)}:\n" + said)
+    _err(f"wrote {write}")
+
+
 @app.command()
 @guarded
 def schema(
