@@ -838,7 +838,7 @@ def review(
     """Is each promise kept, persistently missed, or met with a wide margin? The allowance the
     team achieved at each target, channels and priorities no promise covers, types that grew."""
     from charter_cli.charter import load_charter
-    from charter_cli.history import load
+    from charter_cli.history import charter_hash, load
     from charter_cli.report.review import render_json, render_text
     from charter_cli.review import review as compute
 
@@ -847,7 +847,7 @@ def review(
         from charter_cli.output import check_outputs
 
         check_outputs([write], [charter, history])
-    found = compute(model, load(history), months=months)
+    found = compute(model, load(history), months=months, digest=charter_hash(charter))
     text = render_json(found) if output_format is ReviewFormat.json else render_text(found)
     if write is None:
         _emit(text)

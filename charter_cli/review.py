@@ -124,7 +124,10 @@ def _proposal(promised: Duration, achieved: int, day: int, loosen: bool) -> str 
     return None if value == promised.seconds else format_seconds(value)
 
 
-def review(charter: Charter, recorded: Recorded, *, months: int = 6) -> Review:
+def review(
+    charter: Charter, recorded: Recorded, *, months: int = 6, digest: str | None = None
+) -> Review:
+    """The review of `charter` (whose content hash is `digest`) on the last `months` months."""
     window = list(recorded.month_run)[-months:] if months > 0 else []
     cells = recorded.cells.loc[recorded.cells["month"].isin(window)]
     elapsed = recorded.elapsed.loc[recorded.elapsed["month"].isin(window)]
@@ -136,6 +139,12 @@ def review(charter: Charter, recorded: Recorded, *, months: int = 6) -> Review:
         notes.append(
             "the history was recorded with " + ", ".join(sorted(names)) + f", not {charter.name}: "
             "promises are matched by id"
+        )
+    hashes = {str(runs.at[recorded.month_run[m], "charter_hash"]) for m in window}
+    if digest is not None and hashes and hashes != {digest}:
+        notes.append(
+            "some months were recorded with another version of the charter: met and breached "
+            "are as that version judged them; the achieved allowances do not depend on it"
         )
     reviews = [_promise(charter, p, cells, elapsed) for p in charter.promises]
     return Review(
