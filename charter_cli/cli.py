@@ -367,9 +367,9 @@ def audit(
         if record is not None:
             from charter_cli.history import record as record_history
 
-            run = record_history(record, result, charter)
+            number = record_history(record, result, charter)
             if not quiet:
-                _err(f"recorded run {run} in {record}")
+                _err(f"recorded run {number} in {record}")
         width = max(80, min(160, _terminal_width()))
         for out in outputs:
             fmt = SUFFIXES[out.suffix.lower()]
@@ -866,7 +866,11 @@ def review(
         for line in said.splitlines():
             _err(line)
     else:
-        _emit(text + f"\nProposed charter {shown_path(write)}, against {shown_path(charter)}:\n" + said)
+        _emit(
+            text
+            + f"\nProposed charter {shown_path(write)}, against {shown_path(charter)}:\n"
+            + said
+        )
     _err(f"wrote {write}")
 
 

@@ -200,7 +200,10 @@ def merge_history(parts: Sequence[History]) -> History:
 # --- the SQLite file ----------------------------------------------------------------------------
 
 SCHEMA_VERSION = 1
-_PLACE_COLUMNS = 'month TEXT NOT NULL, channel TEXT NOT NULL, priority TEXT NOT NULL, "group" TEXT NOT NULL, type TEXT NOT NULL'
+_PLACE_COLUMNS = (
+    'month TEXT NOT NULL, channel TEXT NOT NULL, priority TEXT NOT NULL, "group" TEXT NOT NULL, '
+    "type TEXT NOT NULL"
+)
 _PLACE_KEY = 'month, channel, priority, "group", type'
 # MIGRATIONS[v]: the statements that bring a file of schema version v to v + 1
 MIGRATIONS: dict[int, str] = {
@@ -264,7 +267,9 @@ _OURS = {"runs", "promises", "cells", "elapsed", "tickets", "bins"}
 
 def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
     if not create and not path.is_file():
-        raise UsageError(f"{path}: no such history file (record one with `charter audit ... --record {path}`)")
+        raise UsageError(
+            f"{path}: no such history file (record one with `charter audit ... --record {path}`)"
+        )
     try:
         db = sqlite3.connect(path, isolation_level=None)
         db.execute("PRAGMA foreign_keys = ON")
@@ -282,7 +287,7 @@ def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
     if version == 0 and tables:
         db.close()
         raise UsageError(f"{path}: an SQLite file, but not a charter history (it has other tables)")
-    if version > 0 and not _OURS <= tables:
+    if version > 0 and not tables >= _OURS:
         db.close()
         raise UsageError(f"{path}: not a charter history file (tables are missing)")
     if version < SCHEMA_VERSION:
@@ -364,9 +369,13 @@ def record(path: Path, summary: Summary, charter_file: Path, *, now: datetime | 
     digest = charter_hash(charter_file)
     months = sorted((set(history.cells["month"]) | set(history.tickets["month"])) - {""})
     tz = charter.timezone
-    first = _month(summary.since, tz) if summary.since is not None else (months[0] if months else None)
+    first = (
+        _month(summary.since, tz) if summary.since is not None else (months[0] if months else None)
+    )
     last = (
-        _month(summary.until - 1, tz) if summary.until is not None else (months[-1] if months else None)
+        _month(summary.until - 1, tz)
+        if summary.until is not None
+        else (months[-1] if months else None)
     )
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     with closing(_connect(path, create=True)) as db:
@@ -421,7 +430,9 @@ def record(path: Path, summary: Summary, charter_file: Path, *, now: datetime | 
     return run
 
 
-def _insert(db: sqlite3.Connection, table: str, run: int, frame: pd.DataFrame, cols: list[str]) -> None:
+def _insert(
+    db: sqlite3.Connection, table: str, run: int, frame: pd.DataFrame, cols: list[str]
+) -> None:
     if frame.empty:
         return
     names = ", ".join(f'"{c}"' for c in ["run", *cols])

@@ -171,16 +171,16 @@ def _promise(
     day = charter.working_day_seconds(promise)
     allowances: list[tuple[str | None, Duration, pd.DataFrame]] = []
     if promise.within.by_priority:
-        for name, duration in promise.within.by_priority.items():
-            allowances.append((name, duration, times.loc[times["priority"] == name]))
+        for priority, duration in promise.within.by_priority.items():
+            allowances.append((priority, duration, times.loc[times["priority"] == priority]))
     elif promise.within.default is not None:
         allowances.append((None, promise.within.default, times))
     achieved = []
-    for name, duration, rows in allowances:
+    for scope, duration, rows in allowances:
         bins = rows.groupby("bin")["count"].sum()
         seconds = quantile_seconds(bins.index.to_numpy(), bins.to_numpy(), promise.target)
         achieved.append(
-            Achieved(name, duration, duration.approx_seconds(day), seconds, int(bins.sum()))
+            Achieved(scope, duration, duration.approx_seconds(day), seconds, int(bins.sum()))
         )
     if met + breached == 0:
         verdict = NO_DATA
@@ -224,7 +224,7 @@ def _uncovered(charter: Charter, tickets: pd.DataFrame) -> list[Uncovered]:
                 Uncovered(
                     key,
                     str(value),
-                    int(table.at[value, "tickets"]),
+                    int(table["tickets"][value]),
                     int(gaps[value]),
                     str(value) in known[key],
                 )
@@ -247,12 +247,17 @@ def _growth(window: list[str], cells: pd.DataFrame, tickets: pd.DataFrame) -> li
         )
 
     volume, decided = halves(tickets), halves(cells)
-    counts = volume.loc[volume["half"] >= 0].groupby(["type", "half"])["tickets"].sum().unstack(fill_value=0)
+    counts = (
+        volume.loc[volume["half"] >= 0]
+        .groupby(["type", "half"])["tickets"]
+        .sum()
+        .unstack(fill_value=0)
+    )
     judged = decided.loc[decided["half"] >= 0].groupby(["type", "half"])[["met", "breached"]].sum()
     out = []
     for kind in counts.index:
-        a = float(counts.at[kind, 0]) / half if 0 in counts.columns else 0.0
-        b = float(counts.at[kind, 1]) / half if 1 in counts.columns else 0.0
+        a = float(counts[0][kind]) / half if 0 in counts.columns else 0.0
+        b = float(counts[1][kind]) / half if 1 in counts.columns else 0.0
         rates = []
         for h in (0, 1):
             if (kind, h) in judged.index:
@@ -284,7 +289,9 @@ def proposed_text(text: str, path: str, found: Review) -> str:
 
     doc = parse_yaml(text, path)
     index = {
-        str(p.get("id")): k for k, p in enumerate(doc.data.get("promises") or []) if isinstance(p, dict)
+        str(p.get("id")): k
+        for k, p in enumerate(doc.data.get("promises") or [])
+        if isinstance(p, dict)
     }
     edits: dict[tuple[str | int, ...], str] = {}
     for r, a in found.proposals:
@@ -304,4 +311,3 @@ def read_text(path: Path) -> str:
 
     read_yaml_file(path)  # the same checks and messages as any charter read
     return path.read_bytes().decode("utf-8-sig")
-

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -133,20 +134,27 @@ def trend_of(
         mine = counts.loc[pid] if pid in counts.index.get_level_values(0) else None
         values: list[str | None] = [None]
         if by is not None:
-            values = sorted({str(v) for v in mine.index.get_level_values(0)}) if mine is not None else []
+            found = {str(v) for v in mine.index.get_level_values(0)} if mine is not None else set()
+            values = [*sorted(found)]
         for value in values:
             points = []
             for m in months:
                 run = recorded.month_run[m.month]
                 target = targets.get((run, pid))
                 key: tuple[str, ...] = (m.month,) if value is None else (value, m.month)
-                index = key[0] if value is None else key
+                index: Any = key[0] if value is None else key
                 row = mine.loc[index] if mine is not None and index in mine.index else None
                 bins, n = hist.get((pid, *key), empty)
+                met, breached, running, unmeasurable = (
+                    int(row[s]) if row is not None else 0 for s in STATES
+                )
                 points.append(
                     Point(
                         m.month,
-                        *(int(row[s]) if row is not None else 0 for s in STATES),
+                        met,
+                        breached,
+                        running,
+                        unmeasurable,
                         target=None if target is None or pd.isna(target) else float(target),
                         p50=quantile_seconds(bins, n, 0.5),
                         p90=quantile_seconds(bins, n, 0.9),
@@ -157,7 +165,9 @@ def trend_of(
     notes = []
     if any(m.changed for m in months):
         changed = ", ".join(m.month for m in months if m.changed)
-        notes.append(f"the charter changed in {changed}: figures before and after measure different promises")
+        notes.append(
+            f"the charter changed in {changed}: figures before and after measure different promises"
+        )
     return Trend(name, by, months, series, notes)
 
 
@@ -179,4 +189,3 @@ def sparkline(values: list[float | None]) -> str:
             k = 0 if span == 0 else int(np.floor((v - lo) / span * (len(SPARKS) - 1) + 0.5))
             out.append(SPARKS[k] if span else SPARKS[len(SPARKS) // 2])
     return "".join(out)
-

@@ -92,7 +92,9 @@ def render_text(trend: Trend) -> str:
         lines += ["", f"{safe_text(s.label)}{title}   target {percent(target)}"]
         spark = sparkline([p.compliance for p in s.points])
         lines.append(f"  compliance {spark}  {_first_last(s)}")
-        lines.append(f"  {'month':<9} {'compliance':>10} {'decided':>8} {'p50 ≤':>12} {'p90 ≤':>12}")
+        lines.append(
+            f"  {'month':<9} {'compliance':>10} {'decided':>8} {'p50 ≤':>12} {'p90 ≤':>12}"
+        )
         for p in s.points:
             mark = f"  {CHANGED} charter changed" if p.month in changed else ""
             lines.append(
@@ -172,10 +174,14 @@ def _chart(
         f'viewBox="0 0 {left + width + 150} {height + 50}">'
     ]
     for v, text in ticks:
-        parts.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{left + width}" y2="{y(v):.1f}" stroke="#e5e7eb"/>')
+        parts.append(
+            f'<line x1="{left}" y1="{y(v):.1f}" x2="{left + width}" y2="{y(v):.1f}" stroke="#e5e7eb"/>'
+        )
         parts.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{_t(text)}</text>')
     for i, month in enumerate(months):
-        parts.append(f'<text x="{x(i):.1f}" y="{top + height + 18}" text-anchor="middle">{_t(month[2:])}</text>')
+        parts.append(
+            f'<text x="{x(i):.1f}" y="{top + height + 18}" text-anchor="middle">{_t(month[2:])}</text>'
+        )
         if month in changed:
             parts.append(
                 f'<line class="charter-changed" data-month="{_t(month)}" x1="{x(i):.1f}" y1="{top}" '
@@ -189,27 +195,35 @@ def _chart(
             if len(run) == 1:
                 i, v = run[0]
                 path = f"{x(i) - 6:.1f},{y(v):.1f} {x(i) + 6:.1f},{y(v):.1f}"
-            parts.append(f'<polyline class="target" points="{path}" fill="none" stroke="#111827" stroke-dasharray="6,4"/>')
+            parts.append(
+                f'<polyline class="target" points="{path}" fill="none" stroke="#111827" stroke-dasharray="6,4"/>'
+            )
     for k, (name, values) in enumerate(lines):
         colour = PALETTE[k % len(PALETTE)]
         for run in _runs(values):
             if len(run) > 1:
                 path = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in run)
-                parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        for i, v in enumerate(values):
-            if v is not None:
-                shown = percent(v) if kind == "compliance" else hours(int(v))
+                parts.append(
+                    f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
+                )
+        for i, value in enumerate(values):
+            if value is not None:
+                shown = percent(value) if kind == "compliance" else hours(int(value))
                 parts.append(
                     f'<circle class="point" data-line="{_t(name)}" data-month="{_t(months[i])}" '
-                    f'data-value="{v}" cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5" fill="{colour}">'
-                    f"<title>{_t(name)} {_t(months[i])}: {_t(shown)}</title></circle>"
+                    f'data-value="{value}" cx="{x(i):.1f}" cy="{y(value):.1f}" r="3.5" '
+                    f'fill="{colour}"><title>{_t(name)} {_t(months[i])}: {_t(shown)}</title></circle>'
                 )
         ly = top + 14 + k * 18
-        parts.append(f'<rect x="{left + width + 20}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>')
+        parts.append(
+            f'<rect x="{left + width + 20}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>'
+        )
         parts.append(f'<text x="{left + width + 36}" y="{ly}">{_t(name)}</text>')
     if target:
         ly = top + 14 + len(lines) * 18
-        parts.append(f'<line x1="{left + width + 18}" y1="{ly - 4}" x2="{left + width + 32}" y2="{ly - 4}" stroke="#111827" stroke-dasharray="4,3"/>')
+        parts.append(
+            f'<line x1="{left + width + 18}" y1="{ly - 4}" x2="{left + width + 32}" y2="{ly - 4}" stroke="#111827" stroke-dasharray="4,3"/>'
+        )
         parts.append(f'<text x="{left + width + 36}" y="{ly}">target</text>')
     parts.append("</svg>")
     return "".join(parts)
@@ -258,7 +272,13 @@ def render_html(trend: Trend) -> str:
         p90 = [None if p.p90 is None else float(p.p90) for p in s.points]
         sections.append(
             f'<section data-series="{_t(s.label)}"><h2>{_t(s.label)}</h2>{title}'
-            + _chart(trend, s, [("compliance", compliance)], kind="compliance", target=[p.target for p in s.points])
+            + _chart(
+                trend,
+                s,
+                [("compliance", compliance)],
+                kind="compliance",
+                target=[p.target for p in s.points],
+            )
             + _chart(trend, s, [("p50", p50), ("p90", p90)], kind="elapsed")
             + _table(trend, s)
             + "</section>"

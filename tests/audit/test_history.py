@@ -82,7 +82,9 @@ def write_year(folder: Path, seed: int = 3) -> list[Path]:
             {
                 "ticket_id": [f"FS-{month:02d}-{k:04d}" for k in range(n)],
                 "created_at": stamp(created),
-                "channel": rng.choice(["e-post", "phone", "chat", "Fax (legacy)"], n, p=[0.5, 0.3, 0.15, 0.05]),
+                "channel": rng.choice(
+                    ["e-post", "phone", "chat", "Fax (legacy)"], n, p=[0.5, 0.3, 0.15, 0.05]
+                ),
                 "priority": rng.choice(["high", "normal"], n, p=[0.2, 0.8]),
                 "group": rng.choice(["Førstelinje", "Fakturering"], n),
                 "type": kinds,
@@ -108,7 +110,17 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[Pat
 def _record(charter: Path, files: list[Path], db: Path, *extra: str, as_of: str = AS_OF) -> None:
     result = runner.invoke(
         app,
-        ["audit", str(charter), *map(str, files), "--as-of", as_of, "--record", str(db), "-q", *extra],
+        [
+            "audit",
+            str(charter),
+            *map(str, files),
+            "--as-of",
+            as_of,
+            "--record",
+            str(db),
+            "-q",
+            *extra,
+        ],
     )
     assert result.exit_code in (0, 1), result.output
 
@@ -160,7 +172,10 @@ def test_the_trend_equals_twelve_separate_audits(year: tuple[Path, Path, list[Pa
                 assert point[f"{q}_seconds"] == int(bin_upper(bin_of(np.array([exact])))[0])
     first = [series["first-reply"][f"2025-{m:02d}"]["compliance"] for m in (6, 7, 8)]
     assert first[1] < first[0] and first[1] < first[2]  # the summer dip
-    assert series["first-reply"]["2025-12"]["p90_seconds"] < series["first-reply"]["2025-01"]["p90_seconds"]
+    assert (
+        series["first-reply"]["2025-12"]["p90_seconds"]
+        < series["first-reply"]["2025-01"]["p90_seconds"]
+    )
     text = runner.invoke(app, ["trend", str(db), "--promise", "first-reply"]).stdout
     assert "first-reply" in text and "▁" in text and "resolution" not in text
     markdown = runner.invoke(app, ["trend", str(db), "--by", "priority", "-f", "markdown"]).stdout
@@ -223,7 +238,12 @@ def test_the_review_allowance_is_pandas_quantile_within_one_bin(
             checked += 1
     assert checked == 3
     verdicts = {p["id"]: p["verdict"] for p in found["promises"]}
-    assert set(verdicts.values()) <= {"kept", "missed", "persistently missed", "met with a wide margin"}
+    assert set(verdicts.values()) <= {
+        "kept",
+        "missed",
+        "persistently missed",
+        "met with a wide margin",
+    }
     uncovered = {(u["field"], u["value"]): u for u in found["uncovered"]}
     assert uncovered[("channel", "chat")]["in_charter"] is True
     assert uncovered[("channel", "Fax (legacy)")]["in_charter"] is False
@@ -315,7 +335,10 @@ def test_bad_history_files_are_said_in_one_line(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(0, 40 * 86400), min_size=1, max_size=60), st.sampled_from([0.5, 0.9, 0.95, 0.995, 1.0]))
+@given(
+    st.lists(st.integers(0, 40 * 86400), min_size=1, max_size=60),
+    st.sampled_from([0.5, 0.9, 0.95, 0.995, 1.0]),
+)
 def test_the_quantile_bin_holds_numpys_nearest_rank(values: list[int], q: float) -> None:
     elapsed = np.array(values, dtype=np.int64)
     bins, counts = np.unique(bin_of(elapsed), return_counts=True)
