@@ -193,7 +193,8 @@ def _promise(
         verdict = WIDE_MARGIN
     else:
         verdict = KEPT
-    if verdict in (PERSISTENTLY_MISSED, WIDE_MARGIN):
+    # an escalation rule's allowance lives elsewhere in the charter: said, not proposed
+    if verdict in (PERSISTENTLY_MISSED, WIDE_MARGIN) and promise.escalate_to is None:
         achieved = [
             a
             if a.seconds is None

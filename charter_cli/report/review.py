@@ -38,7 +38,7 @@ def render_text(found: Review) -> str:
         if r.compliance is not None:
             detail = (
                 f"{percent(r.compliance)} against {percent(r.promise.target)}, under target in "
-                f"{r.months_under} of {r.months} months"
+                f"{r.months_under} of {r.months} month" + ("" if r.months == 1 else "s")
             )
         lines.append(f"  {safe_text(r.promise.id):<{width}}  {r.verdict:<22} {detail}".rstrip())
         lines += [f"    {safe_text(sentence(r, a))}" for a in r.achieved]
