@@ -178,10 +178,12 @@ def _chart(
             f'<line x1="{left}" y1="{y(v):.1f}" x2="{left + width}" y2="{y(v):.1f}" stroke="#e5e7eb"/>'
         )
         parts.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{_t(text)}</text>')
+    every = -(-len(months) // 12)  # at most twelve month labels
     for i, month in enumerate(months):
-        parts.append(
-            f'<text x="{x(i):.1f}" y="{top + height + 18}" text-anchor="middle">{_t(month[2:])}</text>'
-        )
+        if i % every == 0:
+            parts.append(
+                f'<text x="{x(i):.1f}" y="{top + height + 18}" text-anchor="middle">{_t(month)}</text>'
+            )
         if month in changed:
             parts.append(
                 f'<line class="charter-changed" data-month="{_t(month)}" x1="{x(i):.1f}" y1="{top}" '
