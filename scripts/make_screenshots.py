@@ -64,7 +64,6 @@ def trend_page() -> None:
     """A year of the benchmark's synthetic tickets, recorded, as `charter trend` draws it."""
     sys.path.insert(0, str(ROOT))
     from benchmarks.make_tickets import tickets
-
     from charter_cli.cli import main as charter
     from charter_cli.report.trend import render_html
     from charter_cli.trend import trend
