@@ -110,15 +110,34 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.where(codes < 0, labels.size - 1, codes), labels
 
 
+def months(seconds: np.ndarray, timezone: str) -> pd.Categorical:
+    """`2026-10` of each instant in `timezone` (as `summary.month_of` says it), by a search among
+    the few month starts of the span instead of converting every instant."""
+    instants = np.asarray(seconds, dtype=np.int64)
+    if instants.size == 0:
+        return pd.Categorical([], categories=pd.Index([], dtype=object))
+    lo, hi = (
+        pd.Timestamp(int(v), unit="s", tz="UTC").tz_convert(timezone)
+        for v in (instants.min(), instants.max())
+    )
+    starts = pd.date_range(
+        pd.Timestamp(lo.year, lo.month, 1), pd.Timestamp(hi.year, hi.month, 1), freq="MS"
+    ).tz_localize(timezone, ambiguous=True, nonexistent="shift_forward")
+    edges = np.asarray(starts.as_unit("s").asi8, dtype=np.int64)
+    codes = np.searchsorted(edges, instants, side="right") - 1
+    labels = [f"{t.year}-{t.month:02d}" for t in starts]
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(labels))
+
+
 def reduce_history(result: AuditResult, shown: pd.DataFrame | None = None) -> History:
     """One partition's history (whole columns; a loop over promises only). `shown`: the
     `summary.ticket_columns` of its tickets when already made."""
-    from charter_cli.summary import month_of, ticket_columns
+    from charter_cli.summary import ticket_columns
 
     tickets = result.tickets
     if shown is None:
         shown = ticket_columns(tickets)
-    month = pd.Series(month_of(tickets["created_at"].to_numpy(), result.charter.timezone))
+    month = pd.Series(months(tickets["created_at"].to_numpy(), result.charter.timezone))
     kind = tickets["type"] if "type" in tickets else pd.Series([None] * len(tickets), dtype=object)
     columns = {
         "month": month,
@@ -437,8 +456,8 @@ def _insert(
         return
     names = ", ".join(f'"{c}"' for c in ["run", *cols])
     marks = ", ".join("?" * (len(cols) + 1))
-    values = frame[cols].astype(object).to_numpy().tolist()  # per cell, not per ticket
-    db.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", [[run, *v] for v in values])
+    columns = [[run] * len(frame), *(frame[c].tolist() for c in cols)]  # cells, not tickets
+    db.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", zip(*columns, strict=True))
 
 
 # --- reading it back ----------------------------------------------------------------------------

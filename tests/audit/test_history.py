@@ -345,3 +345,39 @@ def test_the_quantile_bin_holds_numpys_nearest_rank(values: list[int], q: float)
     exact = int(np.percentile(elapsed, q * 100, method="inverted_cdf"))
     assert quantile_bin(bins, counts, q) == bin_of(np.array([exact]))[0]
     assert np.all(np.diff(EDGES) > 0) and EDGES[1] == 60
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.integers(-(10**9), 4 * 10**9), min_size=1, max_size=40),
+    st.sampled_from(
+        [
+            "Europe/Oslo",
+            "America/Sao_Paulo",
+            "America/Havana",
+            "Asia/Beirut",
+            "Australia/Lord_Howe",
+            "Pacific/Chatham",
+            "UTC",
+        ]
+    ),
+)
+def test_months_are_the_audits_months(seconds: list[int], zone: str) -> None:
+    """The history's months (a search among month starts) are the month breakdown's (every
+    instant converted), on zones whose clocks change at midnight too."""
+    from charter_cli.history import months
+    from charter_cli.summary import month_of
+
+    instants = np.array(seconds, dtype=np.int64)
+    fast, slow = months(instants, zone), month_of(instants, zone)
+    assert list(np.asarray(fast.astype(str))) == list(np.asarray(slow.astype(str)))
+
+
+def test_months_match_every_quarter_hour_for_forty_years() -> None:
+    from charter_cli.history import months
+    from charter_cli.summary import month_of
+
+    instants = np.arange(631152000, 1893456000, 900, dtype=np.int64)  # 1990 to 2030
+    for zone in ("Europe/Oslo", "America/Sao_Paulo", "Asia/Beirut", "America/Havana"):
+        fast, slow = months(instants, zone), month_of(instants, zone)
+        assert np.array_equal(np.asarray(fast.codes), np.asarray(slow.codes)), zone
