@@ -110,12 +110,12 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.where(codes < 0, labels.size - 1, codes), labels
 
 
-def months(seconds: np.ndarray, timezone: str) -> pd.Categorical:
+def months(seconds: np.ndarray, timezone: str) -> Any:
     """`2026-10` of each instant in `timezone` (as `summary.month_of` says it), by a search among
     the few month starts of the span instead of converting every instant."""
     instants = np.asarray(seconds, dtype=np.int64)
     if instants.size == 0:
-        return pd.Categorical([], categories=pd.Index([], dtype=object))
+        return pd.Categorical.from_codes([], dtype=pd.CategoricalDtype([]))
     lo, hi = (
         pd.Timestamp(int(v), unit="s", tz="UTC").tz_convert(timezone)
         for v in (instants.min(), instants.max())
