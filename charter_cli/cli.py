@@ -817,9 +817,26 @@ class ReviewFormat(StrEnum):
 @guarded
 def review(
     charter: Annotated[Path, typer.Argument(help="The charter to review (YAML).")],
+    tickets: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Or exports to audit for the review, instead of a history file."),
+    ] = None,
     history: Annotated[
-        Path, typer.Option("--history", help="A history file (`charter audit --record`).")
-    ],
+        Path | None,
+        typer.Option("--history", help="A history file (`charter audit --record`)."),
+    ] = None,
+    events: Annotated[
+        Path | None, typer.Option("--events", help="Status history, with exports.")
+    ] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="Export profile NAME or FILE, with exports.")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Judge the exports as of this time.")
+    ] = None,
+    dayfirst: DayFirst = False,
+    monthfirst: MonthFirst = False,
+    input_tz: InputTz = None,
     months: Annotated[
         int, typer.Option("--months", "-m", min=1, help="Review the last N recorded months.")
     ] = 6,
@@ -842,12 +859,29 @@ def review(
     from charter_cli.report.review import render_json, render_text
     from charter_cli.review import review as compute
 
+    if (history is None) == (not tickets):
+        raise UsageError("give either a history file (--history FILE) or exports to audit")
     model = load_charter(charter)
     if write is not None:
         from charter_cli.output import check_outputs
 
-        check_outputs([write], [charter, history])
-    found = compute(model, load(history), months=months, digest=charter_hash(charter))
+        sources = [history] if history is not None else [*(tickets or []), events]
+        check_outputs([write], [charter, *[p for p in sources if p is not None]])
+    if history is not None:
+        recorded = load(history)
+    else:
+        from charter_cli.history import recorded_from_exports
+
+        recorded = recorded_from_exports(
+            charter,
+            tickets or [],
+            profile=profile,
+            events=events,
+            as_of=as_of,
+            order=_order(dayfirst, monthfirst),
+            input_tz=input_tz,
+        )
+    found = compute(model, recorded, months=months, digest=charter_hash(charter))
     text = render_json(found) if output_format is ReviewFormat.json else render_text(found)
     if write is None:
         _emit(text)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Sequence
 from contextlib import closing
@@ -496,6 +497,8 @@ def load(path: Path, *, since: str | None = None, charter: str | None = None) ->
     months = pd.concat([frames[0][["run", "month"]], frames[2][["run", "month"]]])
     month_run = {str(m): int(r) for m, r in months.groupby("month")["run"].max().items()}
     if since:
+        if not re.match(r"^\d{4}-\d{2}(-\d{2})?$", since):
+            raise UsageError(f"--since {since}: a month (2026-01) or a date (2026-01-15)")
         month_run = {m: r for m, r in month_run.items() if m >= since[:7]}
 
     def latest(frame: pd.DataFrame) -> pd.DataFrame:
@@ -510,6 +513,39 @@ def load(path: Path, *, since: str | None = None, charter: str | None = None) ->
         tickets=latest(frames[2]),
         month_run=dict(sorted(month_run.items())),
     )
+
+
+def recorded_from_exports(
+    charter: Path,
+    files: Sequence[Path],
+    *,
+    profile: str | None = None,
+    events: Path | None = None,
+    as_of: str | None = None,
+    order: str | None = None,
+    input_tz: str | None = None,
+) -> Recorded:
+    """The history of one audit of `files`, as if recorded and read back (a temporary file)."""
+    import tempfile
+
+    from charter_cli.audit import read_inputs
+    from charter_cli.partition import run
+    from charter_cli.summary import Wants
+
+    inputs = read_inputs(
+        str(charter),
+        [str(f) for f in files],
+        profile=profile,
+        events=str(events) if events else None,
+        as_of=as_of,
+        order=order,
+        input_tz=input_tz,
+    )
+    summary = run(inputs, Wants(worst=0, record=True))
+    with tempfile.TemporaryDirectory(prefix="charter-review-") as folder:
+        path = Path(folder) / "history.sqlite"
+        record(path, summary, charter)
+        return load(path)
 
 
 def rows_of(path: Path) -> dict[str, list[tuple[Any, ...]]]:

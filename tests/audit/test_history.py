@@ -381,3 +381,18 @@ def test_months_match_every_quarter_hour_for_forty_years() -> None:
     for zone in ("Europe/Oslo", "America/Sao_Paulo", "Asia/Beirut", "America/Havana"):
         fast, slow = months(instants, zone), month_of(instants, zone)
         assert np.array_equal(np.asarray(fast.codes), np.asarray(slow.codes)), zone
+
+
+def test_a_review_straight_from_exports_is_the_review_of_their_history(
+    year: tuple[Path, Path, list[Path]],
+) -> None:
+    folder, charter, files = year
+    db = folder / "straight.sqlite"
+    _record(charter, files, db)
+    recorded = _json(["review", str(charter), "--history", str(db), "-f", "json"])
+    straight = _json(["review", str(charter), *map(str, files), "--as-of", AS_OF, "-f", "json"])
+    assert straight == recorded
+    both = runner.invoke(app, ["review", str(charter), str(files[0]), "--history", str(db)])
+    assert both.exit_code == 2 and "either" in both.output
+    assert runner.invoke(app, ["trend", str(db), "--since", "März"]).exit_code == 2
+    assert len(_json(["trend", str(db), "--since", "2025-10-15", "-f", "json"])["months"]) == 3
