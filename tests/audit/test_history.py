@@ -396,3 +396,27 @@ def test_a_review_straight_from_exports_is_the_review_of_their_history(
     assert both.exit_code == 2 and "either" in both.output
     assert runner.invoke(app, ["trend", str(db), "--since", "März"]).exit_code == 2
     assert len(_json(["trend", str(db), "--since", "2025-10-15", "-f", "json"])["months"]) == 3
+
+
+def test_the_schema_is_documented_and_every_version_migrates(
+    year: tuple[Path, Path, list[Path]], tmp_path: Path
+) -> None:
+    from charter_cli.history import MIGRATIONS, SCHEMA_VERSION
+    from tests.conftest import ROOT
+
+    assert set(MIGRATIONS) == set(range(SCHEMA_VERSION))
+    _, charter, files = year
+    empty = tmp_path / "empty.sqlite"
+    sqlite3.connect(empty).close()  # an empty SQLite file: version 0, brought forward
+    _record(charter, files[:1], empty)
+    page = (ROOT / "docs" / "history.md").read_text(encoding="utf-8")
+    with sqlite3.connect(empty) as db:
+        tables = [
+            r[0]
+            for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if r[0] != "sqlite_sequence"
+        ]
+        for table in tables:
+            assert f"| `{table}` |" in page, table
+            for column in db.execute(f"PRAGMA table_info({table})"):
+                assert f"`{column[1]}`" in page or f'`"{column[1]}"`' in page, (table, column[1])
