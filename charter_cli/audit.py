@@ -6,19 +6,22 @@ tickets: every measure works on whole columns, grouped by the calendar their clo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from charter_cli.charter.model import TIME_FIELDS, Charter, Promise, normalise
+from charter_cli.charter.model import TIME_FIELDS, Charter, normalise
 from charter_cli.clock import NAT
+from charter_cli.coverage import Coverage, coverage
 from charter_cli.errors import CharterError, UsageError
 from charter_cli.frames import TEXT, recode
 from charter_cli.measures.context import Clocks, Context
 from charter_cli.outcome import STATE_LABELS, Labels, Outcome, State
+from charter_cli.progress import Progress
 from charter_cli.reconcile import Disagreement, reconcile
+from charter_cli.selection import exclusion, exclusion_absent
 from charter_cli.tickets.read import Tickets
 from charter_cli.workers import in_background
 
@@ -34,28 +37,20 @@ class AuditResult:
     outcomes: list[Outcome]
     since: int | None = None
     until: int | None = None
-    fail_under: float | None = None
-    strict: bool = False
     unknown_values: dict[str, dict[str, int]] = field(default_factory=dict)
     unmatched: int = 0
     unmatched_examples: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     reconciliation: list[Disagreement] = field(default_factory=list)  # the vendor's own verdicts
     clocks: Clocks | None = None  # the calendars' clocks, for `charter explain`
-
-    def target(self, promise: Promise) -> float:
-        return self.fail_under if self.fail_under is not None else promise.target
-
-    def promise_passed(self, outcome: Outcome) -> bool | None:
-        return outcome.passed(self.target(outcome.promise))
+    # the tickets the charter's `exclude` drops from every promise (they stay in `tickets`, so a
+    # partition's rows keep their place in the whole input)
+    excluded: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    coverage: Coverage | None = None
 
     @property
-    def passed(self) -> bool:
-        for outcome in self.outcomes:
-            verdict = self.promise_passed(outcome)
-            if verdict is False or (verdict is None and self.strict):
-                return False
-        return True
+    def excluded_count(self) -> int:
+        return int(self.excluded.sum())
 
 
 # --- matching -------------------------------------------------------------------------------
@@ -98,16 +93,17 @@ def audit(
     as_of: int | None = None,
     since: int | None = None,
     until: int | None = None,
-    fail_under: float | None = None,
-    strict: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
     as_of_given: bool | None = None,
     clocks: Clocks | None = None,
+    min_coverage: float | None = None,
 ) -> AuditResult:
     """Evaluate every promise of the charter on every ticket it applies to. `progress`, if given,
-    hears ("promise", done, total) after each promise. `as_of_given`: whether `as_of` was asked
+    hears (promise id, promises done, total) before each promise, and once more when all are
+    done. `as_of_given`: whether `as_of` was asked
     for (default: whether it is given), when it comes from the whole input of a partition;
-    `clocks`: the whole input's, shared by its partitions."""
+    `clocks`: the whole input's, shared by its partitions. `min_coverage` overrides the
+    charter's `coverage`."""
     when = as_of if as_of is not None else default_as_of(source)
     # a shallow copy at least: columns added below go to this frame only
     tickets = in_period(source, when, since, until)
@@ -121,16 +117,21 @@ def audit(
         tickets["priority"], unknown["priority"] = _match(tickets["priority"], priorities)
     unknown = {k: v for k, v in unknown.items() if v}
     given = as_of is not None if as_of_given is None else as_of_given
-    auditor = Context(charter, source, tickets, when, given, clocks)
+    excluded = exclusion(tickets, charter, source.fields)
+    auditor = Context(charter, source, tickets, when, given, clocks, excluded)
     outcomes = []
-    for done, promise in enumerate(charter.promises, start=1):
-        outcomes.append(auditor.evaluate(promise))
+    total = len(charter.promises)
+    for done, promise in enumerate(charter.promises):
         if progress:
-            progress(promise.id, done, len(charter.promises))
+            progress(promise.id, done, total)
+        outcomes.append(auditor.evaluate(promise))
+    if progress and total:
+        progress(charter.promises[-1].id, total, total)
     covered = np.zeros(len(tickets), dtype=bool)
     for o in outcomes:
         covered[o.rows] = True
-    unmatched = np.flatnonzero(~covered)
+    unmatched = np.flatnonzero(~covered & ~excluded.dropped)
+    minimum = min_coverage if min_coverage is not None else charter.coverage
     return AuditResult(
         charter=charter,
         tickets=tickets,
@@ -139,14 +140,14 @@ def audit(
         outcomes=outcomes,
         since=since,
         until=until,
-        fail_under=fail_under,
-        strict=strict,
         unknown_values=unknown,
         unmatched=int(unmatched.size),
         unmatched_examples=[str(x) for x in tickets["ticket_id"].iloc[unmatched[:5]]],
         notes=source_notes(source, charter),
         reconciliation=reconcile(outcomes, tickets, source.checks),
         clocks=auditor.clocks,
+        excluded=excluded.dropped,
+        coverage=coverage(tickets, covered, ~excluded.dropped, minimum),
     )
 
 
@@ -154,6 +155,12 @@ def source_notes(source: Tickets, charter: Charter) -> list[str]:
     """What the import noticed, for every report (a ticket's zone only where a calendar reads
     it)."""
     notes = list(source.notes)
+    absent = exclusion_absent(charter, source.fields)
+    if absent:
+        notes.append(
+            f"the charter excludes tickets by {', '.join(absent)}, which the export does not "
+            "have: the tickets it may exclude are not measurable"
+        )
     lacking = [f for f in source.lacking if f != "timezone" or charter.reads_ticket_zones]
     if lacking:  # mapped by the profile, not in the export: absent, said once
         notes.append("the export has no column for " + ", ".join(sorted(lacking)))
@@ -232,15 +239,16 @@ def read_inputs(
     files: list[str],
     *,
     profile: str | None = None,
-    events: str | None = None,
+    events: str | Sequence[str] | None = None,
     as_of: str | None = None,
     since: str | None = None,
     until: str | None = None,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Progress | None = None,
     order: str | None = None,
     input_tz: str | None = None,
 ) -> Inputs:
-    """Load the charter and read the exports. `order` and `input_tz`: as for `read_tickets`."""
+    """Load the charter and read the exports. `files`, `events`, `progress`, `order` and
+    `input_tz`: as for `read_tickets`."""
     from pathlib import Path
 
     from charter_cli.charter import load_charter
@@ -251,10 +259,10 @@ def read_inputs(
     loading = in_background(lambda: load_charter(Path(charter_path)))
     try:
         source = read_tickets(
-            [Path(f) for f in files],
+            files,
             profile=profile,
             timezone=lambda: loading.result().timezone,
-            events_file=Path(events) if events else None,
+            events_file=events or None,
             progress=progress,
             order=order,
             input_tz=input_tz,
@@ -272,16 +280,15 @@ def audit_files(
     files: list[str],
     *,
     profile: str | None = None,
-    events: str | None = None,
+    events: str | Sequence[str] | None = None,
     as_of: str | None = None,
     since: str | None = None,
     until: str | None = None,
-    fail_under: float | None = None,
-    strict: bool = False,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Progress | None = None,
     step: Callable[[str, int, int], None] | None = None,
     order: str | None = None,
     input_tz: str | None = None,
+    min_coverage: float | None = None,
 ) -> AuditResult:
     """Load the charter, read the exports, audit every ticket in one piece (what `explain` and
     the tests look into); `charter audit` reduces partitions instead (`charter_cli.partition`)."""
@@ -303,7 +310,6 @@ def audit_files(
         as_of=inputs.as_of,
         since=inputs.since,
         until=inputs.until,
-        fail_under=fail_under,
-        strict=strict,
         progress=step,
+        min_coverage=min_coverage,
     )

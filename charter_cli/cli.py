@@ -39,6 +39,12 @@ from charter_cli.report import Format
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+TicketsArgument = typer.Argument(
+    help="Exports (CSV, XLSX, Parquet): files, folders of them (monthly files, say) or a quoted "
+    "glob such as 'exports/2026-*.csv'; read in the natural order of their names.",
+    show_default=False,
+)
+
 EXIT_HELP = (
     "Exit codes: 0 success, 1 the check failed, 2 could not run (bad usage or input), "
     "3 internal error."
@@ -167,15 +173,15 @@ def validate(
 @guarded
 def audit(
     charter: Annotated[Path, typer.Argument(help="The charter (YAML).")],
-    tickets: Annotated[
-        list[Path], typer.Argument(help="One or more exports (CSV, XLSX, Parquet).")
-    ],
+    tickets: Annotated[list[Path], TicketsArgument],
     events: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option(
             "--events",
+            metavar="PATH",
             help="Status history, a row per change: ticket id, time, status[, group, "
-            "escalation level] (canonical names or the export profile's).",
+            "escalation level] (canonical names or the export profile's): a file, a folder "
+            "of them or a quoted glob; repeatable.",
         ),
     ] = None,
     profile: Annotated[
@@ -195,7 +201,19 @@ def audit(
     ] = None,
     by: Annotated[
         str | None,
-        typer.Option("--by", help="Breakdowns: channel,priority,group,assignee,month,calendar."),
+        typer.Option(
+            "--by",
+            help="Breakdowns: channel,priority,group,assignee,month,calendar, any ticket field "
+            "(type, status, tags, …) or fields.NAME.",
+        ),
+    ] = None,
+    min_coverage: Annotated[
+        str | None,
+        typer.Option(
+            "--min-coverage",
+            help="Fail when fewer tickets than this share match a promise: 95, 95% or 0.95 "
+            "(overrides the charter's `coverage`).",
+        ),
     ] = None,
     fail_under: Annotated[
         str | None,
@@ -210,7 +228,9 @@ def audit(
     output_format: Annotated[
         Format | None, typer.Option("--format", "-f", help="Format on stdout (default text).")
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No report on stdout.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No report on stdout, no progress on stderr.")
+    ] = False,
     record: Annotated[
         Path | None,
         typer.Option(
@@ -281,15 +301,14 @@ def audit(
     from charter_cli.output import check_outputs, write_atomic
     from charter_cli.partition import run
     from charter_cli.report import SUFFIXES, renderer
-    from charter_cli.report.common import Options
+    from charter_cli.report.common import Options, breakdown_keys
     from charter_cli.report.html import MAX_BREACH_ROWS
     from charter_cli.streamed import audit_large, memory_budget, needs_streaming, parse_size
-    from charter_cli.summary import BREAKDOWNS, Wants
+    from charter_cli.summary import Wants, check_keys, with_coverage_minimum
+    from charter_cli.tickets.inputs import expand_inputs
 
-    keys = tuple(dict.fromkeys(k.strip() for k in (by or "").split(",") if k.strip()))
-    unknown = [k for k in keys if k not in BREAKDOWNS]
-    if unknown:
-        raise UsageError(f"--by {','.join(unknown)}: choose from {', '.join(BREAKDOWNS)}")
+    keys = breakdown_keys(by)
+    least = _percent(min_coverage, option="--min-coverage")
     outputs = list(output or [])
     for out in outputs:
         if out.suffix.lower() not in SUFFIXES:
@@ -307,18 +326,19 @@ def audit(
     order = _order(dayfirst, monthfirst)
     # a profile given as a file is an input too (a built-in name is no file of the user's)
     profile_file = [Path(profile)] if profile and Path(profile).is_file() else []
-    inputs = [charter, *tickets, *([events] if events else []), *profile_file]
-    check_outputs(outputs, inputs)
+    # the files of folders and globs too: a report never goes over one of them
+    files = expand_inputs(tickets).files
+    history = expand_inputs(events, what="events").files if events else []
+    check_outputs(outputs, [charter, *files, *history, *profile_file])
     if record is not None:
         from charter_cli.history import check_record
 
-        check_record(record, [*inputs, *outputs])
-    progress = _Progress(quiet)
+        check_record(record, [charter, *files, *history, *profile_file, *outputs])
     budget = parse_size(memory) if memory else memory_budget()
-    streamed = needs_streaming(tickets, budget)
+    streamed = needs_streaming(files, budget)
     parts = partitions or (2 * (workers or 2) if engine is Engine.dask else 1)
     # the temporary files of a streamed audit stay until its reports are written
-    with contextlib.ExitStack() as spill:
+    with contextlib.ExitStack() as spill, _Progress(quiet) as progress:
         # on Dask the workers read the exports: always the streamed way
         if streamed > 1 or engine is Engine.dask:
             workdir = spill.enter_context(tempfile.TemporaryDirectory(prefix="charter-spill-"))
@@ -340,7 +360,7 @@ def audit(
                 engine=engine.value,
                 scheduler=scheduler,
                 workers=workers,
-                progress=progress.read,
+                progress=progress.listener,
                 step=progress.step,
             )
         else:
@@ -348,14 +368,15 @@ def audit(
                 str(charter),
                 [str(t) for t in tickets],
                 profile=profile,
-                events=str(events) if events else None,
+                events=[str(e) for e in events or []],
                 as_of=as_of,
                 since=since,
                 until=until,
-                progress=progress.read,
+                progress=progress.listener,
                 order=order,
                 input_tz=input_tz,
             )
+            check_keys(loaded.source.fields, keys)
             result = run(
                 loaded,
                 wants,
@@ -364,6 +385,7 @@ def audit(
                 strict=strict,
                 step=progress.step,
             )
+        result = with_coverage_minimum(result, least)
         if record is not None:
             from charter_cli.history import record as record_history
 
@@ -371,12 +393,14 @@ def audit(
             if not quiet:
                 _err(f"recorded run {number} in {record}")
         width = max(80, min(160, _terminal_width()))
-        for out in outputs:
+        for done, out in enumerate(outputs):
+            progress(f"writing {out}", done, len(outputs))
             fmt = SUFFIXES[out.suffix.lower()]
             options = Options(by=keys, width=100, top=top)
             write_atomic(out, renderer(fmt)(result, options))
             if not quiet:
-                _err(f"wrote {out}")
+                progress.say(f"wrote {out}")
+        progress.stop()  # the report on stdout, from the spilled lines that are still there
         if not quiet:
             color = chosen == Format.text and _color(sys.stdout)
             options = Options(by=keys, color=color, width=width, top=top)
@@ -388,9 +412,16 @@ def audit(
 @guarded
 def explain(
     charter: Annotated[Path, typer.Argument(help="The charter (YAML).")],
-    tickets: Annotated[list[Path], typer.Argument(help="One or more exports.")],
+    tickets: Annotated[list[Path], TicketsArgument],
     ticket: Annotated[str, typer.Option("--ticket", "-t", help="The ticket id to explain.")],
-    events: Annotated[Path | None, typer.Option("--events", help="Status history.")] = None,
+    events: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--events",
+            metavar="PATH",
+            help="Status history: a file, a folder or a quoted glob; repeatable.",
+        ),
+    ] = None,
     profile: Annotated[str | None, typer.Option("--profile", help="Export profile.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Judge as of this time.")] = None,
     dayfirst: DayFirst = False,
@@ -402,15 +433,18 @@ def explain(
     from charter_cli.explain import explain as explain_ticket
     from charter_cli.report.explain import render_story
 
-    result = audit_files(
-        str(charter),
-        [str(t) for t in tickets],
-        profile=profile,
-        events=str(events) if events else None,
-        as_of=as_of,
-        order=_order(dayfirst, monthfirst),
-        input_tz=input_tz,
-    )
+    with _Progress(quiet=False) as progress:
+        result = audit_files(
+            str(charter),
+            [str(t) for t in tickets],
+            profile=profile,
+            events=[str(e) for e in events or []],
+            as_of=as_of,
+            progress=progress.listener,
+            step=progress.step,
+            order=_order(dayfirst, monthfirst),
+            input_tz=input_tz,
+        )
     story = explain_ticket(result, ticket)
     _emit(render_story(story, color=_color(sys.stdout), width=max(80, min(140, _terminal_width()))))
 
@@ -686,7 +720,11 @@ def diff(
     new: Annotated[Path, typer.Argument(help="The charter as it would be.")],
     against: Annotated[
         list[Path] | None,
-        typer.Option("--against", help="Replay both charters on these exports (repeatable)."),
+        typer.Option(
+            "--against",
+            help="Replay both charters on these exports (repeatable; a file, a folder or a "
+            "quoted glob).",
+        ),
     ] = None,
     profile: Annotated[
         str | None, typer.Option("--profile", help="Export profile for --against.")
@@ -710,19 +748,22 @@ def diff(
     changes = compare(before, after)
     replayed = None
     notes: list[str] = []  # how the exports were read (day and month order)
+    files: list[str] = []  # the exports read, each file of a folder or glob
     if against:
         from charter_cli.audit import audit
         from charter_cli.tickets.read import read_tickets
 
-        source = read_tickets(
-            list(against),
-            profile=profile,
-            timezone=after.timezone,
-            order=order,
-            input_tz=input_tz,
-        )
+        with _Progress(quiet=False) as progress:
+            source = read_tickets(
+                list(against),
+                profile=profile,
+                timezone=after.timezone,
+                progress=progress.listener,
+                order=order,
+                input_tz=input_tz,
+            )
         replayed = replay(audit(before, source), audit(after, source))
-        notes = source.notes
+        notes, files = source.notes, source.files
     from charter_cli.report.diff import DiffReport, render_json, render_text
 
     report = DiffReport(
@@ -730,7 +771,7 @@ def diff(
         shown_path(new),
         changes,
         replayed,
-        [shown_path(a) for a in against or []],
+        files,
         notes,
     )
     if output_format is DiffFormat.json:

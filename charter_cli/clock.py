@@ -18,7 +18,7 @@ start takes the earlier instant and an ambiguous end the later one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -41,10 +41,11 @@ DAY = 86400
 # How far before the earliest and after the latest instant a clock is built at first; a
 # deadline further out makes the clock grow (see `BusinessClock.covering`).
 MARGIN_DAYS = 7
-# The widest span of local days one clock is laid out over (its minute tables take about 20 MB
-# a year while built): the audited data, as-of and the longest deadline after them. A stray date
-# (1970, 2199) or a calendar open a minute a year would otherwise ask for gigabytes.
-MAX_SPAN_YEARS = 25
+# The widest span of local days one clock is laid out over: the audited data, as-of and the
+# longest deadline after them. Its open intervals cost a few bytes a day (minute tables cover at
+# most `TABLE_SPAN` of it), and instants an export can hold lie in 1970–2199 and durations reach
+# 10 years, so an audit fits; the bound keeps a calendar open a minute a year from growing on.
+MAX_SPAN_YEARS = 250
 MAX_SPAN_DAYS = MAX_SPAN_YEARS * 366
 
 
@@ -114,21 +115,32 @@ def _subtract(
 
 
 BUCKET = 60  # seconds per table row: every boundary of a modern zone falls on a whole minute
+# The widest span the minute tables cover. They hold 17 bytes a minute (9 MB a year for a 24/7
+# calendar) and take about 13 MB a year at the peak while built, per calendar; they make C(t)
+# and its inverse about 5 times faster than `searchsorted` (measured: 8 against 46 ms a million
+# on 2 cores), which pays for exports of a year or a few. Ten years keep one calendar's tables
+# near 90 MB (127 MB while built, 0.2 s); instants outside them (a stray 2126, a long deadline,
+# an audit over decades) are answered by `searchsorted` over the intervals, which cost a few
+# bytes a day whatever the span (benchmarks/bench_far.py).
+TABLE_SPAN_YEARS = 10
+TABLE_SPAN = TABLE_SPAN_YEARS * 366 * DAY
 
 
 @dataclass(frozen=True)
 class _Lookup:
     """Tables that turn C(t) and its inverse into direct indexing instead of binary searches.
 
-    When every opening and closing falls on a whole minute (true of every modern zone), the open
-    state is constant within each minute of the range, so with
+    The tables cover a window of whole minutes from `base`. When every opening and closing inside
+    it falls on a whole minute (true of every modern zone), the open state is constant within each
+    minute, so with
 
         at_minute[k] = C(base + 60 k)       open_minute[k] = 1 if minute k is open else 0
 
     C(t) = at_minute[k] + open_minute[k] * (t − base − 60 k), and with minute_start[m] = the
-    instant the m-th business minute begins, the earliest instant at which C reaches T > 0 is
-    minute_start[(T − 1) // 60] + (T − 1) % 60 + 1. Otherwise (`aligned` False) queries fall back
-    to `searchsorted` over the intervals.
+    instant the m-th business minute after `base` begins, the earliest instant at which C reaches
+    T > C(base) is minute_start[(T − C(base) − 1) // 60] + (T − C(base) − 1) % 60 + 1. Instants
+    and targets outside the window, and every query when there are no tables (`aligned` False),
+    are answered by `searchsorted` over the intervals, with the same results.
     """
 
     base: int
@@ -136,13 +148,17 @@ class _Lookup:
     cum: I64
     lengths: I64
     ends: I64  # cumulative business seconds at each close (unpadded)
-    aligned: bool
+    aligned: bool  # whether there are tables
     at_minute: I64
     open_minute: npt.NDArray[np.int8]
     minute_start: I64
+    base_business: int = 0  # C(base)
 
     @classmethod
-    def build(cls, opens: I64, closes: I64, cum: I64, first: int, last: int) -> _Lookup:
+    def build(
+        cls, opens: I64, closes: I64, cum: I64, first: int, last: int, *, tables: bool = True
+    ) -> _Lookup:
+        """Tables for the instants first..last (when `tables` and the boundaries allow them)."""
         lengths = closes - opens
         low, high = np.iinfo(np.int64).min // 4, np.iinfo(np.int64).max // 4
         padded_opens = np.concatenate(([low], opens, [high])).astype(np.int64)
@@ -150,56 +166,91 @@ class _Lookup:
         padded_len = np.concatenate(([0], lengths, [0])).astype(np.int64)
         ends = (cum + lengths).astype(np.int64)
         base = first - first % BUCKET
-        aligned = bool(opens.size and not (opens % BUCKET).any() and not (closes % BUCKET).any())
-        empty = np.empty(0, dtype=np.int64)
+        size = (max(last, base) - base) // BUCKET + 2
+        end = base + size * BUCKET
+        # the intervals that meet the window, cut to it: only boundaries inside it must be whole
+        # minutes (a zone's odd offset in 1970 leaves the tables for 2026 alone)
+        i0 = int(np.searchsorted(closes, base, side="right"))
+        i1 = int(np.searchsorted(opens, end, side="left"))
+        cut_opens = np.clip(opens[i0:i1], base, end)
+        cut_closes = np.clip(closes[i0:i1], base, end)
+        aligned = bool(
+            tables
+            and opens.size
+            and not (cut_opens % BUCKET).any()
+            and not (cut_closes % BUCKET).any()
+        )
+        plain = cls(
+            base,
+            padded_opens,
+            padded_cum.astype(np.int64),
+            padded_len,
+            ends,
+            False,
+            np.empty(0, dtype=np.int64),
+            np.empty(0, dtype=np.int8),
+            np.empty(0, dtype=np.int64),
+        )
         if not aligned:
-            return cls(
-                base,
-                padded_opens,
-                padded_cum.astype(np.int64),
-                padded_len,
-                ends,
-                False,
-                empty,
-                np.empty(0, dtype=np.int8),
-                empty,
-            )
-        size = (max(last, int(closes[-1])) - base) // BUCKET + 2
-        # +1 at each opening minute, -1 at each closing minute; intervals never overlap, so the
-        # running sum is 1 inside an interval and 0 outside
-        change = np.bincount((opens - base) // BUCKET, minlength=size + 1)[: size + 1]
-        change -= np.bincount((closes - base) // BUCKET, minlength=size + 1)[: size + 1]
-        open_minute = np.cumsum(change[:size]).astype(np.int8)
-        open_count = np.cumsum(open_minute, dtype=np.int64)
-        at_minute = (open_count - open_minute) * BUCKET  # C at the start of each minute
-        minute_start = base + np.flatnonzero(open_minute).astype(np.int64) * BUCKET
+            return plain
+        base_business = int(plain.search(np.array([base], dtype=np.int64))[0])
+        # +1 at each opening minute, -1 at each closing minute; intervals never overlap, so each
+        # set of minutes has no repeats and the running sum is 1 inside an interval, 0 outside
+        # (int8 throughout: a quarter of the memory of counting in int64)
+        change = np.zeros(size + 1, dtype=np.int8)
+        change[(cut_opens - base) // BUCKET] += 1
+        change[(cut_closes - base) // BUCKET] -= 1
+        open_minute = np.cumsum(change[:size], dtype=np.int8)
+        del change
+        at_minute = np.cumsum(open_minute, dtype=np.int64)  # open minutes up to and with k
+        at_minute -= open_minute
+        at_minute *= BUCKET
+        at_minute += base_business  # C at the start of each minute
+        minute_start = np.flatnonzero(open_minute).astype(np.int64)
+        minute_start *= BUCKET
+        minute_start += base
         return cls(
             base, padded_opens, padded_cum.astype(np.int64), padded_len, ends, True,
-            at_minute, open_minute, minute_start,
+            at_minute, open_minute, minute_start, base_business,
         )  # fmt: skip
 
-    def business(self, t: I64) -> I64:
-        """C(t) for instants inside the range (callers mask NAT)."""
-        if self.aligned:
-            k, r = np.divmod(t - self.base, BUCKET)
-            r *= np.take(self.open_minute, k, mode="clip")
-            r += np.take(self.at_minute, k, mode="clip")
-            return r.astype(np.int64, copy=False)
+    def search(self, t: I64) -> I64:
+        """C(t) by `searchsorted` over the intervals (any instant; callers mask NAT)."""
         i = np.searchsorted(self.opens, t, side="right") - 1
         value: I64 = self.cum[i] + np.clip(t - self.opens[i], 0, self.lengths[i])
         return value
+
+    def search_instant(self, target: I64) -> I64:
+        """The earliest instant at which C reaches each target, by `searchsorted`."""
+        j = np.minimum(np.searchsorted(self.ends, target, side="left"), self.ends.size - 1)
+        value: I64 = self.opens[j + 1] + (target - self.cum[j + 1])
+        return value
+
+    def business(self, t: I64) -> I64:
+        """C(t) (callers mask NAT)."""
+        if not self.aligned:
+            return self.search(t)
+        k, r = np.divmod(t - self.base, BUCKET)
+        r *= np.take(self.open_minute, k, mode="clip")
+        r += np.take(self.at_minute, k, mode="clip")
+        if k.size and (k.min() < 0 or k.max() >= self.open_minute.size):  # some outside the tables
+            outside = np.flatnonzero((k < 0) | (k >= self.open_minute.size))
+            r[outside] = self.search(t[outside])
+        return r.astype(np.int64, copy=False)
 
     def instant(self, target: I64) -> tuple[I64, npt.NDArray[np.bool_]]:
         """The earliest instant at which C reaches each target (> 0), and where none is in range."""
         total = int(self.ends[-1]) if self.ends.size else 0
         beyond = target > total
-        if self.aligned:
-            q, r = np.divmod(target - 1, BUCKET)
-            r += np.take(self.minute_start, q, mode="clip")
-            r += 1
-            return r, beyond
-        j = np.minimum(np.searchsorted(self.ends, target, side="left"), self.ends.size - 1)
-        return self.opens[j + 1] + (target - self.cum[j + 1]), beyond
+        if not self.aligned or self.minute_start.size == 0:
+            return self.search_instant(target), beyond
+        q, r = np.divmod(target - self.base_business - 1, BUCKET)
+        r += np.take(self.minute_start, q, mode="clip")
+        r += 1
+        if q.size and (q.min() < 0 or q.max() >= self.minute_start.size):
+            outside = np.flatnonzero((q < 0) | (q >= self.minute_start.size))
+            r[outside] = self.search_instant(target[outside])
+        return r, beyond
 
 
 @dataclass(frozen=True)
@@ -222,8 +273,17 @@ class BusinessClock:
     # --- construction -------------------------------------------------------------------
 
     @classmethod
-    def build(cls, cal: Calendar, first_day: date, last_day: date) -> BusinessClock:
-        """The calendar's open intervals for the local days first_day..last_day."""
+    def build(
+        cls,
+        cal: Calendar,
+        first_day: date,
+        last_day: date,
+        *,
+        tables: tuple[int, int] | None = None,
+    ) -> BusinessClock:
+        """The calendar's open intervals for the local days first_day..last_day, with minute
+        tables for the instants `tables` (UTC seconds, from..to; the whole range when None)
+        unless that is wider than `TABLE_SPAN`."""
         days = np.arange(
             np.datetime64(first_day, "D"), np.datetime64(last_day, "D") + np.timedelta64(1, "D")
         )
@@ -287,12 +347,8 @@ class BusinessClock:
         day_date, day_of = np.unique(local_day, return_inverse=True)
         day_close = np.full(day_date.size, NAT, dtype=np.int64)
         np.maximum.at(day_close, day_of, closes)
-        first = int(np.datetime64(first_day, "s").astype(np.int64)) - 2 * DAY
-        last = int(np.datetime64(last_day, "s").astype(np.int64)) + 3 * DAY
-        if opens.size:
-            first, last = min(first, int(opens[0])), max(last, int(closes[-1]))
-        return cls(
-            index=_Lookup.build(opens, closes, cum, first, last),
+        clock = cls(
+            index=_Lookup.build(opens, closes, cum, 0, -1, tables=False),
             calendar=cal,
             first_day=first_day,
             last_day=last_day,
@@ -305,6 +361,20 @@ class BusinessClock:
             holidays=names,
             short_days=frozenset(special) | shortened,
         )
+        return clock.with_tables(tables)
+
+    def with_tables(self, window: tuple[int, int] | None) -> BusinessClock:
+        """This clock with minute tables for the instants window[0]..window[1] (UTC seconds; the
+        whole range when None), none when that is wider than `TABLE_SPAN`."""
+        first = int(np.datetime64(self.first_day, "s").astype(np.int64)) - 2 * DAY
+        last = int(np.datetime64(self.last_day, "s").astype(np.int64)) + 3 * DAY
+        if self.opens.size:
+            first, last = min(first, int(self.opens[0])), max(last, int(self.closes[-1]))
+        if window is not None:
+            first, last = max(first, window[0]), min(last, window[1])
+        wanted = 0 <= last - first <= TABLE_SPAN
+        index = _Lookup.build(self.opens, self.closes, self.cum, first, last, tables=wanted)
+        return replace(self, index=index)
 
     @classmethod
     def covering(
@@ -321,9 +391,20 @@ class BusinessClock:
 
     @classmethod
     def spanning(
-        cls, cal: Calendar, lo: int, hi: int, *, allowance: int = 0, working_days: int = 0
+        cls,
+        cal: Calendar,
+        lo: int,
+        hi: int,
+        *,
+        allowance: int = 0,
+        working_days: int = 0,
+        bulk: tuple[int, int] | None = None,
     ) -> BusinessClock:
-        """A clock from `lo` to `hi` (UTC seconds), plus room for deadlines that far ahead."""
+        """A clock from `lo` to `hi` (UTC seconds), plus room for deadlines that far ahead.
+
+        `bulk` (from..to, inside lo..hi) is where most instants are: the minute tables cover it
+        and the deadlines after it, at most `TABLE_SPAN`; a stray instant far from it is
+        answered by `searchsorted`. None: the bulk is lo..hi."""
 
         def day(seconds: int, days: int) -> date:
             moment = np.datetime64(seconds, "s") + np.timedelta64(days, "D")
@@ -336,11 +417,17 @@ class BusinessClock:
             raise InputError(
                 f"the audit spans {day(lo, 0)} to {day(hi, 0)} (tickets and as-of), more than "
                 f"the {MAX_SPAN_YEARS} years charter lays a calendar over: look for stray dates "
-                "in the export (1970, 2199), or narrow the audit with --since, --until or --as-of"
+                "in the export, or narrow the audit with --since, --until or --as-of"
             )
         span = MARGIN_DAYS + (allowance // DAY) + 2 * working_days
+        start, stop = bulk if bulk is not None else (lo, hi)
+        start -= MARGIN_DAYS * DAY
+        window = (start, min(stop + span * DAY, start + TABLE_SPAN))
+        if stop + MARGIN_DAYS * DAY - start > TABLE_SPAN:
+            window = (start, start - 1)  # a bulk wider than tables may be: none
         last = min(day(hi, span), limit)
-        clock = cls.build(cal, first, last)
+        no_tables = (0, -1)
+        clock = cls.build(cal, first, last, tables=no_tables)
         # grow until the latest deadline asked for fits (a calendar open 1 h a week needs far
         # more than `allowance` wall-clock seconds), bounded: a calendar with no open hours
         # never fits and is a validation error caught earlier; a calendar open a minute a year
@@ -350,8 +437,8 @@ class BusinessClock:
                 break
             span = span * 2 + 7
             last = min(day(hi, span), limit)
-            clock = cls.build(cal, first, last)
-        return clock
+            clock = cls.build(cal, first, last, tables=no_tables)
+        return clock.with_tables(window)
 
     def fits(self, latest: int, allowance: int, working_days: int) -> bool:
         """Whether deadlines from `latest` (allowance seconds, or N working days) are inside."""

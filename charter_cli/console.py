@@ -7,6 +7,7 @@ import contextlib
 import functools
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any, TypeVar
 
@@ -76,13 +77,19 @@ def _err(message: str) -> None:
     """One line on stderr; text from inputs (file names, header names, ids) in it is escaped
     here, once, so that no control character reaches the terminal and a name holding a line
     break cannot split the message."""
-    from charter_cli.report.escape import safe_text
-
-    line = safe_text(message).replace("\r", "\\r").replace("\n", "\\n")
+    line = _one_line(message)
     # nowhere left to say it (stderr full, or closed: None); the exit code still tells
     with contextlib.suppress(OSError, AttributeError):
         sys.stderr.write(line + "\n")
         sys.stderr.flush()
+
+
+def _one_line(message: str) -> str:
+    """Text from inputs (file names, header names, ids) escaped once, so that no control
+    character reaches the terminal and a name holding a line break cannot split the line."""
+    from charter_cli.report.escape import safe_text
+
+    return safe_text(message).replace("\r", "\\r").replace("\n", "\\n")
 
 
 def guarded(func: F) -> F:
@@ -120,9 +127,9 @@ def guarded(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _percent(value: str | None) -> float | None:
-    """`--fail-under`: `95`, `95.5`, `95%` are percentages; `0.95` (a decimal point, at most 1)
-    is a share, as a charter's `target: 0.95` is."""
+def _percent(value: str | None, *, option: str = "--fail-under") -> float | None:
+    """`--fail-under`, `--min-coverage`: `95`, `95.5`, `95%` are percentages; `0.95` (a decimal
+    point, at most 1) is a share, as a charter's `target: 0.95` is."""
     if value is None:
         return None
     text = value.strip()
@@ -130,11 +137,11 @@ def _percent(value: str | None) -> float | None:
         number = float(text.removesuffix("%").strip())
     except ValueError:
         raise UsageError(
-            f"--fail-under {value!r} is not a percentage (write 95, 95.5, 95% or 0.95)"
+            f"{option} {value!r} is not a percentage (write 95, 95.5, 95% or 0.95)"
         ) from None
     share = number if "%" not in text and "." in text and number <= 1 else number / 100
     if not 0 <= share <= 1 or share != share:
-        raise UsageError(f"--fail-under {value!r} is outside 0–100 %")
+        raise UsageError(f"{option} {value!r} is outside 0–100 %")
     return share
 
 
@@ -147,43 +154,92 @@ def _color(stream: Any) -> bool:
 
 
 class _Progress:
-    """Progress on stderr for large inputs: a rich bar on a terminal, plain lines otherwise."""
+    """Progress on stderr, on a terminal only and never with --quiet: one line with a bar, gone
+    when the command is done, drawn once the command has run for `DELAY` seconds (a small input
+    is read and audited without it). Called as a `charter_cli.progress.Progress`; `step` hears
+    the audit's promises; `say` prints a message above the bar. Use it as a context manager: the
+    bar is gone before the report or an error is printed."""
+
+    DELAY = 0.5
 
     def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet
-        self.large = False
+        self.on = not quiet and _terminal(sys.stderr)
+        self.since = time.monotonic()
         self.bar: Any = None
         self.task: Any = None
 
-    def read(self, path: str, rows: int) -> None:
-        if self.quiet or rows < 100_000:
+    def __call__(self, what: str, done: int, total: int) -> None:
+        if not self.on:
             return
-        self.large = True
-        if sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+        if self.bar is None and time.monotonic() - self.since < self.DELAY:
+            return
+        from rich.markup import escape
 
-            if self.bar is None:
-                self.bar = Progress(
-                    TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    console=Console(stderr=True), transient=True,
-                )  # fmt: skip
-                self.bar.start()
-            self.bar.console.print(f"read {rows:,} rows from {path}")
+        label = escape(_one_line(what))
+        if self.bar is None:
+            self._start(label, done, total)
         else:
-            _err(f"read {rows:,} rows from {path}")
+            self.bar.update(self.task, description=label, completed=done, total=max(total, 1))
 
-    def step(self, promise: str, done: int, total: int) -> None:
-        if not self.large:
+    @property
+    def listener(self) -> _Progress | None:
+        """Itself where it is drawn, else None: a reader that nobody listens to reads as fast as
+        it can (a CSV in place, not through a counting file)."""
+        return self if self.on else None
+
+    def step(self, what: str, done: int, total: int) -> None:
+        """The audit's steps: a promise about to be evaluated (its id; `done` before it), or
+        partitions done (`charter_cli.partition`) or put together (`charter_cli.streamed`)."""
+        if what == "partitions":
+            label = f"auditing partitions ({done}/{total} done)"
+        elif what == "partitions put together":
+            label = f"putting partitions together ({done}/{total})"
+        else:
+            label = f"auditing {what} ({done + 1}/{total})" if done < total else "audited"
+        self(label, done, total)
+
+    def say(self, message: str) -> None:
+        if self.bar is None:
+            _err(message)
             return
+        self.bar.console.print(_one_line(message), markup=False, highlight=False, soft_wrap=True)
+
+    def _start(self, label: str, done: int, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.bar = Progress(
+            TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+            TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+            redirect_stdout=False, redirect_stderr=False,
+        )  # fmt: skip
+        self.task = self.bar.add_task(label, completed=done, total=max(total, 1))
+        self.bar.start()
+
+    def stop(self) -> None:
+        self.on = False
         if self.bar is not None:
-            if self.task is None:
-                self.task = self.bar.add_task("auditing", total=total)
-            self.bar.update(self.task, completed=done, description=f"auditing {promise}")
-            if done == total:
-                self.bar.stop()
-        else:
-            _err(f"audited {promise} ({done}/{total})")
+            self.bar.stop()
+            self.bar = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _terminal(stream: Any) -> bool:
+    try:
+        return bool(getattr(stream, "isatty", lambda: False)())
+    except (ValueError, OSError):  # closed
+        return False
 
 
 DayFirst = Annotated[

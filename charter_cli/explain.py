@@ -15,6 +15,7 @@ import numpy as np
 
 from charter_cli.audit import AuditResult, Outcome, State
 from charter_cli.charter.model import TIME_FIELDS, Promise
+from charter_cli.charter.selectors import describe
 from charter_cli.clock import NAT, BusinessClock
 from charter_cli.errors import UsageError
 from charter_cli.measures import measure_of
@@ -75,6 +76,10 @@ def explain(result: AuditResult, ticket_id: str) -> Story:
         some = ", ".join(str(x) for x in tickets["ticket_id"].head(3))
         raise UsageError(f"ticket {ticket_id!r} is not in the audited tickets (e.g. {some})")
     row = int(matches[0])
+    if result.excluded.size and bool(result.excluded[row]):
+        raise UsageError(
+            f"ticket {ticket_id!r} is excluded by the charter's `exclude`: it counts for no promise"
+        )
     zone = ZoneInfo(result.charter.timezone)
     record = tickets.iloc[row]
     attributes = {
@@ -117,14 +122,31 @@ def explain(result: AuditResult, ticket_id: str) -> Story:
     )
 
 
+def _scope_text(promise: Promise) -> str:
+    """The promise's filter as `explain` says it: `channel chat; tags not spam`, its dates in
+    force, and its policy (the first matching promise of the group takes a ticket)."""
+    parts = [describe(promise.selector)] if promise.selector else []
+    span = promise.in_force
+    if span is not None and (span.start or span.end):
+        dates = " and ".join(
+            ([f"on or after {span.start}"] if span.start else [])
+            + ([f"before {span.end}"] if span.end else [])
+        )
+        parts.append(f"a clock starting {dates}")
+    if promise.policy:
+        parts.append(f"no earlier promise of policy {promise.policy!r} matching")
+    return "; ".join(parts)
+
+
 def _story(result: AuditResult, index: int, row: int, zone: ZoneInfo) -> PromiseStory:
     outcome = result.outcomes[index]
     promise = outcome.promise
     hit = np.flatnonzero(outcome.rows == row)
     measure = measure_of(promise.measure)
     if hit.size == 0:
-        where = ", ".join(f"{k} in {list(v)}" for k, v in promise.where.items())
-        return PromiseStory(promise, applies=False, why_not=measure.not_applicable(promise, where))
+        return PromiseStory(
+            promise, applies=False, why_not=measure.not_applicable(promise, _scope_text(promise))
+        )
     i = int(hit[0])
     state = State(int(outcome.state[i])).label
     calendar = str(outcome.calendar[i])

@@ -32,10 +32,18 @@ TICKET_FIELDS: dict[str, str] = {
     "escalated_at": "When the ticket reached `escalation_level` (escalation rules).",
     "escalation_level": "The level reached: a level name, a group of it, or its number from 1.",
     "reopens": "How many times the ticket was reopened (a whole number).",
+    "tags": "The ticket's tags or labels, several per ticket: the profile's `tag_separator` "
+    "says how the export separates them (Zendesk: a space, Freshdesk: a comma, Jira: one "
+    "`Labels` column per label). `where: {tags: [vip]}` matches a ticket with any of them.",
     "timezone": "The customer's time zone, an IANA name (`America/New_York`): the zone a "
     "`timezone: ticket` calendar reads its hours in for this ticket. Empty or not a zone name: "
     "the calendar's `default_timezone`, and the report counts such tickets.",
 }
+CUSTOM_FIELDS_TEXT = (
+    "Custom columns (a customer tier, a product, ServiceNow's `u_*` fields) are mapped under the "
+    "profile's `custom:` (`custom: {tier: Service Tier}`) and named `fields.tier` in `where`, "
+    "`exclude` and `--by`."
+)
 EVENT_FIELDS: dict[str, str] = {
     "ticket_id": "The ticket the event belongs to.",
     "at": "When it happened.",
@@ -61,7 +69,7 @@ def needs(promise: Promise, charter: Charter) -> list[Need]:
     from charter_cli.measures import measure_of
 
     out = measure_of(promise.measure).needs(promise)
-    for name in promise.where:
+    for name in promise.selector.fields:
         out.setdefault(name, "the promise covers tickets by it (`where`)")
     if promise.within.by_priority:
         out.setdefault("priority", "the allowance depends on it")
@@ -100,7 +108,7 @@ def _measure_rows() -> list[str]:
 
 
 ALSO_NEEDED = (
-    "`where` on a field: that field.",
+    "`where` on a field (or a charter's `exclude` on it): that field.",
     "`within` by priority: priority.",
     "Channels on different calendars, and a promise without its own `calendar`: channel.",
     "`pause_when`: a status history (an event-log export, or `--events`).",
@@ -125,6 +133,8 @@ def reference() -> str:
         "| Field | What it holds |",
         "|---|---|",
         *(f"| `{name}` | {text} |" for name, text in TICKET_FIELDS.items()),
+        "",
+        CUSTOM_FIELDS_TEXT,
         "",
         "Timestamps may carry an offset (`2026-10-05T09:00:00+02:00`, `Z`); times without one",
         "are read in the profile's `timestamps.timezone`, else the charter's zone (`--input-tz`",

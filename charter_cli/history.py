@@ -168,6 +168,9 @@ def reduce_history(result: AuditResult, shown: pd.DataFrame | None = None) -> Hi
         elapsed.append(hist)
     per_ticket = pd.DataFrame({k: codes for k, (codes, _) in coded.items()})
     per_ticket["covered"] = covered.astype(np.int64)
+    dropped = result.excluded  # by the charter's `exclude`: not kept, so not counted
+    if dropped.size:
+        per_ticket = per_ticket.loc[~dropped]
     volume = (
         per_ticket.groupby(list(PLACES), sort=False)
         .agg(tickets=("covered", "size"), covered=("covered", "sum"))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from charter_cli.clock import I64, NAT
+from charter_cli.clock import I64
 from charter_cli.frames import categorical
 
 if TYPE_CHECKING:
@@ -108,8 +108,24 @@ class Counted:
         return (self.one if self.n == 1 else self.many).format(n=f"{self.n:,}")
 
 
+class Compliance:
+    """Compliance from the counts by state (met over decided), and the verdict on a target."""
+
+    def count(self, state: State) -> int:
+        raise NotImplementedError  # pragma: no cover
+
+    @property
+    def compliance(self) -> float | None:
+        met, breached = self.count(State.MET), self.count(State.BREACHED)
+        return met / (met + breached) if met + breached else None
+
+    def passed(self, target: float) -> bool | None:
+        value = self.compliance
+        return None if value is None else value >= target
+
+
 @dataclass
-class Outcome:
+class Outcome(Compliance):
     """Every (ticket, promise) pair of one promise, as columns (positions into the ticket frame)."""
 
     promise: Promise
@@ -132,29 +148,3 @@ class Outcome:
 
     def count(self, state: State) -> int:
         return int((self.state == state).sum())
-
-    @property
-    def compliance(self) -> float | None:
-        met, breached = self.count(State.MET), self.count(State.BREACHED)
-        return met / (met + breached) if met + breached else None
-
-    def passed(self, target: float) -> bool | None:
-        value = self.compliance
-        return None if value is None else value >= target
-
-    def percentiles(self) -> dict[str, int | None]:
-        """p50/p90/p95 of the elapsed time of the stopped instances, nearest-rank (the smallest
-        value with at least that share at or below it: p90 of [0, 25 h] is 25 h); a running
-        instance has no final time yet (see `oldest_running`)."""
-        judged = (self.state == State.MET) | (self.state == State.BREACHED)
-        values = self.elapsed[judged & self.done & (self.elapsed != NAT)]
-        if values.size == 0:
-            return {"p50": None, "p90": None, "p95": None}
-        p = np.percentile(values, [50, 90, 95], method="inverted_cdf")
-        return {"p50": int(p[0]), "p90": int(p[1]), "p95": int(p[2])}
-
-    def oldest_running(self) -> int | None:
-        """The longest elapsed time of an instance still running at as-of (late or not)."""
-        running = (self.state != State.UNMEASURABLE) & ~self.done
-        values = self.elapsed[running & (self.elapsed != NAT)]
-        return int(values.max()) if values.size else None

@@ -22,6 +22,7 @@ import pandas as pd
 from charter_cli.audit import audit, default_as_of, in_period, source_notes
 from charter_cli.errors import UsageError
 from charter_cli.measures.context import Clocks
+from charter_cli.outliers import far_notes
 from charter_cli.summary import Piece, Summary, Wants, merge, reduce
 
 if TYPE_CHECKING:
@@ -89,6 +90,7 @@ def run(
     fail_under: float | None = None,
     strict: bool = False,
     step: Step | None = None,
+    min_coverage: float | None = None,
 ) -> Summary:
     """The audit of `inputs`, reduced over `partitions` partitions on `engine`. `step` hears
     ("promise id", done, total) per promise on one partition, ("partition k", done, total) on
@@ -115,13 +117,16 @@ def run(
     return merge(
         pieces,
         charter,
+        min_coverage,
         source=source,
         as_of=when,
         since=inputs.since,
         until=inputs.until,
         fail_under=fail_under,
         strict=strict,
-        notes=source_notes(source, charter),
+        # over the whole input, like the default as-of: a stray year and whether it moved it
+        notes=source_notes(source, charter)
+        + far_notes(source, when, as_of_given=given, timezone=charter.timezone),
     )
 
 

@@ -28,17 +28,19 @@ import pyarrow.parquet as pq
 from charter_cli.audit import period_mask, source_notes
 from charter_cli.charter.model import TIME_FIELDS
 from charter_cli.clock import NAT
-from charter_cli.errors import shown_path
+from charter_cli.errors import InputError, shown_path
 from charter_cli.measures.context import Clocks, span
 from charter_cli.partition import Step, partition_of, run_pieces
-from charter_cli.summary import Piece, Summary, Wants, merge, spill_lines
+from charter_cli.progress import FileProgress, Progress, RowProgress
+from charter_cli.summary import Piece, Summary, Wants, check_keys, merge, spill_lines
 from charter_cli.tickets.events import event_log_fields, read_events
+from charter_cli.tickets.inputs import expand_inputs
 from charter_cli.tickets.read import (
     FileRows,
-    Progress,
     Reader,
     Tickets,
     as_tickets,
+    events_paths,
     merged_sources,
     skipped_frame,
 )
@@ -123,7 +125,7 @@ def _split(frame: pd.DataFrame, partitions: int) -> list[pa.Table | None]:
     part = partition_of(frame["ticket_id"], partitions)
     order = np.argsort(part, kind="stable")
     bounds = np.searchsorted(part[order], np.arange(partitions + 1))
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = _table(frame)
     pieces: list[pa.Table | None] = []
     for k in range(partitions):
         rows = order[bounds[k] : bounds[k + 1]]
@@ -136,7 +138,55 @@ def _frame(tables: list[pa.Table]) -> pd.DataFrame | None:
     if not tables:
         return None
     table = pa.concat_tables(tables, promote_options="permissive") if len(tables) > 1 else tables[0]
-    frame: pd.DataFrame = table.to_pandas()
+    return _from_table(table)
+
+
+def _is_list(dtype: object) -> bool:
+    return isinstance(dtype, pd.ArrowDtype) and pa.types.is_list(dtype.pyarrow_dtype)
+
+
+def _lists(schema: pa.Schema) -> list[str]:
+    return [f.name for f in schema if pa.types.is_list(f.type)]
+
+
+def _table(frame: pd.DataFrame) -> pa.Table:
+    """A frame as an Arrow table to spill. List columns (a ticket's tags) are appended as the
+    Arrow lists they are, outside pandas' metadata: pandas cannot read its name for their type
+    back (`_from_table` and `_read` put them back)."""
+    lists = [c for c in frame.columns if _is_list(frame[c].dtype)]
+    table = pa.Table.from_pandas(frame.drop(columns=lists), preserve_index=False)
+    for name in lists:
+        table = table.append_column(name, pa.chunked_array(frame[name].array._pa_array))
+    return table
+
+
+def _from_table(table: pa.Table) -> pd.DataFrame:
+    """A spilled table back as a frame, its list columns as Arrow lists."""
+    lists = _lists(table.schema)
+    frame: pd.DataFrame = table.drop_columns(lists).to_pandas()
+    for name in lists:
+        frame[name] = pd.Series(
+            pd.arrays.ArrowExtensionArray(table.column(name)), index=frame.index
+        )
+    return frame
+
+
+def _write(frame: pd.DataFrame, path: Path) -> None:
+    pq.write_table(_table(frame), path)
+
+
+def _read(path: Path) -> pd.DataFrame:
+    """A spilled partition as pandas reads it, its list columns as Arrow lists."""
+    schema = pq.read_schema(path)
+    lists = _lists(schema)
+    if not lists:
+        return pd.read_parquet(path)
+    frame = pd.read_parquet(path, columns=[f.name for f in schema if f.name not in lists])
+    table = pq.read_table(path, columns=lists)
+    for name in lists:
+        frame[name] = pd.Series(
+            pd.arrays.ArrowExtensionArray(table.column(name)), index=frame.index
+        )
     return frame
 
 
@@ -213,10 +263,10 @@ class _Part:
 
 
 def _read_split(
-    reader: Reader, index: int, file: Path, partitions: int
+    reader: Reader, index: int, file: Path, partitions: int, alone: bool
 ) -> tuple[FileRows, list[pa.Table | None]]:
     """One export read and split by partition (the rows leave the FileRows)."""
-    rows = reader.read(index, file)
+    rows = reader.read(index, file, alone=alone)
     pieces = _split(rows.frame, partitions)
     return replace(rows, frame=rows.frame.iloc[:0]), pieces
 
@@ -232,9 +282,11 @@ class _EventsRead:
 
 
 def _events_split(
-    file: Path, reader: Reader, partitions: int
+    file: Path, reader: Reader, partitions: int, progress: RowProgress | None = None
 ) -> tuple[_EventsRead, list[pa.Table | None]]:
-    extra = read_events(file, reader.profile, reader.timezone, stated_by=reader.stated_by)
+    extra = read_events(
+        file, reader.profile, reader.timezone, stated_by=reader.stated_by, progress=progress
+    )
     read = _EventsRead(extra.skipped, extra.rows_read, extra.note, len(extra.events))
     return read, _split(extra.events, partitions)
 
@@ -247,7 +299,7 @@ def audit_streamed(
     wants: Wants,
     *,
     partitions: int,
-    events_file: Path | None = None,
+    events_file: Path | str | list[Path] | None = None,
     as_of: int | None = None,
     since: int | None = None,
     until: int | None = None,
@@ -259,25 +311,32 @@ def audit_streamed(
     progress: Progress | None = None,
     step: Step | None = None,
 ) -> Summary:
-    """The audit of `files` (and `events_file`) in `partitions` partitions spilled to
-    `workdir`; see the module's docstring."""
+    """The audit of `files` (and `events_file`; each a file, a folder of them or a glob) in
+    `partitions` partitions spilled to `workdir`; see the module's docstring."""
+    named = expand_inputs(files)
+    inputs = _Inputs(named.files, events_paths(events_file), named.notes())
     if engine == "dask":
         return _streamed_on_dask(
-            charter, files, reader, workdir, wants, partitions=partitions,
-            events_file=events_file, period=(as_of, since, until), fail_under=fail_under,
+            charter, inputs, reader, workdir, wants, partitions=partitions,
+            period=(as_of, since, until), fail_under=fail_under,
             strict=strict, scheduler=scheduler, workers=workers, step=step,
         )  # fmt: skip
     file_rows: list[FileRows] = []
-    for index, file in enumerate(files):
-        read = reader.read(index, file, progress)
+    reading = FileProgress(progress, inputs.files, "reading")
+    for index, file in enumerate(inputs.files):
+        read = reader.read(index, file, reading, alone=len(inputs.files) == 1)
         _spill(_split(read.frame, partitions), workdir, f"tickets-{index:05d}")
         file_rows.append(replace(read, frame=read.frame.iloc[:0]))
         del read
-    extra = None
-    if events_file is not None:
-        extra, split = _events_split(events_file, reader, partitions)
-        _spill(split, workdir, "events-00000")
+    inputs.check(file_rows)
+    extras = []
+    history = FileProgress(progress, inputs.events, "reading events")
+    for index, file in enumerate(inputs.events):
+        extra, split = _events_split(file, reader, partitions, history.start(index))
+        _spill(split, workdir, f"events-{index:05d}")
+        extras.append(extra)
         del split
+        history.done(index)
     whole = _Stats()
     kept = []
     for k in range(partitions):
@@ -292,23 +351,22 @@ def audit_streamed(
             del rows, more
             whole.add(stats)
             kept.append(k)
-            tickets.to_parquet(workdir / f"part-{k:05d}.parquet", index=False)
+            _write(tickets, workdir / f"part-{k:05d}.parquet")
             if events is not None:
-                events.to_parquet(workdir / f"part-{k:05d}-events.parquet", index=False)
+                _write(events, workdir / f"part-{k:05d}-events.parquet")
         for piece in workdir.glob(f"*-p{k:05d}.parquet"):
             piece.unlink()
         if step:
             step("partitions put together", k + 1, partitions)
-    source, part = _whole_input(
-        files, reader, file_rows, extra, events_file, whole, as_of, since, until
-    )
+    source, part = _whole_input(inputs, reader, file_rows, extras, whole, as_of, since, until)
+    check_keys(source.fields, wants.keys)
     clocks = Clocks.over(charter, whole.lo, whole.hi, part.when)
 
     def load(k: int) -> tuple[Tickets, np.ndarray]:
         events_path = workdir / f"part-{k:05d}-events.parquet"
         return part.tickets(
-            pd.read_parquet(workdir / f"part-{k:05d}.parquet"),
-            pd.read_parquet(events_path) if events_path.exists() else None,
+            _read(workdir / f"part-{k:05d}.parquet"),
+            _read(events_path) if events_path.exists() else None,
         )
 
     count = itertools.count()
@@ -332,12 +390,25 @@ def _spill(pieces: list[pa.Table | None], workdir: Path, stem: str) -> None:
             pq.write_table(piece, workdir / f"{stem}-p{k:05d}.parquet")
 
 
+@dataclass
+class _Inputs:
+    """The files a streamed audit reads (its folders and globs expanded), and what their
+    expansion noticed."""
+
+    files: list[Path]
+    events: list[Path]
+    notes: list[str]
+
+    def check(self, file_rows: list[FileRows]) -> None:
+        if not any(r.rows_read for r in file_rows):
+            raise InputError(f"the {len(self.files)} exports have a header each but no rows")
+
+
 def _whole_input(
-    files: list[Path],
+    inputs: _Inputs,
     reader: Reader,
     file_rows: list[FileRows],
-    extra: _EventsRead | None,
-    events_file: Path | None,
+    extras: list[_EventsRead],
     whole: _Stats,
     as_of: int | None,
     since: int | None,
@@ -351,15 +422,15 @@ def _whole_input(
     lacking: dict[str, tuple[str, ...]] = {}
     for r in file_rows:
         lacking.update(r.lacking)
-    notes = [n for r in file_rows for n in r.notes]
+    notes = inputs.notes + [n for r in file_rows for n in r.notes]
     skipped = [r.skipped for r in file_rows]
     rows_read = sum(r.rows_read for r in file_rows)
     events_used = 0
-    if extra is not None:
+    for extra in extras:
         notes += [extra.note] if extra.note else []
         rows_read += extra.rows_read
         skipped.append(extra.skipped)
-        events_used = extra.used
+        events_used += extra.used
     skipped_rows = skipped_frame(skipped)
     accounted = whole.tickets + whole.duplicates + len(skipped_rows) + whole.folded + events_used
     if accounted != rows_read:  # pragma: no cover - a bug, never the user's input
@@ -367,7 +438,7 @@ def _whole_input(
     source = Tickets(
         frame=pd.DataFrame({"ticket_id": pd.Series([], dtype="str")}),
         events=None,
-        files=[shown_path(f) for f in files],
+        files=[shown_path(f) for f in inputs.files],
         profile=profile.name,
         rows_read=rows_read,
         duplicates=whole.duplicates,
@@ -376,7 +447,7 @@ def _whole_input(
         fields=sources,
         lacking=lacking,
         events_folded=whole.folded,
-        events_file=shown_path(events_file) if events_file is not None else None,
+        events_files=[shown_path(f) for f in inputs.events],
         events_used=events_used,
         events_unmatched=whole.unmatched,
         duplicate_examples=first_examples(whole.examples),
@@ -416,13 +487,12 @@ def _summary(
 
 def _streamed_on_dask(
     charter: Charter,
-    files: list[Path],
+    inputs: _Inputs,
     reader: Reader,
     workdir: Path,
     wants: Wants,
     *,
     partitions: int,
-    events_file: Path | None,
     period: tuple[int | None, int | None, int | None],
     fail_under: float | None,
     strict: bool,
@@ -437,6 +507,7 @@ def _streamed_on_dask(
     from charter_cli.partition import dask_client
 
     as_of, since, until = period
+    files = inputs.files
     reader.detect(files[0])  # the profile, from the first export's header, for every worker
     with dask_client(scheduler, workers) as client:
         shared = client.scatter(reader, broadcast=True)
@@ -446,24 +517,20 @@ def _streamed_on_dask(
         def where(path: Path) -> Path:
             return path if scheduler is None else path.resolve()
 
+        alone = len(files) == 1
         read = [
-            client.submit(_read_split, shared, i, where(f), partitions, pure=False)
+            client.submit(_read_split, shared, i, where(f), partitions, alone, pure=False)
             for i, f in enumerate(files)
         ]
-        extra_read = (
-            client.submit(_events_split, where(events_file), shared, partitions, pure=False)
-            if events_file is not None
-            else None
-        )
+        extra_reads = [
+            client.submit(_events_split, where(f), shared, partitions, pure=False)
+            for f in inputs.events
+        ]
         pick = _nth
         assembled = []
         for k in range(partitions):
             of_files = [client.submit(_nth_piece, r, k, pure=False) for r in read]
-            more = (
-                [client.submit(_nth_piece, extra_read, k, pure=False)]
-                if extra_read is not None
-                else []
-            )
+            more = [client.submit(_nth_piece, e, k, pure=False) for e in extra_reads]
             assembled.append(
                 client.submit(
                     _assemble_pieces,
@@ -476,11 +543,8 @@ def _streamed_on_dask(
             )
         stats = client.gather([client.submit(pick, a, 2, pure=False) for a in assembled])
         file_rows = client.gather([client.submit(pick, r, 0, pure=False) for r in read])
-        extra = (
-            client.gather(client.submit(pick, extra_read, 0, pure=False))
-            if extra_read is not None
-            else None
-        )
+        inputs.check(file_rows)
+        extras = client.gather([client.submit(pick, e, 0, pure=False) for e in extra_reads])
         for r in read:
             r.release()
         whole = _Stats()
@@ -489,9 +553,8 @@ def _streamed_on_dask(
             if s is not None:
                 whole.add(s)
                 kept.append(k)
-        source, part = _whole_input(
-            files, reader, file_rows, extra, events_file, whole, as_of, since, until
-        )
+        source, part = _whole_input(inputs, reader, file_rows, extras, whole, as_of, since, until)
+        check_keys(source.fields, wants.keys)
         clocks = Clocks.over(charter, whole.lo, whole.hi, part.when)
         shared_charter, shared_clocks, shared_part = client.scatter(
             [charter, clocks, part], broadcast=True
@@ -576,7 +639,7 @@ def audit_large(
     *,
     partitions: int,
     profile: str | None = None,
-    events: Path | None = None,
+    events: Path | str | list[Path] | None = None,
     as_of: str | None = None,
     since: str | None = None,
     until: str | None = None,

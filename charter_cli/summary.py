@@ -14,7 +14,7 @@ every report.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,9 +24,11 @@ import pandas as pd
 import pyarrow as pa
 
 from charter_cli.clock import NAT
+from charter_cli.coverage import Coverage, channel_counts, from_counts
 from charter_cli.frames import categorical
 from charter_cli.history import History, merge_history, reduce_history
-from charter_cli.outcome import STATE_LABELS, Counted, Outcome, State
+from charter_cli.outcome import STATE_LABELS, Compliance, Counted, Outcome, State
+from charter_cli.selection import ticket_key
 
 if TYPE_CHECKING:
     from charter_cli.audit import AuditResult
@@ -58,11 +60,24 @@ class Wants:
     record: bool = False  # the history table (`charter_cli.history`) for --record
 
 
+def check_keys(present: Mapping[str, str], keys: Sequence[str]) -> None:
+    """A breakdown by a field the export does not have cannot be made: a usage error naming it
+    (rather than a table of `(none)`), before any partition is audited."""
+    from charter_cli.errors import UsageError
+
+    missing = [k for k in keys if k not in BREAKDOWNS and k not in present]
+    if missing:
+        raise UsageError(
+            f"--by {','.join(missing)}: the export has no such field (a custom column needs "
+            "`custom:` in the profile)"
+        )
+
+
 # --- one promise, reduced ----------------------------------------------------------------------
 
 
 @dataclass
-class Tally:
+class Tally(Compliance):
     """One promise over the audited tickets, reduced to what reports show."""
 
     promise: Promise
@@ -80,15 +95,6 @@ class Tally:
 
     def count(self, state: State) -> int:
         return int(self.counts[state])
-
-    @property
-    def compliance(self) -> float | None:
-        met, breached = self.count(State.MET), self.count(State.BREACHED)
-        return met / (met + breached) if met + breached else None
-
-    def passed(self, target: float) -> bool | None:
-        value = self.compliance
-        return None if value is None else value >= target
 
     def percentiles(self) -> dict[str, int | None]:
         """p50/p90/p95 of the elapsed time of the stopped instances, nearest-rank (the smallest
@@ -163,9 +169,13 @@ def used(o: Outcome) -> np.ndarray:
 
 def at_risk(o: Outcome) -> np.ndarray:
     """Running instances that have used at least the promise's `at_risk` share (not late yet:
-    a late one is breached)."""
-    share = used(o)
-    return np.asarray((o.state == State.RUNNING) & (share >= o.promise.at_risk), dtype=bool)
+    a late one is breached); the share as `used` computes it, for the running ones only."""
+    running = np.flatnonzero(o.state == State.RUNNING)
+    elapsed, allowed = o.elapsed[running], o.allowed[running]
+    known = (elapsed != NAT) & (allowed != NAT) & (allowed > 0)
+    out = np.zeros(o.state.size, dtype=bool)
+    out[running[known]] = elapsed[known] / allowed[known] >= o.promise.at_risk
+    return out
 
 
 def _tally(o: Outcome) -> _PieceTally:
@@ -291,6 +301,9 @@ class Piece:
     unknown: dict[str, dict[str, int]]
     unmatched: int
     unmatched_first: list[tuple[int, str]]  # (row, ticket id) of the first few
+    excluded: int  # tickets the charter's `exclude` dropped
+    excluded_first: list[tuple[int, str]]
+    coverage: dict[str, tuple[int, int]]  # channel → (kept tickets, covered)
     breakdowns: dict[str, pd.DataFrame]  # promise, value, and a count per state
     worst: pd.DataFrame  # the partition's worst breaches, with `_promise` and `_row`
     risky: pd.DataFrame  # its running instances closest to breach, likewise
@@ -307,15 +320,21 @@ def reduce(result: AuditResult, origin: np.ndarray, wants: Wants) -> Piece:
     covered = np.zeros(len(result.tickets), dtype=bool)
     for o in result.outcomes:
         covered[o.rows] = True
-    unmatched = np.flatnonzero(~covered)
+    dropped = result.excluded if result.excluded.size else np.zeros(covered.size, dtype=bool)
+    unmatched = np.flatnonzero(~covered & ~dropped)
     first = unmatched[:EXAMPLES]
     ids = result.tickets["ticket_id"].iloc[first].astype(str).tolist()
+    excluded = np.flatnonzero(dropped)
+    excluded_ids = result.tickets["ticket_id"].iloc[excluded[:EXAMPLES]].astype(str).tolist()
     return Piece(
         tallies=[_tally(o) for o in result.outcomes],
         audited=len(result.tickets),
         unknown=result.unknown_values,
         unmatched=int(unmatched.size),
         unmatched_first=list(zip(origin[first].tolist(), ids, strict=True)),
+        excluded=int(excluded.size),
+        excluded_first=list(zip(origin[excluded[:EXAMPLES]].tolist(), excluded_ids, strict=True)),
+        coverage=channel_counts(result.tickets, covered, ~dropped),
         breakdowns={k: _counts(result, shown, k) for k in wants.keys},
         worst=_worst(result, shown, origin, wants.worst, _late),
         risky=_worst(result, shown, origin, wants.worst, _risky),
@@ -334,8 +353,10 @@ def _counts(result: AuditResult, shown: pd.DataFrame | None, key: str) -> pd.Dat
         )
     elif key == "calendar":
         per_ticket = None
-    else:
+    elif key in shown:
         per_ticket = shown[key].array
+    else:  # any other ticket field, tags (several per ticket) or fields.NAME
+        return _field_counts(result, key)
     frames = []
     states = len(State)
     for index, o in enumerate(result.outcomes):
@@ -349,6 +370,38 @@ def _counts(result: AuditResult, shown: pd.DataFrame | None, key: str) -> pd.Dat
         table = np.bincount(codes * states + o.state, minlength=(labels.size + 1) * states).reshape(
             -1, states
         )
+        used = np.flatnonzero(table.sum(axis=1))
+        values = np.append(labels, NONE)[used]
+        frame = pd.DataFrame(table[used], columns=list(STATE_LABELS))
+        frame.insert(0, "value", [str(v) for v in values])
+        frame.insert(0, "promise", index)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else _no_counts()
+
+
+def _field_counts(result: AuditResult, key: str) -> pd.DataFrame:
+    """`_counts` for a key that is not among the report's ticket columns: the ticket's key from
+    `selection.ticket_key`, a ticket with several tags counted under each. No loop over tickets:
+    the key's rows, sorted by ticket, are found for each instance's ticket by `searchsorted`,
+    and the instances repeated as often as their ticket has values."""
+    keys = ticket_key(result.tickets, key)
+    positions = keys.index.to_numpy(dtype=np.int64)  # sorted; every ticket at least once
+    labels = np.asarray(keys.cat.categories, dtype=object)
+    codes = keys.cat.codes.to_numpy().astype(np.int64)
+    codes = np.where(codes < 0, labels.size, codes)  # no value: the last slot
+    states = len(State)
+    frames = []
+    for index, o in enumerate(result.outcomes):
+        start = np.searchsorted(positions, o.rows, side="left")
+        stop = np.searchsorted(positions, o.rows, side="right")
+        many = stop - start
+        total = int(many.sum())
+        offsets = np.repeat(start - (np.cumsum(many) - many), many) + np.arange(total)
+        pair_codes = codes[offsets]
+        pair_states = np.repeat(o.state.astype(np.int64), many)
+        table = np.bincount(
+            pair_codes * states + pair_states, minlength=(labels.size + 1) * states
+        ).reshape(-1, states)
         used = np.flatnonzero(table.sum(axis=1))
         values = np.append(labels, NONE)[used]
         frame = pd.DataFrame(table[used], columns=list(STATE_LABELS))
@@ -456,6 +509,9 @@ class Summary:
     unmatched_examples: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     reconciliation: list[Disagreement] = field(default_factory=list)
+    excluded: int = 0  # tickets the charter's `exclude` dropped from every promise
+    excluded_examples: list[str] = field(default_factory=list)
+    coverage: Coverage | None = None
     breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)
     worst: pd.DataFrame = field(default_factory=pd.DataFrame)
     risky: pd.DataFrame = field(default_factory=pd.DataFrame)  # closest to breach first
@@ -470,6 +526,8 @@ class Summary:
 
     @property
     def passed(self) -> bool:
+        if self.coverage is not None and not self.coverage.passed:
+            return False
         for outcome in self.outcomes:
             verdict = self.promise_passed(outcome)
             if verdict is False or (verdict is None and self.strict):
@@ -487,37 +545,35 @@ class Summary:
         return self.risky.head(max(top, 0)).reset_index(drop=True)
 
 
-def merge(pieces: list[Piece], charter: Charter, **fields: Any) -> Summary:
-    """The pieces of every partition added up (see the module's docstring)."""
+def with_coverage_minimum(summary: Summary, minimum: float | None) -> Summary:
+    """The summary judged against another minimum coverage (`--min-coverage`), if given."""
+    if minimum is None or summary.coverage is None:
+        return summary
+    return replace(summary, coverage=replace(summary.coverage, minimum=minimum))
+
+
+def merge(
+    pieces: list[Piece], charter: Charter, min_coverage: float | None = None, **fields: Any
+) -> Summary:
+    """The pieces of every partition added up (see the module's docstring); coverage is judged
+    against `min_coverage`, else the charter's `coverage`."""
     promises = charter.promises
     tallies = []
     for index, promise in enumerate(promises):
-        parts = [p.tallies[index] for p in pieces]
-        counts = np.sum([t.counts for t in parts], axis=0)
-        stopped = Spread.merged([t.stopped for t in parts])
-        oldest = max((t.oldest for t in parts if t.oldest is not None), default=None)
-        risky = sum(t.at_risk for t in parts)
-        reasons: Counter[str] = sum((t.reasons for t in parts), Counter())
-        notes = _notes([t.notes for t in parts])
-        if counts.sum():
-            notes = [n for n in notes if n != NO_MATCH]
-        tallies.append(
-            Tally(
-                promise=promise,
-                counts=counts,
-                stopped=stopped,
-                oldest=oldest,
-                at_risk=risky,
-                reasons=dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
-                notes=notes,
-                fields=parts[0].fields if parts else {},
-            )
-        )
+        tallies.append(_tally_merge([p.tallies[index] for p in pieces], promise))
     unknown: dict[str, Counter[str]] = {}
     for p in pieces:
         for name, values in p.unknown.items():
             unknown.setdefault(name, Counter()).update(values)
     first = sorted(x for p in pieces for x in p.unmatched_first)[:EXAMPLES]
+    excluded_first = sorted(x for p in pieces for x in p.excluded_first)[:EXAMPLES]
+    channels: Counter[str] = Counter()
+    covered: Counter[str] = Counter()
+    for p in pieces:
+        for channel, (n, hit) in p.coverage.items():
+            channels[channel] += n
+            covered[channel] += hit
+    minimum = min_coverage if min_coverage is not None else charter.coverage
     return Summary(
         charter=charter,
         outcomes=tallies,
@@ -528,6 +584,9 @@ def merge(pieces: list[Piece], charter: Charter, **fields: Any) -> Summary:
         },
         unmatched=sum(p.unmatched for p in pieces),
         unmatched_examples=[ticket for _, ticket in first],
+        excluded=sum(p.excluded for p in pieces),
+        excluded_examples=[ticket for _, ticket in excluded_first],
+        coverage=from_counts({c: (n, covered[c]) for c, n in channels.items()}, minimum),
         reconciliation=_reconciliation([p.reconciliation for p in pieces]),
         breakdowns={
             key: _merge_counts([p.breakdowns[key] for p in pieces], promises).rename(
@@ -546,6 +605,25 @@ def merge(pieces: list[Piece], charter: Charter, **fields: Any) -> Summary:
 def _history(pieces: list[Piece]) -> History | None:
     parts = [p.history for p in pieces if p.history is not None]
     return merge_history(parts) if parts else None
+
+
+def _tally_merge(parts: list[_PieceTally], promise: Promise) -> Tally:
+    """One promise's tallies of every partition, added up."""
+    counts = np.sum([t.counts for t in parts], axis=0)
+    reasons: Counter[str] = sum((t.reasons for t in parts), Counter())
+    notes = _notes([t.notes for t in parts])
+    if counts.sum():
+        notes = [n for n in notes if n != NO_MATCH]
+    return Tally(
+        promise=promise,
+        counts=counts,
+        stopped=Spread.merged([t.stopped for t in parts]),
+        oldest=max((t.oldest for t in parts if t.oldest is not None), default=None),
+        at_risk=sum(t.at_risk for t in parts),
+        reasons=dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+        notes=notes,
+        fields=parts[0].fields if parts else {},
+    )
 
 
 def _lines(pieces: list[Piece], promises: int) -> Lines | None:

@@ -95,7 +95,7 @@ def per_priority(title: str) -> dict[str, Any]:
     }
 
 
-def values(title: str) -> dict[str, Any]:
+def listed(title: str) -> dict[str, Any]:
     return {
         "title": title,
         "description": "One value or a list; a ticket matches when its value equals any of them.",
@@ -106,15 +106,81 @@ def values(title: str) -> dict[str, Any]:
     }
 
 
-def where() -> dict[str, Any]:
+def values(title: str) -> dict[str, Any]:
     return {
-        "title": "Which tickets",
+        "title": title,
         "description": (
-            "Filter on canonical ticket fields (`channel`, `priority`, `group`, `type`, `status`, "
-            "`assignee`); a list matches any of its values; all keys must match."
+            "One value or a list (any of them), or `{not: [...]}` (none of them). For `tags`, a "
+            "ticket matches when any of its tags is listed (`not`: when none is)."
+        ),
+        "oneOf": [
+            {"type": "string", "minLength": 1},
+            {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+            {
+                "title": "None of",
+                "type": "object",
+                "required": ["not"],
+                "additionalProperties": False,
+                "properties": {"not": listed("Refused values")},
+            },
+        ],
+        "x-error": "{value!r} is not a value, a list of values or `{{not: [...]}}`",
+    }
+
+
+def where(title: str = "Which tickets", *, at_least_one: bool = False) -> dict[str, Any]:
+    return {
+        **({"minProperties": 1} if at_least_one else {}),
+        "title": title,
+        "description": (
+            "Filter on ticket fields: any canonical field that holds text (`channel`, "
+            "`priority`, `group`, `type`, `status`, `assignee`, …), `tags`, and `fields.NAME` "
+            "for a custom column the profile maps under `custom:`; a list matches any of its "
+            "values, `{not: [...]}` none of them; all keys must match. A key on a field the "
+            "export lacks makes the tickets the rest selects not measurable."
         ),
         "type": "object",
         "additionalProperties": values("Accepted values"),
+    }
+
+
+DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+TARGET = "^\\s*-?[0-9]+(?:\\.[0-9]+)?\\s*%\\s*$"
+
+
+def in_force() -> dict[str, Any]:
+    date = {
+        "type": "string",
+        "pattern": DATE,
+        "x-error": "{value!r} is not a date: write YYYY-MM-DD",
+    }
+    return {
+        "title": "In force",
+        "description": (
+            "The dates the promise holds: only tickets whose clock starts on or after `from` and "
+            "before `until` (dates in the charter's zone). A promise replaced on a date: the old "
+            "one `until` it, the new one `from` it."
+        ),
+        "type": "object",
+        "minProperties": 1,
+        "additionalProperties": False,
+        "properties": {
+            "from": {**date, "title": "From", "description": "First day in force (inclusive)."},
+            "until": {
+                **date,
+                "title": "Until",
+                "description": "First day no longer in force (exclusive).",
+            },
+        },
+    }
+
+
+def share(title: str, description: str) -> dict[str, Any]:
+    return {
+        "title": title,
+        "description": description,
+        "oneOf": [{"type": "number"}, {"type": "string", "pattern": TARGET}],
+        "x-error": "{value!r} is not a share: write `95%` or `0.95`",
     }
 
 
@@ -272,6 +338,17 @@ def promise() -> dict[str, Any]:
                 ),
             },
             "where": where(),
+            "policy": {
+                "title": "Policy",
+                "description": (
+                    "Promises sharing a policy name form an ordered group, in charter order: a "
+                    "ticket is measured by the first of them whose `where` matches (as Zendesk "
+                    "applies SLA policies)."
+                ),
+                "type": "string",
+                "pattern": NAME,
+            },
+            "in_force": in_force(),
             "calendar": {
                 "title": "Calendar",
                 "description": "Overrides the channel's calendar for this promise.",
@@ -435,6 +512,27 @@ def schema() -> dict[str, Any]:
                 "minItems": 1,
                 "items": {"oneOf": [{"type": "string", "pattern": NAME}, named]},
             },
+            "exclude": {
+                "title": "Excluded tickets",
+                "description": (
+                    "Tickets that count for no promise (spam, merged, test tickets): one selector "
+                    "like `where` (`{tags: [spam, merged]}`) or a list of them (a ticket any of "
+                    "them matches is dropped). Reports count them and list a few."
+                ),
+                "oneOf": [
+                    where("Excluded tickets", at_least_one=True),
+                    {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": where("Excluded tickets", at_least_one=True),
+                    },
+                ],
+            },
+            "coverage": share(
+                "Coverage",
+                "The share of kept tickets (after `exclude`) at least one promise must apply "
+                "to, `95%` or `0.95`; under it the audit fails. Reported per channel.",
+            ),
             "at_risk": AT_RISK,
             "promises": {
                 "title": "Promises",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,6 +49,9 @@ def main() -> int:
     svg = OUT / "terminal-report.svg"
     svg.write_text(console.export_svg(title="charter audit"), encoding="utf-8")
     print(f"wrote {svg.relative_to(ROOT)}")
+    if not any(shutil.which(b) for b in ("chromium", "chromium-browser")):
+        print("no chromium on this machine: the HTML picture is left as it is", file=sys.stderr)
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "report.html"
         page.write_text(renderer("html")(result, Options(by=("month",))), encoding="utf-8")

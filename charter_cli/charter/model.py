@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from charter_cli.charter.ical import IcalClosures, read_ical
+from charter_cli.charter.selectors import Selector, parse_selector, parse_selectors
 from charter_cli.charter.values import (
     DAYS,
     Duration,
@@ -126,6 +127,15 @@ AT_RISK = 0.75  # the share of its allowance a running instance may use before i
 
 
 @dataclass(frozen=True)
+class InForce:
+    """The dates between which a promise holds: tickets whose clock starts on or after `start`
+    and before `end` (dates `YYYY-MM-DD` in the charter's zone; None: open-ended)."""
+
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass(frozen=True)
 class Promise:
     id: str
     title: str | None
@@ -141,6 +151,11 @@ class Promise:
     escalate_to: str | None = None  # for escalation rules: the level to reach
     titles: Mapping[str, str] = field(default_factory=dict)  # the title by language
     options: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # the measure's own
+    selector: Selector = field(
+        default_factory=Selector
+    )  # the whole `where`; `where` above holds its listed values
+    policy: str | None = None  # promises sharing a policy: the first whose `where` matches
+    in_force: InForce | None = None
     at_risk: float = AT_RISK  # a running instance that has used this share is at risk
 
 
@@ -155,6 +170,8 @@ class Charter:
     promises: tuple[Promise, ...]
     levels: tuple[tuple[str, tuple[str, ...]], ...] = ()
     description: str | None = None
+    exclude: tuple[Selector, ...] = ()  # tickets any of them matches count for no promise
+    coverage: float | None = None  # the share of kept tickets some promise must apply to
     descriptions: Mapping[str, str] = field(default_factory=dict)  # by language
     level_titles: Mapping[str, Mapping[str, str]] = field(
         default_factory=dict
@@ -192,7 +209,12 @@ class Charter:
         if promise.calendar:
             return (promise.calendar,)
         channels = promise.where.get("channel") or tuple(self.channels)
-        names = [self.channels[c].calendar for c in channels if c in self.channels]
+        refused = {normalise(c) for c in promise.selector.refused("channel")}
+        names = [
+            self.channels[c].calendar
+            for c in channels
+            if c in self.channels and normalise(c) not in refused
+        ]
         return tuple(dict.fromkeys(names)) or (self.default_calendar,)
 
     def main_calendar(self, promise: Promise) -> str:
@@ -221,11 +243,14 @@ def _allowance(value: Any) -> Allowance:
 
 
 def _where(value: Any) -> dict[str, tuple[str, ...]]:
-    out: dict[str, tuple[str, ...]] = {}
-    for key, wanted in (value or {}).items():
-        items = wanted if isinstance(wanted, list) else [wanted]
-        out[str(key)] = tuple(str(v) for v in items)
-    return out
+    """The values a `where` lists, per field (its negations are in the promise's selector)."""
+    return {m.field: m.values for m in parse_selector(value).matches if not m.negated}
+
+
+def _in_force(value: Any) -> InForce | None:
+    if not value:
+        return None
+    return InForce(start=value.get("from"), end=value.get("until"))
 
 
 def build_calendar(name: str, spec: Any, default_tz: str, base: Path | None = None) -> Calendar:
@@ -324,6 +349,9 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
                 else None,
                 pause_when=tuple(spec.get("pause_when") or ()),
                 options=options,
+                selector=parse_selector(spec.get("where")),
+                policy=spec.get("policy"),
+                in_force=_in_force(spec.get("in_force")),
                 at_risk=parse_target(spec.get("at_risk", at_risk)),
             )
         )
@@ -345,6 +373,7 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
                 within=_allowance(rule["after"]),
                 target=parse_target(rule.get("target", 1.0)),
                 escalate_to=rule["to"],
+                selector=parse_selector(rule.get("where")),
                 at_risk=parse_target(rule.get("at_risk", at_risk)),
             )
         )
@@ -363,4 +392,6 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
             level: text_of(text)[1] or dict.fromkeys(LANGUAGES, str(text))
             for level, text in (escalation.get("titles") or {}).items()
         },
+        exclude=parse_selectors(data.get("exclude")),
+        coverage=parse_target(data["coverage"]) if "coverage" in data else None,
     )

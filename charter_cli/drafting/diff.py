@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -10,14 +10,16 @@ import pandas as pd
 
 from charter_cli.audit import STATE_LABELS, AuditResult, Outcome
 from charter_cli.charter.model import Allowance, Calendar, Charter, Promise
+from charter_cli.charter.selectors import describe
 from charter_cli.charter.values import DAYS, Duration
 
-TIGHTENED, LOOSENED, CHANGED, ADDED, REMOVED = (
+TIGHTENED, LOOSENED, CHANGED, ADDED, REMOVED, REPLACED = (
     "tightened",
     "loosened",
     "changed",
     "added",
     "removed",
+    "replaced",
 )
 
 
@@ -60,7 +62,16 @@ def _allowances(a: Allowance) -> dict[str, Duration]:
 
 
 def _scope(p: Promise) -> str:
-    return str(dict(p.where)) if p.where else "every ticket"
+    return describe(p.selector)
+
+
+def _in_force(p: Promise) -> str:
+    span = p.in_force
+    if span is None or not (span.start or span.end):
+        return "always"
+    if span.start and span.end:
+        return f"from {span.start} until {span.end}"
+    return f"from {span.start}" if span.start else f"until {span.end}"
 
 
 def _cal(p: Promise) -> str:
@@ -91,14 +102,34 @@ def _compare_promise(old: Promise, new: Promise, old_c: Charter, new_c: Charter)
                 new.measure,
             )
         )
-    if dict(old.where) != dict(new.where):
+    if old.selector != new.selector:
         changes.append(
             Change(
                 CHANGED,
                 subject,
                 f"applies to {_scope(new)} instead of {_scope(old)}",
-                dict(old.where),
-                dict(new.where),
+                _scope(old),
+                _scope(new),
+            )
+        )
+    if (old.policy or "") != (new.policy or ""):
+        changes.append(
+            Change(
+                CHANGED,
+                subject,
+                f"in policy {new.policy or '(none)'} instead of {old.policy or '(none)'}",
+                old.policy,
+                new.policy,
+            )
+        )
+    if old.in_force != new.in_force:
+        changes.append(
+            Change(
+                CHANGED,
+                subject,
+                f"in force {_in_force(new)} instead of {_in_force(old)}",
+                _in_force(old),
+                _in_force(new),
             )
         )
     if (old.calendar or "") != (new.calendar or ""):
@@ -333,9 +364,27 @@ def compare(old: Charter, new: Charter) -> list[Change]:
         for name in old.channels
         if name not in new.channels
     ]
+    if old.exclude != new.exclude:
+        said = [" or ".join(f"({describe(x)})" for x in c.exclude) or "none" for c in (old, new)]
+        changes.append(
+            Change(CHANGED, "charter", f"excludes {said[1]} instead of {said[0]}", *said)
+        )
+    if old.coverage != new.coverage:
+        shown = [f"{c.coverage:.1%}" if c.coverage is not None else "none" for c in (old, new)]
+        changes.append(Change(CHANGED, "charter", f"coverage {shown[0]} → {shown[1]}", *shown))
     old_promises = {p.id: p for p in old.promises}
+    successors = replacements(old, new)
+    replacing = {b.id for b in successors.values()}
     for promise in new.promises:
-        if promise.id not in old_promises:
+        if promise.id in replacing:
+            continue  # told with the promise it replaces
+        if promise.id in successors:
+            changes.append(_replacement(promise, successors[promise.id], old, new))
+            before = old_promises.get(promise.id)
+            if before is not None:  # what else changed, the date it ends aside
+                ended = replace(promise, in_force=before.in_force)
+                changes += _compare_promise(before, ended, old, new)
+        elif promise.id not in old_promises:
             changes.append(Change(ADDED, f"promise {promise.id}", promise.title or promise.measure))
         else:
             changes += _compare_promise(old_promises[promise.id], promise, old, new)
@@ -346,6 +395,47 @@ def compare(old: Charter, new: Charter) -> list[Change]:
         if p.id not in new_ids
     ]
     return changes
+
+
+def replacements(old: Charter, new: Charter) -> dict[str, Promise]:
+    """Promises of the new charter replaced on a date: A (in both charters) now holds `until` a
+    day on which B (new) starts `from`, measuring the same thing. A's id → B."""
+    old_ids = {p.id for p in old.promises}
+    starting: dict[str, list[Promise]] = {}
+    for p in new.promises:
+        if p.id not in old_ids and p.in_force is not None and p.in_force.start:
+            starting.setdefault(p.in_force.start, []).append(p)
+    out: dict[str, Promise] = {}
+    taken: set[str] = set()
+    for a in new.promises:
+        end = a.in_force.end if a.in_force is not None else None
+        if a.id not in old_ids or not end:
+            continue
+        for b in starting.get(end, []):
+            same = (a.measure, a.start_field, a.stop_field) == (
+                b.measure,
+                b.start_field,
+                b.stop_field,
+            )
+            if same and b.id not in taken:
+                out[a.id] = b
+                taken.add(b.id)
+                break
+    return out
+
+
+def _replacement(a: Promise, b: Promise, old_c: Charter, new_c: Charter) -> Change:
+    """`promise first-reply: replaced by first-reply-2026 from 2026-07-01 (within 4h → 2h)`."""
+    assert b.in_force is not None
+    day = b.in_force.start
+    differs = [
+        c.detail
+        for c in _compare_promise(
+            replace(a, in_force=b.in_force), replace(b, id=a.id), new_c, new_c
+        )
+    ]
+    detail = f"replaced by {b.id} from {day}" + (f": {'; '.join(differs)}" if differs else "")
+    return Change(REPLACED, f"promise {a.id}", detail, a.id, b.id)
 
 
 def _states(result: AuditResult, outcome: Outcome) -> pd.DataFrame:

@@ -319,20 +319,103 @@ def level_title(level: str | None, charter: Charter, lang: str) -> str:
     return charter.level_titles.get(str(level), {}).get(lang, str(level))
 
 
-def _scope(promise: Promise, charter: Charter, lang: str) -> str:
-    parts = []
-    channels = promise.where.get("channel")
-    if channels:
-        parts += [channel_title(c, charter, lang) for c in channels]
-    priorities = promise.where.get("priority")
-    if priorities and not promise.within.by_priority:
-        parts += [_priority_label(p, charter, lang) for p in priorities]
-    if not parts:
+SCOPE = {
+    "en": {"or": "or", "tagged": "cases tagged {v}", "except": "all except {v}",
+           "from": "From {a}", "through": "Through {b}", "span": "From {a} through {b}",
+           "otherwise": "Otherwise"},
+    "nb": {"or": "eller", "tagged": "saker merket {v}", "except": "alle unntatt {v}",
+           "from": "Fra {a}", "through": "Til og med {b}", "span": "Fra {a} til og med {b}",
+           "otherwise": "Ellers"},
+    "sv": {"or": "eller", "tagged": "ärenden märkta {v}", "except": "alla utom {v}",
+           "from": "Från {a}", "through": "Till och med {b}", "span": "Från {a} till och med {b}",
+           "otherwise": "Annars"},
+    "pl": {"or": "lub", "tagged": "sprawy oznaczone {v}", "except": "wszystkie oprócz {v}",
+           "from": "Od {a}", "through": "Do {b}", "span": "Od {a} do {b}",
+           "otherwise": "W pozostałych przypadkach"},
+}  # fmt: skip
+
+
+def date_phrase(text: str, lang: str) -> str:
+    """`2026-07-01` → `1 July 2026`, `1. juli 2026`, `1 juli 2026`, `1 lipca 2026`."""
+    year, month, day = (int(x) for x in text.split("-"))
+    return _date(HolidayDate(year, month, day), lang)
+
+
+def in_force_phrase(promise: Promise, lang: str) -> str:
+    """When a promise holds, as a customer reads it: `From 1 July 2026`, `Through 30 June 2026`
+    (`until` is the first day it no longer holds: the day before is said)."""
+    span = promise.in_force
+    if span is None or not (span.start or span.end):
         return ""
+    words = SCOPE[lang]
+    last = None
+    if span.end:
+        last = (date.fromisoformat(span.end) - timedelta(days=1)).isoformat()
+    key = "span" if span.start and last else "from" if span.start else "through"
+    a = date_phrase(span.start, lang) if span.start else ""
+    b = date_phrase(last, lang) if last else ""
+    return words[key].format(a=a, b=b)
+
+
+def _values(names: list[str], lang: str) -> str:
+    word = SCOPE[lang]["or"]
+    return ", ".join(names[:-1]) + f" {word} " + names[-1] if len(names) > 1 else names[0]
+
+
+def _selector_parts(promise: Promise, charter: Charter, lang: str) -> list[str]:
+    """The `where` a customer can read: channels and priorities by their titles, tags, custom
+    fields by name, and `not` as "all except"."""
+    words = SCOPE[lang]
+    parts: list[str] = []
+    for m in promise.selector.matches:
+        if m.field == "channel":
+            names = [channel_title(c, charter, lang) for c in m.values]
+        elif m.field == "priority":
+            if promise.within.by_priority and not m.negated:
+                continue
+            names = [_priority_label(p, charter, lang) for p in m.values]
+        elif m.field == "tags":
+            names = [words["tagged"].format(v=_values(list(m.values), lang))]
+        elif m.field.startswith("fields."):
+            label = m.field.removeprefix("fields.").replace("_", " ")
+            names = [f"{label} {_values(list(m.values), lang)}"]
+        else:
+            names = list(m.values)
+        if m.negated:
+            parts.append(words["except"].format(v=_values(names, lang)))
+        else:
+            parts += names
+    return parts
+
+
+def _otherwise(promise: Promise, charter: Charter) -> bool:
+    """A later member of a policy group: it applies only where no earlier one does."""
+    if promise.policy is None:
+        return False
+    for other in charter.promises:
+        if other.id == promise.id:
+            return False
+        if other.policy == promise.policy and other.selector:
+            return True
+    return False
+
+
+def _scope(promise: Promise, charter: Charter, lang: str) -> str:
+    """Who the promise is for (`For chat:`), when it holds (`From 1 July 2026,`) and, in a
+    policy group after a narrower member, `Otherwise,`."""
+    parts = _selector_parts(promise, charter, lang)
+    lead = in_force_phrase(promise, lang)
+    if _otherwise(promise, charter):
+        lead = f"{lead}, {SCOPE[lang]['otherwise'].lower()}" if lead else SCOPE[lang]["otherwise"]
+    if not parts:
+        return f"{lead}: " if lead else ""
     joined = (
         ", ".join(parts[:-1]) + f" {TEXT[lang]['and']} " + parts[-1] if len(parts) > 1 else parts[0]
     )
-    return TEXT[lang]["for"].format(what=joined) + " "
+    said = TEXT[lang]["for"].format(what=joined)
+    if lead:  # `From 1 July 2026, for e-mail:`
+        return f"{lead}, {said[:1].lower()}{said[1:]} "
+    return f"{said[:1].upper()}{said[1:]} "
 
 
 def _percent(value: float, lang: str) -> str:

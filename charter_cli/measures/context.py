@@ -5,6 +5,7 @@ the measure's own evaluator (see `charter_cli.measures`)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -16,20 +17,13 @@ from charter_cli.frames import flags, per_value
 from charter_cli.measures import measure_of
 from charter_cli.measures.ticket_zones import in_ticket_zones
 from charter_cli.outcome import Counted, Labels, Outcome, State
+from charter_cli.outliers import data_bulk
+from charter_cli.selection import Exclusion, Scope, absent_reason
 from charter_cli.tickets.columns import RESOLVED
+from charter_cli.tickets.events import by_ticket
 from charter_cli.tickets.read import Tickets
 
 Rows = np.ndarray | slice  # positions into an outcome's rows, or all of them
-
-
-def _where_mask(tickets: pd.DataFrame, where: dict[str, tuple[str, ...]]) -> np.ndarray:
-    mask = np.ones(len(tickets), dtype=bool)
-    for fld, wanted in where.items():
-        if fld not in tickets:
-            return np.zeros(len(tickets), dtype=bool)
-        wanted_norm = {normalise(w) for w in wanted}
-        mask &= flags(tickets[fld], lambda value, w=wanted_norm: normalise(value) in w)  # type: ignore[misc]
-    return mask
 
 
 def _either(absent: list[str]) -> list[str]:
@@ -50,30 +44,48 @@ class Clocks:
     @classmethod
     def of(cls, charter: Charter, tickets: pd.DataFrame, as_of: int) -> Clocks:
         """The clocks for `tickets` judged at `as_of`: from the earliest instant to the latest
-        (or as-of), and as far past it as the longest allowance reaches."""
+        (or as-of), and as far past it as the longest allowance reaches; minute tables where
+        most instants are (a stray year is answered without them)."""
         lo, hi = span(tickets)
-        return cls.over(charter, lo, hi, as_of)
+        bulk = data_bulk([tickets[name].to_numpy() for name in SPANNED])
+        return cls.over(charter, lo, hi, as_of, bulk)
 
     @classmethod
-    def over(cls, charter: Charter, lo: int | None, hi: int | None, as_of: int) -> Clocks:
-        """The clocks for instants from `lo` to `hi` (None: there are none) judged at `as_of`."""
+    def over(
+        cls,
+        charter: Charter,
+        lo: int | None,
+        hi: int | None,
+        as_of: int,
+        bulk: tuple[int, int] | None = None,
+    ) -> Clocks:
+        """The clocks for instants from `lo` to `hi` (None: there are none) judged at `as_of`;
+        `bulk`: where most of them are (`outliers.data_bulk`; None: lo..hi)."""
         return cls(
             charter,
             as_of if lo is None else lo,
             max(as_of, as_of if hi is None else hi),
             _reach(charter),
+            bulk,
         )
 
-    def __init__(self, charter: Charter, lo: int, hi: int, reach: int) -> None:
+    def __init__(
+        self, charter: Charter, lo: int, hi: int, reach: int, bulk: tuple[int, int] | None = None
+    ) -> None:
         self.charter = charter
-        self.lo, self.hi, self.reach = lo, hi, reach
+        self.lo, self.hi, self.reach, self.bulk = lo, hi, reach, bulk
         self.built: dict[str, BusinessClock] = {}
 
     def get(self, name: str) -> BusinessClock:
         if name not in self.built:
             cal = self.charter.calendar(name)
             self.built[name] = BusinessClock.spanning(
-                cal, self.lo, self.hi, allowance=self.reach, working_days=self.reach // DAY
+                cal,
+                self.lo,
+                self.hi,
+                allowance=self.reach,
+                working_days=self.reach // DAY,
+                bulk=self.bulk,
             )
         return self.built[name]
 
@@ -134,8 +146,12 @@ class Context:
         as_of: int,
         as_of_given: bool,
         clocks: Clocks | None = None,
+        excluded: Exclusion | None = None,
     ) -> None:
         self.as_of_given = as_of_given
+        self.excluded = excluded
+        dropped = excluded.dropped if excluded is not None else None
+        self.scope = Scope(charter, tickets, source.fields, dropped)
         self.charter = charter
         self.source = source
         self.t = tickets
@@ -198,9 +214,14 @@ class Context:
         absent = [n.field for n in needed if not satisfied(n.field, self.present)]
         # a filter on a field the export lacks cannot select: the promise covers the tickets the
         # rest of its filter selects, and none of them can be judged
-        where = {k: v for k, v in promise.where.items() if k not in absent}
-        mask = _where_mask(self.t, where)
+        mask, _ = self.scope.covers(promise)
         notes: list[str | Counted] = []
+        blocked = self.scope.blocked_by(promise)
+        if blocked:
+            notes.append(
+                f"policy {promise.policy}: {', '.join(blocked)} comes first and filters on a "
+                "field the export lacks; the tickets it may take are not measurable there"
+            )
         if not absent:
             mask = measure.select(self, mask)
         rows = np.flatnonzero(mask).astype(np.int64)
@@ -234,7 +255,28 @@ class Context:
             notes.append("no ticket matches this promise")
             return out
         measure.evaluate(self, out)
+        self._undecided(out)
         return out
+
+    def _undecided(self, out: Outcome) -> None:
+        """Rows the charter's `exclude` may drop but cannot tell (it names an absent field):
+        not measurable, whatever the measure found."""
+        if self.excluded is None or not self.excluded.undecided.any():
+            return
+        where = np.flatnonzero(self.excluded.undecided[out.rows])
+        if not where.size:
+            return
+        out.state[where] = State.UNMEASURABLE
+        for name in ("elapsed", "allowed", "overdue", "deadline"):
+            values = getattr(out, name)
+            if not values.flags.writeable:
+                values = values.copy()
+                setattr(out, name, values)
+            values[where] = NAT
+        out.done[where] = False
+        reason = absent_reason(self.excluded.absent, " (the charter's exclude needs it)")
+        out.reason.put(where, reason)
+        out.notes.append(Counted(f"{{n}} ticket: {reason}", f"{{n}} tickets: {reason}", where.size))
 
     def judge(
         self, out: Outcome, where: Rows, stopped: np.ndarray, elapsed: I64, allowed: I64
@@ -277,6 +319,13 @@ class Context:
         seconds, out.pauses = self.in_statuses(out, rows, start, until, ok, p.pause_when)
         return seconds
 
+    @cached_property
+    def events_by_ticket(self) -> tuple[I64, I64]:
+        """The order that groups the events by ticket, in time order, and for each event in
+        that order its ticket's row in the audited tickets (-1: none); worked out once."""
+        assert self.source.events is not None
+        return by_ticket(self.source.events, self.t["ticket_id"])
+
     def has_status_history(self) -> bool:
         return self.source.has_history
 
@@ -300,26 +349,30 @@ class Context:
         if events is None or events.empty:
             return seconds, None
         wanted = {normalise(s) for s in statuses}
-        ev = events.sort_values(["ticket_id", "at"], kind="stable")
-        ids = ev["ticket_id"].to_numpy(dtype=object)
-        at = ev["at"].to_numpy()
+        # events grouped by the row of their ticket (integers; -1 for none), in time order
+        order, ids = self.events_by_ticket
+        at = events["at"].to_numpy()[order]
         next_at = np.concatenate((at[1:], [NAT]))
         last = np.concatenate((ids[1:] != ids[:-1], [True]))
         next_at[last] = NAT  # the last status lasts until the clock stops
-        status = ev["status"].to_numpy(dtype=object)
-        hit = flags(ev["category"], lambda v: normalise(v) in wanted) | flags(
-            ev["status"], lambda v: normalise(v) in wanted
-        )
+        hit = (
+            flags(events["category"], lambda v: normalise(v) in wanted)
+            | flags(events["status"], lambda v: normalise(v) in wanted)
+        )[order]
+        status = events["status"].iloc[order[hit]].to_numpy(dtype=object)  # only those wanted
         if before_first is not None and normalise(before_first) in wanted:
             first = np.concatenate(([True], ids[1:] != ids[:-1]))
             # from the ticket's start (clipped below) to its first event
             ids = np.concatenate((ids[hit], ids[first]))
             next_at = np.concatenate((next_at[hit], at[first]))
             at = np.concatenate((at[hit], np.full(int(first.sum()), np.iinfo(np.int64).min + 1)))
-            status = np.concatenate((status[hit], np.full(int(first.sum()), before_first, object)))
+            status = np.concatenate((status, np.full(int(first.sum()), before_first, object)))
         else:
-            ids, at, next_at, status = ids[hit], at[hit], next_at[hit], status[hit]
-        position = pd.Index(self.t["ticket_id"].to_numpy(dtype=object)[rows]).get_indexer(ids)
+            ids, at, next_at = ids[hit], at[hit], next_at[hit]
+        # from the ticket's row to its place among `rows`
+        place = np.full(len(self.t) + 1, -1, dtype=np.int64)  # the last: no ticket (-1)
+        place[rows] = np.arange(rows.size)
+        position = place[ids]
         keep = position >= 0
         if not keep.any():
             return seconds, None

@@ -9,11 +9,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from charter_cli.charter.selectors import selectable
 from charter_cli.clock import NAT
+from charter_cli.coverage import sentence as coverage_sentence
+from charter_cli.errors import UsageError
 from charter_cli.measures import measure_of
 from charter_cli.outcome import State
 from charter_cli.report.escape import safe_text
-from charter_cli.summary import Summary, Tally
+from charter_cli.summary import BREAKDOWNS, Summary, Tally
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,31 @@ def field_sources(result: Summary) -> list[tuple[str, str]]:
     ]
 
 
+def breakdown_keys(text: str | None) -> tuple[str, ...]:
+    """`--by channel,tags,fields.tier` → the keys, each a built-in breakdown or a field a
+    selector can name (type, status, tags, fields.NAME); anything else is a usage error."""
+    keys = tuple(dict.fromkeys(k.strip() for k in (text or "").split(",") if k.strip()))
+    unknown = [k for k in keys if k not in BREAKDOWNS and not selectable(k)]
+    if unknown:
+        raise UsageError(
+            f"--by {','.join(unknown)}: choose from {', '.join(BREAKDOWNS)}, any ticket field "
+            "(type, status, tags, …) or fields.NAME (a custom column of the profile)"
+        )
+    return keys
+
+
+def coverage_failure(result: Summary) -> str | None:
+    """Why the audit fails on coverage, in one sentence (None: it does not): the share, the
+    minimum and the channels under it."""
+    cov = result.coverage
+    if cov is None or cov.passed or cov.minimum is None:
+        return None
+    low = ", ".join(f"{c.channel} {percent(c.share)}" for c in cov.under())
+    return f"coverage {percent(cov.share)} is under the minimum {percent(cov.minimum)}" + (
+        f"; channels under it: {low}" if low else ""
+    )
+
+
 def quality_items(result: Summary) -> list[str]:
     """The data-quality findings of an audit, one sentence each (not escaped: each renderer
     escapes for its own format)."""
@@ -139,9 +167,18 @@ def quality_items(result: Summary) -> list[str]:
         shown = ", ".join(f"{safe_text(k)} ({v})" for k, v in list(counts.items())[:6])
         more = f" and {len(counts) - 6} more" if len(counts) > 6 else ""
         items.append(f"{field_name} values the charter does not know: {shown}{more}")
+    if result.excluded:
+        examples = ", ".join(safe_text(x) for x in result.excluded_examples)
+        items.append(
+            f"{result.excluded:,} tickets excluded by the charter from every promise "
+            f"(e.g. {examples})"
+        )
     if result.unmatched:
         examples = ", ".join(safe_text(x) for x in result.unmatched_examples)
         items.append(f"{result.unmatched:,} tickets match no promise (e.g. {examples})")
+    cov = result.coverage
+    if cov is not None and cov.tickets and (cov.minimum is not None or cov.covered < cov.tickets):
+        items.append(safe_text(coverage_sentence(cov)))
     if len(src.skipped):
         reasons = src.skipped["reason"].value_counts()
         summary = "; ".join(f"{safe_text(r)} ({n})" for r, n in reasons.head(4).items())

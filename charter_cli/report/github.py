@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from charter_cli.outcome import State
-from charter_cli.report.common import Options, percent
+from charter_cli.report.common import Options, coverage_failure, percent
 from charter_cli.report.escape import github_data, github_property, safe_text
 from charter_cli.summary import Summary
 
@@ -22,4 +22,8 @@ def render(result: Summary, options: Options) -> str:
         level = {False: "error", True: "notice", None: "warning"}[verdict]
         title = github_property(f"charter {o.promise.id}")
         lines.append(f"::{level} file={path},title={title}::{github_data(text)}")
+    uncovered = coverage_failure(result)
+    if uncovered:
+        title = github_property("charter coverage")
+        lines.append(f"::error file={path},title={title}::{github_data(safe_text(uncovered))}")
     return "\n".join(lines) + "\n"

@@ -15,6 +15,7 @@ from charter_cli.outcome import State
 from charter_cli.report.common import (
     Options,
     business_time,
+    coverage_failure,
     field_sources,
     iso,
     iso_one,
@@ -282,7 +283,8 @@ def render(result: Summary, options: Options) -> str:
         if result.passed
         else (
             "fail",
-            f"{sum(result.promise_passed(o) is False for o in result.outcomes)} promise(s) under target.",
+            f"{sum(result.promise_passed(o) is False for o in result.outcomes)} promise(s) under target."
+            + (f" {coverage_failure(result)}." if coverage_failure(result) else ""),
         )
     )
     accounting = (

@@ -10,6 +10,24 @@ from charter_cli.report.common import Options, iso_one
 from charter_cli.summary import Summary
 
 
+def _coverage(result: Summary) -> dict[str, Any] | None:
+    cov = result.coverage
+    if cov is None:
+        return None
+    return {
+        "share": cov.share,
+        "tickets": cov.tickets,
+        "covered": cov.covered,
+        "minimum": cov.minimum,
+        "passed": cov.passed,
+        "by_channel": [
+            {"channel": c.channel, "tickets": c.tickets, "covered": c.covered, "share": c.share}
+            for c in cov.by_channel
+        ],
+        "under": [c.channel for c in cov.under()] if cov.minimum is not None else [],
+    }
+
+
 def envelope(result: Summary, options: Options) -> dict[str, Any]:
     src = result.source
     promises = []
@@ -48,6 +66,7 @@ def envelope(result: Summary, options: Options) -> dict[str, Any]:
             "duplicates": src.duplicates,
             "events_folded": src.events_folded,
             "events_file": src.events_file,
+            "events_files": src.events_files,
             "events": src.events_used,
             "skipped": len(src.skipped),
             "profile": src.profile,
@@ -58,6 +77,8 @@ def envelope(result: Summary, options: Options) -> dict[str, Any]:
             {"file": f, "line": int(line), "reason": r}
             for f, line, r in src.skipped[["file", "line", "reason"]].itertuples(index=False)
         ],
+        "excluded": {"tickets": result.excluded, "examples": result.excluded_examples},
+        "coverage": _coverage(result),
         "data_quality": {
             "unknown_values": result.unknown_values,
             "tickets_matching_no_promise": result.unmatched,

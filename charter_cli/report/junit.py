@@ -9,7 +9,14 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from charter_cli.outcome import State
-from charter_cli.report.common import Options, business_time, iso_one, percent, promise_day
+from charter_cli.report.common import (
+    Options,
+    business_time,
+    coverage_failure,
+    iso_one,
+    percent,
+    promise_day,
+)
 from charter_cli.report.escape import safe_text
 from charter_cli.summary import Summary
 
@@ -67,6 +74,20 @@ def render(result: Summary, options: Options) -> str:
             ET.SubElement(case, "skipped", message="no measurable ticket")
         out = ET.SubElement(case, "system-out")
         out.text = numbers
+    cov = result.coverage
+    if cov is not None and cov.minimum is not None:  # a gate of its own: a testcase of its own
+        case = ET.SubElement(
+            suite, "testcase", classname=f"charter.{name}", name="coverage", time="0"
+        )
+        uncovered = coverage_failure(result)
+        if uncovered:
+            failure = ET.SubElement(
+                case, "failure", message=safe_text(uncovered), type="CoverageUnderMinimum"
+            )
+            failure.text = safe_text(uncovered)
+        for element in (suites, suite):
+            element.set("tests", str(int(element.get("tests", "0")) + 1))
+            element.set("failures", str(int(element.get("failures", "0")) + bool(uncovered)))
     ET.indent(suites)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -8,6 +8,7 @@ from charter_cli.outcome import State
 from charter_cli.report.common import (
     Options,
     business_time,
+    coverage_failure,
     field_sources,
     iso_one,
     late_by,
@@ -32,6 +33,8 @@ def cell(value: object) -> str:
 def render(result: Summary, options: Options) -> str:
     src = result.source
     verdict = "✅ all promises meet their targets" if result.passed else "❌ promises under target"
+    if coverage_failure(result):
+        verdict = "❌ coverage under its minimum"
     lines = [
         f"## Service charter audit: {cell(result.charter.name)} — {verdict}",
         "",

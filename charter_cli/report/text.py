@@ -16,6 +16,7 @@ from charter_cli.outcome import State
 from charter_cli.report.common import (
     Options,
     business_time,
+    coverage_failure,
     field_sources,
     iso_one,
     late_by,
@@ -112,7 +113,7 @@ def _breakdown(result: Summary, key: str) -> Table:
     frame = result.breakdown(key)
     table = Table(title=f"By {key}", title_justify="left", box=box.SIMPLE)
     table.add_column("Promise")
-    table.add_column(key.capitalize(), overflow="fold")
+    table.add_column(key if "." in key else key.capitalize(), overflow="fold")
     for col in ("Met", "Late", "Open", "n/m"):
         table.add_column(col, justify="right")
     table.add_column("Actual", justify="right")
@@ -214,12 +215,15 @@ def render(result: Summary, options: Options) -> str:
         parts.append(Panel(quality, title="Data quality", title_align="left", box=box.ROUNDED))
     failed = [o.promise.id for o in result.outcomes if result.promise_passed(o) is False]
     summary = Text()
+    uncovered = coverage_failure(result)
     if result.passed:
         summary.append("All promises meet their targets.", style="bold green")
-    else:
+    elif failed:
         summary.append(
             f"{len(failed)} promise(s) under target: {', '.join(failed)}", style="bold red"
         )
+    if uncovered:
+        summary.append(("\n" if failed else "") + safe_text(uncovered) + ".", style="bold red")
     parts.append(summary)
     console.print(Group(*parts))  # type: ignore[arg-type]
     return buffer.getvalue()

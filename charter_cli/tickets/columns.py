@@ -136,6 +136,14 @@ def column_types(profile: Profile, names: Sequence[str]) -> Columns:
             types[column] = kind if types.get(column, kind) == kind else STRING
 
     for fld, alternatives in profile.columns.items():
+        if fld == "tags":
+            from charter_cli.tickets.tags import tag_columns  # it reads profiles too
+
+            column = first_present(header, alternatives)
+            if column is not None:
+                for name in tag_columns(names, column, profile.tag_separator):
+                    want((name,), STRING)
+            continue
         if fld in TIME_FIELDS:
             want(alternatives, TIMESTAMP if iso and fld != "due_at" else STRING)
         else:
@@ -144,6 +152,8 @@ def column_types(profile: Profile, names: Sequence[str]) -> Columns:
         want((minutes,), STRING)
     for column_name in profile.vendor.values():
         want((column_name,), STRING)
+    for alternatives in profile.custom.values():
+        want(alternatives, CATEGORY)
     if profile.layout == "event-log" and profile.event_at:
         want((profile.event_at,), TIMESTAMP if iso else STRING)
         for name in profile.event_order:

@@ -20,6 +20,7 @@ from charter_cli.errors import CharterLoadError, InputError, shown_path
 from charter_cli.tickets.timestamps import NUMERIC_FORMATS
 
 PROFILE_SCHEMA = "profile.v1.schema.json"
+REPEATED = "repeated"  # tag_separator: one column per tag, all of the same name (Jira's Labels)
 DEFAULT_FORMATS = ("iso", "epoch", "us", "dayfirst", "twitter")
 
 
@@ -119,9 +120,12 @@ class Profile:
     event_at: str | None = None
     event_order: tuple[str, ...] = ()
     lines: Mapping[str, int] = field(default_factory=dict)  # field → its line in the file
+    tag_separator: str = ","  # the characters between tags, or REPEATED
+    custom: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # NAME → column(s)
 
     def source_columns(self) -> set[str]:
         cols = {c for alts in self.columns.values() for c in alts}
+        cols |= {c for alts in self.custom.values() for c in alts}
         cols |= set(self.vendor.values()) | {m for _, m in self.derive.values()}
         if self.event_at:
             cols.add(self.event_at)
@@ -145,6 +149,8 @@ def build_profile(data: dict[str, Any], path: str, doc: Document | None = None) 
         for section in ("columns", "derive"):
             for fld in data.get(section) or {}:
                 lines[fld] = doc.mark((section, fld), key=True).line
+        for name in data.get("custom") or {}:
+            lines[f"fields.{name}"] = doc.mark(("custom", name), key=True).line
     stamps = data.get("timestamps") or {}
     formats = tuple(stamps.get("formats") or DEFAULT_FORMATS)
     event = data.get("event_log") or {}
@@ -174,6 +180,8 @@ def build_profile(data: dict[str, Any], path: str, doc: Document | None = None) 
         event_at=event.get("at"),
         event_order=tuple(event.get("order") or ()),
         lines=lines,
+        tag_separator=data.get("tag_separator") or ",",
+        custom={str(k): _listed(v) for k, v in (data.get("custom") or {}).items()},
     )
 
 
@@ -339,7 +347,7 @@ def check_charter_against(doc: Document, charter: Charter, profile: Profile) -> 
     from charter_cli.fields import Need, needs, satisfied
 
     findings: list[Finding] = []
-    mapped = set(profile.columns) | set(profile.derive)
+    mapped = set(profile.columns) | set(profile.derive) | {f"fields.{n}" for n in profile.custom}
     if profile.layout == "event-log":
         from charter_cli.tickets.events import event_log_fields  # it reads profiles
 
@@ -366,6 +374,14 @@ def check_charter_against(doc: Document, charter: Charter, profile: Profile) -> 
                 "reported as not measurable on its exports"
             )
             findings.append(doc.finding(path, Severity.WARNING, "profile-lacks-field", message))
+    excluding = [f for selector in charter.exclude for f in selector.fields]
+    lacking_exclude = [f for f in dict.fromkeys(excluding) if not satisfied(f, mapped)]
+    if lacking_exclude:
+        message = (
+            f"profile {profile.name} maps no {' or '.join(lacking_exclude)}: the tickets this "
+            "`exclude` may drop cannot be told, and are reported as not measurable"
+        )
+        findings.append(doc.finding(("exclude",), Severity.WARNING, "profile-lacks-field", message))
     if "timezone" not in mapped:
         for name, cal in charter.calendars.items():
             if cal.ticket_zone:

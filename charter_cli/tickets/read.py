@@ -26,6 +26,7 @@ from charter_cli.clock import NAT
 from charter_cli.errors import InputError, UsageError, shown_path
 from charter_cli.fields import TICKET_FIELDS
 from charter_cli.frames import CATEGORY_FIELDS, TEXT, recode
+from charter_cli.progress import FileProgress, Progress
 from charter_cli.tickets.columns import (
     TEXT_FIELDS,
     Dates,
@@ -36,11 +37,15 @@ from charter_cli.tickets.columns import (
     first_present,
 )
 from charter_cli.tickets.events import (
+    EVENT_TIME_NAMES,
     collapse_event_log,
     event_log_fields,
     read_events,
+    ticket_rows,
 )
+from charter_cli.tickets.inputs import expand_inputs
 from charter_cli.tickets.profile import (
+    REPEATED,
     Profile,
     VendorCheck,
     check_columns,
@@ -53,6 +58,7 @@ from charter_cli.tickets.sniff import (
     RawTable,
     open_export,
 )
+from charter_cli.tickets.tags import read_tags, tag_columns
 from charter_cli.tickets.timestamps import (
     EARLIEST,
     LATEST,
@@ -64,8 +70,6 @@ from charter_cli.tickets.timestamps import (
 )
 from charter_cli.workers import in_background
 
-Progress = Callable[[str, int], None]
-
 
 @dataclass
 class Tickets:
@@ -73,7 +77,10 @@ class Tickets:
     rows_read = tickets + duplicates + skipped + events_folded + events_used."""
 
     frame: pd.DataFrame  # one row per ticket; *_at columns are int64 UTC seconds (NAT missing)
-    events: pd.DataFrame | None  # ticket_id, at, status, category, group, escalation_level
+    # ticket_id, at, status, category, group, escalation_level: an event log's by ticket id and
+    # time, an events file's by ticket in the tickets' order and time (measures that need them
+    # grouped ask Context.events_by_ticket)
+    events: pd.DataFrame | None
     files: list[str]
     profile: str
     rows_read: int
@@ -83,7 +90,7 @@ class Tickets:
     fields: dict[str, str]  # present canonical field → its source column(s); the rest absent
     lacking: dict[str, tuple[str, ...]] = field(default_factory=dict)  # mapped, column not there
     events_folded: int = 0  # event-log rows folded into their ticket (not tickets themselves)
-    events_file: str | None = None  # --events
+    events_files: list[str] = field(default_factory=list)  # --events, each file it names
     events_used: int = 0  # its rows that are events (the rest are in skipped)
     events_unmatched: int = 0  # of those, naming a ticket the exports do not have
     duplicate_examples: list[str] = field(default_factory=list)
@@ -111,9 +118,15 @@ class Tickets:
         return self.has_history and bool(self.events["group"].notna().any())  # type: ignore[index]
 
     @property
+    def events_file(self) -> str | None:
+        """The events files as reports name them in one line (None: no --events)."""
+        return ", ".join(self.events_files) or None
+
+    @property
     def missing_fields(self) -> tuple[str, ...]:
-        """The canonical fields the export does not have (absent), in canonical order."""
-        return tuple(f for f in TICKET_FIELDS if f not in self.fields)
+        """The canonical fields the export does not have (absent), in canonical order; tags
+        only matter to a charter that selects by them, which then says so itself."""
+        return tuple(f for f in TICKET_FIELDS if f not in self.fields and f != "tags")
 
     @property
     def count(self) -> int:
@@ -209,6 +222,11 @@ def _canonical(
         sources[fld] = column
         if fld == "ticket_id":
             pass
+        elif fld == "tags":
+            found = tag_columns(list(source.columns), column, profile.tag_separator)
+            out[fld] = read_tags(source, found, profile.tag_separator)
+            if len(found) > 1:
+                sources[fld] = f"{column} ({len(found)} columns)"
         elif fld == "reopens":
             out[fld] = pd.to_numeric(source[column], errors="coerce").astype("Int64")
         elif fld in CATEGORY_FIELDS or fld in profile.values:
@@ -276,6 +294,13 @@ def _canonical(
         out[fld] = np.where(existing == NAT, derived, existing)
         sources[fld] = f"{sources[base]} + {column} (minutes)"
         lacking.pop(fld, None)
+    for name, alternatives in profile.custom.items():
+        column = first_present(header, alternatives)
+        if column is None:
+            lacking[f"fields.{name}"] = alternatives
+            continue
+        sources[f"fields.{name}"] = column
+        out[f"fields.{name}"] = _mapped_text(source[column], None)
     for name, column_name in profile.vendor.items():
         column = first_present(header, (column_name,))
         if column is not None:
@@ -333,8 +358,9 @@ def _no_text(n: int, *, categorical: bool) -> pd.Series:
 
 def _as_text(values: pd.Series) -> pd.Series:
     """Cells as the export wrote them, near enough: parsed timestamps back in ISO form."""
-    if values.dtype.kind == "M":
-        return pd.Series(values.dt.strftime("%Y-%m-%d %H:%M:%S"))
+    if values.dtype.kind == "M":  # read as instants while parsed: the same instant in UTC
+        utc = getattr(values.dtype, "tz", None) is not None
+        return pd.Series(values.dt.strftime("%Y-%m-%dT%H:%M:%SZ" if utc else "%Y-%m-%d %H:%M:%S"))
     return values
 
 
@@ -408,9 +434,13 @@ class Reader:
             self._timezone = self._timezone()
         return self._timezone
 
-    def read(self, index: int, file: Path, progress: Progress | None = None) -> FileRows:
-        """The file at position `index` of the input."""
-        export = open_export(file)
+    def read(
+        self, index: int, file: Path, progress: FileProgress | None = None, *, alone: bool = True
+    ) -> FileRows:
+        """The file at position `index` of the input (`progress` hears how far it is read).
+        A file with a header and no rows is an error `alone`; among other files, a month
+        without tickets, noted."""
+        export = open_export(file, progress=progress.start(index) if progress else None)
         if self.chosen is None:
             self.chosen = self._adjusted(detect_profile(export.names, export.path).profile)
         chosen = self.chosen
@@ -419,15 +449,18 @@ class Reader:
             if not any(header_key(a) in header for a in chosen.columns[required]):
                 raise InputError(
                     f"no column for {required} (profile {chosen.name} expects "
-                    f"{' or '.join(map(repr, chosen.columns[required]))})",
+                    f"{' or '.join(map(repr, chosen.columns[required]))})"
+                    + _history_hint(header, chosen),
                     path=export.path,
                 )
         notes = _repeated_notes(export.path, export.repeated, chosen)
         raw = export.read(column_types(chosen, export.names), nulls=chosen.missing)
         if progress:
-            progress(raw.path, raw.rows_read)
-        if raw.rows_read == 0:
+            progress.columns(index)
+        if raw.rows_read == 0 and alone:
             raise InputError("has a header but no rows", path=raw.path)
+        if raw.rows_read == 0:
+            notes.append(f"{raw.path}: a header and no rows")
         dates = date_order(raw, chosen, _stamp_columns(chosen, export.names), self.stated_by)
         notes += [dates.note] if dates.note else []
         part = _canonical(raw, chosen, self.timezone, index, dates)
@@ -444,6 +477,8 @@ class Reader:
                 "reason": [r for _, r in raw.skipped],
             }
         )
+        if progress:
+            progress.done(index)
         return FileRows(
             path=raw.path,
             frame=rows,
@@ -495,26 +530,41 @@ def as_tickets(
     return tickets, events, folded, duplicates, examples
 
 
+def events_paths(events: Path | str | Sequence[Path | str] | None) -> list[Path]:
+    """The events files `--events` names (files, folders, globs: `expand_inputs`)."""
+    if events is None:
+        return []
+    given = [events] if isinstance(events, (str, Path)) else list(events)
+    return expand_inputs(given, what="events").files
+
+
 def read_tickets(
-    files: Sequence[Path],
+    files: Sequence[Path | str],
     *,
     profile: str | None = None,
     timezone: str | Callable[[], str] = "UTC",
-    events_file: Path | None = None,
+    events_file: Path | str | Sequence[Path | str] | None = None,
     progress: Progress | None = None,
     order: str | None = None,
     input_tz: str | None = None,
 ) -> Tickets:
     """Read one or more exports of the same helpdesk into canonical tickets (`Reader` says what
-    `timezone`, `order` and `input_tz` do)."""
+    `timezone`, `order` and `input_tz` do). Each of `files` and `events_file` is a file, a folder
+    of them or a glob (`expand_inputs`); `progress` hears of every file read."""
     if not files:
         raise InputError("no ticket export given")
+    named = expand_inputs(files)
+    paths = named.files
+    events_files = events_paths(events_file)
     reader = Reader(profile=profile, timezone=timezone, order=order, input_tz=input_tz)
-    parts = [reader.read(index, file, progress) for index, file in enumerate(files)]
+    reading = FileProgress(progress, paths, "reading")
+    alone = len(paths) == 1
+    parts = [reader.read(i, file, reading, alone=alone) for i, file in enumerate(paths)]
+    if not any(p.rows_read for p in parts):
+        raise InputError(f"the {len(paths)} exports have a header each but no rows")
     chosen = reader.profile
-    rows = (
-        pd.concat([p.frame for p in parts], ignore_index=True) if len(parts) > 1 else parts[0].frame
-    )
+    full = [p.frame for p in parts if len(p.frame)] or [parts[0].frame]
+    rows = pd.concat(full, ignore_index=True) if len(full) > 1 else full[0]
     distinct = len(parts) == 1 and parts[0].distinct
     sources = merged_sources([p.sources for p in parts])
     if chosen.layout == "event-log":
@@ -522,19 +572,30 @@ def read_tickets(
     tickets, events, folded, duplicates, examples = as_tickets(rows, chosen, distinct=distinct)
     tickets = tickets.drop(columns=["_file"])
     skipped_parts = [p.skipped for p in parts]
-    notes = [n for p in parts for n in p.notes]
+    notes = named.notes() + [n for p in parts for n in p.notes]
     rows_read = sum(p.rows_read for p in parts)
     events_used = events_unmatched = 0
-    if events_file is not None:
-        extra = read_events(events_file, chosen, reader.timezone, stated_by=reader.stated_by)
+    history = FileProgress(progress, events_files, "reading events")
+    for index, file in enumerate(events_files):
+        extra = read_events(
+            file,
+            chosen,
+            reader.timezone,
+            stated_by=reader.stated_by,
+            progress=history.start(index),
+        )
         notes += [extra.note] if extra.note else []
         rows_read += extra.rows_read
         skipped_parts.append(extra.skipped)
-        events_used = len(extra.events)
-        known = extra.events["ticket_id"].isin(tickets["ticket_id"]).to_numpy()
-        events_unmatched = int((~known).sum())
-        more = extra.events.loc[known]
+        events_used += len(extra.events)
+        owner = ticket_rows(extra.events, tickets["ticket_id"])
+        unmatched = int((owner < 0).sum())
+        events_unmatched += unmatched
+        # grouped by ticket, in the tickets' order, each ticket's in time order (stable)
+        grouped = np.lexsort((extra.events["at"].to_numpy(), owner))[unmatched:]
+        more = extra.events.take(grouped).reset_index(drop=True)
         events = more if events is None else pd.concat([events, more], ignore_index=True)
+        history.done(index)
     skipped = skipped_frame(skipped_parts)
     problems = [p for part in parts for p in part.problems]
     problem_frame = (
@@ -555,7 +616,7 @@ def read_tickets(
     return Tickets(
         frame=tickets,
         events=events,
-        files=[shown_path(f) for f in files],
+        files=[shown_path(f) for f in paths],
         profile=chosen.name,
         rows_read=rows_read,
         duplicates=duplicates,
@@ -564,7 +625,7 @@ def read_tickets(
         fields=sources,
         lacking=lacking,
         events_folded=folded,
-        events_file=shown_path(events_file) if events_file is not None else None,
+        events_files=[shown_path(f) for f in events_files],
         events_used=events_used,
         events_unmatched=events_unmatched,
         duplicate_examples=first_examples(examples),
@@ -586,9 +647,24 @@ def skipped_frame(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return skipped
 
 
+def _history_hint(header: set[str], profile: Profile) -> str:
+    """For a status history among the exports (`--events history/*.csv` unquoted: the shell
+    gives --events the first file and the exports the rest), what to do instead."""
+    times = {header_key(n) for n in EVENT_TIME_NAMES}
+    statuses = {header_key(n) for n in ("status", *profile.columns.get("status", ()))}
+    if header & times and header & statuses:
+        return (
+            "; it looks like a status history: give it with --events, and quote a glob after "
+            "--events ('history/*.csv'), which the shell would otherwise spread over the exports"
+        )
+    return ""
+
+
 def _repeated_notes(path: str, repeated: dict[str, int], profile: Profile) -> list[str]:
     """A column the profile reads whose name the header repeats: the first of them is read."""
     used = {header_key(c) for c in profile.source_columns()}
+    if profile.tag_separator == REPEATED:  # read whole: one column per tag
+        used -= {header_key(c) for c in profile.columns.get("tags", ())}
     return [
         f"{path}: the header has {count} columns named {name!r}; the first is read"
         for name, count in repeated.items()

@@ -3,7 +3,9 @@ text, under the same bounds and missing markers, rows numbered as a spreadsheet 
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,6 +14,7 @@ import pyarrow.compute as pc
 
 from charter_cli.errors import InputError
 from charter_cli.frames import TEXT
+from charter_cli.progress import RowProgress
 from charter_cli.tickets.sniff import (
     MAX_COLUMNS,
     NULL_MARKERS,
@@ -39,21 +42,97 @@ def _stringify(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def read_xlsx(file: Path, path: str) -> RawTable:
+# what pandas' reader took for missing in a workbook (kept, so workbooks read as they did), and
+# Excel's error values (`#N/A`, `#DIV/0!`), which are no value either
+_XLSX_MISSING = [
+    "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!",
+]  # fmt: skip
+XLSX_CHUNK = 2_000  # rows read between two reports of progress
+
+
+def read_xlsx(file: Path, path: str, progress: RowProgress | None = None) -> RawTable:
+    """The first worksheet, streamed by openpyxl's read-only reader (which a row at a time is
+    the slow part of reading a workbook: `progress` hears after every `XLSX_CHUNK` rows)."""
+    import openpyxl
+
     try:
-        # one row past the limit tells that there are more, without reading them all
-        frame = pd.read_excel(
-            file, engine="openpyxl", dtype=object, sheet_name=0, nrows=MAX_XLSX_ROWS + 1
-        )
+        book = openpyxl.load_workbook(file, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         raise InputError(f"cannot be read as an .xlsx workbook: {exc}", path=path) from None
-    if len(frame) > MAX_XLSX_ROWS:
+    try:
+        rows = _sheet_rows(book, progress)
+    except Exception as exc:  # a broken sheet inside a sound zip
+        raise InputError(f"cannot be read as an .xlsx workbook: {exc}", path=path) from None
+    finally:
+        book.close()
+    if not rows:
+        raise InputError("the worksheet is empty", path=path)
+    # columns at C speed (rows are ragged: a row ends at its last cell), padded with None
+    columns = list(itertools.zip_longest(*rows))
+    names = [_header_name(c[0]) for c in columns]
+    cells = [pd.Series(c[1:], dtype=object) for c in columns]
+    filled = np.zeros(len(rows) - 1, dtype=bool)
+    for column in cells:
+        filled |= (column.notna() & (column != "")).to_numpy(dtype=bool)
+    # trailing empty rows (formatted, never filled) are no rows
+    count = int(np.flatnonzero(filled)[-1]) + 1 if filled.any() else 0
+    if count > MAX_XLSX_ROWS:
         raise InputError(
             f"has more than {MAX_XLSX_ROWS:,} rows, the most charter reads from a workbook "
             "(openpyxl takes minutes for more); save it as CSV, which is read in seconds",
             path=path,
         )
+    frame = pd.DataFrame(
+        {i: _cells_as_text(column[:count]) for i, column in enumerate(cells)},
+        index=pd.RangeIndex(count),
+    )
+    frame.columns = pd.Index(names)
+    frame = frame.replace(dict.fromkeys(_XLSX_MISSING, pd.NA))
     return _typed_table(frame, path, kind="xlsx", first_line=2)
+
+
+def _sheet_rows(book: Any, progress: RowProgress | None) -> list[tuple[object, ...]]:
+    """The first worksheet's rows as values: at most the header and `MAX_XLSX_ROWS + 1` rows (one
+    more tells that there are more)."""
+    sheet = book.worksheets[0]
+    declared = sheet.max_row or 0  # what the sheet says (Excel does); it can be wrong
+    sheet.reset_dimensions()
+    stream = sheet.iter_rows(values_only=True)
+    rows: list[tuple[object, ...]] = []
+    wanted = MAX_XLSX_ROWS + 2
+    while len(rows) < wanted:
+        chunk = list(itertools.islice(stream, min(XLSX_CHUNK, wanted - len(rows))))
+        if not chunk:
+            break
+        rows += chunk
+        if progress:  # rows below the header; 0: the sheet does not say, or says too few
+            progress(len(rows) - 1, declared - 1 if declared >= len(rows) else 0, "rows")
+    return rows
+
+
+def _header_name(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _cells_as_text(cells: pd.Series) -> pd.Series:
+    """A worksheet column's values (text, numbers, dates, booleans) as text, as pandas shows
+    them; a whole number stored as a float (`1234.0`, `1.2E3`) as the integer."""
+    kind = pd.api.types.infer_dtype(cells, skipna=True)
+    text = cells.astype(TEXT)
+    if kind in ("floating", "mixed-integer-float", "mixed"):
+        floats = cells.map(type).isin([float]).to_numpy()
+        if floats.any():
+            values = cells[floats].astype(float).to_numpy()
+            whole = np.isfinite(values) & (values == np.trunc(values)) & (np.abs(values) < 2**53)
+            index = np.flatnonzero(floats)[whole]
+            text.iloc[index] = values[whole].astype(np.int64).astype(str)
+    return text
 
 
 def read_parquet(file: Path, path: str) -> RawTable:

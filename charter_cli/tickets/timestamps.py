@@ -80,10 +80,15 @@ def parse_timestamps(
     `order` (`dayfirst` or `monthfirst`) reads every numeric date (`us` and `dayfirst` alike) in
     that one order; without it each of the two reads its own. `numeric` is the column's
     `scan_numeric`, when the caller has it already."""
-    if values.dtype.kind == "M":  # read as naive ISO times already (sniff's TIMESTAMP)
+    if values.dtype.kind == "M":  # read as ISO times already (sniff's TIMESTAMP, TIMESTAMP_UTC)
+        no = np.zeros(len(values), dtype=bool)
+        if getattr(values.dtype, "tz", None) is not None:  # instants with their offset: UTC
+            out = np.array(pd.DatetimeIndex(values).as_unit("s").asi8, dtype=np.int64)
+            implausible = (out != NAT) & ((out < EARLIEST) | (out >= LATEST))
+            out[implausible] = NAT
+            return Parsed(out, implausible, no)
         local = values.to_numpy().astype("datetime64[s]", copy=False)
         out, implausible = _from_local(local, timezone)
-        no = np.zeros(len(values), dtype=bool)
         return Parsed(out, implausible, no)
     fast = None if not formats or formats[0] != "iso" else _naive_iso(values, timezone, dates)
     if fast is not None:
@@ -106,6 +111,10 @@ def parse_timestamps(
                 got = todo & (seconds != NAT)
                 out[got] = seconds[got]
                 todo &= ~got
+            continue
+        if fmt in _NAMED and numeric is not None and not (todo & ~numeric.matched).any():
+            # every value left is shaped as a numeric date, which no named format reads: the
+            # test of each value against the format is skipped (0.2 s a column of a million)
             continue
         sub = text if todo.all() else text[todo]  # no copy of a million strings when all are left
         seconds = _parse_one(sub, fmt, timezone)
@@ -162,11 +171,15 @@ class NumericDates:
         day, month = (self.first, self.second) if order == DAYFIRST else (self.second, self.first)
         month_ok = (month >= 1) & (month <= 12)
         months = (self.year - 1970) * 12 + np.where(month_ok, month, 1) - 1
-        first_day = months.astype("datetime64[M]").astype("datetime64[D]")
-        next_first = (months + 1).astype("datetime64[M]").astype("datetime64[D]")
-        length = (next_first - first_day).astype(np.int64)
+        # each month's first day from a table of the months present: numpy's month-to-day cast
+        # of every value took 0.1 s a column of a million (0.01 s so)
+        low = int(months.min()) if months.size else 0
+        table = np.arange(low, int(months.max()) + 2 if months.size else 1)
+        firsts = table.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+        first_day = firsts[months - low]
+        length = firsts[months - low + 1] - first_day
         ok = self.matched & month_ok & (day >= 1) & (day <= length) & (self.clock >= 0)
-        start = (first_day.astype(np.int64) + np.maximum(day, 1) - 1) * DAY
+        start = (first_day + np.maximum(day, 1) - 1) * DAY
         return start, ok
 
 
@@ -184,6 +197,9 @@ def scan_numeric(values: pd.Series) -> NumericDates | None:
     array = pc.utf8_trim_whitespace(array)
     if not pc.any(pc.match_substring_regex(array, r"^[0-9]{1,2}[-/.]")).as_py():
         return None
+    fixed = _fixed_layout(array)
+    if fixed is not None:
+        return fixed
     parts = pc.extract_regex(array, _NUMERIC)
 
     def number(name: str) -> I64:
@@ -215,6 +231,130 @@ def scan_numeric(values: pd.Series) -> NumericDates | None:
         clock_ok, hour24 * HOUR + np.maximum(minute, 0) * 60 + np.maximum(second, 0), -1
     )
     return NumericDates(matched, number("a"), number("b"), year, clock.astype(np.int64))
+
+
+# the layouts vendors write every value of a column in, digit for digit (`D`; `P` is A or P,
+# `M` the M of AM/PM), with one separator (`/` here) that may be `-` or `.`
+_LAYOUTS = (
+    "DD/DD/DDDD",
+    "DD/DD/DDDD DD:DD",
+    "DD/DD/DDDD DD:DD:DD",
+    "DD/DD/DDDD DD:DD PM",
+    "DD/DD/DDDD DD:DD:DD PM",
+    "DD/DD/DD",
+    "DD/DD/DD DD:DD",
+    "DD/DD/DD DD:DD:DD",
+    "DD/DD/DD DD:DD PM",
+    "DD/DD/DD DD:DD:DD PM",
+)
+
+
+def _fixed_layout(array: object) -> NumericDates | None:
+    """The numeric dates of a column whose every value has one fixed layout
+    (`03/07/2026 11:30 PM`, as US exports write them), read from the bytes as digits: the same
+    parts as the regular expression finds, in a tenth of the time (on five columns of a
+    million US 12-hour times: 0.5 s instead of 5 s). None for any other column: the regular
+    expression reads it."""
+    import pyarrow as pa
+
+    chunked = array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
+    flat = chunked.combine_chunks().cast(pa.large_string())
+    n = len(flat)
+    present = np.asarray(flat.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    if not present.any():
+        return None
+    _, offsets_buffer, data_buffer = flat.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[flat.offset : flat.offset + n + 1]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.zeros(0, np.uint8)
+    starts = offsets[:-1][present]
+    sizes = offsets[1:][present] - starts
+    size = int(sizes[0])
+    if not (sizes == size).all():
+        return None
+    head = data[starts[0] : starts[0] + size].tobytes()
+    if not head.isascii():
+        return None
+    first = head.decode("ascii")
+    separator = first[2:3]
+    if separator not in ("/", "-", "."):
+        return None
+    layout = next(
+        (x for x in _LAYOUTS if len(x) == size and _fits(first, x.replace("/", separator))),
+        None,
+    )
+    if layout is None:
+        return None
+    layout = layout.replace("/", separator)
+    # the bytes of every present value: the text buffer itself, one row a value, when missing
+    # values take no bytes (as Arrow writes them), else gathered
+    begin, end = int(offsets[0]), int(offsets[-1])
+    if end - begin == starts.size * size:
+        cells = data[begin:end].reshape(starts.size, size)
+    else:
+        cells = data[starts[None, :] + np.arange(size)[:, None]].T
+    ok = np.ones(len(starts), dtype=bool)
+    for i, kind in enumerate(layout):
+        column = cells[:, i]
+        if kind == "D":
+            ok &= (column >= 0x30) & (column <= 0x39)
+        elif kind == "P":
+            ok &= np.isin(column, np.frombuffer(b"AaPp", dtype=np.uint8))
+        elif kind == "M" and layout[i - 1] == "P":
+            ok &= (column == 0x4D) | (column == 0x6D)
+        else:
+            ok &= column == ord(kind)
+    if not ok.all():
+        return None  # some value differs: the regular expression reads them all
+
+    def number(at: int, width: int) -> I64:
+        out = np.zeros(len(starts), dtype=np.int64)
+        for k in range(at, at + width):
+            out = out * 10 + (cells[:, k].astype(np.int64) - 0x30)
+        return out
+
+    def spread(values: I64, missing: int) -> I64:
+        out = np.full(n, missing, dtype=np.int64)
+        out[present] = values
+        return out
+
+    year_at, year_width = 6, (4 if layout[6:10] == "DDDD" else 2)
+    year = number(year_at, year_width)
+    if year_width == 2:
+        year = np.where(year < 69, 2000 + year, 1900 + year)
+    time_at = year_at + year_width + 1
+    clock = np.zeros(len(starts), dtype=np.int64)
+    if size > time_at:
+        hour, minute = number(time_at, 2), number(time_at + 3, 2)
+        with_seconds = layout[time_at + 5 : time_at + 6] == ":"
+        second = number(time_at + 6, 2) if with_seconds else np.zeros_like(hour)
+        twelve = "P" in layout
+        if twelve:
+            pm = np.isin(cells[:, layout.index("P")], np.frombuffer(b"Pp", dtype=np.uint8))
+            hour_ok = (hour >= 1) & (hour <= 12)
+            hour24 = hour % 12 + np.where(pm, 12, 0)
+        else:
+            hour_ok, hour24 = hour <= 23, hour
+        clock_ok = hour_ok & (minute <= 59) & (second <= 59)
+        clock = np.where(clock_ok, hour24 * HOUR + minute * 60 + second, -1)
+    return NumericDates(
+        present,
+        spread(number(0, 2), -1),
+        spread(number(3, 2), -1),
+        spread(year, -1),
+        spread(clock, 0),
+    )
+
+
+def _fits(value: str, layout: str) -> bool:
+    """Whether one value has the layout's shape (its first value decides which layout to try)."""
+    for char, kind in zip(value, layout, strict=True):
+        if kind == "D" and not char.isdigit():
+            return False
+        if kind == "P" and char not in "AaPp":
+            return False
+        if kind not in "DP" and not (kind == "M" and char in "Mm") and char != kind:
+            return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -265,6 +265,7 @@ def test_accounting_and_data_quality(report: dict) -> None:
         "duplicates": 0,
         "events_folded": 0,
         "events_file": None,
+        "events_files": [],
         "events": 0,
         "skipped": 0,
         "profile": "generic",

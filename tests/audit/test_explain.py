@@ -29,7 +29,7 @@ def test_explain_shows_the_counted_hours_and_holidays() -> None:
     assert "open  Thu 24 Dec 2026 08:00 CET – 12:00  (4h 00m)" in text
     assert "holiday Thu 24 Dec 2026: Christmas Eve (short day)" in text
     assert "closed Fri 25 Dec 2026: Christmas Day" in text
-    assert "does not apply: only for tickets with channel in ['chat']" in text
+    assert "does not apply: only for tickets with channel chat" in text
     assert "BREACHED by 2 working hours (not escalated to specialists in time)" in text
 
 

@@ -64,8 +64,15 @@ def walls(draw: st.DrawFn) -> tuple[str, list[int]]:
 @given(walls(), st.booleans())
 def test_localize_matches_zoneinfo_value_by_value(case: tuple[str, list[int]], start: bool) -> None:
     tz, values = case
-    got = localize(np.array(values, dtype=np.int64).view("datetime64[s]"), tz, start=start)
-    assert got.tolist() == [reference(v, tz, start=start) for v in values]
+    wall = np.array(values, dtype=np.int64)
+    expected = [reference(v, tz, start=start) for v in values]
+    got = localize(wall.view("datetime64[s]"), tz, start=start)
+    assert got.tolist() == expected
+    # as many values as hours in their range: the table of hours, not value by value
+    hours = (wall.max() - wall.min()) // HOUR + 1
+    dense = np.tile(wall, -(-hours // wall.size))
+    got = localize(dense.view("datetime64[s]"), tz, start=start)[: wall.size]
+    assert got.tolist() == expected
 
 
 def test_chatham_gap_at_0245_is_the_change_itself() -> None:

@@ -15,6 +15,14 @@ def peak(args: list[str]) -> tuple[int, int, str]:
         "from charter_cli.cli import main\n"
         "try:\n    main(sys.argv[1:])\nexcept SystemExit as exc:\n    status = exc.code\n"
         "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024\n"
+        # ru_maxrss keeps the parent's high-water mark across fork and exec (a test process of
+        # 500 MB makes every child say 500 MB); Linux's VmHWM is this program's own
+        "try:\n"
+        "    with open('/proc/self/status') as lines:\n"
+        "        hwm = [line.split()[1] for line in lines if line.startswith('VmHWM:')]\n"
+        "    peak = int(hwm[0]) // 1024 if hwm else peak\n"
+        "except OSError:\n"
+        "    pass\n"
         "print(f'PEAK {status} {peak}', file=sys.stderr)\n"
     )
     done = subprocess.run(

@@ -13,7 +13,14 @@ from pathlib import Path
 from charter_cli.charter.findings import Finding, Severity
 from charter_cli.charter.load import Document
 from charter_cli.charter.model import build_charter
-from charter_cli.charter.rules import calendars, escalation, promises, references, translations
+from charter_cli.charter.rules import (
+    calendars,
+    coverage,
+    escalation,
+    promises,
+    references,
+    translations,
+)
 from charter_cli.charter.rules.base import RULES, Rule, file_rule, model_rule, rule
 from charter_cli.charter.rules.calendars import zone_hint
 
@@ -23,6 +30,7 @@ _TOPICS = (
     calendars,
     promises,
     escalation,
+    coverage,
     translations,
 )  # imported for their registrations
 

@@ -12,11 +12,11 @@ from charter_cli.charter.model import (
 from charter_cli.charter.rules.base import (
     Yield,
     _escalation_rules,
-    _listed,
     _priority_names,
     _promises,
     rule,
 )
+from charter_cli.charter.selectors import parse_selector
 from charter_cli.charter.values import (
     ValueError_,
     parse_duration,
@@ -82,11 +82,8 @@ def bad_duration(data: dict[str, Any]) -> Yield:
 
 def _applicable_priorities(data: dict[str, Any], spec: dict[str, Any]) -> list[str]:
     declared = _priority_names(data)
-    wanted = (spec.get("where") or {}).get("priority")
-    if wanted is None:
-        return declared
-    wanted_norm = {normalise(w) for w in _listed(wanted)}
-    return [p for p in declared if normalise(p) in wanted_norm]
+    selector = parse_selector(spec.get("where"))
+    return [p for p in declared if selector.allows("priority", p, normalise)]
 
 
 @rule("priority-map-incomplete")

@@ -10,7 +10,6 @@ from charter_cli.charter.findings import Severity
 from charter_cli.charter.load import PathKey
 from charter_cli.charter.model import (
     ALWAYS,
-    FILTER_FIELDS,
     STATUS_CATEGORIES,
     TIME_FIELDS,
     normalise,
@@ -18,12 +17,12 @@ from charter_cli.charter.model import (
 from charter_cli.charter.rules.base import (
     Yield,
     _escalation_rules,
-    _listed,
     _priority_names,
     _promises,
     _suggest,
     rule,
 )
+from charter_cli.charter.selectors import SELECTABLE, selectable, selector_values
 
 
 @rule("unknown-calendar")
@@ -42,9 +41,16 @@ def unknown_calendar(data: dict[str, Any]) -> Yield:
 
 
 def _where_values(data: dict[str, Any]) -> Iterator[tuple[PathKey, str, list[str]]]:
+    """Each key of every selector (`where` of promises and escalation rules, `exclude`): its
+    path, field and values (listed or refused alike)."""
     for path, spec in [*_promises(data), *_escalation_rules(data)]:
-        for key, wanted in (spec.get("where") or {}).items():
-            yield (*path, "where", key), key, _listed(wanted)
+        for key, under, values in selector_values(spec.get("where")):
+            yield (*path, "where", *under), key, values
+    exclude = data.get("exclude")
+    for i, item in enumerate(exclude if isinstance(exclude, list) else [exclude]):
+        at: PathKey = ("exclude", i) if isinstance(exclude, list) else ("exclude",)
+        for key, under, values in selector_values(item):
+            yield (*at, *under), key, values
 
 
 @rule("unknown-channel")
@@ -100,12 +106,23 @@ def _map_keys(
 
 @rule("unknown-field")
 def unknown_field(data: dict[str, Any]) -> Yield:
-    """A `where` filters on a field that is not a canonical ticket field, or a custom measure
-    `{from, to}` names a field that is not a canonical timestamp."""
-    filters = list(FILTER_FIELDS)
+    """A `where` or `exclude` filters on a field that is neither a canonical ticket field holding
+    text, nor `tags`, nor `fields.NAME` (a custom column); or a custom measure `{from, to}` names
+    a field that is not a canonical timestamp."""
+    filters = list(SELECTABLE)
+    seen: set[PathKey] = set()
     for path, key, _ in _where_values(data):
-        if key not in filters:
-            yield path, f"unknown ticket field {key!r} in `where`{_suggest(key, filters)}"
+        at = path[: path.index(key) + 1] if key in path else path
+        if not selectable(key) and at not in seen:
+            seen.add(at)
+            hint = _suggest(key, filters)
+            if key in TIME_FIELDS:
+                hint = " (a timestamp: a promise's `in_force` limits tickets by date)"
+            where = "`exclude`" if at[0] == "exclude" else "`where`"
+            yield (
+                at,
+                f"unknown ticket field {key!r} in {where}{hint}; custom columns are `fields.NAME`",
+            )
     times = list(TIME_FIELDS)
     for path, spec in _promises(data):
         measure = spec["measure"]
