@@ -231,6 +231,14 @@ def audit(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No report on stdout, no progress on stderr.")
     ] = False,
+    record: Annotated[
+        Path | None,
+        typer.Option(
+            "--record",
+            help="Add this run to a history file (SQLite; created if need be) for `charter "
+            "trend` and `charter review`; re-recording a month with the same charter replaces it.",
+        ),
+    ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="A promise with no measurable ticket fails.")
     ] = False,
@@ -313,6 +321,7 @@ def audit(
         keys=(*keys, "month") if Format.html in formats and "month" not in keys else keys,
         worst=max(top, MAX_BREACH_ROWS if Format.html in formats else 0),
         csv=Format.csv in formats,
+        record=record is not None,
     )
     order = _order(dayfirst, monthfirst)
     # a profile given as a file is an input too (a built-in name is no file of the user's)
@@ -321,6 +330,10 @@ def audit(
     files = expand_inputs(tickets).files
     history = expand_inputs(events, what="events").files if events else []
     check_outputs(outputs, [charter, *files, *history, *profile_file])
+    if record is not None:
+        from charter_cli.history import check_record
+
+        check_record(record, [charter, *files, *history, *profile_file, *outputs])
     budget = parse_size(memory) if memory else memory_budget()
     streamed = needs_streaming(files, budget)
     parts = partitions or (2 * (workers or 2) if engine is Engine.dask else 1)
@@ -373,6 +386,12 @@ def audit(
                 step=progress.step,
             )
         result = with_coverage_minimum(result, least)
+        if record is not None:
+            from charter_cli.history import record as record_history
+
+            number = record_history(record, result, charter)
+            if not quiet:
+                _err(f"recorded run {number} in {record}")
         width = max(80, min(160, _terminal_width()))
         for done, out in enumerate(outputs):
             progress(f"writing {out}", done, len(outputs))
@@ -759,6 +778,175 @@ def diff(
         _emit(render_json(report))
     else:
         _emit(render_text(report, top=top))
+
+
+class TrendFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    html = "html"
+
+
+class TrendBy(StrEnum):
+    channel = "channel"
+    priority = "priority"
+    group = "group"
+    type = "type"
+
+
+@app.command(epilog=EXIT_HELP)
+@guarded
+def trend(
+    history: Annotated[Path, typer.Argument(help="A history file (`charter audit --record`).")],
+    promise: Annotated[
+        str | None, typer.Option("--promise", "-p", help="Only this promise (its id).")
+    ] = None,
+    by: Annotated[
+        TrendBy | None, typer.Option("--by", help="One line per channel, priority, group or type.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="From this month on (2026-01 or a date).")
+    ] = None,
+    charter_name: Annotated[
+        str | None,
+        typer.Option(
+            "--charter", help="Only runs of this charter (its name, or the start of its hash)."
+        ),
+    ] = None,
+    output_format: Annotated[
+        TrendFormat | None,
+        typer.Option("--format", "-f", help="text, markdown, json or html (default text)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to a file (format by suffix, or --format)."),
+    ] = None,
+) -> None:
+    """Compliance and p50/p90 per month from a history file, marking months where the charter
+    changed (percentiles are histogram bin estimates)."""
+    from charter_cli.output import check_outputs, write_atomic
+    from charter_cli.report.trend import RENDERERS
+    from charter_cli.trend import trend as compute
+
+    suffixes = {".md": "markdown", ".json": "json", ".html": "html", ".htm": "html", ".txt": "text"}
+    chosen = output_format.value if output_format else None
+    if chosen is None and output is not None:
+        chosen = suffixes.get(output.suffix.lower())
+    if output is not None:
+        check_outputs([output], [history])
+    found = compute(
+        history,
+        promise=promise,
+        by=by.value if by else None,
+        since=since,
+        charter=charter_name,
+    )
+    text = RENDERERS[chosen or "text"](found)
+    if output is not None:
+        write_atomic(output, text)
+        _err(f"wrote {output}")
+    else:
+        _emit(text)
+
+
+class ReviewFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command(epilog=EXIT_HELP)
+@guarded
+def review(
+    charter: Annotated[Path, typer.Argument(help="The charter to review (YAML).")],
+    tickets: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Or exports to audit for the review, instead of a history file."),
+    ] = None,
+    history: Annotated[
+        Path | None,
+        typer.Option("--history", help="A history file (`charter audit --record`)."),
+    ] = None,
+    events: Annotated[
+        Path | None, typer.Option("--events", help="Status history, with exports.")
+    ] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="Export profile NAME or FILE, with exports.")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Judge the exports as of this time.")
+    ] = None,
+    dayfirst: DayFirst = False,
+    monthfirst: MonthFirst = False,
+    input_tz: InputTz = None,
+    months: Annotated[
+        int, typer.Option("--months", "-m", min=1, help="Review the last N recorded months.")
+    ] = 6,
+    write: Annotated[
+        Path | None,
+        typer.Option(
+            "--write",
+            help="Write the charter with the proposed allowances to this new file (comments "
+            "kept; the charter itself is never changed) and print what changed.",
+        ),
+    ] = None,
+    output_format: Annotated[
+        ReviewFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = ReviewFormat.text,
+) -> None:
+    """Is each promise kept, persistently missed, or met with a wide margin? The allowance the
+    team achieved at each target, channels and priorities no promise covers, types that grew."""
+    from charter_cli.charter import load_charter
+    from charter_cli.history import charter_hash, load
+    from charter_cli.report.review import render_json, render_text
+    from charter_cli.review import review as compute
+
+    if (history is None) == (not tickets):
+        raise UsageError("give either a history file (--history FILE) or exports to audit")
+    model = load_charter(charter)
+    if write is not None:
+        from charter_cli.output import check_outputs
+
+        sources = [history] if history is not None else [*(tickets or []), events]
+        check_outputs([write], [charter, *[p for p in sources if p is not None]])
+    if history is not None:
+        recorded = load(history)
+    else:
+        from charter_cli.history import recorded_from_exports
+
+        recorded = recorded_from_exports(
+            charter,
+            tickets or [],
+            profile=profile,
+            events=events,
+            as_of=as_of,
+            order=_order(dayfirst, monthfirst),
+            input_tz=input_tz,
+        )
+    found = compute(model, recorded, months=months, digest=charter_hash(charter))
+    text = render_json(found) if output_format is ReviewFormat.json else render_text(found)
+    if write is None:
+        _emit(text)
+        return
+    from charter_cli.drafting.diff import compare
+    from charter_cli.output import write_atomic
+    from charter_cli.report.diff import DiffReport
+    from charter_cli.report.diff import render_text as render_diff
+    from charter_cli.review import proposed_text, read_text
+
+    write_atomic(write, proposed_text(read_text(charter), shown_path(charter), found))
+    changes = compare(model, load_charter(write))
+    said = render_diff(DiffReport(shown_path(charter), shown_path(write), changes))
+    if output_format is ReviewFormat.json:
+        _emit(text)
+        for line in said.splitlines():
+            _err(line)
+    else:
+        _emit(
+            text
+            + f"\nProposed charter {shown_path(write)}, against {shown_path(charter)}:\n"
+            + said
+        )
+    _err(f"wrote {write}")
 
 
 @app.command()

@@ -26,6 +26,7 @@ import pyarrow as pa
 from charter_cli.clock import NAT
 from charter_cli.coverage import Coverage, channel_counts, from_counts
 from charter_cli.frames import categorical
+from charter_cli.history import History, merge_history, reduce_history
 from charter_cli.outcome import STATE_LABELS, Compliance, Counted, Outcome, State
 from charter_cli.selection import ticket_key
 
@@ -56,6 +57,7 @@ class Wants:
     keys: tuple[str, ...] = ()  # breakdowns (--by, and the month for the HTML page)
     worst: int = 10  # how many worst breaches the longest list shows
     csv: bool = False  # the per-ticket CSV
+    record: bool = False  # the history table (`charter_cli.history`) for --record
 
 
 def check_keys(present: Mapping[str, str], keys: Sequence[str]) -> None:
@@ -308,6 +310,7 @@ class Piece:
     csv: list[tuple[np.ndarray, pa.ChunkedArray]] | None  # per promise: rows, CSV lines
     reconciliation: list[Disagreement]
     csv_file: Path | None = None  # or the lines spilled to this Arrow file (`spill_lines`)
+    history: History | None = None  # for --record: per promise, month and ticket kind
 
 
 def reduce(result: AuditResult, origin: np.ndarray, wants: Wants) -> Piece:
@@ -337,6 +340,7 @@ def reduce(result: AuditResult, origin: np.ndarray, wants: Wants) -> Piece:
         risky=_worst(result, shown, origin, wants.worst, _risky),
         csv=_csv(result, shown, origin) if wants.csv else None,
         reconciliation=[d.at_rows(origin) for d in result.reconciliation],
+        history=reduce_history(result, shown) if wants.record else None,
     )
 
 
@@ -512,6 +516,7 @@ class Summary:
     worst: pd.DataFrame = field(default_factory=pd.DataFrame)
     risky: pd.DataFrame = field(default_factory=pd.DataFrame)  # closest to breach first
     csv: Lines | None = None  # the per-ticket CSV's lines, when asked for
+    history: History | None = None  # what --record keeps, when asked for
 
     def target(self, promise: Promise) -> float:
         return self.fail_under if self.fail_under is not None else promise.target
@@ -592,8 +597,14 @@ def merge(
         worst=_merge_worst([p.worst for p in pieces], "overdue_seconds", descending=True),
         risky=_merge_worst([p.risky for p in pieces], "deadline_at", descending=False),
         csv=_lines(pieces, len(promises)),
+        history=_history(pieces),
         **fields,
     )
+
+
+def _history(pieces: list[Piece]) -> History | None:
+    parts = [p.history for p in pieces if p.history is not None]
+    return merge_history(parts) if parts else None
 
 
 def _tally_merge(parts: list[_PieceTally], promise: Promise) -> Tally:
