@@ -142,6 +142,17 @@ class Promise:
     titles: Mapping[str, str] = field(default_factory=dict)  # the title by language
     options: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # the measure's own
     at_risk: float = AT_RISK  # a running instance that has used this share is at risk
+    # promises stopped by resolution: `final` (created → last resolution, time resolved before a
+    # reopen not counted), `first` (→ first resolution) or `each` (one instance per cycle)
+    reopens: str = "final"
+    # the priority whose allowance applies: `latest` (in force when the clock stopped, or at
+    # as-of) or `at_creation`
+    priority: str = "latest"
+
+
+REOPENS = ("final", "first", "each")
+PRIORITY_MODES = ("latest", "at_creation")
+ESCALATION_ORDER = "escalation-order"  # the promise `escalation.forward_only` adds
 
 
 @dataclass(frozen=True)
@@ -325,6 +336,8 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
                 pause_when=tuple(spec.get("pause_when") or ()),
                 options=options,
                 at_risk=parse_target(spec.get("at_risk", at_risk)),
+                reopens=spec.get("reopens", "final"),
+                priority=spec.get("priority", "latest"),
             )
         )
     escalation = data.get("escalation") or {}
@@ -346,6 +359,22 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
                 target=parse_target(rule.get("target", 1.0)),
                 escalate_to=rule["to"],
                 at_risk=parse_target(rule.get("at_risk", at_risk)),
+                pause_when=tuple(rule.get("pause_when") or ()),
+                priority=rule.get("priority", "latest"),
+            )
+        )
+    if escalation.get("forward_only"):
+        promises.append(
+            Promise(
+                id=ESCALATION_ORDER,
+                title="Never passed back down the escalation path",
+                measure="escalation_order",
+                start_field="created_at",
+                stop_field="resolved_at",
+                where={},
+                calendar=None,
+                within=Allowance(),
+                target=1.0,
             )
         )
     return Charter(

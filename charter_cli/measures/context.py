@@ -12,8 +12,9 @@ import pandas as pd
 from charter_cli.charter.model import Charter, Promise, normalise
 from charter_cli.clock import DAY, I64, NAT, BusinessClock
 from charter_cli.fields import EITHER, Need, needs, satisfied
-from charter_cli.frames import flags, per_value
+from charter_cli.frames import flags, per_value, recode
 from charter_cli.measures import measure_of
+from charter_cli.measures.history import owners, value_at
 from charter_cli.measures.ticket_zones import in_ticket_zones
 from charter_cli.outcome import Counted, Labels, Outcome, State
 from charter_cli.tickets.columns import RESOLVED
@@ -263,19 +264,57 @@ class Context:
             else:
                 yield clock, np.flatnonzero(ok & (codes == code))
 
-    def paused(self, out: Outcome, rows: I64, start: I64, until: I64, ok: np.ndarray) -> I64 | None:
+    def paused(
+        self,
+        out: Outcome,
+        rows: I64,
+        start: I64,
+        until: I64,
+        ok: np.ndarray,
+        also: tuple[str, ...] = (),
+    ) -> I64 | None:
         """Business seconds each row spent paused (None: nothing to subtract); the intervals go
-        to `out.pauses` for `explain`."""
+        to `out.pauses` for `explain`. `also`: statuses that stop the clock besides `pause_when`
+        (a resolved state before a reopen), counted only with a status history."""
         p = out.promise
-        if not p.pause_when:
+        if not p.pause_when and not (also and self.has_status_history()):
             return None
         if not self.has_status_history():
             out.notes.append(
                 "pause_when needs status history (an event log or --events); no pauses subtracted"
             )
             return None
-        seconds, out.pauses = self.in_statuses(out, rows, start, until, ok, p.pause_when)
+        statuses = tuple(dict.fromkeys((*p.pause_when, *also)))
+        seconds, out.pauses = self.in_statuses(out, rows, start, until, ok, statuses)
         return seconds
+
+    def priorities(self, out: Outcome, rows: I64, stop: I64) -> tuple[pd.Series, pd.Series]:
+        """The charter's priority name and the export's own spelling for each row: in force
+        when its clock stopped (`stop`; NAT: at as-of) under `priority: latest`, the first one
+        under `at_creation`, from events that carry a priority, else the ticket's column."""
+        names = self.attr("priority", rows).reset_index(drop=True)
+        raw_name = "priority_raw" if "priority_raw" in self.t else "priority"
+        raw = self.attr(raw_name, rows).reset_index(drop=True)
+        events = self.source.events
+        if events is None or "priority" not in events:
+            return names, raw
+        when = None if out.promise.priority == "at_creation" else np.where(stop == NAT, self.as_of, stop)
+        ids = self.t["ticket_id"].to_numpy(dtype=object)[rows]
+        found, known = value_at(events, "priority", ids, when, self.as_of)
+        if not known.any():
+            return names, raw
+        lookup = {
+            normalise(v): pr.name for pr in self.charter.priorities for v in (pr.name, *pr.match)
+        }
+        given = pd.Series(found, dtype=object)
+        mapped = (
+            recode(given, lambda v: lookup.get(normalise(v))).astype(object)
+            if self.charter.priorities
+            else given
+        )
+        names = names.astype(object).where(~known, mapped)
+        raw = raw.astype(object).where(~known, given)
+        return names, raw
 
     def has_status_history(self) -> bool:
         return self.source.has_history
@@ -319,11 +358,10 @@ class Context:
             status = np.concatenate((status[hit], np.full(int(first.sum()), before_first, object)))
         else:
             ids, at, next_at, status = ids[hit], at[hit], next_at[hit], status[hit]
-        position = pd.Index(self.t["ticket_id"].to_numpy(dtype=object)[rows]).get_indexer(ids)
-        keep = position >= 0
-        if not keep.any():
+        # every row of a ticket (a promise may measure it more than once) gets its intervals
+        keep, ticket = owners(self.t["ticket_id"].to_numpy(dtype=object)[rows], ids)
+        if not keep.size:
             return seconds, None
-        ticket = position[keep].astype(np.int64)
         p_start, p_stop = at[keep], next_at[keep]
         intervals = (ticket, np.maximum(p_start, start[ticket]), p_stop, status[keep])
         for clock, where in self.by_calendar(out, ok):

@@ -46,6 +46,8 @@ def lines(table: pd.DataFrame) -> pa.Array:
             cells.append(_instants(values.to_numpy(dtype=np.int64)))
         elif col.endswith("_seconds"):
             cells.append(_integers(values.to_numpy(dtype=np.int64)))
+        elif col == "instance":
+            cells.append(_integers(values.to_numpy(dtype=np.int64)))
         elif col == "used":
             cells.append(_shares(values.to_numpy(dtype=float)))
         else:

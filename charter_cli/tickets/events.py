@@ -94,6 +94,8 @@ def collapse_event_log(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
             "category": category,
             "group": ordered["group"],
             "escalation_level": ordered["escalation_level"],
+            # each row's priority: a change of priority is known from the row it first shows on
+            "priority": ordered["priority"],
         }
     )
     events = events.loc[events["at"] != NAT].reset_index(drop=True)
@@ -123,7 +125,7 @@ def event_log_fields(sources: dict[str, str]) -> dict[str, str]:
 class EventsFile:
     """A separate status history (`--events`) and the accounting of its rows."""
 
-    events: pd.DataFrame  # ticket_id, at, status, category, group, escalation_level
+    events: pd.DataFrame  # ticket_id, at, status, category, group, escalation_level, priority
     skipped: pd.DataFrame  # file, line, reason
     rows_read: int
     note: str | None = None  # how its dates were read, when the data did not decide
@@ -145,7 +147,8 @@ EVENT_TIME_NAMES = (
 def read_events(
     file: Path, profile: Profile, timezone: str, *, stated_by: str = "the profile"
 ) -> EventsFile:
-    """A separate status history (`--events`): ticket_id, at, status[, group, escalation_level],
+    """A separate status history (`--events`): ticket_id, at, status[, group, escalation_level,
+    priority],
     by their canonical names or by the names the export's profile gives those fields (so a
     history exported from the same helpdesk needs no renaming). Every row is an event or
     skipped with its line: no id, no time, a time that is not one, a malformed row."""
@@ -186,13 +189,17 @@ def read_events(
             "category": categories(status, profile),
         }
     )
-    for fld in ("group", "escalation_level"):
+    for fld in ("group", "escalation_level", "priority"):
         col = first_present(header, names(fld, (fld,)))
         events[fld] = (
             raw.frame[col].astype(TEXT).str.strip()
             if col
             else pd.array([pd.NA] * len(events), dtype=TEXT)
         )
+        if col and fld == "priority" and profile.values.get(fld):  # `3 - Moderate` → normal
+            from charter_cli.tickets.read import _mapped_text
+
+            events[fld] = _mapped_text(raw.frame[col], dict(profile.values[fld])).astype(TEXT)
     no_id = (ids.isna() | (ids == "")).fillna(True).to_numpy()
     no_time = parsed.seconds == NAT
     drop = no_id | no_time

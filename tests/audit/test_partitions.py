@@ -335,6 +335,7 @@ def test_spilled_lines_merge_into_row_order_a_window_at_a_time(
     pieces = [
         (
             np.array(rows, dtype=np.int64),
+            np.ones(len(rows), dtype=np.int64),
             pa.chunked_array([pa.array([f"{r}\n" for r in rows], pa.large_string())]),
         )
         for rows in disjoint
