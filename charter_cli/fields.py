@@ -86,6 +86,8 @@ def _measure_rows() -> list[str]:
         written = m.name if m.form is None else str(m.form["x-written"])
         if m.name == "escalation":
             written = "escalation rules"
+        if m.name == "escalation_order":
+            written = "escalation.forward_only"
         start = m.start_field or "FIELD"
         stop = m.stop_field or "FIELD"
         sample = Promise(m.name, None, m.name, start, stop, {}, None, Allowance(), 1.0)

@@ -298,7 +298,11 @@ class Context:
         events = self.source.events
         if events is None or "priority" not in events:
             return names, raw
-        when = None if out.promise.priority == "at_creation" else np.where(stop == NAT, self.as_of, stop)
+        when = (
+            None
+            if out.promise.priority == "at_creation"
+            else np.where(stop == NAT, self.as_of, stop)
+        )
         ids = self.t["ticket_id"].to_numpy(dtype=object)[rows]
         found, known = value_at(events, "priority", ids, when, self.as_of)
         if not known.any():
@@ -383,7 +387,7 @@ class Context:
             names.append("timezone")  # the zone each ticket's hours are read in
         out = {n: self.present[n] for n in names if n in self.present}
         history = self.source.has_history
-        if promise.measure == "escalation" and history:
+        if promise.measure in ("escalation", "escalation_order") and history:
             out["group history"] = self.source.events_file or "the event log"
         if promise.pause_when and history:
             out["status history"] = self.source.events_file or "the event log"

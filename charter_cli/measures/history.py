@@ -152,4 +152,5 @@ def _rank(group: I64, mask: np.ndarray) -> I64:
     counted = np.cumsum(mask) - mask
     first = np.concatenate(([True], group[1:] != group[:-1]))
     start_count = counted[np.maximum.accumulate(np.where(first, np.arange(group.size), 0))]
-    return (counted - start_count).astype(np.int64)
+    ranks: I64 = (counted - start_count).astype(np.int64)
+    return ranks
