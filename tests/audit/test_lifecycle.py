@@ -384,3 +384,58 @@ def test_reopens_each_matches_a_per_instance_loop(tickets: list) -> None:
         )  # fmt: skip
     got = [(r["ticket_id"], r["instance"], r["state"], r["elapsed_seconds"]) for r in rows]
     assert got == expected
+
+
+def test_explain_tells_each_instance_and_the_time_resolved(tmp_path: Path) -> None:
+    f = _write(tmp_path, **{"c.yaml": REOPENS, "t.csv": TICKETS, "e.csv": EVENTS})
+    args = ["explain", str(f["c.yaml"]), str(f["t.csv"]), "--events", str(f["e.csv"])]
+    text = runner.invoke(app, [*args, "--ticket", "R"]).stdout
+    assert "each #1" in text and "each #2" in text
+    assert "clock:    Mon 26 Oct 2026 09:00 CET → Wed 28 Oct 2026 10:00 CET" in text
+    # under `final`, the time it was solved before the reopen is a pause, said with its status
+    assert "paused Fri 23 Oct 2026 15:00 CEST – Mon 26 Oct 2026 09:00 CET" in text
+    assert "— solved" in text
+
+
+def test_render_tells_the_new_keys(tmp_path: Path) -> None:
+    charter = tmp_path / "c.yaml"
+    charter.write_text(
+        HEAD
+        + """\
+promises:
+  - {id: each, measure: resolution, within: 8h, target: 90%, reopens: each}
+  - {id: pr, measure: first_response, within: {urgent: 1h, normal: 4h}, target: 90%, priority: at_creation}
+escalation:
+  forward_only: true
+  levels: {frontline: [Kundeservice], specialists: [Teknisk støtte]}
+  rules:
+    - {to: specialists, after: 2h, pause_when: [pending]}
+""",
+        encoding="utf-8",
+    )
+    said = {
+        "en": ["Each time a case is reopened, the time starts again.",
+               "The time follows the priority your case was given when it was opened.",
+               "Once your case has moved up, it is not passed back down.",
+               "we hand it to specialists. Time we spend waiting for your answer is not counted."],
+        "nb": ["Hver gang saken åpnes igjen, starter tiden på nytt."],
+        "sv": ["Varje gång ärendet öppnas igen börjar tiden om."],
+        "pl": ["Sprawa przekazana wyżej nie wraca na niższy poziom."],
+    }  # fmt: skip
+    for lang, sentences in said.items():
+        page = runner.invoke(app, ["render", str(charter), "--lang", lang]).stdout
+        for sentence in sentences:
+            assert sentence in page, (lang, sentence)
+        assert "escalation-order" not in page and "Never passed back" not in page
+
+
+def test_reopens_on_a_clock_resolution_does_not_stop_is_a_warning(tmp_path: Path) -> None:
+    charter = tmp_path / "c.yaml"
+    charter.write_text(
+        HEAD
+        + "promises:\n  - {id: ack, measure: first_response, within: 1h, target: 90%, reopens: each}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["validate", str(charter)])
+    assert result.exit_code == 0 and "ignored-key" in result.stdout
+    assert "`reopens` has no effect on `first_response`" in result.stdout
