@@ -130,7 +130,9 @@ def _stories(result: AuditResult, index: int, row: int, zone: ZoneInfo) -> list[
     if hit.size == 0:
         measure = measure_of(promise.measure)
         where = ", ".join(f"{k} in {list(v)}" for k, v in promise.where.items())
-        return [PromiseStory(promise, applies=False, why_not=measure.not_applicable(promise, where))]
+        return [
+            PromiseStory(promise, applies=False, why_not=measure.not_applicable(promise, where))
+        ]
     several = outcome.instance is not None
     return [
         _story(result, outcome, int(i), zone, int(outcome.instances()[i]) if several else None)
