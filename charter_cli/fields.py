@@ -40,8 +40,10 @@ EVENT_FIELDS: dict[str, str] = {
     "ticket_id": "The ticket the event belongs to.",
     "at": "When it happened.",
     "status": "The status from then on (pauses: `pause_when`; reopens; resolution).",
-    "group": "The group holding the ticket from then on (escalation from group history).",
+    "group": "The group holding the ticket from then on (escalation from group history; "
+    "`--by group` by the group at the deadline; `escalation.forward_only`).",
     "escalation_level": "The escalation level from then on.",
+    "priority": "The priority from then on (`priority: latest` or `at_creation`).",
 }
 EITHER = {"resolved_at": ("resolved_at", "closed_at")}  # a field and what stands in for it
 

@@ -30,6 +30,7 @@ from charter_cli.outcome import STATE_LABELS, Counted, Outcome, State
 if TYPE_CHECKING:
     from charter_cli.audit import AuditResult
     from charter_cli.charter.model import Charter, Promise
+    from charter_cli.measures.history import Timeline
     from charter_cli.reconcile import Disagreement
     from charter_cli.tickets.read import Tickets
 
@@ -338,12 +339,17 @@ def _counts(result: AuditResult, shown: pd.DataFrame | None, key: str) -> pd.Dat
     frames = []
     states = len(State)
     held = key == "group" and result.source.has_group_history
+    timeline = None
+    if held:
+        from charter_cli.measures.history import Timeline
+
+        timeline = Timeline(result.source.events, "group", result.as_of)
     for index, o in enumerate(result.outcomes):
         if per_ticket is None:
             labels = np.asarray(o.calendar.words, dtype=object)
             codes = o.calendar.codes.astype(np.int64)
-        elif held:
-            labels, codes = group_held(result, o, shown)
+        elif timeline is not None:
+            labels, codes = group_held(result, o, shown, timeline)
         else:
             labels = np.asarray(per_ticket.categories, dtype=object)
             codes = np.asarray(per_ticket.codes, dtype=np.int64)[o.rows]
@@ -361,14 +367,12 @@ def _counts(result: AuditResult, shown: pd.DataFrame | None, key: str) -> pd.Dat
 
 
 def group_held(
-    result: AuditResult, o: Outcome, shown: pd.DataFrame
+    result: AuditResult, o: Outcome, shown: pd.DataFrame, timeline: Timeline
 ) -> tuple[np.ndarray, np.ndarray]:
     """The group each instance is attributed to (labels, and a code per instance, -1 for none):
     the group holding the ticket at the instance's deadline, or at its stop if that came first
     (at as-of while it runs), from the group history; the ticket's group where its history
     names none."""
-    from charter_cli.measures.history import value_at
-
     deadline, stop = o.deadline, o.stopped
     when = np.where(
         deadline == NAT,
@@ -376,7 +380,7 @@ def group_held(
         np.where(stop == NAT, deadline, np.minimum(deadline, stop)),
     )
     ids = result.tickets["ticket_id"].to_numpy(dtype=object)[o.rows]
-    found, known = value_at(result.source.events, "group", ids, when, result.as_of)
+    found, known = timeline.at_instants(ids, when)
     column = shown["group"].array
     own = np.asarray(column.categories, dtype=object)[
         np.maximum(np.asarray(column.codes)[o.rows], 0)

@@ -14,7 +14,7 @@ from charter_cli.clock import DAY, I64, NAT, BusinessClock
 from charter_cli.fields import EITHER, Need, needs, satisfied
 from charter_cli.frames import flags, per_value, recode
 from charter_cli.measures import measure_of
-from charter_cli.measures.history import owners, value_at
+from charter_cli.measures.history import Timeline, owners
 from charter_cli.measures.ticket_zones import in_ticket_zones
 from charter_cli.outcome import Counted, Labels, Outcome, State
 from charter_cli.tickets.columns import RESOLVED
@@ -144,6 +144,7 @@ class Context:
         self.present = source.fields
         self.problems = source.problems
         self.clocks = clocks if clocks is not None else Clocks.of(charter, tickets, as_of)
+        self.timelines: dict[str, Timeline] = {}  # event columns over time, built on first use
 
     # -- helpers --
 
@@ -304,7 +305,9 @@ class Context:
             else np.where(stop == NAT, self.as_of, stop)
         )
         ids = self.t["ticket_id"].to_numpy(dtype=object)[rows]
-        found, known = value_at(events, "priority", ids, when, self.as_of)
+        if "priority" not in self.timelines:  # sorted once for every promise
+            self.timelines["priority"] = Timeline(events, "priority", self.as_of)
+        found, known = self.timelines["priority"].at_instants(ids, when)
         if not known.any():
             return names, raw
         lookup = {

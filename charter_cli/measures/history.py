@@ -41,6 +41,55 @@ def owners(row_ids: np.ndarray, event_ids: np.ndarray) -> tuple[I64, I64]:
     return event.astype(np.int64), position.astype(np.int64)
 
 
+class Timeline:
+    """The values of one event column (priority, group) over time, per ticket, sorted once:
+    `at` answers for many (ticket, instant) pairs at a time."""
+
+    def __init__(self, events: pd.DataFrame | None, column: str, as_of: int) -> None:
+        self.empty = True
+        if events is None or column not in events or events.empty:
+            return
+        carried = events[column]
+        has = np.array(carried.notna().to_numpy(dtype=bool))
+        if has.any():
+            has &= (carried.astype(object).fillna("").astype(str).str.strip() != "").to_numpy()
+        has &= events["at"].to_numpy() <= as_of
+        if not has.any():
+            return
+        self.empty = False
+        at = events["at"].to_numpy()[has].astype(np.int64)
+        found = carried.to_numpy(dtype=object)[has]
+        codes, uniques = pd.factorize(events["ticket_id"].to_numpy(dtype=object)[has])
+        order = np.lexsort((at, codes))
+        self.codes, self.at, self.found = codes[order].astype(np.int64), at[order], found[order]
+        self.index = pd.Index(uniques)
+        self.low, self.high = int(self.at.min()), int(self.at.max())
+        self.span = self.high - self.low + 1
+        self.keys = self.codes * self.span + (self.at - self.low)
+
+    def at_instants(self, ids: np.ndarray, when: I64 | None) -> tuple[np.ndarray, np.ndarray]:
+        """The value in force at `when` for each ticket id (None: its first value); and which
+        rows had any value. Before a ticket's first value, that first value."""
+        n = len(ids)
+        values = np.full(n, None, dtype=object)
+        if self.empty:
+            return values, np.zeros(n, dtype=bool)
+        query = self.index.get_indexer(np.asarray(ids, dtype=object)).astype(np.int64)
+        known = query >= 0
+        code = np.maximum(query, 0)
+        first = np.searchsorted(self.codes, code, side="left")
+        if when is None:
+            pick = first
+        else:
+            instants = np.where(np.asarray(when) == NAT, self.high, np.asarray(when))
+            wanted = code * self.span + (np.clip(instants, self.low, self.high) - self.low)
+            last = np.searchsorted(self.keys, wanted, side="right") - 1
+            mine = (last >= 0) & (self.codes[np.maximum(last, 0)] == code)
+            pick = np.where(mine, last, first)
+        values[known] = self.found[pick[known]]
+        return values, known
+
+
 def value_at(
     events: pd.DataFrame | None,
     column: str,
@@ -50,39 +99,7 @@ def value_at(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The value of `column` in force at `when` for each ticket id (None: its first value),
     from the events at or before `as_of` that carry one; and which rows had any such event."""
-    n = len(ids)
-    values = np.full(n, None, dtype=object)
-    if events is None or column not in events or events.empty:
-        return values, np.zeros(n, dtype=bool)
-    carried = events[column]
-    has = np.array(carried.notna().to_numpy(dtype=bool))
-    if has.any():
-        has &= (carried.astype(object).fillna("").astype(str).str.strip() != "").to_numpy()
-    has &= events["at"].to_numpy() <= as_of
-    if not has.any():
-        return values, np.zeros(n, dtype=bool)
-    ev_ids = events["ticket_id"].to_numpy(dtype=object)[has]
-    at = events["at"].to_numpy()[has].astype(np.int64)
-    found = carried.to_numpy(dtype=object)[has]
-    codes, uniques = pd.factorize(ev_ids)
-    order = np.lexsort((at, codes))
-    codes, at, found = codes[order].astype(np.int64), at[order], found[order]
-    query = pd.Index(uniques).get_indexer(np.asarray(ids, dtype=object)).astype(np.int64)
-    known = query >= 0
-    first = np.searchsorted(codes, np.maximum(query, 0), side="left")
-    if when is None:
-        pick = first
-    else:
-        low, high = int(at.min()), int(at.max())
-        span = high - low + 1
-        keys = codes * span + (at - low)
-        instants = np.where(np.asarray(when) == NAT, high, np.asarray(when))
-        wanted = np.maximum(query, 0) * span + (np.clip(instants, low, high) - low)
-        last = np.searchsorted(keys, wanted, side="right") - 1
-        mine = (last >= 0) & (codes[np.maximum(last, 0)] == np.maximum(query, 0))
-        pick = np.where(mine, last, first)  # before its first value: that first value
-    values[known] = found[pick[known]]
-    return values, known
+    return Timeline(events, column, as_of).at_instants(ids, when)
 
 
 def resolution_cycles(

@@ -439,3 +439,43 @@ def test_reopens_on_a_clock_resolution_does_not_stop_is_a_warning(tmp_path: Path
     result = runner.invoke(app, ["validate", str(charter)])
     assert result.exit_code == 0 and "ignored-key" in result.stdout
     assert "`reopens` has no effect on `first_response`" in result.stdout
+
+
+def test_a_priority_change_in_an_event_log(tmp_path: Path) -> None:
+    """A ServiceNow incident log: every row carries the priority of the moment (day-first
+    dates, the profile's value map `1 - Critical` → critical)."""
+    header = (
+        "number,incident_state,active,reassignment_count,reopen_count,sys_mod_count,made_sla,"
+        "caller_id,opened_at,sys_updated_at,contact_type,priority,assignment_group,assigned_to,"
+        "short_description,resolved_at,closed_at"
+    )
+    rows = [
+        "INC1,New,true,0,0,0,true,Åse,05/10/2026 09:00,05/10/2026 09:00,Email,3 - Moderate,"
+        'Kundeservice,Ola,"Skriver, nie działa",,',
+        "INC1,Active,true,0,0,1,true,Åse,05/10/2026 09:00,05/10/2026 10:00,Email,1 - Critical,"
+        'Kundeservice,Ola,"Skriver, nie działa",,',
+        "INC1,Resolved,true,0,0,2,true,Åse,05/10/2026 09:00,05/10/2026 13:00,Email,1 - Critical,"
+        'Kundeservice,Ola,"Skriver, nie działa",05/10/2026 13:00,',
+    ]
+    charter = (
+        HEAD.replace("priorities: [urgent, normal]", "priorities: [critical, moderate]").replace(
+            "e-post: {calendar: office}", "e-post: {calendar: office, match: [email]}"
+        )
+        + """\
+promises:
+  - {id: latest, measure: resolution, within: {critical: 2h, moderate: 8h}, target: 90%}
+  - {id: at-creation, measure: resolution, within: {critical: 2h, moderate: 8h}, target: 90%,
+     priority: at_creation}
+"""
+    )
+    f = _write(tmp_path, **{"c.yaml": charter, "log.csv": header + "\n" + "\n".join(rows) + "\n"})
+    got = {
+        r["promise"]: (r["state"], r["elapsed_seconds"], r["allowed_seconds"])
+        for r in _pairs(
+            tmp_path, f["c.yaml"], f["log.csv"], "--profile", "servicenow", "--dayfirst"
+        )
+    }
+    assert got == {
+        "latest": ("breached", "14400", "7200"),
+        "at-creation": ("met", "14400", "28800"),
+    }
