@@ -479,3 +479,14 @@ promises:
         "latest": ("breached", "14400", "7200"),
         "at-creation": ("met", "14400", "28800"),
     }
+
+
+def test_an_escalation_rule_pausing_on_an_unknown_status_is_a_warning(tmp_path: Path) -> None:
+    charter = tmp_path / "c.yaml"
+    charter.write_text(
+        ESCALATION.replace("pause_when: [pending]", "pause_when: [venter på kunde]"),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["validate", str(charter)])
+    assert result.exit_code == 0 and "unknown-status" in result.stdout
+    assert "'venter på kunde' is not a status category" in result.stdout
