@@ -344,12 +344,13 @@ def _counts(result: AuditResult, shown: pd.DataFrame | None, key: str) -> pd.Dat
         from charter_cli.measures.history import Timeline
 
         timeline = Timeline(result.source.events, "group", result.as_of)
+        places = timeline.lookup(result.tickets["ticket_id"].to_numpy(dtype=object))
     for index, o in enumerate(result.outcomes):
         if per_ticket is None:
             labels = np.asarray(o.calendar.words, dtype=object)
             codes = o.calendar.codes.astype(np.int64)
         elif timeline is not None:
-            labels, codes = group_held(result, o, shown, timeline)
+            labels, codes = group_held(result, o, shown, timeline, places)
         else:
             labels = np.asarray(per_ticket.categories, dtype=object)
             codes = np.asarray(per_ticket.codes, dtype=np.int64)[o.rows]
@@ -367,7 +368,7 @@ def _counts(result: AuditResult, shown: pd.DataFrame | None, key: str) -> pd.Dat
 
 
 def group_held(
-    result: AuditResult, o: Outcome, shown: pd.DataFrame, timeline: Timeline
+    result: AuditResult, o: Outcome, shown: pd.DataFrame, timeline: Timeline, tickets: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The group each instance is attributed to (labels, and a code per instance, -1 for none):
     the group holding the ticket at the instance's deadline, or at its stop if that came first
@@ -379,8 +380,7 @@ def group_held(
         np.where(stop == NAT, result.as_of, stop),
         np.where(stop == NAT, deadline, np.minimum(deadline, stop)),
     )
-    ids = result.tickets["ticket_id"].to_numpy(dtype=object)[o.rows]
-    found, known = timeline.at_instants(ids, when)
+    found, known = timeline.at_instants(o.rows, when, codes=tickets[o.rows])
     column = shown["group"].array
     own = np.asarray(column.categories, dtype=object)[
         np.maximum(np.asarray(column.codes)[o.rows], 0)

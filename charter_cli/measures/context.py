@@ -144,7 +144,8 @@ class Context:
         self.present = source.fields
         self.problems = source.problems
         self.clocks = clocks if clocks is not None else Clocks.of(charter, tickets, as_of)
-        self.timelines: dict[str, Timeline] = {}  # event columns over time, built on first use
+        # event columns over time, and each ticket's place in them, built on first use
+        self.timelines: dict[str, tuple[Timeline, I64]] = {}
 
     # -- helpers --
 
@@ -304,10 +305,12 @@ class Context:
             if out.promise.priority == "at_creation"
             else np.where(stop == NAT, self.as_of, stop)
         )
-        ids = self.t["ticket_id"].to_numpy(dtype=object)[rows]
-        if "priority" not in self.timelines:  # sorted once for every promise
-            self.timelines["priority"] = Timeline(events, "priority", self.as_of)
-        found, known = self.timelines["priority"].at_instants(ids, when)
+        if "priority" not in self.timelines:  # sorted, and the tickets looked up, once
+            timeline = Timeline(events, "priority", self.as_of)
+            ids = self.t["ticket_id"].to_numpy(dtype=object)
+            self.timelines["priority"] = (timeline, timeline.lookup(ids))
+        timeline, codes = self.timelines["priority"]
+        found, known = timeline.at_instants(rows, when, codes=codes[rows])
         if not known.any():
             return names, raw
         lookup = {

@@ -50,10 +50,7 @@ class Timeline:
         if events is None or column not in events or events.empty:
             return
         carried = events[column]
-        has = np.array(carried.notna().to_numpy(dtype=bool))
-        if has.any():
-            has &= (carried.astype(object).fillna("").astype(str).str.strip() != "").to_numpy()
-        has &= events["at"].to_numpy() <= as_of
+        has = _given(carried) & (events["at"].to_numpy() <= as_of)
         if not has.any():
             return
         self.empty = False
@@ -67,14 +64,25 @@ class Timeline:
         self.span = self.high - self.low + 1
         self.keys = self.codes * self.span + (self.at - self.low)
 
-    def at_instants(self, ids: np.ndarray, when: I64 | None) -> tuple[np.ndarray, np.ndarray]:
+    def lookup(self, ids: np.ndarray) -> I64:
+        """Each ticket id's place in the timeline (-1: no value for it); look the ids of a
+        frame up once, then take rows of it."""
+        if self.empty:
+            return np.full(len(ids), -1, dtype=np.int64)
+        found: I64 = self.index.get_indexer(np.asarray(ids, dtype=object)).astype(np.int64)
+        return found
+
+    def at_instants(
+        self, ids: np.ndarray, when: I64 | None, *, codes: I64 | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The value in force at `when` for each ticket id (None: its first value); and which
-        rows had any value. Before a ticket's first value, that first value."""
-        n = len(ids)
+        rows had any value. Before a ticket's first value, that first value. `codes`: the ids
+        already looked up (`lookup`)."""
+        n = len(ids) if codes is None else codes.size
         values = np.full(n, None, dtype=object)
         if self.empty:
             return values, np.zeros(n, dtype=bool)
-        query = self.index.get_indexer(np.asarray(ids, dtype=object)).astype(np.int64)
+        query = self.lookup(ids) if codes is None else codes
         known = query >= 0
         code = np.maximum(query, 0)
         first = np.searchsorted(self.codes, code, side="left")
@@ -119,9 +127,8 @@ def resolution_cycles(
     at = np.empty(0, dtype=np.int64)
     entering = np.empty(0, dtype=bool)
     if events is not None and not events.empty:
-        status = events["status"].astype(object).fillna("").astype(str).str.strip()
         # an event without a status (a priority or group change) changes no state
-        ev = events.loc[(events["at"].to_numpy() <= as_of) & (status != "").to_numpy()]
+        ev = events.loc[(events["at"].to_numpy() <= as_of) & _given(events["status"])]
         event, position = owners(np.asarray(ids, dtype=object), ev["ticket_id"].to_numpy(object))
         if event.size:
             at = ev["at"].to_numpy()[event].astype(np.int64)
@@ -161,6 +168,14 @@ def resolution_cycles(
     fallback = (end[last] == NAT) & (export != NAT) & (export >= begin[last])
     end[last[fallback]] = export[fallback]
     return owner, number, begin, end
+
+
+def _given(values: pd.Series) -> np.ndarray:
+    """Cells that hold a value (events are read stripped: an empty text is none)."""
+    given = np.array(values.notna().to_numpy(dtype=bool))
+    if given.any():
+        given &= (values.astype("string") != "").fillna(False).to_numpy(dtype=bool)
+    return given
 
 
 def _rank(group: I64, mask: np.ndarray) -> I64:
