@@ -28,6 +28,7 @@ class Span:
     start: datetime  # local
     stop: datetime
     seconds: int
+    status: str | None = None  # for a pause: the status that caused it
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class PromiseStory:
     paused: list[Span] = field(default_factory=list)
     skipped_days: list[tuple[date, str]] = field(default_factory=list)
     day_seconds: int | None = None  # its calendar's working day (None: wall-clock time)
+    instance: int | None = None  # which instance, when the promise measures the ticket often
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,9 @@ def explain(result: AuditResult, ticket_id: str) -> Story:
             facts.append((name, when))
     facts.sort(key=lambda f: f[1])
     stories = [
-        _story(result, outcome_index, row, zone) for outcome_index in range(len(result.outcomes))
+        story
+        for outcome_index in range(len(result.outcomes))
+        for story in _stories(result, outcome_index, row, zone)
     ]
     as_of = _local(result.as_of, zone)
     assert as_of is not None
@@ -138,16 +142,34 @@ def _scope_text(promise: Promise) -> str:
     return "; ".join(parts)
 
 
-def _story(result: AuditResult, index: int, row: int, zone: ZoneInfo) -> PromiseStory:
+def _stories(result: AuditResult, index: int, row: int, zone: ZoneInfo) -> list[PromiseStory]:
+    """The ticket under one promise: one story per instance (a reopened ticket under
+    `reopens: each` has one per cycle)."""
     outcome = result.outcomes[index]
     promise = outcome.promise
     hit = np.flatnonzero(outcome.rows == row)
-    measure = measure_of(promise.measure)
     if hit.size == 0:
-        return PromiseStory(
-            promise, applies=False, why_not=measure.not_applicable(promise, _scope_text(promise))
-        )
-    i = int(hit[0])
+        measure = measure_of(promise.measure)
+        return [
+            PromiseStory(
+                promise,
+                applies=False,
+                why_not=measure.not_applicable(promise, _scope_text(promise)),
+            )
+        ]
+    several = outcome.instance is not None
+    return [
+        _story(result, outcome, int(i), zone, int(outcome.instances()[i]) if several else None)
+        for i in hit
+    ]
+
+
+def _story(
+    result: AuditResult, outcome: Outcome, i: int, zone: ZoneInfo, instance: int | None
+) -> PromiseStory:
+    promise = outcome.promise
+    row = int(outcome.rows[i])
+    measure = measure_of(promise.measure)
     state = State(int(outcome.state[i])).label
     calendar = str(outcome.calendar[i])
     start, stop = int(outcome.started[i]), int(outcome.stopped[i])
@@ -201,6 +223,7 @@ def _story(result: AuditResult, index: int, row: int, zone: ZoneInfo) -> Promise
         day_seconds=measure.business_day(result.charter, promise, calendar),
         paused=paused,
         skipped_days=skipped,
+        instance=instance,
     )
 
 
@@ -214,7 +237,7 @@ def _pauses(outcome: Outcome, i: int, start: int, until: int, zone: ZoneInfo) ->
     of the clock shown."""
     if outcome.pauses is None:
         return []
-    rows, starts, stops, _ = outcome.pauses
+    rows, starts, stops, statuses = outcome.pauses
     mine = np.flatnonzero(rows == i)
     spans = []
     for k in mine[np.argsort(starts[mine], kind="stable")]:  # one ticket's pauses only
@@ -223,5 +246,5 @@ def _pauses(outcome: Outcome, i: int, start: int, until: int, zone: ZoneInfo) ->
         if end > begin:
             a, b = _local(begin, zone), _local(end, zone)
             assert a is not None and b is not None
-            spans.append(Span(a, b, end - begin))
+            spans.append(Span(a, b, end - begin, str(statuses[k])))
     return spans

@@ -48,8 +48,10 @@ EVENT_FIELDS: dict[str, str] = {
     "ticket_id": "The ticket the event belongs to.",
     "at": "When it happened.",
     "status": "The status from then on (pauses: `pause_when`; reopens; resolution).",
-    "group": "The group holding the ticket from then on (escalation from group history).",
+    "group": "The group holding the ticket from then on (escalation from group history; "
+    "`--by group` by the group at the deadline; `escalation.forward_only`).",
     "escalation_level": "The escalation level from then on.",
+    "priority": "The priority from then on (`priority: latest` or `at_creation`).",
 }
 EITHER = {"resolved_at": ("resolved_at", "closed_at")}  # a field and what stands in for it
 
@@ -94,6 +96,8 @@ def _measure_rows() -> list[str]:
         written = m.name if m.form is None else str(m.form["x-written"])
         if m.name == "escalation":
             written = "escalation rules"
+        if m.name == "escalation_order":
+            written = "escalation.forward_only"
         start = m.start_field or "FIELD"
         stop = m.stop_field or "FIELD"
         sample = Promise(m.name, None, m.name, start, stop, {}, None, Allowance(), 1.0)

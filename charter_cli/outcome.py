@@ -145,6 +145,26 @@ class Outcome(Compliance):
     # it lasts, the status that paused it)
     pauses: tuple[I64, I64, I64, np.ndarray] | None = None
     fields: dict[str, str] = field(default_factory=dict)  # field read → its export column(s)
+    # the instance of each row, counted from 1, when a promise measures a ticket more than once
+    # (`reopens: each`): a ticket's rows follow each other in instance order; None: one each
+    instance: I64 | None = None
+
+    def instances(self) -> I64:
+        """The instance number of every row (1 where a promise measures a ticket once)."""
+        if self.instance is None:
+            return np.ones(self.rows.size, dtype=np.int64)
+        return self.instance
+
+    def repeat(self, owner: I64, instance: I64) -> None:
+        """Several instances per ticket: row `owner[k]` of the outcome becomes row k, numbered
+        `instance[k]` (from 1); every column is taken along."""
+        self.rows = self.rows[owner]
+        self.instance = np.asarray(instance, dtype=np.int64)
+        for name in ("state", "started", "stopped", "deadline", "elapsed", "allowed", "overdue"):
+            setattr(self, name, np.array(getattr(self, name)[owner]))
+        self.done = self.done[owner]
+        self.reason.codes = self.reason.codes[owner]
+        self.calendar.codes = self.calendar.codes[owner]
 
     def count(self, state: State) -> int:
         return int((self.state == state).sum())

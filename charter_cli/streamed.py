@@ -229,6 +229,7 @@ def _no_events() -> pd.DataFrame:
             "category": pd.Series([], dtype="str"),
             "group": pd.Series([], dtype="str"),
             "escalation_level": pd.Series([], dtype="str"),
+            "priority": pd.Series([], dtype="str"),
         }
     )
 

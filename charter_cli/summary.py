@@ -33,14 +33,16 @@ from charter_cli.selection import ticket_key
 if TYPE_CHECKING:
     from charter_cli.audit import AuditResult
     from charter_cli.charter.model import Charter, Promise
+    from charter_cli.measures.history import Timeline
     from charter_cli.reconcile import Disagreement
     from charter_cli.tickets.read import Tickets
 
 CSV_COLUMNS = [
     "ticket_id", "promise", "state", "started_at", "stopped_at", "deadline_at", "elapsed_seconds",
     "allowed_seconds", "overdue_seconds", "channel", "priority", "group", "assignee", "reason",
-    "used",
+    "used", "instance",
 ]  # fmt: skip
+Run = tuple[np.ndarray, np.ndarray, pa.ChunkedArray]  # CSV lines: rows, instances, the lines
 STATE_DTYPE = pd.CategoricalDtype(list(STATE_LABELS))
 BREAKDOWNS = ("channel", "priority", "group", "assignee", "month", "calendar")
 NAMED = ("channel", "priority")  # shown by the charter's name, else the export's own
@@ -272,6 +274,7 @@ def outcome_frame(
             "subject": frame["subject"],
             "calendar": outcome.calendar.categorical(chosen),
             "used": used(outcome)[chosen],
+            "instance": outcome.instances()[chosen],
         }
     )
 
@@ -307,7 +310,8 @@ class Piece:
     breakdowns: dict[str, pd.DataFrame]  # promise, value, and a count per state
     worst: pd.DataFrame  # the partition's worst breaches, with `_promise` and `_row`
     risky: pd.DataFrame  # its running instances closest to breach, likewise
-    csv: list[tuple[np.ndarray, pa.ChunkedArray]] | None  # per promise: rows, CSV lines
+    # per promise: each line's row number in the whole input, its instance, the CSV lines
+    csv: list[Run] | None
     reconciliation: list[Disagreement]
     csv_file: Path | None = None  # or the lines spilled to this Arrow file (`spill_lines`)
     history: History | None = None  # for --record: per promise, month and ticket kind
@@ -359,10 +363,19 @@ def _counts(result: AuditResult, shown: pd.DataFrame | None, key: str) -> pd.Dat
         return _field_counts(result, key)
     frames = []
     states = len(State)
+    held = key == "group" and result.source.has_group_history
+    timeline = None
+    if held:
+        from charter_cli.measures.history import Timeline
+
+        timeline = Timeline(result.source.events, "group", result.as_of)
+        places = timeline.lookup(result.tickets["ticket_id"].to_numpy(dtype=object))
     for index, o in enumerate(result.outcomes):
         if per_ticket is None:
             labels = np.asarray(o.calendar.words, dtype=object)
             codes = o.calendar.codes.astype(np.int64)
+        elif timeline is not None:
+            labels, codes = group_held(result, o, shown, timeline, places)
         else:
             labels = np.asarray(per_ticket.categories, dtype=object)
             codes = np.asarray(per_ticket.codes, dtype=np.int64)[o.rows]
@@ -409,6 +422,30 @@ def _field_counts(result: AuditResult, key: str) -> pd.DataFrame:
         frame.insert(0, "promise", index)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True) if frames else _no_counts()
+
+
+def group_held(
+    result: AuditResult, o: Outcome, shown: pd.DataFrame, timeline: Timeline, tickets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The group each instance is attributed to (labels, and a code per instance, -1 for none):
+    the group holding the ticket at the instance's deadline, or at its stop if that came first
+    (at as-of while it runs), from the group history; the ticket's group where its history
+    names none."""
+    deadline, stop = o.deadline, o.stopped
+    when = np.where(
+        deadline == NAT,
+        np.where(stop == NAT, result.as_of, stop),
+        np.where(stop == NAT, deadline, np.minimum(deadline, stop)),
+    )
+    found, known = timeline.at_instants(o.rows, when, codes=tickets[o.rows])
+    column = shown["group"].array
+    own = np.asarray(column.categories, dtype=object)[
+        np.maximum(np.asarray(column.codes)[o.rows], 0)
+    ]
+    own = np.where(np.asarray(column.codes)[o.rows] < 0, None, own)
+    values = pd.Series(np.where(known, found, own), dtype=object)
+    codes, labels = pd.factorize(values, sort=True)
+    return np.asarray(labels, dtype=object), codes.astype(np.int64)
 
 
 def _no_counts() -> pd.DataFrame:
@@ -474,9 +511,7 @@ def _worst(
     return pd.concat(frames, ignore_index=True)
 
 
-def _csv(
-    result: AuditResult, shown: pd.DataFrame | None, origin: np.ndarray
-) -> list[tuple[np.ndarray, pa.ChunkedArray]]:
+def _csv(result: AuditResult, shown: pd.DataFrame | None, origin: np.ndarray) -> list[Run]:
     from charter_cli.report.csv import SLICE, lines
 
     out = []
@@ -484,7 +519,8 @@ def _csv(
         assert shown is not None
         frame = outcome_frame(result, o, None, shown.iloc[o.rows])
         chunks = [lines(frame.iloc[start : start + SLICE]) for start in range(0, len(frame), SLICE)]
-        out.append((origin[o.rows], pa.chunked_array(chunks, type=pa.large_string())))
+        lines_of = pa.chunked_array(chunks, type=pa.large_string())
+        out.append((origin[o.rows], o.instances(), lines_of))
     return out
 
 
@@ -676,7 +712,14 @@ def _merge_worst(frames: list[pd.DataFrame], key: str, *, descending: bool) -> p
     table = pd.concat(frames, ignore_index=True)
     values = table[key].to_numpy(dtype=np.int64)
     first = -values if descending else values
-    order = np.lexsort((table["_row"].to_numpy(), table["_promise"].to_numpy(), first))
+    order = np.lexsort(
+        (
+            table["instance"].to_numpy(),
+            table["_row"].to_numpy(),
+            table["_promise"].to_numpy(),
+            first,
+        )
+    )
     return table.iloc[order].drop(columns=["_promise", "_row"]).reset_index(drop=True)
 
 
@@ -688,27 +731,29 @@ class Lines:
 
 
 class HeldLines(Lines):
-    """Lines in memory: every partition's, per promise, merged by row number."""
+    """Lines in memory: every partition's, per promise, merged by (row number, instance)."""
 
-    def __init__(self, parts: list[list[tuple[np.ndarray, pa.ChunkedArray]]], promises: int):
+    def __init__(self, parts: list[list[Run]], promises: int):
         self.parts, self.promises = parts, promises
 
     def chunks(self) -> Iterator[pa.Array]:
         for index in range(self.promises):
             pieces = [p[index] for p in self.parts]
             if len(pieces) == 1:
-                yield from pieces[0][1].chunks
+                yield from pieces[0][2].chunks
                 continue
-            rows = np.concatenate([r for r, _ in pieces])
+            rows = np.concatenate([r for r, _, _ in pieces])
+            instances = np.concatenate([i for _, i, _ in pieces])
             text = pa.chunked_array(
-                [c for _, lines in pieces for c in lines.chunks], type=pa.large_string()
+                [c for _, _, lines in pieces for c in lines.chunks], type=pa.large_string()
             )
-            yield from text.take(pa.array(np.argsort(rows, kind="stable"))).chunks
+            yield from text.take(pa.array(np.lexsort((instances, rows)))).chunks
 
 
 class SpilledLines(Lines):
-    """Lines spilled to one Arrow file per partition (columns promise, row, line; sorted by
-    promise and row), merged a window at a time: memory for the window, not for the lines."""
+    """Lines spilled to one Arrow file per partition (columns promise, row, instance, line;
+    sorted by promise, row and instance), merged a window at a time: memory for the window, not
+    for the lines."""
 
     WINDOW = 1 << 16  # rows taken from each file at a time
 
@@ -724,24 +769,32 @@ class SpilledLines(Lines):
                 lo, hi = np.searchsorted(kinds, [index, index + 1])
                 if hi > lo:
                     part = table.slice(int(lo), int(hi - lo))
-                    runs.append((part.column("row").to_numpy(), part.column("line")))
+                    runs.append(
+                        (
+                            part.column("row").to_numpy(),
+                            part.column("instance").to_numpy(),
+                            part.column("line"),
+                        )
+                    )
             yield from _merged(runs, self.WINDOW)
 
 
-def _merged(runs: list[tuple[np.ndarray, pa.ChunkedArray]], window: int) -> Iterator[pa.Array]:
-    """Runs of (ascending row numbers, lines) merged into one run in row order, a window at a
-    time: from every run the rows up to the smallest last row of the runs' next windows."""
+def _merged(runs: list[Run], window: int) -> Iterator[pa.Array]:
+    """Runs of (ascending row numbers, instances ascending within a row, lines) merged into one
+    run in (row, instance) order, a window at a time: from every run the rows up to the
+    smallest last row of the runs' next windows (a row's instances are all in one run: a
+    ticket is in one partition)."""
     at = [0] * len(runs)
     while True:
-        live = [k for k, (rows, _) in enumerate(runs) if at[k] < rows.size]
+        live = [k for k, (rows, _, _) in enumerate(runs) if at[k] < rows.size]
         if not live:
             return
         ends = {k: min(at[k] + window, runs[k][0].size) for k in live}
         bounded = [int(runs[k][0][ends[k] - 1]) for k in live if ends[k] < runs[k][0].size]
         cutoff = min(bounded) if bounded else None
-        rows_taken, lines_taken = [], []
+        rows_taken, instances_taken, lines_taken = [], [], []
         for k in live:
-            rows, lines = runs[k]
+            rows, instances, lines = runs[k]
             stop = (
                 ends[k]
                 if cutoff is None
@@ -749,9 +802,10 @@ def _merged(runs: list[tuple[np.ndarray, pa.ChunkedArray]], window: int) -> Iter
             )
             if stop > at[k]:
                 rows_taken.append(rows[at[k] : stop])
+                instances_taken.append(instances[at[k] : stop])
                 lines_taken.extend(lines.slice(at[k], stop - at[k]).chunks)
                 at[k] = stop
-        order = np.argsort(np.concatenate(rows_taken), kind="stable")
+        order = np.lexsort((np.concatenate(instances_taken), np.concatenate(rows_taken)))
         yield from (
             pa.chunked_array(lines_taken, type=pa.large_string()).take(pa.array(order)).chunks
         )
@@ -762,14 +816,15 @@ def spill_lines(piece: Piece, path: Path) -> Piece:
     if piece.csv is None:
         return piece
     promise = np.concatenate(
-        [np.full(rows.size, k, dtype=np.int16) for k, (rows, _) in enumerate(piece.csv)]
+        [np.full(rows.size, k, dtype=np.int16) for k, (rows, _, _) in enumerate(piece.csv)]
     )
     table = pa.table(
         {
             "promise": promise,
-            "row": np.concatenate([rows for rows, _ in piece.csv]),
+            "row": np.concatenate([rows for rows, _, _ in piece.csv]),
+            "instance": np.concatenate([instances for _, instances, _ in piece.csv]),
             "line": pa.chunked_array(
-                [c for _, lines in piece.csv for c in lines.chunks], type=pa.large_string()
+                [c for _, _, lines in piece.csv for c in lines.chunks], type=pa.large_string()
             ),
         }
     )

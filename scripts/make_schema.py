@@ -34,6 +34,35 @@ AT_RISK = {
 }
 
 
+PAUSE_WHEN = {
+    "title": "Pause when",
+    "description": "Status categories (new, open, pending, on-hold, solved, closed) or raw statuses during which the clock stops.",
+    "type": "array",
+    "items": {"type": "string", "minLength": 1},
+}
+PRIORITY_MODE = {
+    "title": "Priority",
+    "description": (
+        "Which priority's allowance applies when a ticket's priority changed: `latest` (default: "
+        "the priority in force when the clock stopped, or at as-of; from events that carry a "
+        "priority, else the export's column) or `at_creation` (the first one known). The clock "
+        "starts at the same instant and keeps its pauses either way."
+    ),
+    "enum": ["latest", "at_creation"],
+}
+REOPENS = {
+    "title": "Reopens",
+    "description": (
+        "For promises stopped by resolution, how a reopened ticket is measured: `final` (default: "
+        "created → last resolution; the time it spent resolved before a reopen does not count), "
+        "`first` (created → first resolution) or `each` (every cycle, creation or reopen → next "
+        "resolution, is an instance with its own allowance). `first` and `each` need a status "
+        "history; without one `final` reads resolved_at."
+    ),
+    "enum": ["final", "first", "each"],
+}
+
+
 def form_text(form: dict[str, Any]) -> str:
     """A measure's mapping form as written in a charter: `{from: FIELD, to: FIELD}`."""
     return str(form["x-written"])
@@ -363,12 +392,9 @@ def promise() -> dict[str, Any]:
                 "minItems": 2,
                 "maxItems": 2,
             },
-            "pause_when": {
-                "title": "Pause when",
-                "description": "Status categories (new, open, pending, on-hold, solved, closed) or raw statuses during which the clock stops.",
-                "type": "array",
-                "items": {"type": "string", "minLength": 1},
-            },
+            "pause_when": PAUSE_WHEN,
+            "reopens": REOPENS,
+            "priority": PRIORITY_MODE,
             "at_risk": AT_RISK,
             "target": {
                 "title": "Target",
@@ -568,6 +594,15 @@ def schema() -> dict[str, Any]:
                             "Level title", "A level's name for customers."
                         ),
                     },
+                    "forward_only": {
+                        "title": "Forward only",
+                        "description": (
+                            "`true`: a ticket is never passed back down the path; audited as the "
+                            "promise `escalation-order` (a ticket whose level ever drops is "
+                            "breached at that instant; needs group or level history)."
+                        ),
+                        "type": "boolean",
+                    },
                     "rules": {
                         "title": "Rules",
                         "description": "When an unresolved ticket must have reached a level.",
@@ -591,6 +626,8 @@ def schema() -> dict[str, Any]:
                                     "description": "The calendar `after` runs on; the ticket's channel calendar by default.",
                                     "type": "string",
                                 },
+                                "pause_when": PAUSE_WHEN,
+                                "priority": PRIORITY_MODE,
                                 "at_risk": AT_RISK,
                                 "target": {
                                     "title": "Target",

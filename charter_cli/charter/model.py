@@ -157,6 +157,17 @@ class Promise:
     policy: str | None = None  # promises sharing a policy: the first whose `where` matches
     in_force: InForce | None = None
     at_risk: float = AT_RISK  # a running instance that has used this share is at risk
+    # promises stopped by resolution: `final` (created → last resolution, time resolved before a
+    # reopen not counted), `first` (→ first resolution) or `each` (one instance per cycle)
+    reopens: str = "final"
+    # the priority whose allowance applies: `latest` (in force when the clock stopped, or at
+    # as-of) or `at_creation`
+    priority: str = "latest"
+
+
+REOPENS = ("final", "first", "each")
+PRIORITY_MODES = ("latest", "at_creation")
+ESCALATION_ORDER = "escalation-order"  # the promise `escalation.forward_only` adds
 
 
 @dataclass(frozen=True)
@@ -353,6 +364,8 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
                 policy=spec.get("policy"),
                 in_force=_in_force(spec.get("in_force")),
                 at_risk=parse_target(spec.get("at_risk", at_risk)),
+                reopens=spec.get("reopens", "final"),
+                priority=spec.get("priority", "latest"),
             )
         )
     escalation = data.get("escalation") or {}
@@ -375,6 +388,22 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
                 escalate_to=rule["to"],
                 selector=parse_selector(rule.get("where")),
                 at_risk=parse_target(rule.get("at_risk", at_risk)),
+                pause_when=tuple(rule.get("pause_when") or ()),
+                priority=rule.get("priority", "latest"),
+            )
+        )
+    if escalation.get("forward_only"):
+        promises.append(
+            Promise(
+                id=ESCALATION_ORDER,
+                title="Never passed back down the escalation path",
+                measure="escalation_order",
+                start_field="created_at",
+                stop_field="resolved_at",
+                where={},
+                calendar=None,
+                within=Allowance(),
+                target=1.0,
             )
         )
     return Charter(

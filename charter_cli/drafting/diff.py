@@ -442,6 +442,7 @@ def _states(result: AuditResult, outcome: Outcome) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "ticket_id": result.tickets["ticket_id"].to_numpy(dtype=object)[outcome.rows],
+            "instance": outcome.instances(),  # a reopened ticket's cycles (`reopens: each`)
             "state": STATE_LABELS[outcome.state.astype(np.intp)],
         }
     )
@@ -464,7 +465,7 @@ def replay(old: AuditResult, new: AuditResult) -> Replay:
         if pid not in before:
             continue
         both = _states(old, before[pid]).merge(
-            _states(new, after[pid]), on="ticket_id", suffixes=("_old", "_new")
+            _states(new, after[pid]), on=["ticket_id", "instance"], suffixes=("_old", "_new")
         )
         decided = both["state_old"].isin(["met", "breached"]) & both["state_new"].isin(
             ["met", "breached"]

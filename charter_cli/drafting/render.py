@@ -98,6 +98,9 @@ UNITS: dict[str, dict[str, Forms]] = {
 
 TEXT = {
     "en": {
+        "reopen_each": "Each time a case is reopened, the time starts again.",
+        "at_creation": "The time follows the priority your case was given when it was opened.",
+        "forward_only": "Once your case has moved up, it is not passed back down.",
         "title": "{name}: our service promise", "reach": "How to reach us", "holidays": "Holidays",
         "promises": "What we promise", "after": "Outside opening hours", "escalation": "If your case takes longer",
         "always": "around the clock", "every_day": "every day", "closed": "closed", "and": "and",
@@ -108,6 +111,9 @@ TEXT = {
         "local": "your local time", "also_closed": "Also closed:", "recurring": "recurring",
     },
     "nb": {
+        "reopen_each": "Hver gang saken åpnes igjen, starter tiden på nytt.",
+        "at_creation": "Tiden følger prioriteten saken fikk da den ble opprettet.",
+        "forward_only": "Når saken først er sendt videre, sendes den ikke tilbake.",
         "title": "{name}: vårt serviceløfte", "reach": "Slik når du oss", "holidays": "Helligdager",
         "promises": "Dette lover vi", "after": "Utenfor åpningstiden", "escalation": "Hvis saken din tar lengre tid",
         "always": "hele døgnet", "every_day": "alle dager", "closed": "stengt", "and": "og",
@@ -118,6 +124,9 @@ TEXT = {
         "local": "din lokale tid", "also_closed": "Også stengt:", "recurring": "gjentas",
     },
     "sv": {
+        "reopen_each": "Varje gång ärendet öppnas igen börjar tiden om.",
+        "at_creation": "Tiden följer den prioritet ärendet fick när det skapades.",
+        "forward_only": "När ärendet väl har skickats vidare skickas det inte tillbaka.",
         "title": "{name}: vårt servicelöfte", "reach": "Så når du oss", "holidays": "Helgdagar",
         "promises": "Det här lovar vi", "after": "Utanför öppettiderna", "escalation": "Om ditt ärende tar längre tid",
         "always": "dygnet runt", "every_day": "alla dagar", "closed": "stängt", "and": "och",
@@ -128,6 +137,9 @@ TEXT = {
         "local": "din lokala tid", "also_closed": "Även stängt:", "recurring": "återkommande",
     },
     "pl": {
+        "reopen_each": "Za każdym razem, gdy sprawa zostanie ponownie otwarta, czas liczymy od nowa.",
+        "at_creation": "Czas zależy od priorytetu nadanego sprawie przy jej zgłoszeniu.",
+        "forward_only": "Sprawa przekazana wyżej nie wraca na niższy poziom.",
         "title": "{name}: nasze zobowiązania wobec klientów", "reach": "Jak się z nami skontaktować", "holidays": "Dni wolne",
         "promises": "Co obiecujemy", "after": "Poza godzinami pracy", "escalation": "Jeśli sprawa trwa dłużej",
         "always": "całą dobę", "every_day": "codziennie", "closed": "nieczynne", "and": "i",
@@ -445,8 +457,13 @@ def _promise_blocks(promise: Promise, charter: Charter, lang: str) -> list[Block
     if key is None:
         # escalation rules are told with the escalation path; a custom pair by its title
         title = in_language(promise.title, promise.titles, lang) or promise.id
-        return [] if measure is ESCALATION else [Block("p", title + target)]
+        told_apart = measure is ESCALATION or promise.measure == "escalation_order"
+        return [] if told_apart else [Block("p", title + target)]
     pause = " " + words["pause"] if promise.pause_when else ""
+    if promise.reopens == "each" and measure.reopenable(promise):
+        pause += " " + words["reopen_each"]
+    if promise.priority == "at_creation" and promise.within.by_priority:
+        pause += " " + words["at_creation"]
     if promise.within.by_priority:
         listed = f"{key}_list" in words  # an intro after which a duration stands in the nominative
         items = [
@@ -547,7 +564,12 @@ def blocks(charter: Charter, lang: str) -> list[Block]:
                 default = rule.within.default
                 after = duration_phrase(default, lang, business=business) if default else ""
             level = level_title(rule.escalate_to, charter, lang)
-            out.append(Block("p", words["escalate"].format(d=after, level=level)))
+            told = words["escalate"].format(d=after, level=level)
+            if rule.pause_when:
+                told += " " + words["pause"]
+            out.append(Block("p", told))
+        if any(p.measure == "escalation_order" for p in charter.promises):
+            out.append(Block("p", words["forward_only"]))
     out.append(Block("p", words["measure"]))
     return out
 

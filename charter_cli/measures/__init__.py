@@ -12,6 +12,7 @@ from charter_cli.measures import (
     custom,
     due_date,
     escalation,
+    escalation_order,
     first_response,
     follow_up,
     resolution,
@@ -30,9 +31,12 @@ MEASURES: dict[str, Measure] = {
         time_in.MEASURE,  # `measure: {time_in: [STATUS, …]}`
         custom.MEASURE,  # `measure: {from: FIELD, to: FIELD}`
         escalation.MEASURE,  # the rules of `escalation:`, one promise each
+        escalation_order.MEASURE,  # `escalation.forward_only: true`
     )
 }
-NAMED = tuple(n for n in MEASURES if n not in ("custom", "escalation"))  # `measure: NAME`
+NAMED = tuple(
+    n for n in MEASURES if n not in ("custom", "escalation", "escalation_order")
+)  # `measure: NAME`
 
 
 def measure_of(name: str) -> Measure:

@@ -49,6 +49,10 @@ class Measure:
         out.setdefault(promise.stop_field, "the clock stops here")
         return out
 
+    def reopenable(self, promise: Promise) -> bool:
+        """Whether its clock is stopped by resolution, so that `reopens` applies."""
+        return False
+
     def select(self, ctx: Context, mask: np.ndarray) -> np.ndarray:
         """Narrow the tickets its `where` selected to those it applies to."""
         return mask

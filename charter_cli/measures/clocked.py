@@ -10,6 +10,10 @@ import numpy as np
 from charter_cli.clock import NAT
 from charter_cli.measures.allowance import allowance_s, allowances
 from charter_cli.measures.base import Measure
+from charter_cli.measures.history import resolution_cycles
+from charter_cli.tickets.columns import RESOLVED
+
+NO_HISTORY = "needs a status history (an event-log export, or --events)"
 
 if TYPE_CHECKING:
     from charter_cli.charter.model import Promise
@@ -26,16 +30,37 @@ class Clocked(Measure):
         """What a ticket closed before the stop was closed without (it is then unmeasurable)."""
         return self.closed_without
 
+    def reopenable(self, promise: Promise) -> bool:
+        return promise.stop_field == "resolved_at"
+
     def evaluate(self, ctx: Context, out: Outcome) -> None:
         p = out.promise
         rows = out.rows
         start = ctx.col(p.start_field, rows)
         stop = ctx.stop_column(p.stop_field, rows)
+        reopens = p.reopens if self.reopenable(p) else "final"
+        if reopens != "final":
+            if not ctx.has_status_history():
+                said = f"reopens: {reopens} {NO_HISTORY}"
+                out.reason.put(slice(None), said)
+                out.notes.append(said)
+                out.started, out.stopped = start, stop
+                return
+            ids = ctx.t["ticket_id"].to_numpy(dtype=object)[rows]
+            owner, number, start, stop = resolution_cycles(
+                ctx.source.events, ids, start, stop, ctx.as_of
+            )
+            if reopens == "first":
+                first = number == 0
+                owner, start, stop = owner[first], start[first], stop[first]
+            else:
+                out.repeat(owner, number + 1)
+                rows = out.rows
         out.started, out.stopped = start, stop
-        seconds, days, no_allowance = allowances(p, ctx.attr("priority", rows))
+        names, raw = ctx.priorities(out, rows, stop)
+        seconds, days, no_allowance = allowances(p, names)
         reason = out.reason
         if no_allowance.any():
-            raw = ctx.attr("priority_raw" if "priority_raw" in ctx.t else "priority", rows)
             reason.put_by_value(
                 no_allowance,
                 raw,
@@ -69,7 +94,9 @@ class Clocked(Measure):
             return
         stopped = stop != NAT
         until = np.where(stopped, stop, ctx.as_of)
-        paused = ctx.paused(out, rows, start, until, ok)
+        # `final`: the time a reopened ticket spent resolved does not count (with a history)
+        also = RESOLVED if reopens == "final" and self.reopenable(p) else ()
+        paused = ctx.paused(out, rows, start, until, ok, also)
         for clock, sel in ctx.by_calendar(out, ok):
             begin = start[sel]
             c0 = clock.business_s(begin)

@@ -13,8 +13,9 @@ import pandas as pd
 from charter_cli.charter.model import Charter, Promise, normalise
 from charter_cli.clock import DAY, I64, NAT, BusinessClock
 from charter_cli.fields import EITHER, Need, needs, satisfied
-from charter_cli.frames import flags, per_value
+from charter_cli.frames import flags, per_value, recode
 from charter_cli.measures import measure_of
+from charter_cli.measures.history import Timeline, owners
 from charter_cli.measures.ticket_zones import in_ticket_zones
 from charter_cli.outcome import Counted, Labels, Outcome, State
 from charter_cli.outliers import data_bulk
@@ -159,6 +160,8 @@ class Context:
         self.present = source.fields
         self.problems = source.problems
         self.clocks = clocks if clocks is not None else Clocks.of(charter, tickets, as_of)
+        # event columns over time, and each ticket's place in them, built on first use
+        self.timelines: dict[str, tuple[Timeline, I64]] = {}
 
     # -- helpers --
 
@@ -305,18 +308,28 @@ class Context:
             else:
                 yield clock, np.flatnonzero(ok & (codes == code))
 
-    def paused(self, out: Outcome, rows: I64, start: I64, until: I64, ok: np.ndarray) -> I64 | None:
+    def paused(
+        self,
+        out: Outcome,
+        rows: I64,
+        start: I64,
+        until: I64,
+        ok: np.ndarray,
+        also: tuple[str, ...] = (),
+    ) -> I64 | None:
         """Business seconds each row spent paused (None: nothing to subtract); the intervals go
-        to `out.pauses` for `explain`."""
+        to `out.pauses` for `explain`. `also`: statuses that stop the clock besides `pause_when`
+        (a resolved state before a reopen), counted only with a status history."""
         p = out.promise
-        if not p.pause_when:
+        if not p.pause_when and not (also and self.has_status_history()):
             return None
         if not self.has_status_history():
             out.notes.append(
                 "pause_when needs status history (an event log or --events); no pauses subtracted"
             )
             return None
-        seconds, out.pauses = self.in_statuses(out, rows, start, until, ok, p.pause_when)
+        statuses = tuple(dict.fromkeys((*p.pause_when, *also)))
+        seconds, out.pauses = self.in_statuses(out, rows, start, until, ok, statuses)
         return seconds
 
     @cached_property
@@ -325,6 +338,42 @@ class Context:
         that order its ticket's row in the audited tickets (-1: none); worked out once."""
         assert self.source.events is not None
         return by_ticket(self.source.events, self.t["ticket_id"])
+
+    def priorities(self, out: Outcome, rows: I64, stop: I64) -> tuple[pd.Series, pd.Series]:
+        """The charter's priority name and the export's own spelling for each row: in force
+        when its clock stopped (`stop`; NAT: at as-of) under `priority: latest`, the first one
+        under `at_creation`, from events that carry a priority, else the ticket's column."""
+        names = self.attr("priority", rows).reset_index(drop=True)
+        raw_name = "priority_raw" if "priority_raw" in self.t else "priority"
+        raw = self.attr(raw_name, rows).reset_index(drop=True)
+        events = self.source.events
+        if events is None or "priority" not in events:
+            return names, raw
+        when = (
+            None
+            if out.promise.priority == "at_creation"
+            else np.where(stop == NAT, self.as_of, stop)
+        )
+        if "priority" not in self.timelines:  # sorted, and the tickets looked up, once
+            timeline = Timeline(events, "priority", self.as_of)
+            ids = self.t["ticket_id"].to_numpy(dtype=object)
+            self.timelines["priority"] = (timeline, timeline.lookup(ids))
+        timeline, codes = self.timelines["priority"]
+        found, known = timeline.at_instants(rows, when, codes=codes[rows])
+        if not known.any():
+            return names, raw
+        lookup = {
+            normalise(v): pr.name for pr in self.charter.priorities for v in (pr.name, *pr.match)
+        }
+        given = pd.Series(found, dtype=object)
+        mapped = (
+            recode(given, lambda v: lookup.get(normalise(v))).astype(object)
+            if self.charter.priorities
+            else given
+        )
+        names = names.astype(object).where(~known, mapped)
+        raw = raw.astype(object).where(~known, given)
+        return names, raw
 
     def has_status_history(self) -> bool:
         return self.source.has_history
@@ -369,14 +418,11 @@ class Context:
             status = np.concatenate((status, np.full(int(first.sum()), before_first, object)))
         else:
             ids, at, next_at = ids[hit], at[hit], next_at[hit]
-        # from the ticket's row to its place among `rows`
-        place = np.full(len(self.t) + 1, -1, dtype=np.int64)  # the last: no ticket (-1)
-        place[rows] = np.arange(rows.size)
-        position = place[ids]
-        keep = position >= 0
-        if not keep.any():
+        # every row of a ticket (a promise may measure it more than once) gets its intervals;
+        # `ids` are the tickets' rows in the audited tickets
+        keep, ticket = owners(rows, ids)
+        if not keep.size:
             return seconds, None
-        ticket = position[keep].astype(np.int64)
         p_start, p_stop = at[keep], next_at[keep]
         intervals = (ticket, np.maximum(p_start, start[ticket]), p_stop, status[keep])
         for clock, where in self.by_calendar(out, ok):
@@ -398,7 +444,7 @@ class Context:
             names.append("timezone")  # the zone each ticket's hours are read in
         out = {n: self.present[n] for n in names if n in self.present}
         history = self.source.has_history
-        if promise.measure == "escalation" and history:
+        if promise.measure in ("escalation", "escalation_order") and history:
             out["group history"] = self.source.events_file or "the event log"
         if promise.pause_when and history:
             out["status history"] = self.source.events_file or "the event log"

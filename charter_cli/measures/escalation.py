@@ -30,7 +30,7 @@ class Escalation(Measure):
     start_field = "created_at"
     stop_field = "resolved_at"
     allowance_key = "after"
-    pausable = False
+    pausable = True  # `pause_when` on a rule: the threshold's clock stops in those statuses
     sentence = None  # rendered with the escalation path, not as a promise sentence
 
     def needs(self, promise: Promise) -> dict[str, str]:
@@ -53,31 +53,50 @@ class Escalation(Measure):
             return
         out.started = created
         out.stopped = np.full(rows.size, NAT, dtype=np.int64)
-        seconds, days, no_allowance = allowances(p, ctx.attr("priority", rows))
+        names, _ = ctx.priorities(out, rows, np.where(resolved != NAT, resolved, ctx.as_of))
+        seconds, days, no_allowance = allowances(p, names)
         out.reason.put(no_allowance, "no escalation threshold for this priority")
         ok = out.reason.none
+        n = rows.size
+        # `pause_when`: the threshold's clock stops in those statuses (the customer's wait)
+        ended = np.where(resolved != NAT, resolved, ctx.as_of)
+        paused_to_end = ctx.paused(out, rows, created, ended, ok)
+        allow = np.zeros(n, dtype=np.int64)
+        until = np.full(n, NAT, dtype=np.int64)
+        in_time = np.zeros(n, dtype=bool)
         for clock, sel in ctx.by_calendar(out, ok):
             c0 = clock.business_s(created[sel])
-            allow = allowance_s(clock, created[sel], c0, seconds[sel], days[sel])
+            allow[sel] = allowance_s(clock, created[sel], c0, seconds[sel], days[sel])
             # resolved within the threshold: no escalation was needed
-            res = resolved[sel]
-            res_elapsed = clock.elapsed_s(
-                created[sel], np.where(res != NAT, res, ctx.as_of), start_business=c0
-            )
-            resolved_in_time = (res != NAT) & (res_elapsed <= allow)
-            hit = reached[sel]
-            stop = np.where(resolved_in_time, res, hit)
-            stopped = stop != NAT
-            until = np.where(stopped, stop, np.where(res != NAT, res, ctx.as_of))
-            elapsed = clock.elapsed_s(created[sel], until, start_business=c0)
+            res_elapsed = clock.elapsed_s(created[sel], ended[sel], start_business=c0)
+            if paused_to_end is not None:
+                res_elapsed = res_elapsed - paused_to_end[sel]
+            in_time[sel] = (resolved[sel] != NAT) & (res_elapsed <= allow[sel])
+        stop = np.where(in_time, resolved, reached)
+        until = np.where(stop != NAT, stop, ended)
+        # the pauses up to where this clock stops (the level reached, or the end)
+        paused = (
+            paused_to_end if paused_to_end is None else ctx.paused(out, rows, created, until, ok)
+        )
+        for clock, sel in ctx.by_calendar(out, ok):
+            c0 = clock.business_s(created[sel])
+            res, hit = resolved[sel], reached[sel]
+            stopped = stop[sel] != NAT
+            elapsed = clock.elapsed_s(created[sel], until[sel], start_business=c0)
+            extended = allow[sel]
+            if paused is not None:
+                elapsed = elapsed - paused[sel]
+                extended = extended + paused[sel]
             # a ticket resolved late without escalation stays breached: its clock ran out
-            elapsed = np.where(~stopped & (res != NAT), np.maximum(elapsed, allow + 1), elapsed)
+            elapsed = np.where(
+                ~stopped & (res != NAT), np.maximum(elapsed, allow[sel] + 1), elapsed
+            )
             stopped = stopped | (res != NAT)
-            out.stopped[sel] = stop
-            out.deadline[sel] = clock.deadline_s(created[sel], allow, start_business=c0)
-            ctx.judge(out, sel, stopped, elapsed, allow)
-            never = np.zeros(rows.size, dtype=bool)
-            never[sel] = (hit == NAT) & ~resolved_in_time & (elapsed > allow)
+            out.stopped[sel] = stop[sel]
+            out.deadline[sel] = clock.deadline_s(created[sel], extended, start_business=c0)
+            ctx.judge(out, sel, stopped, elapsed, allow[sel])
+            never = np.zeros(n, dtype=bool)
+            never[sel] = (hit == NAT) & ~in_time[sel] & (elapsed > allow[sel])
             out.reason.put(never, f"not escalated to {p.escalate_to} in time")
 
     def counted_until(self, stop: int, resolved: int, as_of: int) -> int:

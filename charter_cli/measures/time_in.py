@@ -65,7 +65,8 @@ class TimeIn(Measure):
             out.reason.put(slice(None), NO_HISTORY)
             out.notes.append(NO_HISTORY)
             return
-        seconds, days, no_allowance = allowances(p, ctx.attr("priority", rows))
+        names, _ = ctx.priorities(out, rows, stop)
+        seconds, days, no_allowance = allowances(p, names)
         out.reason.put(no_allowance, "no allowance for this ticket's priority")
         # the tickets with an event: the rows the events belong to (matched once per audit)
         _, owner = ctx.events_by_ticket

@@ -44,7 +44,7 @@ def lines(table: pd.DataFrame) -> pa.Array:
         values = table[col]
         if col.endswith("_at"):
             cells.append(_instants(values.to_numpy(dtype=np.int64)))
-        elif col.endswith("_seconds"):
+        elif col.endswith("_seconds") or col == "instance":
             cells.append(_integers(values.to_numpy(dtype=np.int64)))
         elif col == "used":
             cells.append(_shares(values.to_numpy(dtype=float)))

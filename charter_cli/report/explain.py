@@ -51,6 +51,8 @@ def render_story(story: Story, *, color: bool = False, width: int = 100) -> str:
     for s in story.stories:
         console.print()
         title = Text(s.promise.id, style="bold")
+        if s.instance is not None:
+            title.append(f" #{s.instance}", style="bold")
         if s.promise.title:
             title.append(f" — {safe_text(s.promise.title)}")
         console.print(title)
@@ -92,7 +94,8 @@ def render_story(story: Story, *, color: bool = False, width: int = 100) -> str:
         for span in s.paused:
             console.print(
                 Text(
-                    f"     paused {_when(span.start)} – {_when(span.stop)}  ({duration(span.seconds)} wall clock)",
+                    f"     paused {_when(span.start)} – {_when(span.stop)}  ({duration(span.seconds)} wall clock)"
+                    + (f" — {safe_text(span.status)}" if span.status else ""),
                     style="dim",
                 )
             )

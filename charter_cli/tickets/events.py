@@ -98,6 +98,8 @@ def collapse_event_log(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
             "category": category,
             "group": ordered["group"],
             "escalation_level": ordered["escalation_level"],
+            # each row's priority: a change of priority is known from the row it first shows on
+            "priority": ordered["priority"],
         }
     )
     events = events.loc[events["at"] != NAT].reset_index(drop=True)
@@ -127,7 +129,7 @@ def event_log_fields(sources: dict[str, str]) -> dict[str, str]:
 class EventsFile:
     """A separate status history (`--events`) and the accounting of its rows."""
 
-    events: pd.DataFrame  # ticket_id, at, status, category, group, escalation_level; file order
+    events: pd.DataFrame  # ticket_id, at, status, category, group, escalation_level, priority
     skipped: pd.DataFrame  # file, line, reason
     rows_read: int
     note: str | None = None  # how its dates were read, when the data did not decide
@@ -154,7 +156,8 @@ def read_events(
     stated_by: str = "the profile",
     progress: RowProgress | None = None,
 ) -> EventsFile:
-    """A separate status history (`--events`): ticket_id, at, status[, group, escalation_level],
+    """A separate status history (`--events`): ticket_id, at, status[, group, escalation_level,
+    priority],
     by their canonical names or by the names the export's profile gives those fields (so a
     history exported from the same helpdesk needs no renaming). Every row is an event or
     skipped with its line: no id, no time, a time that is not one, a malformed row. A workbook
@@ -180,7 +183,9 @@ def read_events(
             f"an events file needs a ticket id, a time and a status; no column for {wanted}",
             path=export.path,
         )
-    extra = {f: first_present(header, names(f, (f,))) for f in ("group", "escalation_level")}
+    extra = {
+        f: first_present(header, names(f, (f,))) for f in ("group", "escalation_level", "priority")
+    }
     # only these columns are parsed, each as what it is (as for ticket exports: times by pyarrow
     # while it reads, statuses and groups as dictionaries): on three million events, 2 s
     # instead of 12 s read as text and converted afterwards
@@ -213,6 +218,10 @@ def read_events(
             if col
             else pd.Series(pd.array(pa.nulls(len(events), pa.large_string()), dtype=TEXT))
         )
+        if col and fld == "priority" and profile.values.get(fld):  # `3 - Moderate` → normal
+            from charter_cli.tickets.read import _mapped_text
+
+            events[fld] = _mapped_text(raw.frame[col], dict(profile.values[fld])).astype(TEXT)
     no_id = (ids.isna() | (ids == "")).fillna(True).to_numpy()
     no_time = parsed.seconds == NAT
     drop = no_id | no_time

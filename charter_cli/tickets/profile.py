@@ -354,7 +354,12 @@ def check_charter_against(doc: Document, charter: Charter, profile: Profile) -> 
         mapped |= set(event_log_fields(dict.fromkeys(mapped, "")))
     specs = list(enumerate(doc.data.get("promises") or []))
     rules = list(enumerate((doc.data.get("escalation") or {}).get("rules") or []))
-    paths = [("promises", i) for i, _ in specs] + [("escalation", "rules", i) for i, _ in rules]
+    paths: list[tuple[str, ...] | tuple[str, int] | tuple[str, str, int]] = [
+        ("promises", i) for i, _ in specs
+    ]
+    paths += [("escalation", "rules", i) for i, _ in rules]
+    if (doc.data.get("escalation") or {}).get("forward_only"):
+        paths.append(("escalation", "forward_only"))
     for promise, path in zip(charter.promises, paths, strict=True):
         lacking = [n for n in needs(promise, charter) if not satisfied(n.field, mapped)]
         history = profile.layout == "event-log" and "group" in mapped

@@ -36,7 +36,7 @@ def _schema_measures() -> set[str]:
 
 def test_every_measure_the_schema_allows_is_registered_and_no_other() -> None:
     assert _schema_measures() == set(NAMED)
-    assert set(MEASURES) == {*NAMED, "custom", "escalation"}
+    assert set(MEASURES) == {*NAMED, "custom", "escalation", "escalation_order"}
 
 
 @pytest.mark.parametrize("name", list(MEASURES))

@@ -321,23 +321,70 @@ def test_spread_percentiles_are_numpys_nearest_rank(parts: list[list[int]], q: i
 @given(
     st.lists(st.sets(st.integers(0, 200), max_size=25), min_size=1, max_size=6),
     st.integers(1, 5),
+    st.integers(1, 3),
 )
 def test_spilled_lines_merge_into_row_order_a_window_at_a_time(
-    runs: list[set[int]], window: int
+    runs: list[set[int]], window: int, most: int
 ) -> None:
-    """Every partition's lines (row numbers ascending within it, none shared) come out in row
-    order, whatever the window."""
+    """Every partition's lines (row numbers ascending within it, none shared; a row's instances
+    one after the other) come out in (row, instance) order, whatever the window."""
     seen: set[int] = set()
     disjoint = []
     for run in runs:
         disjoint.append(sorted(run - seen))
         seen |= run
-    pieces = [
-        (
-            np.array(rows, dtype=np.int64),
-            pa.chunked_array([pa.array([f"{r}\n" for r in rows], pa.large_string())]),
+
+    def count(row: int) -> int:  # instances of a row: 1 to `most`
+        return 1 + row % most
+
+    pieces = []
+    for rows in disjoint:
+        each = [(r, k) for r in rows for k in range(1, count(r) + 1)]
+        pieces.append(
+            (
+                np.array([r for r, _ in each], dtype=np.int64),
+                np.array([k for _, k in each], dtype=np.int64),
+                pa.chunked_array([pa.array([f"{r}.{k}\n" for r, k in each], pa.large_string())]),
+            )
         )
-        for rows in disjoint
-    ]
     merged = [x for chunk in _merged(pieces, window) for x in chunk.to_pylist()]
-    assert merged == [f"{r}\n" for r in sorted(seen)]
+    assert merged == [f"{r}.{k}\n" for r in sorted(seen) for k in range(1, count(r) + 1)]
+
+
+def test_instances_of_reopened_tickets_are_the_same_for_any_number_of_partitions(
+    tmp_path: Path,
+) -> None:
+    """`reopens: each`: a reopened ticket has one CSV line per cycle, in input order then
+    instance order, whatever the partitions; the history's statuses reopen about a third."""
+    charter = tmp_path / "it-helpdesk.yaml"
+    text = CHARTER.read_text(encoding="utf-8").replace(
+        "    measure: resolution\n", "    measure: resolution\n    reopens: each\n"
+    )
+    assert text.count("reopens: each") == 2
+    charter.write_text(text, encoding="utf-8")
+    export, history = write_desk(tmp_path, n=1200)
+    outputs = {}
+    for count in ("1", "4", "16"):
+        out = tmp_path / f"p{count}.csv"
+        summary = tmp_path / f"p{count}.json"
+        result = runner.invoke(
+            app,
+            [
+                "audit", str(charter), str(export), "--events", str(history), "-q",
+                "--by", "group,priority", "-o", str(out), "-o", str(summary),
+                "--partitions", count,
+            ],
+        )  # fmt: skip
+        assert result.exit_code in (0, 1), result.output
+        outputs[count] = (out.read_bytes(), summary.read_bytes())
+    assert outputs["4"] == outputs["1"] and outputs["16"] == outputs["1"]
+    lines = pd.read_csv(tmp_path / "p1.csv", dtype=str, keep_default_na=False)
+    several = lines.loc[lines["instance"] != "1"]
+    assert len(several) > 50  # instances beyond the first
+    # a ticket's instances follow each other, counted from 1
+    for _, one in several.groupby(["promise", "ticket_id"]).head(1).head(20).iterrows():
+        mine = lines.loc[
+            (lines["promise"] == one["promise"]) & (lines["ticket_id"] == one["ticket_id"])
+        ]
+        assert mine["instance"].astype(int).tolist() == list(range(1, len(mine) + 1))
+        assert np.diff(mine.index.to_numpy()).tolist() == [1] * (len(mine) - 1)

@@ -7,6 +7,8 @@ from typing import Any
 from charter_cli.charter.findings import Severity
 from charter_cli.charter.load import PathKey
 from charter_cli.charter.model import (
+    Allowance,
+    Promise,
     normalise,
 )
 from charter_cli.charter.rules.base import (
@@ -157,7 +159,8 @@ def between_order(data: dict[str, Any]) -> Yield:
 @rule("ignored-key", Severity.WARNING)
 def ignored_key(data: dict[str, Any]) -> Yield:
     """Keys a measure does not use are probably a mistake: `within` on `due_date` (the ticket's
-    own date is the deadline), `between` on anything but `follow_up`."""
+    own date is the deadline), `between` on anything but `follow_up`, `reopens` on a clock that
+    resolution does not stop."""
     from charter_cli.measures import measure_for
 
     for path, spec in _promises(data):
@@ -176,3 +179,11 @@ def ignored_key(data: dict[str, Any]) -> Yield:
             yield (*path, "between"), "`between` is only used by `follow_up`"
         if spec.get("pause_when") and not measure.pausable:
             yield (*path, "pause_when"), f"`pause_when` has no effect on `{name}`"
+        if "reopens" in spec:
+            start, stop, _ = measure.parse(spec["measure"])
+            sample = Promise(spec["id"], None, name, start, stop, {}, None, Allowance(), 1.0)
+            if not measure.reopenable(sample):
+                yield (
+                    (*path, "reopens"),
+                    f"`reopens` has no effect on `{name}`: its clock is not stopped by resolution",
+                )

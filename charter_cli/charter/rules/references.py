@@ -159,8 +159,8 @@ def unknown_level(data: dict[str, Any]) -> Yield:
 @rule("unknown-status", Severity.WARNING)
 def unknown_status(data: dict[str, Any]) -> Yield:
     """A `pause_when` value is not a status category (new, open, pending, on-hold, solved,
-    closed); it will only match a raw status of exactly that name."""
-    for path, spec in _promises(data):
+    closed); it will only match a raw status of exactly that name. Escalation rules too."""
+    for path, spec in [*_promises(data), *_escalation_rules(data)]:
         for i, status in enumerate(spec.get("pause_when") or []):
             if normalise(status) not in {normalise(c) for c in STATUS_CATEGORIES}:
                 yield (
