@@ -295,10 +295,14 @@ def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
         )
     try:
         db = sqlite3.connect(path, isolation_level=None)
+    except sqlite3.DatabaseError as exc:
+        raise UsageError(f"{path}: cannot open the history file ({exc})") from None
+    try:
         db.execute("PRAGMA foreign_keys = ON")
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as exc:
+        db.close()  # Python 3.13 warns about a connection left open
         raise UsageError(f"{path}: not a charter history file ({exc})") from None
     tables.discard("sqlite_sequence")
     if version > SCHEMA_VERSION:
@@ -314,7 +318,11 @@ def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
         db.close()
         raise UsageError(f"{path}: not a charter history file (tables are missing)")
     if version < SCHEMA_VERSION:
-        _migrate(db, version)
+        try:
+            _migrate(db, version)
+        except BaseException:
+            db.close()
+            raise
     return db
 
 

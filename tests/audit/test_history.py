@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
@@ -147,7 +148,7 @@ def test_one_by_one_and_all_at_once_give_the_same_history(
     _record(charter, files[2:4], one_by_one)
     _record(charter, files, one_by_one)
     assert rows_of(one_by_one) == b
-    with sqlite3.connect(one_by_one) as db:
+    with closing(sqlite3.connect(one_by_one)) as db, db:
         assert db.execute("SELECT count(*) FROM runs").fetchone() == (1,)
         assert db.execute("PRAGMA user_version").fetchone() == (1,)
         assert db.execute("SELECT count(*) FROM bins").fetchone() == (EDGES.size,)
@@ -203,7 +204,7 @@ def test_the_html_trend_page_needs_no_network_and_marks_charter_changes(
     # different charters live side by side: the first charter's months stay when the second
     # records the whole year, and --charter picks one
     _record(stricter, files, db)
-    with sqlite3.connect(db) as con:
+    with closing(sqlite3.connect(db)) as con, con:
         assert con.execute("SELECT count(DISTINCT charter_hash) FROM runs").fetchone() == (2,)
     old = _json(["trend", str(db), "-f", "json", "--charter", "Kundeservice Sørøst"])
     assert len(old["months"]) == 12
@@ -319,11 +320,11 @@ def test_bad_history_files_are_said_in_one_line(
     text = tmp_path / "notes.sqlite"
     text.write_text("not a database, just notes\n" * 100, encoding="utf-8")
     other = tmp_path / "other.sqlite"
-    with sqlite3.connect(other) as con:
+    with closing(sqlite3.connect(other)) as con, con:
         con.execute("CREATE TABLE customers (id INTEGER)")
     newer = tmp_path / "newer.sqlite"
     _record(charter, files[:1], newer)
-    with sqlite3.connect(newer) as con:
+    with closing(sqlite3.connect(newer)) as con, con:
         con.execute("PRAGMA user_version = 9")
     for db in (text, other, newer, tmp_path / "missing.sqlite"):
         result = runner.invoke(app, ["trend", str(db)])
@@ -410,7 +411,7 @@ def test_the_schema_is_documented_and_every_version_migrates(
     sqlite3.connect(empty).close()  # an empty SQLite file: version 0, brought forward
     _record(charter, files[:1], empty)
     page = (ROOT / "docs" / "history.md").read_text(encoding="utf-8")
-    with sqlite3.connect(empty) as db:
+    with closing(sqlite3.connect(empty)) as db, db:
         tables = [
             r[0]
             for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
