@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from charter_cli.cli import app
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, TEMPLATES
 
 runner = CliRunner()
 
@@ -65,7 +65,6 @@ def test_servicenow_made_sla() -> None:
 RECONCILE = DATA / "reconcile"
 EXPORTS = DATA / "exports"
 GOLDEN = ROOT / "tests" / "golden" / "reconcile"
-TEMPLATES = ROOT / "charter_cli" / "charters" / "templates"
 
 
 def _run(*args: str) -> tuple[int, str, str]:
