@@ -362,7 +362,6 @@ def _counts(result: AuditResult, shown: pd.DataFrame | None, key: str) -> pd.Dat
     else:  # any other ticket field, tags (several per ticket) or fields.NAME
         return _field_counts(result, key)
     frames = []
-    states = len(State)
     held = key == "group" and result.source.has_group_history
     timeline = None
     if held:
@@ -379,17 +378,24 @@ def _counts(result: AuditResult, shown: pd.DataFrame | None, key: str) -> pd.Dat
         else:
             labels = np.asarray(per_ticket.categories, dtype=object)
             codes = np.asarray(per_ticket.codes, dtype=np.int64)[o.rows]
-        codes = np.where(codes < 0, labels.size, codes)  # no value: the last slot
-        table = np.bincount(codes * states + o.state, minlength=(labels.size + 1) * states).reshape(
-            -1, states
-        )
-        used = np.flatnonzero(table.sum(axis=1))
-        values = np.append(labels, NONE)[used]
-        frame = pd.DataFrame(table[used], columns=list(STATE_LABELS))
-        frame.insert(0, "value", [str(v) for v in values])
-        frame.insert(0, "promise", index)
-        frames.append(frame)
+        frames.append(_tabled(index, labels, codes, o.state))
     return pd.concat(frames, ignore_index=True) if frames else _no_counts()
+
+
+def _tabled(index: int, labels: np.ndarray, codes: np.ndarray, state: np.ndarray) -> pd.DataFrame:
+    """One promise's instances counted per value (`codes` into `labels`, -1: none) and state;
+    the values with none left out."""
+    states = len(State)
+    codes = np.where(codes < 0, labels.size, codes)  # no value: the last slot
+    table = np.bincount(
+        codes * states + state.astype(np.int64), minlength=(labels.size + 1) * states
+    ).reshape(-1, states)
+    used = np.flatnonzero(table.sum(axis=1))
+    values = np.append(labels, NONE)[used]
+    frame = pd.DataFrame(table[used], columns=list(STATE_LABELS))
+    frame.insert(0, "value", [str(v) for v in values])
+    frame.insert(0, "promise", index)
+    return frame
 
 
 def _field_counts(result: AuditResult, key: str) -> pd.DataFrame:
@@ -401,8 +407,6 @@ def _field_counts(result: AuditResult, key: str) -> pd.DataFrame:
     positions = keys.index.to_numpy(dtype=np.int64)  # sorted; every ticket at least once
     labels = np.asarray(keys.cat.categories, dtype=object)
     codes = keys.cat.codes.to_numpy().astype(np.int64)
-    codes = np.where(codes < 0, labels.size, codes)  # no value: the last slot
-    states = len(State)
     frames = []
     for index, o in enumerate(result.outcomes):
         start = np.searchsorted(positions, o.rows, side="left")
@@ -410,17 +414,7 @@ def _field_counts(result: AuditResult, key: str) -> pd.DataFrame:
         many = stop - start
         total = int(many.sum())
         offsets = np.repeat(start - (np.cumsum(many) - many), many) + np.arange(total)
-        pair_codes = codes[offsets]
-        pair_states = np.repeat(o.state.astype(np.int64), many)
-        table = np.bincount(
-            pair_codes * states + pair_states, minlength=(labels.size + 1) * states
-        ).reshape(-1, states)
-        used = np.flatnonzero(table.sum(axis=1))
-        values = np.append(labels, NONE)[used]
-        frame = pd.DataFrame(table[used], columns=list(STATE_LABELS))
-        frame.insert(0, "value", [str(v) for v in values])
-        frame.insert(0, "promise", index)
-        frames.append(frame)
+        frames.append(_tabled(index, labels, codes[offsets], np.repeat(o.state, many)))
     return pd.concat(frames, ignore_index=True) if frames else _no_counts()
 
 
