@@ -40,6 +40,10 @@ class Coverage:
         share = self.share
         return self.minimum is None or share is None or share >= self.minimum
 
+    def counts(self) -> dict[str, tuple[int, int]]:
+        """Per channel, the kept tickets and those some promise applies to (`channel_counts`)."""
+        return {c.channel: (c.tickets, c.covered) for c in self.by_channel}
+
     def under(self) -> list[ChannelCoverage]:
         """The channels under the minimum (every channel with an uncovered ticket when there is
         no minimum), least covered first."""

@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from charter_cli.clock import NAT
-from charter_cli.coverage import Coverage, channel_counts, from_counts
+from charter_cli.coverage import Coverage, from_counts
 from charter_cli.frames import categorical
 from charter_cli.history import History, merge_history, reduce_history
 from charter_cli.outcome import STATE_LABELS, Compliance, Counted, Outcome, State
@@ -338,7 +338,7 @@ def reduce(result: AuditResult, origin: np.ndarray, wants: Wants) -> Piece:
         unmatched_first=list(zip(origin[first].tolist(), ids, strict=True)),
         excluded=int(excluded.size),
         excluded_first=list(zip(origin[excluded[:EXAMPLES]].tolist(), excluded_ids, strict=True)),
-        coverage=channel_counts(result.tickets, covered, ~dropped),
+        coverage=_coverage_counts(result),
         breakdowns={k: _counts(result, shown, k) for k in wants.keys},
         worst=_worst(result, shown, origin, wants.worst, _late),
         risky=_worst(result, shown, origin, wants.worst, _risky),
@@ -346,6 +346,12 @@ def reduce(result: AuditResult, origin: np.ndarray, wants: Wants) -> Piece:
         reconciliation=[d.at_rows(origin) for d in result.reconciliation],
         history=reduce_history(result, shown) if wants.record else None,
     )
+
+
+def _coverage_counts(result: AuditResult) -> dict[str, tuple[int, int]]:
+    """The per-channel coverage counts the audit made (not counted again here)."""
+    assert result.coverage is not None, "audit() always measures coverage"
+    return result.coverage.counts()
 
 
 def _counts(result: AuditResult, shown: pd.DataFrame | None, key: str) -> pd.DataFrame:
