@@ -43,6 +43,10 @@ def main() -> None:
     from charter_cli.summary import Wants
 
     times: dict[str, list[float]] = {}
+    steps: list[tuple[str, float]] = []  # the audit's steps of the current run, timed
+
+    def step(what: str, done: int, total: int) -> None:
+        steps.append((what, time.perf_counter()))
 
     def lap(name: str, start: float) -> float:
         now = time.perf_counter()
@@ -67,11 +71,7 @@ def main() -> None:
             until=None,
         )
         t = lap("read", t)
-        steps: list[tuple[str, float]] = []
-
-        def step(what: str, done: int, total: int) -> None:
-            steps.append((what, time.perf_counter()))
-
+        steps.clear()
         result = run(loaded, Wants(csv=False, keys=(), worst=10, record=False), step=step)
         summing = next((at for what, at in steps if what == "summing up"), None)
         if summing is not None:
