@@ -225,7 +225,7 @@ def blockers(old: Charter, new: Charter, a: Promise, b: Promise) -> list[str]:
         if group[0] != group[1]:
             out.append(f"the promises of policy {a.policy}")
     if a.within != b.within and not measure_of(b.measure).replays_from_history:
-        out.append(f"the allowance of a {b.measure} promise (not judged by elapsed time alone)")
+        out.append(f"its allowance, which elapsed time alone does not judge for {b.measure}")
     return list(dict.fromkeys(out))
 
 

@@ -6,6 +6,9 @@ checked against `charter diff --against EXPORTS` on the same exports."""
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from charter_cli.cli import app
 from charter_cli.drafting.estimate import met_between
 from charter_cli.history import EDGES, bin_of, charter_hash
 from tests.audit.test_history import CHARTER, write_year
+from tests.conftest import ROOT
 
 runner = CliRunner()
 YEAR = [f"2025-{m:02d}" for m in range(1, 13)]
@@ -175,6 +179,26 @@ def test_changes_counts_cannot_replay_get_no_figure(
     assert "kvittering" in text and "cannot be replayed from the history: a new promise" in text
 
 
+def test_verdicts_that_disagree_with_the_recorded_times_are_not_estimated(
+    desk: tuple[Path, Path, list[Path], Path], tmp_path: Path
+) -> None:
+    """As if the allowance had been chosen by another priority than the recorded one (a priority
+    changed during the ticket's life): normal replies met beyond 4 h."""
+    folder, charter, _, db = desk
+    moved = tmp_path / "moved.sqlite"
+    shutil.copy(db, moved)
+    with closing(sqlite3.connect(moved)) as con, con:
+        con.execute(
+            "UPDATE cells SET met = met + breached, breached = 0 WHERE promise = 'first-reply' "
+            "AND priority = 'normal' AND breached > 0"
+        )
+    new = _variant(folder, "ny-normal.yaml", ("normal: 4h", "normal: 2h"))
+    found = _diff(charter, new, moved)["figures"]["first-reply"]
+    assert found["new"] is None
+    assert "do not agree with the recorded times" in found["cannot_replay"]
+    assert _diff(charter, new, db)["figures"]["first-reply"]["new"] is not None
+
+
 def test_the_new_charters_own_runs_are_exact(
     desk: tuple[Path, Path, list[Path], Path], tmp_path: Path
 ) -> None:
@@ -237,6 +261,40 @@ def test_a_history_of_other_charters_or_a_mix_with_exports_is_exit_2(
     notes.write_text("ikke en database\n", encoding="utf-8")
     bad = runner.invoke(app, ["diff", str(charter), str(b), "--against", str(notes)])
     assert bad.exit_code == 2 and "notater.db" in bad.output and "Traceback" not in bad.output
+
+
+def test_the_online_shop_example_with_escalations_and_christmas_hours(tmp_path: Path) -> None:
+    """The shipped example (Norwegian holidays, Christmas Eve hours, escalation rules, a promised
+    date): a looser first reply and resolution are bracketed; a changed escalation threshold
+    is not replayed."""
+    examples = ROOT / "charters" / "examples"
+    charter, export = examples / "nordlys-nettbutikk.yaml", examples / "nordlys-tickets-2026.csv"
+    text = charter.read_text(encoding="utf-8")
+    changed = text.replace(
+        "urgent: 30m, high: 2h, normal: 1 working day",
+        "urgent: 1h, high: 2h, normal: 1 working day",
+    )
+    changed = changed.replace(
+        "within: {urgent: 30m, high: 1h, normal: 4h, low: 8h}",
+        "within: {urgent: 1h, high: 6h, normal: 8h, low: 10h}",
+    )
+    assert changed.count("urgent: 1h") == 2
+    new = tmp_path / "nordlys-ny.yaml"
+    new.write_text(changed, encoding="utf-8")
+    db = tmp_path / "nordlys.sqlite"
+    result = runner.invoke(app, ["audit", str(charter), str(export), "--record", str(db), "-q"])
+    assert result.exit_code in (0, 1), result.output
+    found, exact = _diff(charter, new, db), _exact(charter, new, [export])
+    first = found["figures"]["first-reply"]["new"]
+    assert first["at_least"] <= exact["first-reply"]["new"] <= first["at_most"]
+    assert first["at_least"] < first["at_most"]
+    escalation = found["figures"]["escalation-1"]
+    assert escalation["new"] is None
+    assert "elapsed time alone does not judge for escalation" in escalation["cannot_replay"]
+    for pid, figures in found["figures"].items():
+        if pid not in ("first-reply", "escalation-1"):
+            assert figures["new"]["exact"], pid
+            assert figures["new"]["compliance"] == exact[pid]["new"], pid
 
 
 @settings(max_examples=300, deadline=None)
