@@ -16,18 +16,16 @@ cannot be replayed from counts and gets no figure. The history keeps no tickets,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import closing
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from charter_cli.charter.model import Allowance, Charter, Promise, normalise
 from charter_cli.charter.values import Duration
 from charter_cli.drafting.diff import _compare_calendar, _compare_promise
 from charter_cli.errors import UsageError
-from charter_cli.history import EDGES, Recorded, charter_hash, load
+from charter_cli.history import EDGES, Recorded, charter_hash, charters_held, load
 from charter_cli.measures import measure_of
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -200,7 +198,8 @@ def blockers(old: Charter, new: Charter, a: Promise, b: Promise) -> list[str]:
             out += [f"its {n}" for n in sorted(known) if getattr(a, n) != getattr(b, n)]
     cals_a, cals_b = _calendars(old, a), _calendars(new, b)
     if cals_a != cals_b:
-        out.append(f"runs on {', '.join(cals_b)} instead of {', '.join(cals_a)}")
+        if a.calendar == b.calendar:  # its channels' calendars (its own is said above)
+            out.append(f"runs on {', '.join(cals_b)} instead of {', '.join(cals_a)}")
     else:
         for name in cals_a:
             changed = _compare_calendar(old.calendar(name), new.calendar(name))
@@ -311,26 +310,13 @@ def _counts(recorded: Recorded, promise: str, months: Sequence[str]) -> dict[str
 # --- reading the history ------------------------------------------------------------------------
 
 
-def _held(path: Path) -> pd.DataFrame:
-    """Each charter the history holds: hash, name, first and last month."""
-    from charter_cli.history import _connect
-
-    with closing(_connect(path, create=False)) as db:
-        return pd.read_sql_query(
-            "SELECT charter_hash, charter_name, min(first_month) AS first, "
-            "max(last_month) AS last FROM runs GROUP BY charter_hash, charter_name "
-            "ORDER BY min(run)",
-            db,
-        )
-
-
 def replay_history(
     old: Charter, new: Charter, old_path: Path, new_path: Path, history: Path
 ) -> HistoryReplay:
     """Each promise's compliance under `old` and `new`, from the runs of `history` recorded with
     either (recorded where it was, estimated from the other where the change allows)."""
     digests = charter_hash(old_path), charter_hash(new_path)
-    held = _held(history)
+    held = charters_held(history)
     present = [d for d in digests if d in set(held["charter_hash"])]
     if not present:
         holds = "; ".join(
@@ -361,11 +347,11 @@ def replay_history(
     for pid in order:
         figures: list[Figure | None] = []
         why: str | None = None
-        for k, (charter, mine) in enumerate(((old, before), (new, after))):
+        for k, mine in enumerate((before, after)):
             if pid not in mine:
                 figures.append(None)  # added or removed: nothing to compare on this side
                 continue
-            other_charter, theirs = (new, after) if k == 0 else (old, before)
+            theirs = after if k == 0 else before
             own, other = sides[k], sides[1 - k]
             estimated = tuple(m for m in months if m not in own.months)
             total = _Sum()
@@ -379,7 +365,7 @@ def replay_history(
                     if pid not in theirs:
                         raise _NotReplayable("a new promise" if k == 1 else "a removed promise")
                     a, b = theirs[pid], mine[pid]
-                    blocked = blockers(other_charter, charter, a, b)
+                    blocked = blockers(old, new, before[pid], after[pid])  # told old → new
                     if blocked:
                         raise _NotReplayable("; ".join(blocked))
                     counts = _counts(loaded[other.digest], pid, estimated)
@@ -387,7 +373,8 @@ def replay_history(
                 figures.append(_figure(total, own.months, estimated, same))
             except _NotReplayable as exc:
                 figures.append(None)
-                why = f"cannot be replayed from the history: {exc}; {EXPORTS}"
+                said = f"cannot be replayed from the history: {exc}; {EXPORTS}"
+                why = said if k == 1 else f"the old charter's figure {said}"
         compared.append(Compared(pid, figures[0], figures[1], why))
     notes = []
     if any(f is not None and f.estimated for c in compared for f in (c.old, c.new)):

@@ -139,7 +139,7 @@ def _history_text(found: HistoryReplay) -> list[str]:
         )
     lines += [f"  note: {safe_text(note)}" for note in found.notes]
     for c in found.compared:
-        if c.why_not is not None:
+        if c.why_not is not None and c.old is None and c.new is None:
             lines.append(f"  {c.promise:<20} {safe_text(c.why_not)}")
             continue
         estimated = [
@@ -153,6 +153,8 @@ def _history_text(found: HistoryReplay) -> list[str]:
         ]
         line = f"  {c.promise:<20} {_shown(c.old):>7} → {_shown(c.new):>7}"
         lines.append(line + (f"  ({'; '.join(estimated)})" if estimated else ""))
+        if c.why_not is not None:
+            lines.append(f"  {'':<20} {safe_text(c.why_not)}")
     lines.append(NO_FLIPS[0].upper() + NO_FLIPS[1:])
     return lines
 

@@ -231,6 +231,23 @@ def test_the_new_charters_own_runs_are_exact(
     assert old["recorded_months"] == YEAR[:6] and old["estimated_months"] == YEAR[6:]
     assert new["recorded_months"] == YEAR[6:] and new["estimated_months"] == YEAR[:6]
     assert old["at_least"] < old["at_most"] and new["at_least"] < new["at_most"]
+    # the old charter recorded half the year, the new one (another scope) all of it: the new
+    # figure is exact, the old one cannot be completed from counts
+    half = tmp_path / "half.sqlite"
+    _record(charter, files[:6], half)
+    _record(scope, files, half)
+    found = _diff(charter, scope, half)
+    first = found["figures"]["first-reply"]
+    assert first["old"] is None and first["new"]["recorded_months"] == YEAR
+    assert first["new"]["compliance"] == exact["first-reply"]["new"]
+    assert first["cannot_replay"].startswith("the old charter's figure cannot be replayed")
+    text = runner.invoke(app, ["diff", str(charter), str(scope), "--against", str(half)]).stdout
+    line = next(x for x in text.splitlines() if x.strip().startswith("first-reply"))
+    assert line.split() == ["first-reply", "–", "→", f"{exact['first-reply']['new'] * 100:.1f}%"]
+    assert (
+        "the old charter's figure cannot be replayed from the history: applies to channel email "
+        "instead of channel email or phone; use --against with the exports"
+    ) in text
     # with no run of the new charter, the old one's: a split from the new charter's side
     only_new = _diff(tighter, charter, split)["charters"]
     assert only_new["old"]["months"] == YEAR[6:] and only_new["new"]["months"] == YEAR[:6]
