@@ -7,6 +7,7 @@ minute grid of the office hours, independently of the tool's clock."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 from itertools import pairwise
