@@ -19,6 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from charter_cli.cli import app
+from tests.audit.test_partitions import _count_streamed
 from tests.conftest import DATA
 
 runner = CliRunner()
@@ -163,3 +164,32 @@ def test_the_fixture_is_what_its_generator_writes(tmp_path: Path) -> None:
     maker.main()
     for name in ("tickets.csv", "events.csv"):
         assert (tmp_path / name).read_bytes() == (FOLDER / name).read_bytes(), name
+
+
+def test_partitions_and_streaming_give_the_same_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Messages travel with their ticket into every partition, spilled or not."""
+    args = [
+        "audit",
+        str(CHARTER),
+        str(FOLDER / "tickets.csv"),
+        "--events",
+        str(FOLDER / "events.csv"),
+        "--as-of",
+        AS_OF.isoformat(),
+        "-q",
+    ]
+
+    def reports(name: str, *extra: str) -> dict[str, bytes]:
+        outs = [tmp_path / f"{name}.{kind}" for kind in ("json", "csv")]
+        result = runner.invoke(app, [*args, *extra, *(f"-o{p}" for p in outs)])
+        assert result.exit_code in (0, 1), result.output
+        return {p.suffix: p.read_bytes() for p in outs}
+
+    one = reports("one")
+    assert reports("five", "--partitions", "5") == one
+    monkeypatch.setattr("charter_cli.streamed.BYTES_PER_BYTE", 20000)  # larger than the budget
+    calls = _count_streamed(monkeypatch)
+    assert reports("streamed", "--memory", "64MB") == one
+    assert len(calls) == 1 and calls[0] > 1  # streamed, in partitions of its own choosing

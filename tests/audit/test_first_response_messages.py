@@ -147,3 +147,32 @@ def test_without_messages_the_export_column_is_read(tmp_path: Path) -> None:
     }
     assert rows[("BOT", "reply")]["elapsed_seconds"] == "60"  # the bot's 09:01, as exported
     assert rows[("COLUMN", "reply")]["state"] == "met"
+
+
+def test_a_message_without_a_status_leaves_the_pause_running(tmp_path: Path) -> None:
+    """Pending from 09:30 to 11:00 (the customer is asked by phone); an internal note at 10:00
+    carries no status and changes none: 3 office hours less 1.5 paused."""
+    charter = CHARTER.replace(
+        "within: 4h, target: 90%}", "within: 4h, target: 90%, pause_when: [pending]}"
+    )
+    tickets = "ticket_id,created_at,channel,status\nP,2026-10-05 09:00,e-post,open\n"
+    events = (
+        "ticket_id,at,status,author,public\n"
+        "P,2026-10-05 09:00,open,customer,true\n"
+        "P,2026-10-05 09:30,pending,,\n"
+        "P,2026-10-05 10:00,,agent,false\n"
+        "P,2026-10-05 11:00,open,,\n"
+        "P,2026-10-05 12:00,,agent,true\n"
+    )
+    for name, text in (("c.yaml", charter), ("t.csv", tickets), ("e.csv", events)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "p.csv"
+    result = runner.invoke(
+        app,
+        ["audit", str(tmp_path / "c.yaml"), str(tmp_path / "t.csv"), "--events",
+         str(tmp_path / "e.csv"), "-q", "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code in (0, 1), result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    reply = next(r for r in rows if r["promise"] == "reply")
+    assert (reply["state"], reply["elapsed_seconds"]) == ("met", str(int(1.5 * H)))
