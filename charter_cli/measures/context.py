@@ -185,12 +185,7 @@ class Context:
     def first_responses(self) -> I64:
         """Every ticket's first response once messages are known: its first public agent
         message; the export's first_response_at only for a ticket without any message."""
-        every = np.arange(len(self.t), dtype=np.int64)
-        given = self.t["first_response_at"].to_numpy()
-        found: I64 = np.where(
-            self.messages.has_any(every), self.messages.first_public_agent(every), given
-        )
-        return found
+        return self.messages.first_responses(self.t["first_response_at"].to_numpy())
 
     def attr(self, name: str, rows: I64) -> pd.Series:
         """A ticket attribute (text) at `rows`, the whole column when `rows` is every ticket."""

@@ -77,6 +77,13 @@ class Messages:
         internal note."""
         return self.first_of((self.author == AGENT) & self.public, rows)
 
+    def first_responses(self, given: I64) -> I64:
+        """Every ticket's first response: its first public agent message when it has any
+        message (NAT: none yet), else `given` (the export's first_response_at, per ticket)."""
+        every = np.arange(self.tickets, dtype=np.int64)
+        found: I64 = np.where(self.has_any(every), self.first_public_agent(every), given)
+        return found
+
     def has_any(self, rows: I64) -> np.ndarray:
         """Whether each ticket row has any message at all (its history is known)."""
         seen = np.zeros(self.tickets, dtype=bool)

@@ -176,3 +176,16 @@ def test_a_message_without_a_status_leaves_the_pause_running(tmp_path: Path) -> 
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     reply = next(r for r in rows if r["promise"] == "reply")
     assert (reply["state"], reply["elapsed_seconds"]) == ("met", str(int(1.5 * H)))
+
+
+def test_explain_tells_the_first_response_from_the_messages(tmp_path: Path) -> None:
+    _audit(tmp_path)  # writes the files
+    args = ["explain", str(tmp_path / "c.yaml"), str(tmp_path / "t.csv")]
+    args += ["--events", str(tmp_path / "e.csv"), "--as-of", AS_OF]
+    bot = runner.invoke(app, [*args, "--ticket", "BOT"]).stdout
+    lines = [" ".join(line.split()) for line in bot.splitlines()]
+    # the agent at 11:30, not the export's 09:01 (the autoresponder)
+    assert "Mon 05 Oct 2026 11:30 CEST first response" in lines
+    assert not any("09:01" in line for line in lines)
+    plain = runner.invoke(app, [*args, "--ticket", "PLAIN"]).stdout
+    assert "Mon 05 Oct 2026 13:00 CEST first response" in " ".join(plain.split())
