@@ -64,8 +64,10 @@ EVENTS = (
 AS_OF = "2026-10-26T12:00:00+01:00"
 
 
-def _audit(tmp_path: Path, *extra: str) -> tuple[dict[tuple[str, str], dict[str, str]], dict]:
-    for name, text in (("c.yaml", CHARTER), ("t.csv", TICKETS), ("e.csv", EVENTS)):
+def _audit(
+    tmp_path: Path, *extra: str, tickets: str = TICKETS
+) -> tuple[dict[tuple[str, str], dict[str, str]], dict]:
+    for name, text in (("c.yaml", CHARTER), ("t.csv", tickets), ("e.csv", EVENTS)):
         (tmp_path / name).write_text(text, encoding="utf-8")
     base = [
         "audit",
@@ -225,3 +227,23 @@ def test_time_in_status_reads_statuses_not_messages(tmp_path: Path) -> None:
     assert (rows["S"]["state"], rows["S"]["elapsed_seconds"]) == ("running", str(4 * H))
     assert rows["M"]["state"] == "unmeasurable"
     assert rows["M"]["reason"] == "no status history for this ticket"
+
+
+def test_an_unreadable_export_cell_does_not_matter_once_messages_say_it(tmp_path: Path) -> None:
+    tickets = TICKETS.replace(
+        "BOT,2026-10-05 09:00,e-post,open,2026-10-05 09:01",
+        "BOT,2026-10-05 09:00,e-post,open,i går",
+    )
+    tickets = tickets.replace(
+        "PLAIN,2026-10-05 09:00,e-post,open,2026-10-05 13:00",
+        "PLAIN,2026-10-05 09:00,e-post,open,snart",
+    )
+    tickets += "".join(f"X{i},2026-10-05 09:00,e-post,open,2026-10-05 10:00,,\n" for i in range(40))
+    rows, _ = _audit(tmp_path, tickets=tickets)
+    assert (rows[("BOT", "reply")]["state"], rows[("BOT", "reply")]["elapsed_seconds"]) == (
+        "met",
+        str(int(2.5 * H)),
+    )
+    # no message: the unreadable cell makes it not measurable, naming the value
+    assert rows[("PLAIN", "reply")]["state"] == "unmeasurable"
+    assert rows[("PLAIN", "reply")]["reason"] == "first_response_at 'snart' is not a date"
