@@ -38,7 +38,9 @@ if TYPE_CHECKING:
     from charter_cli.measures.context import Context
     from charter_cli.outcome import Outcome
 
-NO_HISTORY = "group_time needs a group history (events with a group column: an event log, or --events)"
+NO_HISTORY = (
+    "group_time needs a group history (events with a group column: an event log, or --events)"
+)
 GROUPS = "groups"  # the options `where: {group: [...]}` becomes: the groups picked
 NOT_GROUPS = "not_groups"  # and those refused (`where: {group: {not: [...]}}`)
 
@@ -144,7 +146,7 @@ class GroupTime(Measure):
         index = np.arange(owner.size)
         number = index - np.maximum.accumulate(np.where(first, index, 0)) + 1
         out.repeat(owner, number)
-        out.held = np.append(held.names, None)[group]
+        out.held = np.concatenate((held.names, np.array([None], dtype=object)))[group]
         rows = out.rows
         out.started, out.stopped = begin, end
         if not rows.size:

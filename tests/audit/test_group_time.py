@@ -225,8 +225,10 @@ def test_a_ticket_counts_where_any_interval_is_picked(tmp_path: Path) -> None:
     f = {name: tmp_path / name for name in ("c.yaml", "t.csv", "e.csv")}
     said = runner.invoke(
         app,
-        ["explain", str(f["c.yaml"]), str(f["t.csv"]), "--events", str(f["e.csv"])]
-        + ["--as-of", AS_OF, "--ticket", "F"],
+        [
+            *("explain", str(f["c.yaml"]), str(f["t.csv"]), "--events", str(f["e.csv"])),
+            *("--as-of", AS_OF, "--ticket", "F"),
+        ],
     ).stdout
     assert "does not apply: andre-linje never held the ticket" in said
 
@@ -277,7 +279,7 @@ def test_a_servicenow_event_log_with_assignment_group_handovers(tmp_path: Path) 
         "caller_id,opened_at,sys_updated_at,contact_type,priority,assignment_group,assigned_to,"
         "short_description,resolved_at,closed_at"
     )
-    snapshot = "INC7,{state},true,{n},0,{n},true,Åse Ødegård,05/10/2026 09:00,{at},Email,3 - Moderate,{group},Ola,\"Skriver, nie działa\",{resolved},"  # noqa: E501
+    snapshot = 'INC7,{state},true,{n},0,{n},true,Åse Ødegård,05/10/2026 09:00,{at},Email,3 - Moderate,{group},Ola,"Skriver, nie działa",{resolved},'
     steps = [
         ("New", "05/10/2026 09:00", "Kundeservice"),
         ("Active", "05/10/2026 10:00", "Kundeservice"),
@@ -488,3 +490,35 @@ def test_group_time_matches_a_per_interval_loop(calendar: tuple, tickets: list) 
         )  # fmt: skip
     got = [(r["ticket_id"], r["instance"], r["state"], r["elapsed_seconds"]) for r in rows]
     assert got == expected
+
+
+def test_explain_tells_each_interval_and_the_group_history(tmp_path: Path) -> None:
+    f = _write(tmp_path, **{"c.yaml": CHARTER, "t.csv": TICKETS, "e.csv": EVENTS})
+    args = ["explain", str(f["c.yaml"]), str(f["t.csv"]), "--events", str(f["e.csv"])]
+    lines = [
+        line.strip()
+        for line in runner.invoke(
+            app, [*args, "--as-of", AS_OF, "--ticket", "A1"]
+        ).stdout.splitlines()
+    ]
+    at = lines.index("status and group history (from the events):")
+    assert lines[at + 1 : at + 5] == [
+        "Fri 23 Oct 2026 14:00 CEST       status open · group Første linje",
+        "Fri 23 Oct 2026 15:00 CEST       group Andre linje",
+        "Mon 26 Oct 2026 10:00 CET        group Første linje",
+        "Wed 28 Oct 2026 10:00 CET        status solved",
+    ]
+    front = lines.index("ola-front #2")
+    assert lines[front + 3 : front + 5] == [
+        "clock:    Mon 26 Oct 2026 10:00 CET → Wed 28 Oct 2026 10:00 CET",
+        "instance: Første linje took the ticket → resolved",
+    ]
+    assert (
+        "instance: Første linje had the ticket from its creation → passed to Andre linje" in lines
+    )
+    assert "instance: Andre linje took the ticket → passed to Første linje" in lines
+    # R: solved, reopened while the front line had it; P: still held at as-of
+    story = runner.invoke(app, [*args, "--as-of", AS_OF, "--ticket", "R"]).stdout
+    assert "instance: reopened while Første linje had the ticket → passed to Andre linje" in story
+    story = runner.invoke(app, [*args, "--as-of", AS_OF, "--ticket", "P"]).stdout
+    assert "instance: Andre linje had the ticket from its creation → still running" in story
