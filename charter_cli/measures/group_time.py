@@ -110,16 +110,15 @@ class GroupTime(Measure):
     def not_applicable(self, promise: Promise, where: str) -> str:
         picked = promise.options.get(GROUPS, ())
         refused = promise.options.get(NOT_GROUPS, ())
-        said = (
-            f"{' or '.join(picked)} never held the ticket"
-            if picked
-            else (
-                f"no group but {', '.join(refused)} held the ticket"
-                if refused
-                else "no group held the ticket"
-            )
-        )
-        return said + (f" (tickets with {where} only)" if where else "")
+        if picked:
+            held = f"{' or '.join(picked)} held"
+        elif refused:
+            held = f"a group other than {', '.join(refused)} held"
+        else:
+            held = "a group held"
+        if where:  # which of the two did not hold, explain cannot tell apart
+            return f"only for tickets with {where} that {held}"
+        return f"{held.removesuffix(' held')} never held the ticket"
 
     def evaluate(self, ctx: Context, out: Outcome) -> None:
         p = out.promise

@@ -522,3 +522,21 @@ def test_explain_tells_each_interval_and_the_group_history(tmp_path: Path) -> No
     assert "instance: reopened while Første linje had the ticket → passed to Andre linje" in story
     story = runner.invoke(app, [*args, "--as-of", AS_OF, "--ticket", "P"]).stdout
     assert "instance: Andre linje had the ticket from its creation → still running" in story
+
+
+def test_a_ticket_whose_events_name_no_group_is_held_by_its_exported_group(
+    tmp_path: Path,
+) -> None:
+    tickets = TICKETS + "X;2026-10-19 09:00;2026-10-19 15:00;e-post;normal;solved;Andre linje;Ø\n"
+    events = EVENTS + "X,2026-10-19 09:00,open,\nX,2026-10-19 15:00,solved,\n"
+    f = _write(tmp_path, **{"c.yaml": CHARTER, "t.csv": tickets, "e.csv": events})
+    rows = _pairs(tmp_path, f["c.yaml"], f["t.csv"], "--events", str(f["e.csv"]), "--as-of", AS_OF)
+    mine = [
+        (r["promise"], r["group"], r["state"], r["elapsed_seconds"])
+        for r in rows
+        if r["ticket_id"] == "X"
+    ]
+    assert mine == [
+        ("ola-second", "Andre linje", "breached", str(6 * H)),
+        ("ola-all", "Andre linje", "met", str(6 * H)),
+    ]
