@@ -540,3 +540,28 @@ def test_a_ticket_whose_events_name_no_group_is_held_by_its_exported_group(
         ("ola-second", "Andre linje", "breached", str(6 * H)),
         ("ola-all", "Andre linje", "met", str(6 * H)),
     ]
+
+
+def test_the_history_records_each_instance_under_its_group(tmp_path: Path) -> None:
+    import sqlite3
+
+    f = _write(tmp_path, **{"c.yaml": CHARTER, "t.csv": TICKETS, "e.csv": EVENTS})
+    record = tmp_path / "h.sqlite"
+    rows = _pairs(
+        tmp_path, f["c.yaml"], f["t.csv"], "--events", str(f["e.csv"]), "--as-of", AS_OF,
+        "--record", str(record),
+    )  # fmt: skip
+    with sqlite3.connect(record) as db:
+        cells = db.execute(
+            'SELECT "group", SUM(met), SUM(breached), SUM(running) FROM cells '
+            'WHERE promise = \'ola-all\' GROUP BY "group" ORDER BY "group"'
+        ).fetchall()
+    db.close()
+    frame = pd.DataFrame(rows)
+    mine = frame[frame["promise"] == "ola-all"]
+    expected = [
+        (group, *(int((part["state"] == s).sum()) for s in ("met", "breached", "running")))
+        for group, part in sorted(mine.groupby("group"))
+    ]
+    assert cells == expected
+    assert ("Andre linje", 4, 1, 1) in cells  # A1's second-line interval among them
