@@ -14,12 +14,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from charter_cli.charter import load_charter
 from charter_cli.cli import app
+from tests.audit.test_partitions import _count_streamed
 from tests.clock import reference
 
 runner = CliRunner()
@@ -263,12 +265,24 @@ def test_without_a_group_history_it_is_not_measurable(tmp_path: Path) -> None:
         }
 
 
-def test_partitions_give_the_same_instances(tmp_path: Path) -> None:
+def test_partitions_and_a_streamed_audit_give_the_same_instances(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     f = _write(tmp_path, **{"c.yaml": CHARTER, "t.csv": TICKETS, "e.csv": EVENTS})
-    base = ["--events", str(f["e.csv"]), "--as-of", AS_OF]
-    one = _pairs(tmp_path, f["c.yaml"], f["t.csv"], *base)
-    three = _pairs(tmp_path, f["c.yaml"], f["t.csv"], *base, "--partitions", "3")
-    assert one == three
+    base = [str(f["c.yaml"]), str(f["t.csv"]), "--events", str(f["e.csv"]), "--as-of", AS_OF]
+
+    def both(*extra: str) -> tuple[list[dict[str, str]], str]:
+        rows = _pairs(tmp_path, f["c.yaml"], f["t.csv"], *base[2:], *extra)
+        doc = runner.invoke(app, ["audit", *base, "--by", "group", "-f", "json", *extra]).stdout
+        return rows, doc
+
+    one = both()
+    assert both("--partitions", "3") == one
+    # larger than the memory budget: streamed through temporary files, partition by partition
+    monkeypatch.setattr("charter_cli.streamed.BYTES_PER_BYTE", 200_000)
+    calls = _count_streamed(monkeypatch)
+    assert both("--memory", "64MB", "--partitions", "4") == one
+    assert len(calls) == 2 and min(calls) > 1, calls  # streamed, in several partitions
 
 
 def test_a_servicenow_event_log_with_assignment_group_handovers(tmp_path: Path) -> None:
