@@ -20,6 +20,7 @@ entries into and out of a resolved state) are sorted once, and the intervals are
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -185,13 +186,17 @@ class GroupTime(Measure):
             ctx.judge(out, sel, stopped[sel], elapsed, allow)
 
 
+@dataclass(frozen=True)
 class Holdings:
     """Every interval a group held a ticket, in ticket order then time order: the ticket's
     position (`owner`), start, end (NAT: still held at as-of) and the group (a code into
     `names`, -1 when no group is known)."""
 
-    def __init__(self, owner: I64, begin: I64, end: I64, group: I64, names: np.ndarray) -> None:
-        self.owner, self.begin, self.end, self.group, self.names = owner, begin, end, group, names
+    owner: I64
+    begin: I64
+    end: I64
+    group: I64
+    names: np.ndarray
 
 
 def holdings(
@@ -246,8 +251,8 @@ def holdings(
     mine = (k >= 0) & (c_owner[np.maximum(k, 0)] == b_pos)
     cycle = np.where(mine, k, -1)
     end_of = c_end[np.maximum(cycle, 0)]
+    # (a piece never runs past its cycle's end: that end is a boundary of its own)
     active = mine & ((end_of == NAT) | (b_at < end_of))
-    # a piece in a cycle ends at the cycle's end at the latest (its next boundary is that end)
     # the group holding each piece: the ticket's last change at or before it, else its first
     group = np.full(b_pos.size, -1, dtype=np.int64)
     if g_pos.size:
