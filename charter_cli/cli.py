@@ -723,7 +723,7 @@ def diff(
         typer.Option(
             "--against",
             help="Replay both charters on these exports (repeatable; a file, a folder or a "
-            "quoted glob).",
+            "quoted glob), or read their compliance from one history file (`audit --record`).",
         ),
     ] = None,
     profile: Annotated[
@@ -749,7 +749,19 @@ def diff(
     replayed = None
     notes: list[str] = []  # how the exports were read (day and month order)
     files: list[str] = []  # the exports read, each file of a folder or glob
+    recorded = None  # --against history.sqlite
     if against:
+        from charter_cli.drafting.estimate import history_of, replay_history
+
+        history = history_of(list(against))
+        if history is not None:
+            if profile or order or input_tz:
+                raise UsageError(
+                    "--profile, --dayfirst, --monthfirst and --input-tz read exports; "
+                    f"--against {history} is a history file"
+                )
+            recorded = replay_history(before, after, old, new, history)
+    if against and recorded is None:
         from charter_cli.audit import audit
         from charter_cli.tickets.read import read_tickets
 
@@ -773,6 +785,7 @@ def diff(
         replayed,
         files,
         notes,
+        recorded,
     )
     if output_format is DiffFormat.json:
         _emit(render_json(report))

@@ -188,12 +188,15 @@ class _Progress:
         return self if self.on else None
 
     def step(self, what: str, done: int, total: int) -> None:
-        """The audit's steps: a promise about to be evaluated (its id; `done` before it), or
-        partitions done (`charter_cli.partition`) or put together (`charter_cli.streamed`)."""
+        """The audit's steps: a promise about to be evaluated (its id; `done` before it),
+        partitions done (`charter_cli.partition`) or put together (`charter_cli.streamed`), or
+        the audit summed up for the reports (`charter_cli.summary.reduce`)."""
         if what == "partitions":
             label = f"auditing partitions ({done}/{total} done)"
         elif what == "partitions put together":
             label = f"putting partitions together ({done}/{total})"
+        elif what == "summing up":
+            label = "summing up the audit"
         else:
             label = f"auditing {what} ({done + 1}/{total})" if done < total else "audited"
         self(label, done, total)

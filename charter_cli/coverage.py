@@ -54,9 +54,14 @@ class Coverage:
 
 def channel_labels(tickets: pd.DataFrame) -> pd.Series:
     """The charter's channel name, else the export's own value, else `(no channel)`."""
-    named = tickets["channel"].astype(object)
+    named = tickets["channel"]
+    missing = named.isna().to_numpy(dtype=bool)
+    if not missing.any() and isinstance(named.dtype, pd.CategoricalDtype):
+        # every ticket has a charter channel: the channels present, without a copy to objects
+        return named.cat.remove_unused_categories()
+    named = named.astype(object)
     if "channel_raw" in tickets:
-        named = named.where(named.notna(), tickets["channel_raw"].astype(object))
+        named = named.where(~missing, tickets["channel_raw"].astype(object))
     return named.where(named.notna(), NO_CHANNEL).astype("category")
 
 

@@ -542,6 +542,18 @@ def load(path: Path, *, since: str | None = None, charter: str | None = None) ->
     )
 
 
+def charters_held(path: Path) -> pd.DataFrame:
+    """Each charter the history holds, in the order first recorded: `charter_hash`,
+    `charter_name`, `first` and `last` month."""
+    with closing(_connect(path, create=False)) as db:
+        return pd.read_sql_query(
+            "SELECT charter_hash, charter_name, min(first_month) AS first, "
+            "max(last_month) AS last FROM runs GROUP BY charter_hash, charter_name "
+            "ORDER BY min(run)",
+            db,
+        )
+
+
 def recorded_from_exports(
     charter: Path,
     files: Sequence[Path],

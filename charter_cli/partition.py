@@ -79,7 +79,7 @@ def audit_piece(
 ) -> Piece:
     """One partition audited and reduced (what a Dask worker runs)."""
     result = audit(charter, part, as_of=when, as_of_given=given, progress=step, clocks=clocks)
-    return reduce(result, origin, wants)
+    return reduce(result, origin, wants, step)
 
 
 def run(

@@ -30,6 +30,8 @@ from charter_cli.charter.model import TIME_FIELDS
 from charter_cli.clock import NAT
 from charter_cli.errors import InputError, shown_path
 from charter_cli.measures.context import Clocks, span
+from charter_cli.outliers import Sample, Strays, add_strays, instants, strays_of
+from charter_cli.outliers import notes as notes_of_strays
 from charter_cli.partition import Step, partition_of, run_pieces
 from charter_cli.progress import FileProgress, Progress, RowProgress
 from charter_cli.summary import Piece, Summary, Wants, check_keys, merge, spill_lines
@@ -104,6 +106,7 @@ class _Stats:
     hi: int | None = None
     history: bool = False
     group_history: bool = False
+    sample: Sample = field(default_factory=Sample)  # for the bulk of the instants (far ones)
 
     def add(self, other: _Stats) -> None:
         self.tickets += other.tickets
@@ -118,6 +121,7 @@ class _Stats:
             self.hi = other.hi if self.hi is None else max(self.hi, other.hi)
         self.history |= other.history
         self.group_history |= other.group_history
+        self.sample.add(other.sample)
 
 
 def _split(frame: pd.DataFrame, partitions: int) -> list[pa.Table | None]:
@@ -212,6 +216,7 @@ def _assemble(
         stats.history = True
         stats.group_history = bool(events["group"].notna().any())
     stats.latest = max(latest, default=NAT)
+    stats.sample = instants(tickets, events)
     # without --as-of, as-of is the latest instant: no ticket is created after it
     stats.lo, stats.hi = span(tickets.loc[period_mask(tickets, *period)])
     key = tickets.pop("_file").to_numpy(dtype=np.int64) * FILE
@@ -362,13 +367,16 @@ def audit_streamed(
     source, part = _whole_input(inputs, reader, file_rows, extras, whole, as_of, since, until)
     check_keys(source.fields, wants.keys)
     clocks = Clocks.over(charter, whole.lo, whole.hi, part.when)
+    bounds = whole.sample.bounds()
+    far: dict[str, Strays] = {}
 
     def load(k: int) -> tuple[Tickets, np.ndarray]:
         events_path = workdir / f"part-{k:05d}-events.parquet"
-        return part.tickets(
-            _read(workdir / f"part-{k:05d}.parquet"),
-            _read(events_path) if events_path.exists() else None,
-        )
+        tickets = _read(workdir / f"part-{k:05d}.parquet")
+        events = _read(events_path) if events_path.exists() else None
+        if bounds is not None:
+            add_strays(far, strays_of(tickets, events, bounds))
+        return part.tickets(tickets, events)
 
     count = itertools.count()
     pieces_done: list[Piece] = run_pieces(
@@ -382,7 +390,10 @@ def audit_streamed(
         step=step,
         keep=lambda piece: spill_lines(piece, workdir / f"lines-{next(count):05d}.arrow"),
     )
-    return _summary(charter, pieces_done, source, part.when, since, until, fail_under, strict)
+    notes = _far(far, part.when, as_of is not None, charter)
+    return _summary(
+        charter, pieces_done, source, part.when, since, until, fail_under, strict, notes
+    )
 
 
 def _spill(pieces: list[pa.Table | None], workdir: Path, stem: str) -> None:
@@ -472,6 +483,7 @@ def _summary(
     until: int | None,
     fail_under: float | None,
     strict: bool,
+    far: list[str],
 ) -> Summary:
     return merge(
         pieces,
@@ -482,8 +494,13 @@ def _summary(
         until=until,
         fail_under=fail_under,
         strict=strict,
-        notes=source_notes(source, charter),
+        # over the whole input, like the default as-of: a stray year and whether it moved it
+        notes=source_notes(source, charter) + far,
     )
+
+
+def _far(found: dict[str, Strays], when: int, given: bool, charter: Charter) -> list[str]:
+    return notes_of_strays(found, when, as_of_given=given, timezone=charter.timezone)
 
 
 def _streamed_on_dask(
@@ -557,6 +574,13 @@ def _streamed_on_dask(
         source, part = _whole_input(inputs, reader, file_rows, extras, whole, as_of, since, until)
         check_keys(source.fields, wants.keys)
         clocks = Clocks.over(charter, whole.lo, whole.hi, part.when)
+        bounds = whole.sample.bounds()
+        far: dict[str, Strays] = {}
+        if bounds is not None:
+            for found in client.gather(
+                [client.submit(_strays, assembled[k], bounds, pure=False) for k in kept]
+            ):
+                add_strays(far, found)
         shared_charter, shared_clocks, shared_part = client.scatter(
             [charter, clocks, part], broadcast=True
         )
@@ -580,7 +604,14 @@ def _streamed_on_dask(
             future.release()
             if step:
                 step("partitions", done, len(futures))
-    return _summary(charter, pieces, source, part.when, since, until, fail_under, strict)
+    notes = _far(far, part.when, as_of is not None, charter)
+    return _summary(charter, pieces, source, part.when, since, until, fail_under, strict, notes)
+
+
+def _strays(
+    assembled: tuple[pd.DataFrame, pd.DataFrame | None, _Stats], bounds: tuple[int, int]
+) -> dict[str, Strays]:
+    return strays_of(assembled[0], assembled[1], bounds)
 
 
 def _nth(value: tuple[object, ...] | None, n: int) -> object:

@@ -13,6 +13,7 @@ every report.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -320,9 +321,23 @@ class Piece:
     history: History | None = None  # for --record: per promise, month and ticket kind
 
 
-def reduce(result: AuditResult, origin: np.ndarray, wants: Wants) -> Piece:
+def reduce(
+    result: AuditResult,
+    origin: np.ndarray,
+    wants: Wants,
+    step: Callable[[str, int, int], None] | None = None,
+) -> Piece:
     """One partition's audit as a `Piece`; `origin[i]` is the row number of its ticket `i` in the
-    whole input."""
+    whole input. `step` hears ("summing up", done, total) between its parts (the breakdowns, the
+    worst tickets, the per-ticket rows take seconds on millions of tickets)."""
+    total = 1 + len(wants.keys) + bool(wants.csv) + bool(wants.record)  # the parts below
+    done = itertools.count()
+
+    def said() -> None:  # one more part done (the first call: none yet)
+        if step is not None:
+            step("summing up", next(done), total)
+
+    said()
     shown = ticket_columns(result.tickets) if wants.csv or wants.keys else None
     covered = np.zeros(len(result.tickets), dtype=bool)
     for o in result.outcomes:
@@ -333,8 +348,24 @@ def reduce(result: AuditResult, origin: np.ndarray, wants: Wants) -> Piece:
     ids = result.tickets["ticket_id"].iloc[first].astype(str).tolist()
     excluded = np.flatnonzero(dropped)
     excluded_ids = result.tickets["ticket_id"].iloc[excluded[:EXAMPLES]].astype(str).tolist()
+    tallies = [_tally(o) for o in result.outcomes]
+    breakdowns = {}
+    for key in wants.keys:
+        breakdowns[key] = _counts(result, shown, key)
+        said()
+    worst = _worst(result, shown, origin, wants.worst, _late)
+    risky = _worst(result, shown, origin, wants.worst, _risky)
+    said()
+    csv = None
+    if wants.csv:
+        csv = _csv(result, shown, origin)
+        said()
+    history = None
+    if wants.record:
+        history = reduce_history(result, shown)
+        said()
     return Piece(
-        tallies=[_tally(o) for o in result.outcomes],
+        tallies=tallies,
         audited=len(result.tickets),
         unknown=result.unknown_values,
         unmatched=int(unmatched.size),
@@ -342,12 +373,12 @@ def reduce(result: AuditResult, origin: np.ndarray, wants: Wants) -> Piece:
         excluded=int(excluded.size),
         excluded_first=list(zip(origin[excluded[:EXAMPLES]].tolist(), excluded_ids, strict=True)),
         coverage=_coverage_counts(result),
-        breakdowns={k: _counts(result, shown, k) for k in wants.keys},
-        worst=_worst(result, shown, origin, wants.worst, _late),
-        risky=_worst(result, shown, origin, wants.worst, _risky),
-        csv=_csv(result, shown, origin) if wants.csv else None,
+        breakdowns=breakdowns,
+        worst=worst,
+        risky=risky,
+        csv=csv,
         reconciliation=[d.at_rows(origin) for d in result.reconciliation],
-        history=reduce_history(result, shown) if wants.record else None,
+        history=history,
     )
 
 

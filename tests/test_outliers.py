@@ -8,11 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from charter_cli.cli import app
 from charter_cli.clock import DAY, NAT
-from charter_cli.outliers import YEAR, bulk
+from charter_cli.outliers import YEAR, Sample, bulk
 from tests.conftest import ROOT
 from tests.hostile.measure import peak
 
@@ -168,3 +170,29 @@ def test_a_stray_ticket_changes_no_answer_of_the_clock(
     assert "ticket NL-9999 (2126-10-05 09:00)" in tabled[0]
     monkeypatch.setattr(clock, "TABLE_SPAN", -1)  # no tables anywhere: searchsorted alone
     assert outputs("plain") == tabled
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(0, 2**31),
+    st.integers(1, 300_000),
+    st.lists(st.integers(0, 100), min_size=1, max_size=6),
+)
+def test_a_sample_split_in_any_partitions_is_the_sample_of_the_whole(
+    seed: int, n: int, cuts: list[int]
+) -> None:
+    """The bulk of a streamed audit is worked out from samples of each partition: sampled by
+    the value's hash, they thin out into exactly the sample of the whole column."""
+    rng = np.random.default_rng(seed)
+    values = rng.integers(at("2026-01-01"), at("2027-01-01"), n)
+    values[rng.random(n) < 0.2] = NAT
+    values[: min(n, 3)] = at("2126-03-01")
+    whole = Sample.of([("created_at", values)])
+    parts = np.split(rng.permutation(values), sorted({c * n // 100 for c in cuts}))
+    merged = Sample()
+    for part in parts:
+        merged.add(Sample.of([("created_at", part)]))
+    size, extent, picked = merged.columns["created_at"]
+    assert (size, extent) == whole.columns["created_at"][:2]
+    assert np.array_equal(np.sort(picked), np.sort(whole.columns["created_at"][2]))
+    assert merged.bounds() == whole.bounds()

@@ -172,6 +172,8 @@ def test_on_a_terminal_every_phase_and_nothing_in_the_outputs(
     assert [w for w, _, _ in drawn if w.startswith("reading events")][-1].endswith("(2/2)")
     audited = [c for c in drawn if c[0].startswith("audit")]
     assert audited == [("auditing resolution (1/1)", 0, 1), ("audited", 1, 1)]
+    summing = [(done, total) for what, done, total in drawn if what == "summing up the audit"]
+    assert summing == [(0, 2), (1, 2), (2, 2)]  # the worst tickets, the per-ticket rows
     assert [c for c in drawn if c[0].startswith("writing")] == [
         (f"writing {tmp_path / 'rapport.json'}", 0, 2),
         (f"writing {tmp_path / 'resultat.csv'}", 1, 2),

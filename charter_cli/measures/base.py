@@ -27,6 +27,10 @@ class Measure:
     stop_field: ClassVar[str] = ""
     allowance_key: ClassVar[str | None] = "within"  # the charter key it reads its allowance from
     pausable: ClassVar[bool] = True  # whether `pause_when` can change its verdicts
+    # met ⇔ the elapsed time (which no allowance changes) is at most `within`: a new allowance
+    # can be replayed on the recorded histogram of elapsed times (`charter diff --against
+    # history.sqlite`)
+    replays_from_history: ClassVar[bool] = False
     counts_intervals: ClassVar[bool] = True  # `explain` lists the open intervals its clock counted
     sentence: ClassVar[str | None] = None  # the key of its sentence in `sentences`
     # what `render` says of it, per language: `sentence` (and `sentence`_list, a list by priority)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 class Clocked(Measure):
     """created (or any start) → a stop timestamp, judged in business time."""
 
+    replays_from_history = True
     closed_without: ClassVar[str | None] = None  # a ticket closed before the stop: unmeasurable
 
     def closed_label(self, promise: Promise) -> str | None:

@@ -273,5 +273,17 @@ def by_ticket(events: pd.DataFrame, ticket_ids: pd.Series) -> tuple[I64, I64]:
     each event in that order the row of its ticket in `ticket_ids` (-1: none); integers only,
     no sort of strings."""
     rows = ticket_rows(events, ticket_ids)
-    order = np.lexsort((events["at"].to_numpy(), rows)).astype(np.int64)
+    at = events["at"].to_numpy()
+    if _grouped(rows, at):  # as an import leaves them: no sort (0.5–1 s on three million)
+        return np.arange(rows.size, dtype=np.int64), rows
+    order = np.lexsort((at, rows)).astype(np.int64)
     return order, rows[order]
+
+
+def _grouped(rows: I64, at: I64) -> bool:
+    """Whether events are already grouped by ticket row and in time order within each ticket
+    (an events file after the import, an event log folded by ticket in the tickets' order)."""
+    if rows.size < 2:
+        return True
+    step = np.diff(rows)
+    return bool((step >= 0).all() and ((step > 0) | (np.diff(at) >= 0)).all())

@@ -305,7 +305,7 @@ def builtin_profiles() -> dict[str, Profile]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
-        doc = parse_yaml(entry.read_text(encoding="utf-8"), f"<builtin>/{entry.name}")
+        doc = parse_yaml(entry.read_text(encoding="utf-8"), f"<builtin>/{entry.name}", shipped=True)
         profile = build_profile(_validated(doc), doc.path, doc)
         out[profile.name] = profile
     return out

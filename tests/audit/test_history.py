@@ -9,6 +9,7 @@ import json
 import sqlite3
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -302,8 +303,11 @@ def test_recording_is_the_same_for_partitions_and_streamed(
     assert len(calls) == 2 and min(calls) > 1, calls  # streamed through temporary files
     one = rows_of(dbs[0])
     assert len(one["cells"]) > 500 and len(one["tickets"]) > 100
+    trends = _trends(dbs[0])
+    assert len(trends["json"]["series"]) > 10  # --by group: one series per promise and group
     for other in dbs[1:]:
         assert rows_of(other) == one, other.name
+        assert _trends(other) == trends, other.name
     pytest.importorskip("distributed")  # and on a local Dask cluster
     db = tmp_path / "dask.sqlite"
     _record(
@@ -311,6 +315,17 @@ def test_recording_is_the_same_for_partitions_and_streamed(
         as_of="2026-11-30",
     )  # fmt: skip
     assert rows_of(db) == one
+    assert _trends(db) == trends
+
+
+def _trends(db: Path) -> dict[str, Any]:
+    """What `charter trend` says of a history, as JSON (by group) and as text, the file's name
+    left out."""
+    doc = _json(["trend", str(db), "--by", "group", "-f", "json"])
+    doc.pop("history")
+    text = runner.invoke(app, ["trend", str(db)])
+    assert text.exit_code == 0, text.output
+    return {"json": doc, "text": text.stdout.replace(db.name, "HISTORY")}
 
 
 def test_bad_history_files_are_said_in_one_line(

@@ -86,6 +86,9 @@ def write_desk(folder: Path, n: int = 2400, seed: int = 7) -> tuple[Path, Path]:
         }
     )
     frame.loc[rng.random(n) < 0.01, "first_response_at"] = "wczoraj"  # unreadable cells
+    # years typed wrong: far from the rest, named in a note whatever the partitions
+    frame.loc[[3, 17], "acknowledged_at"] = ["1970-01-02T10:00:00Z", "1970-01-02T10:00:00Z"]
+    frame.loc[29, "closed_at"] = "1971-05-03T08:00:00+01:00"
     # the same ticket exported twice (a later state wins), and rows without a creation time
     again = frame.sample(40, random_state=seed).assign(status="closed")
     broken = frame.sample(5, random_state=seed + 1).assign(created_at="")
@@ -195,6 +198,8 @@ def test_a_streamed_audit_gives_the_in_memory_reports(
     history = Path(history.name)
     one = _audit(tmp_path, files[0], history, "memory", *map(str, files[1:]))
     assert b'"incidents-1.csv"' in one[".json"]
+    far = "2 acknowledged_at in 1970, far from the rest (2026-03 … 2026-11): e.g. ticket INC100003"
+    assert far.encode() in one[".json"] and b"1 closed_at in 1971" in one[".json"]
     assert b"duplicates" in one[".json"]
     # the exports are larger than the budget now: streamed through temporary files, in about
     # eight partitions (each takes a quarter of the budget)

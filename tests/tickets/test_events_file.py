@@ -6,11 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from charter_cli.cli import app
 from charter_cli.errors import InputError
+from charter_cli.tickets.events import by_ticket
 from charter_cli.tickets.read import read_tickets
 from tests.conftest import DATA
 
@@ -105,3 +109,29 @@ def test_an_events_file_without_a_time_column_names_what_it_looked_for(tmp_path:
     message = str(err.value)
     assert "no column for at:" in message and "'updated at'" in message
     assert "ticket_id" not in message.split("no column for")[1]  # Id was found
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 6), st.integers(0, 5)), max_size=40),
+    st.booleans(),
+)
+def test_events_grouped_by_ticket_the_same_way_sorted_or_not(
+    pairs: list[tuple[int, int]], presorted: bool
+) -> None:
+    """`by_ticket` skips its sort when the events are grouped already (as the import leaves
+    them); either way each ticket's events come together, in time order, stable on ties."""
+    if presorted:
+        pairs = sorted(pairs)
+    tickets = pd.Series([f"Ø-{k}" for k in range(5)], dtype="string")  # ticket 5 and 6: none
+    events = pd.DataFrame(
+        {
+            "ticket_id": pd.Series([f"Ø-{k}" for k, _ in pairs], dtype="string"),
+            "at": np.array([t for _, t in pairs], dtype=np.int64),
+        }
+    )
+    order, rows = by_ticket(events, tickets)
+    rows_of = np.array([k if k < 5 else -1 for k, _ in pairs], dtype=np.int64)
+    expected = np.lexsort((events["at"].to_numpy(), rows_of)) if pairs else np.empty(0, int)
+    assert order.tolist() == expected.tolist()
+    assert rows.tolist() == rows_of[expected].tolist()
