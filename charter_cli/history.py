@@ -153,6 +153,8 @@ def reduce_history(result: AuditResult, shown: pd.DataFrame | None = None) -> Hi
     for o in result.outcomes:
         covered[o.rows] = True
         frame = pd.DataFrame({k: codes[o.rows] for k, (codes, _) in coded.items()})
+        if o.held is not None:  # instances that belong to a group (group_time): that group
+            frame["group"] = _held_codes(coded, o.held)
         frame["state"] = o.state.astype(np.int64)
         counts = frame.groupby([*PLACES, "state"], sort=False).size().unstack("state", 0)
         counts = counts.reindex(columns=range(len(State)), fill_value=0)
@@ -187,6 +189,20 @@ def reduce_history(result: AuditResult, shown: pd.DataFrame | None = None) -> Hi
         elapsed=labelled(_concat(elapsed, [*CELL, "bin", "count"])),
         tickets=labelled(volume),
     )
+
+
+def _held_codes(coded: dict[str, tuple[np.ndarray, np.ndarray]], held: np.ndarray) -> np.ndarray:
+    """Codes of the groups `held` names among the group labels, the labels extended with the
+    groups they lack (`coded` is updated; a missing group is the empty text)."""
+    codes, labels = coded["group"]
+    names = pd.Series(held, dtype=object).fillna("").astype(str)
+    known = {str(label): i for i, label in enumerate(labels)}
+    new = [v for v in pd.unique(names) if v not in known]  # distinct groups, not instances
+    if new:
+        labels = np.concatenate((labels, np.array(new, dtype=object)))
+        known.update({v: len(known) + k for k, v in enumerate(new)})
+        coded["group"] = (codes, labels)
+    return names.map(known).to_numpy(dtype=np.int64)
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:

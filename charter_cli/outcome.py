@@ -148,6 +148,9 @@ class Outcome(Compliance):
     # the instance of each row, counted from 1, when a promise measures a ticket more than once
     # (`reopens: each`): a ticket's rows follow each other in instance order; None: one each
     instance: I64 | None = None
+    # the group each row is about, when the measure's instances belong to a group (`group_time`):
+    # `--by group` counts a row under it; None: the group holding the ticket at the deadline
+    held: np.ndarray | None = None
 
     def instances(self) -> I64:
         """The instance number of every row (1 where a promise measures a ticket once)."""
@@ -163,6 +166,8 @@ class Outcome(Compliance):
         for name in ("state", "started", "stopped", "deadline", "elapsed", "allowed", "overdue"):
             setattr(self, name, np.array(getattr(self, name)[owner]))
         self.done = self.done[owner]
+        if self.held is not None:
+            self.held = self.held[owner]
         self.reason.codes = self.reason.codes[owner]
         self.calendar.codes = self.calendar.codes[owner]
 

@@ -268,7 +268,10 @@ def outcome_frame(
             "overdue_seconds": outcome.overdue[chosen],
             "channel": frame["channel"],
             "priority": frame["priority"],
-            "group": frame["group"],
+            # an instance that belongs to a group (group_time): that group, not the ticket's last
+            "group": frame["group"]
+            if outcome.held is None
+            else pd.Series(outcome.held[chosen], dtype=object).astype("category"),
             "assignee": frame["assignee"],
             "reason": outcome.reason.categorical(chosen),
             "created_at": frame["created_at"],
@@ -461,7 +464,10 @@ def group_held(
     """The group each instance is attributed to (labels, and a code per instance, -1 for none):
     the group holding the ticket at the instance's deadline, or at its stop if that came first
     (at as-of while it runs), from the group history; the ticket's group where its history
-    names none."""
+    names none. Instances that belong to a group (`Outcome.held`) count under it."""
+    if o.held is not None:  # instances that belong to a group (group_time): that group
+        codes, labels = pd.factorize(pd.Series(o.held, dtype=object), sort=True)
+        return np.asarray(labels, dtype=object), codes.astype(np.int64)
     deadline, stop = o.deadline, o.stopped
     when = np.where(
         deadline == NAT,

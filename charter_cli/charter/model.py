@@ -342,6 +342,8 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
         found = measure_for(spec["measure"])
         assert found is not None  # the schema allows no other
         start, stop, options = found.parse(spec["measure"])
+        # a measure may take `where` keys for its instances (group_time: the groups measured)
+        selector, options = found.take_where(parse_selector(spec.get("where")), options)
         between = spec.get("between")
         promises.append(
             Promise(
@@ -351,7 +353,7 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
                 measure=found.name,
                 start_field=start,
                 stop_field=stop,
-                where=_where(spec.get("where")),
+                where={m.field: m.values for m in selector.matches if not m.negated},
                 calendar=spec.get("calendar"),
                 within=_allowance(spec["within"]) if "within" in spec else Allowance(),
                 target=parse_target(spec["target"]),
@@ -360,7 +362,7 @@ def build_charter(data: dict[str, Any], path: str) -> Charter:
                 else None,
                 pause_when=tuple(spec.get("pause_when") or ()),
                 options=options,
-                selector=parse_selector(spec.get("where")),
+                selector=selector,
                 policy=spec.get("policy"),
                 in_force=_in_force(spec.get("in_force")),
                 at_risk=parse_target(spec.get("at_risk", at_risk)),

@@ -435,9 +435,17 @@ def _percent(value: float, lang: str) -> str:
     return str(format_percent(round(value, 6), locale=lang, decimal_quantization=False))
 
 
+class _Kept(dict[str, str]):
+    """Format arguments that leave a placeholder not given as it is (`{d}` in an intro)."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 def _promise_blocks(promise: Promise, charter: Charter, lang: str) -> list[Block]:
     measure = measure_of(promise.measure)
     words = {**TEXT[lang], **measure.sentences.get(lang, {})}  # the measure's own sentences
+    said = measure.sentence_args(promise, lang)  # what its sentences say besides the duration
     cal = _calendar_of(promise, charter)
     business = cal is None or not cal.always
     when = (
@@ -471,7 +479,7 @@ def _promise_blocks(promise: Promise, charter: Charter, lang: str) -> list[Block
             + duration_phrase(d, lang, business=business, nominative=listed)
             for p, d in promise.within.by_priority.items()
         ]
-        intro = words[f"{key}_list"] if listed else words[key]
+        intro = (words[f"{key}_list"] if listed else words[key]).format_map(_Kept(said))
         suffix = when.lstrip(", ") if when else ""
         if suffix:  # the hours before the colon that opens the list
             intro = intro[:-1] + f" ({suffix}):" if intro.endswith(":") else intro + f" ({suffix})"
@@ -479,7 +487,7 @@ def _promise_blocks(promise: Promise, charter: Charter, lang: str) -> list[Block
         return [Block("p", head), Block("ul", items), *([Block("p", (pause + target).strip())])]
     assert promise.within.default is not None
     sentence = words[key].format(
-        d=duration_phrase(promise.within.default, lang, business=business), when=when
+        d=duration_phrase(promise.within.default, lang, business=business), when=when, **said
     )
     return [Block("p", scope + sentence + pause + target)]
 

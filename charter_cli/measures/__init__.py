@@ -15,6 +15,7 @@ from charter_cli.measures import (
     escalation_order,
     first_response,
     follow_up,
+    group_time,
     resolution,
     time_in,
 )
@@ -29,6 +30,7 @@ MEASURES: dict[str, Measure] = {
         due_date.MEASURE,
         follow_up.MEASURE,
         time_in.MEASURE,  # `measure: {time_in: [STATUS, …]}`
+        group_time.MEASURE,  # an OLA: each interval a group holds the ticket
         custom.MEASURE,  # `measure: {from: FIELD, to: FIELD}`
         escalation.MEASURE,  # the rules of `escalation:`, one promise each
         escalation_order.MEASURE,  # `escalation.forward_only: true`

@@ -10,6 +10,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from charter_cli.charter.model import Charter, Promise
+    from charter_cli.charter.selectors import Selector
     from charter_cli.measures.context import Context
     from charter_cli.outcome import Outcome
 
@@ -35,6 +36,8 @@ class Measure:
     # what `render` says of it, per language: `sentence` (and `sentence`_list, a list by priority)
     sentences: ClassVar[dict[str, dict[str, str]]] = {}
     also_reads: ClassVar[str] = ""  # what it reads besides ticket fields, for the reference
+    # `where` keys that pick the measure's instances rather than tickets (`take_where`)
+    own_where: ClassVar[tuple[str, ...]] = ()
 
     def claims(self, value: object) -> bool:
         """Whether a charter's `measure:` value is this measure."""
@@ -46,6 +49,17 @@ class Measure:
         """The clock's start and stop fields and the measure's own options, from the charter's
         `measure:` value (schema-valid)."""
         return self.start_field, self.stop_field, {}
+
+    def take_where(
+        self, selector: Selector, options: dict[str, tuple[str, ...]]
+    ) -> tuple[Selector, dict[str, tuple[str, ...]]]:
+        """The selector that picks tickets and the measure's options, once the `where` keys in
+        `own_where` are taken out of the one and into the other."""
+        return selector, options
+
+    def sentence_args(self, promise: Promise, lang: str) -> dict[str, str]:
+        """What its `render` sentences say besides the duration (`{groups}`, …)."""
+        return {}
 
     def needs(self, promise: Promise) -> dict[str, str]:
         """The ticket fields it reads (→ why), before those of `where`, priority and channel."""

@@ -15,7 +15,7 @@ from charter_cli.clock import DAY, I64, NAT, BusinessClock
 from charter_cli.fields import EITHER, Need, needs, satisfied
 from charter_cli.frames import flags, per_value, recode
 from charter_cli.measures import measure_of
-from charter_cli.measures.history import Timeline, owners
+from charter_cli.measures.history import Timeline, given, owners
 from charter_cli.measures.messages import Messages
 from charter_cli.measures.ticket_zones import in_ticket_zones
 from charter_cli.outcome import Counted, Labels, Outcome, State
@@ -358,6 +358,12 @@ class Context:
         assert self.source.events is not None
         return by_ticket(self.source.events, self.t["ticket_id"])
 
+    @cached_property
+    def carries_status(self) -> np.ndarray:
+        """Which events carry a status (in the events' order)."""
+        assert self.source.events is not None
+        return given(self.source.events["status"])
+
     def priorities(self, out: Outcome, rows: I64, stop: I64) -> tuple[pd.Series, pd.Series]:
         """The charter's priority name and the export's own spelling for each row: in force
         when its clock stopped (`stop`; NAT: at as-of) under `priority: latest`, the first one
@@ -417,11 +423,13 @@ class Context:
         if events is None or events.empty:
             return seconds, None
         wanted = {normalise(s) for s in statuses}
-        # events grouped by the row of their ticket (integers; -1 for none), in time order
+        # events grouped by the row of their ticket (integers; -1 for none), in time order; an
+        # event that carries no status (a group or priority change) changes none: a status
+        # lasts until the next event that carries one
         order, ids = self.events_by_ticket
-        if self.source.has_messages:  # a message without a status leaves the status as it was
-            stated = events["status"].notna().to_numpy()[order]
-            order, ids = order[stated], ids[stated]
+        carries = self.carries_status[order]
+        if not carries.all():
+            order, ids = order[carries], ids[carries]
         at = events["at"].to_numpy()[order]
         next_at = np.concatenate((at[1:], [NAT]))
         last = np.concatenate((ids[1:] != ids[:-1], [True]))
@@ -466,7 +474,7 @@ class Context:
             names.append("timezone")  # the zone each ticket's hours are read in
         out = {n: self.present[n] for n in names if n in self.present}
         history = self.source.has_history
-        if promise.measure in ("escalation", "escalation_order") and history:
+        if promise.measure in ("escalation", "escalation_order", "group_time") and history:
             out["group history"] = self.source.events_file or "the event log"
         if promise.pause_when and history:
             out["status history"] = self.source.events_file or "the event log"

@@ -50,7 +50,7 @@ class Timeline:
         if events is None or column not in events or events.empty:
             return
         carried = events[column]
-        has = _given(carried) & (events["at"].to_numpy() <= as_of)
+        has = given(carried) & (events["at"].to_numpy() <= as_of)
         if not has.any():
             return
         self.empty = False
@@ -128,7 +128,7 @@ def resolution_cycles(
     entering = np.empty(0, dtype=bool)
     if events is not None and not events.empty:
         # an event without a status (a priority or group change) changes no state
-        ev = events.loc[(events["at"].to_numpy() <= as_of) & _given(events["status"])]
+        ev = events.loc[(events["at"].to_numpy() <= as_of) & given(events["status"])]
         event, position = owners(np.asarray(ids, dtype=object), ev["ticket_id"].to_numpy(object))
         if event.size:
             at = ev["at"].to_numpy()[event].astype(np.int64)
@@ -170,7 +170,7 @@ def resolution_cycles(
     return owner, number, begin, end
 
 
-def _given(values: pd.Series) -> np.ndarray:
+def given(values: pd.Series) -> np.ndarray:
     """Cells that hold a value (events are read stripped: an empty text is none)."""
     given = np.array(values.notna().to_numpy(dtype=bool))
     if given.any():

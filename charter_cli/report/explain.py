@@ -8,7 +8,7 @@ from datetime import datetime
 from rich.console import Console
 from rich.text import Text
 
-from charter_cli.explain import Story
+from charter_cli.explain import Change, Gap, Story
 from charter_cli.report.common import business_time, duration
 from charter_cli.report.escape import safe_text
 
@@ -22,6 +22,19 @@ STYLE = {
 
 def _when(moment: datetime | None) -> str:
     return "–" if moment is None else moment.strftime("%a %d %b %Y %H:%M %Z")
+
+
+def _skipped(gap: Gap) -> str:
+    return f"… {gap.days} day{'' if gap.days == 1 else 's'} not shown …"
+
+
+def _changed(change: Change) -> str:
+    said = []
+    if change.status is not None:
+        said.append(f"status {safe_text(change.status)}")
+    if change.group is not None:
+        said.append(f"group {safe_text(change.group)}")
+    return " · ".join(said)
 
 
 def render_story(story: Story, *, color: bool = False, width: int = 100) -> str:
@@ -48,6 +61,13 @@ def render_story(story: Story, *, color: bool = False, width: int = 100) -> str:
         console.print(Text(f"  note: {safe_text(note)}", style="dim"))
     for name, moment in story.facts:
         console.print(Text(f"  {_when(moment):<32} {name.removesuffix('_at').replace('_', ' ')}"))
+    if story.history:
+        console.print(Text("  status and group history (from the events):", style="dim"))
+    for change in story.history:
+        if isinstance(change, Gap):
+            console.print(Text(f"  {_skipped(change)}", style="dim"))
+            continue
+        console.print(Text(f"  {_when(change.when):<32} {_changed(change)}"))
     for s in story.stories:
         console.print()
         title = Text(s.promise.id, style="bold")
@@ -74,6 +94,12 @@ def render_story(story: Story, *, color: bool = False, width: int = 100) -> str:
                 f"  clock:    {_when(s.started)} → {_when(s.stopped) if s.stopped else 'still running'}"
             )
         )
+        if s.began or s.ended:
+            console.print(
+                Text(
+                    f"  instance: {safe_text(s.began or '–')} → {safe_text(s.ended or 'still running')}"
+                )
+            )
         if s.elapsed is not None:
             allowed = (
                 f" of {business_time(s.allowed, s.day_seconds)} allowed"
@@ -83,14 +109,15 @@ def render_story(story: Story, *, color: bool = False, width: int = 100) -> str:
             counted = business_time(s.elapsed, s.day_seconds)
             console.print(Text(f"  counted:  {counted}{allowed}; deadline {_when(s.deadline)}"))
         for span in s.counted:
+            if isinstance(span, Gap):
+                console.print(Text(f"     {_skipped(span)}", style="dim"))
+                continue
             console.print(
                 Text(
                     f"     open  {_when(span.start)} – {span.stop.strftime('%H:%M')}  ({duration(span.seconds)})",
                     style="dim",
                 )
             )
-        if s.counted_more:
-            console.print(Text(f"     … and {s.counted_more} more open intervals", style="dim"))
         for span in s.paused:
             console.print(
                 Text(

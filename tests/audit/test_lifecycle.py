@@ -391,6 +391,7 @@ def test_explain_tells_each_instance_and_the_time_resolved(tmp_path: Path) -> No
     args = ["explain", str(f["c.yaml"]), str(f["t.csv"]), "--events", str(f["e.csv"])]
     text = runner.invoke(app, [*args, "--ticket", "R"]).stdout
     assert "each #1" in text and "each #2" in text
+    assert "instance: created → resolved" in text and "instance: reopened → resolved" in text
     assert "clock:    Mon 26 Oct 2026 09:00 CET → Wed 28 Oct 2026 10:00 CET" in text
     # under `final`, the time it was solved before the reopen is a pause, said with its status
     assert "paused Fri 23 Oct 2026 15:00 CEST – Mon 26 Oct 2026 09:00 CET" in text
