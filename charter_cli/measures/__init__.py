@@ -15,6 +15,8 @@ from charter_cli.measures import (
     escalation_order,
     first_response,
     follow_up,
+    next_reply,
+    periodic_update,
     resolution,
     time_in,
 )
@@ -28,6 +30,8 @@ MEASURES: dict[str, Measure] = {
         resolution.MEASURE,
         due_date.MEASURE,
         follow_up.MEASURE,
+        next_reply.MEASURE,  # needs messages
+        periodic_update.MEASURE,  # needs messages
         time_in.MEASURE,  # `measure: {time_in: [STATUS, …]}`
         custom.MEASURE,  # `measure: {from: FIELD, to: FIELD}`
         escalation.MEASURE,  # the rules of `escalation:`, one promise each
