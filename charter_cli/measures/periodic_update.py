@@ -29,9 +29,9 @@ class PeriodicUpdate(Conversational):
     sentence = "update"
     sentences: ClassVar[dict[str, dict[str, str]]] = {
         "en": {"update": "Until your case is solved, we give you an update at least every {d}{when}.", "update_list": "Until your case is solved, we give you an update at least every:"},
-        "nb": {"update": "Til saken din er løst, gir vi deg en oppdatering minst hver {d}{when}.", "update_list": "Til saken din er løst, gir vi deg en oppdatering minst så ofte:"},
-        "sv": {"update": "Tills ditt ärende är löst ger vi dig en uppdatering minst var {d}{when}.", "update_list": "Tills ditt ärende är löst ger vi dig en uppdatering minst så här ofta:"},
-        "pl": {"update": "Dopóki sprawa nie zostanie rozwiązana, informujemy Cię o postępach co najmniej co {d}{when}.", "update_list": "Dopóki sprawa nie zostanie rozwiązana, informujemy Cię o postępach co najmniej co:"},
+        "nb": {"update": "Til saken din er løst, hører du fra oss senest {d} etter forrige oppdatering{when}.", "update_list": "Til saken din er løst, hører du fra oss senest så lenge etter forrige oppdatering:"},
+        "sv": {"update": "Tills ditt ärende är löst hör du av oss senast {d} efter förra uppdateringen{when}.", "update_list": "Tills ditt ärende är löst hör du av oss senast så här länge efter förra uppdateringen:"},
+        "pl": {"update": "Dopóki sprawa nie zostanie rozwiązana, kolejną informację o postępach otrzymasz w ciągu {d} od poprzedniej{when}.", "update_list": "Dopóki sprawa nie zostanie rozwiązana, kolejną informację o postępach otrzymasz w czasie nie dłuższym niż:"},
     }  # fmt: skip
 
     def needs(self, promise: Promise) -> dict[str, str]:
