@@ -51,6 +51,8 @@ class PromiseStory:
     skipped_days: list[tuple[date, str]] = field(default_factory=list)
     day_seconds: int | None = None  # its calendar's working day (None: wall-clock time)
     instance: int | None = None  # which instance, when the promise measures the ticket often
+    # the messages that started and stopped it (conversation measures): what, when, more
+    ends: list[tuple[str, datetime, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -224,7 +226,16 @@ def _story(
         paused=paused,
         skipped_days=skipped,
         instance=instance,
+        ends=_ends(result, outcome, i, zone),
     )
+
+
+def _ends(
+    result: AuditResult, outcome: Outcome, i: int, zone: ZoneInfo
+) -> list[tuple[str, datetime, str]]:
+    """What started and stopped row `i` of the outcome, in local time (`Measure.ends`)."""
+    told = measure_of(outcome.promise.measure).ends(result, outcome, i)
+    return [(what, moment, more) for what, t, more in told if (moment := _local(t, zone))]
 
 
 def result_clock(result: AuditResult, calendar: str) -> BusinessClock | None:

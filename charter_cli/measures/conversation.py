@@ -16,7 +16,7 @@ No loop over tickets or messages: cumulative sums and running maxima over the so
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -139,9 +139,7 @@ def update_gaps(
     )
 
 
-def any_between(
-    ev_owner: I64, ev_at: I64, owner: I64, low: I64, high: I64
-) -> np.ndarray:
+def any_between(ev_owner: I64, ev_at: I64, owner: I64, low: I64, high: I64) -> np.ndarray:
     """Whether an event of `owner` falls in [low, high) (`high` NAT: no upper end), per query
     row; `ev_owner`, `ev_at`: the events, sorted by owner then time."""
     found = np.zeros(owner.size, dtype=bool)
@@ -216,6 +214,54 @@ class Conversational(Measure):
         has = end != NAT
         return owner[has], end[has], final, np.asarray(now, dtype=bool)
 
+    def ends(self, result: Any, outcome: Outcome, i: int) -> list[tuple[str, int, str]]:
+        """The messages of one instance, for `explain`: the one that started it, the ones that
+        did not answer (internal notes, system messages), the one that stopped it."""
+        events = result.source.events
+        if events is None or "author" not in events:
+            return []
+        ticket = result.tickets["ticket_id"].iloc[int(outcome.rows[i])]
+        start, stop = int(outcome.started[i]), int(outcome.stopped[i])
+        if start == NAT:
+            return []
+        until = result.as_of if stop == NAT else stop
+        mine = events.loc[(events["ticket_id"] == ticket).to_numpy(dtype=bool)]  # one ticket
+        author = mine["author"].astype("string").str.lower().to_numpy(dtype=object, na_value="")
+        at = mine["at"].to_numpy()
+        if "public" in mine:
+            public = mine["public"].astype("boolean").to_numpy(dtype=bool, na_value=True)
+        else:
+            public = np.ones(at.size, dtype=bool)
+        reply = (author == "agent") & public
+        inside = (at >= start) & (at <= until)
+        lines = self.opened(outcome, i, start, at, author, inside, until)
+        quiet = inside & ~reply & (at > start) & (at < until) & np.isin(author, ["agent", "system"])
+        for t, who in sorted(zip(at[quiet].tolist(), author[quiet].tolist(), strict=True)):
+            lines.append(
+                ("no answer:", t, "an internal note" if who == "agent" else "a system message")
+            )
+        if stop == NAT:
+            return lines
+        if (reply & (at == stop)).any():
+            lines.append(("stopped:", stop, "a public reply by an agent"))
+        else:
+            lines.append(("stopped:", stop, "the resolution"))
+        return lines
+
+    def opened(
+        self,
+        outcome: Outcome,
+        i: int,
+        start: int,
+        at: np.ndarray,
+        author: np.ndarray,
+        inside: np.ndarray,
+        until: int,
+    ) -> list[tuple[str, int, str]]:
+        """The line telling what started instance `i` (`inside`: the ticket's messages from its
+        start to its stop)."""
+        return [("started:", start, "")]
+
     def judge_instances(
         self, ctx: Context, out: Outcome, start: I64, stop: I64, also: tuple[str, ...] = ()
     ) -> None:
@@ -250,4 +296,3 @@ class Conversational(Measure):
                 extended = allow + paused[sel]
             out.deadline[sel] = clock.deadline_s(begin, extended, start_business=c0)
             ctx.judge(out, sel, stopped[sel], elapsed, allow)
-

@@ -63,5 +63,22 @@ class NextReply(Conversational):
         out.reason.put(np.asarray(unanswered, dtype=bool), RESOLVED_WITHOUT)
         self.judge_instances(ctx, out, gaps.start, gaps.stop)
 
+    def opened(
+        self,
+        outcome: Outcome,
+        i: int,
+        start: int,
+        at: np.ndarray,
+        author: np.ndarray,
+        inside: np.ndarray,
+        until: int,
+    ) -> list[tuple[str, int, str]]:
+        # the customer's messages that waited: from the oldest to (not with) the reply
+        waited = int((inside & (author == "customer") & (at < until)).sum())
+        if int(outcome.stopped[i]) == NAT:
+            waited = int((inside & (author == "customer")).sum())
+        more = f" (the oldest of {waited} waiting)" if waited > 1 else ""
+        return [("started:", start, "a message from the customer" + more)]
+
 
 MEASURE = NextReply()

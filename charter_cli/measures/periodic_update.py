@@ -54,7 +54,9 @@ class PeriodicUpdate(Conversational):
         at, texts = ctx.bad_cells("resolved_at", rows)
         keep = reason.none[at]
         reason.put_each(at[keep], [t for t, k in zip(texts, keep, strict=True) if k])
-        reason.fill((final != NAT) & (final < created), "resolved_at is before created_at: a data error")
+        reason.fill(
+            (final != NAT) & (final < created), "resolved_at is before created_at: a data error"
+        )
         # a ticket the events file says nothing of: its messages are not known
         _, event_owner = ctx.events_by_ticket
         has_events = np.zeros(len(ctx.t), dtype=bool)
@@ -73,6 +75,19 @@ class PeriodicUpdate(Conversational):
         out.repeat(who[order], number[order])
         also = RESOLVED if ctx.has_status_history() else ()
         self.judge_instances(ctx, out, start[order], stop[order], also)
+
+    def opened(
+        self,
+        outcome: Outcome,
+        i: int,
+        start: int,
+        at: np.ndarray,
+        author: np.ndarray,
+        inside: np.ndarray,
+        until: int,
+    ) -> list[tuple[str, int, str]]:
+        first = int(outcome.instances()[i]) == 1
+        return [("started:", start, "the creation" if first else "a public reply by an agent")]
 
 
 MEASURE = PeriodicUpdate()

@@ -57,9 +57,7 @@ def test_the_gaps_match_a_message_by_message_loop(tickets: list) -> None:
     owner, at, author, public = _columns(tickets)
     replies = reply_gaps(owner, at, author, public)
     created = np.array([c * 60 for c, _, _ in tickets], dtype=np.int64)
-    end = np.array(
-        [NAT if e is None else max(e, c) * 60 for c, e, _ in tickets], dtype=np.int64
-    )
+    end = np.array([NAT if e is None else max(e, c) * 60 for c, e, _ in tickets], dtype=np.int64)
     updates = update_gaps(created, end, owner, at, author, public)
     want_replies, want_updates = [], []
     for k, (c, e, messages) in enumerate(tickets):
@@ -107,8 +105,7 @@ def test_any_between_matches_a_loop(events: list, queries: list) -> None:
     high = np.array([NAT if b is None else b for _, _, b in queries], dtype=np.int64)
     got = any_between(ev_owner, ev_at, owner, low, high).tolist()
     want = [
-        any(eo == o and a <= t and (b is None or t < b) for eo, t in events)
-        for o, a, b in queries
+        any(eo == o and a <= t and (b is None or t < b) for eo, t in events) for o, a, b in queries
     ]
     assert got == want
 
