@@ -4,10 +4,20 @@ realistic conversation fixture with its figures counted by pandas."""
 
 from __future__ import annotations
 
+import csv
+import io
+import tempfile
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from charter_cli.charter import load_charter
+from charter_cli.cli import app
 from charter_cli.clock import NAT
 from charter_cli.measures.conversation import (
     AGENT,
@@ -18,6 +28,7 @@ from charter_cli.measures.conversation import (
     update_gaps,
 )
 from tests.audit import reference_conversations as ref
+from tests.clock import reference
 
 CODE = {"agent": AGENT, "customer": CUSTOMER, "system": SYSTEM}
 
@@ -134,3 +145,346 @@ def test_the_gaps_of_one_conversation_by_hand() -> None:
     # created 09:00 → 09:30 → 11:00 → running
     assert u.start.tolist() == [540 * 60, 570 * 60, 660 * 60]
     assert u.stop.tolist() == [570 * 60, 660 * 60, NAT]
+
+
+# --- by hand, through the CLI -----------------------------------------------------------------
+# An Oslo office, Monday to Friday 08:00–16:00, and Sunday 00:00–04:00 to hold the nights the
+# clocks change (five real hours on 25 October 2026, three on 29 March 2026); Tuesday
+# 27 October 2026 is a holiday.
+
+runner = CliRunner()
+H = 3600
+HEAD = """\
+charter: 1
+name: Ærlig Støtte AS
+timezone: Europe/Oslo
+calendars:
+  office:
+    hours: {mon-fri: "08:00-16:00", sun: "00:00-04:00"}
+    holidays: {dates: ["2026-10-27"]}
+channels:
+  e-post: {calendar: office}
+priorities: [urgent, normal]
+"""
+CHARTER = (
+    HEAD
+    + """\
+promises:
+  - id: next-reply
+    measure: next_reply
+    within: {urgent: 1h, normal: 4h}
+    pause_when: [pending]
+    target: 90%
+  - {id: updates, measure: periodic_update, within: 8h, pause_when: [pending], target: 90%}
+"""
+)
+TICKETS = (
+    "\ufeffticket_id;created_at;resolved_at;channel;priority;status;subject\n"
+    "A;2026-10-23 09:00;2026-10-28 10:00;e-post;normal;solved;Faktura, feil beløp\n"
+    "C;2026-10-19 08:00;2026-10-20 12:00;e-post;normal;solved;Påminnelse på ærend\n"
+    "D;2026-10-19 08:00;2026-10-20 10:00;e-post;normal;solved;Kvittering mangler\n"
+    "E;2026-10-21 08:00;;e-post;normal;open;Ingen meldinger\n"
+)
+EVENTS = """\
+ticket_id,at,author,public,status
+A,2026-10-23 09:00,customer,true,open
+A,2026-10-23 09:30,system,true,
+A,2026-10-23 10:00,agent,true,
+A,2026-10-23 11:00,customer,true,
+A,2026-10-23 11:30,customer,true,
+A,2026-10-23 12:00,agent,false,
+A,2026-10-23 13:00,agent,true,
+A,2026-10-23 15:00,customer,true,
+A,2026-10-26 10:00,agent,true,
+A,2026-10-26 11:00,,,pending
+A,2026-10-26 11:30,customer,true,
+A,2026-10-26 14:00,,,open
+A,2026-10-28 09:00,agent,true,
+A,2026-10-28 10:00,,,solved
+A,2026-10-28 10:30,customer,true,
+C,2026-10-19 08:00,customer,true,open
+C,2026-10-19 09:00,agent,true,
+C,2026-10-19 10:00,,,solved
+C,2026-10-20 09:00,customer,true,open
+C,2026-10-20 10:00,agent,true,
+C,2026-10-20 12:00,,,solved
+D,2026-10-19 08:00,customer,true,open
+D,2026-10-19 09:00,agent,true,
+D,2026-10-19 10:00,customer,true,
+D,2026-10-19 11:00,,,solved
+D,2026-10-20 09:00,,,open
+D,2026-10-20 09:30,agent,true,
+D,2026-10-20 10:00,,,solved
+E,2026-10-21 08:00,,,open
+"""
+
+
+def _write(folder: Path, **files: str) -> dict[str, Path]:
+    out = {}
+    for name, text in files.items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        out[name] = path
+    return out
+
+
+def _pairs(folder: Path, charter: Path, tickets: Path, *extra: str) -> list[dict[str, str]]:
+    out = folder / "pairs.csv"
+    result = runner.invoke(app, ["audit", str(charter), str(tickets), "-q", "-o", str(out), *extra])
+    assert result.exit_code in (0, 1), result.output
+    return list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+
+
+def _by_hand(tmp_path: Path) -> tuple[dict[str, Path], list[dict[str, str]]]:
+    f = _write(tmp_path, **{"c.yaml": CHARTER, "t.csv": TICKETS, "e.csv": EVENTS})
+    return f, _pairs(tmp_path, f["c.yaml"], f["t.csv"], "--events", str(f["e.csv"]))
+
+
+def test_next_reply_by_hand(tmp_path: Path) -> None:
+    _, rows = _by_hand(tmp_path)
+    got = [
+        (r["ticket_id"], r["instance"], r["state"], r["elapsed_seconds"], r["overdue_seconds"],
+         r["reason"])
+        for r in rows
+        if r["promise"] == "next-reply"
+    ]  # fmt: skip
+    assert got == [
+        # the first customer message and the bot reply are the first response's; 11:00 and
+        # 11:30 wait together, the internal note at 12:00 answers nothing: 11:00 → 13:00
+        ("A", "1", "met", str(2 * H), "0", ""),
+        # Fri 15–16 (1h), the Sunday night the clocks go back (5h), Mon 8–10 (2h): 8h of 4h
+        ("A", "2", "breached", str(8 * H), str(4 * H), ""),
+        # Mon 11:30 while pending (paused to 14:00), Mon 14–16 (2h), the holiday, Wed 8–9 (1h)
+        ("A", "3", "met", str(3 * H), "0", ""),
+        # the thanks after the resolution: nobody answers, nothing is breached
+        ("A", "4", "unmeasurable", "", "", "resolved without reply"),
+        # reopened by the customer's message: Tue 09:00 → 10:00
+        ("C", "1", "met", str(1 * H), "0", ""),
+        # solved at 11:00 while the 10:00 message waited
+        ("D", "1", "unmeasurable", "", "", "resolved without reply"),
+    ]
+    second = next(r for r in rows if r["promise"] == "next-reply" and r["instance"] == "2")
+    # due 4h after Fri 15:00 CEST: 1h on Friday, then three real hours of the Sunday night
+    assert (second["started_at"], second["stopped_at"], second["deadline_at"]) == (
+        "2026-10-23T13:00:00Z",
+        "2026-10-26T09:00:00Z",
+        "2026-10-25T01:00:00Z",
+    )
+
+
+def test_periodic_update_by_hand(tmp_path: Path) -> None:
+    _, rows = _by_hand(tmp_path)
+    got = [
+        (r["ticket_id"], r["instance"], r["state"], r["elapsed_seconds"], r["reason"])
+        for r in rows
+        if r["promise"] == "updates"
+    ]
+    assert got == [
+        ("A", "1", "met", str(1 * H), ""),  # created 09:00 → the first reply 10:00
+        ("A", "2", "met", str(3 * H), ""),  # 10:00 → 13:00, the internal note is no update
+        # Fri 13–16 (3h), the Sunday night (5h), Mon 8–10 (2h): 10h of 8h
+        ("A", "3", "breached", str(10 * H), ""),
+        # Mon 10–11 (1h), pending 11–14, Mon 14–16 (2h), the holiday, Wed 8–9 (1h)
+        ("A", "4", "met", str(4 * H), ""),
+        ("A", "5", "met", str(1 * H), ""),  # Wed 9 → the resolution at 10
+        ("C", "1", "met", str(1 * H), ""),
+        # reopened: Mon 9–10 and Tue 9–10; the time it was solved (Mon 10 → Tue 9) does not
+        # count (9h of wall-clock business time otherwise, breached)
+        ("C", "2", "met", str(2 * H), ""),
+        ("C", "3", "met", str(2 * H), ""),
+        ("D", "1", "met", str(1 * H), ""),
+        ("D", "2", "met", str(2 * H + 1800), ""),  # Mon 9–11, solved to Tue 9, Tue 9–9:30
+        ("D", "3", "met", str(1800), ""),
+        # no message at all: the gap since the creation runs to the data's last instant (the
+        # thanks on Wed 28 10:30): Wed, Thu, Fri (24h), the Sunday night (5h), Mon (8h), the
+        # holiday, Wed 8–10:30
+        ("E", "1", "breached", str(39 * H + 1800), ""),
+    ]
+
+
+SPRING = """\
+ticket_id;created_at;resolved_at;channel;priority;status;subject
+B;2026-03-27 14:00;;e-post;urgent;open;Nettbutikken er nede
+F;2026-03-27 09:00;;e-post;normal;open;Spørsmål om levering
+"""
+SPRING_EVENTS = """\
+ticket_id;at;author;public;status
+B;2026-03-27 14:00;customer;yes;open
+B;2026-03-27 14:10;agent;yes;
+B;2026-03-27 15:30;customer;yes;
+B;2026-03-30 08:30;agent;yes;
+B;2026-03-30 09:00;customer;yes;
+F;2026-03-27 09:00;customer;yes;open
+F;2026-03-27 09:30;agent;yes;
+F;2026-03-27 10:00;customer;yes;
+F;2026-03-27 13:00;agent;yes;
+"""
+
+
+def test_per_priority_allowances_over_the_spring_night(tmp_path: Path) -> None:
+    f = _write(tmp_path, **{"c.yaml": CHARTER, "t.csv": SPRING, "e.csv": SPRING_EVENTS})
+    rows = _pairs(
+        tmp_path, f["c.yaml"], f["t.csv"], "--events", str(f["e.csv"]),
+        "--as-of", "2026-03-30T09:20:00+02:00",
+    )  # fmt: skip
+    got = [
+        (r["promise"], r["ticket_id"], r["instance"], r["state"], r["elapsed_seconds"],
+         r["allowed_seconds"], r["used"])
+        for r in rows
+    ]  # fmt: skip
+    assert got == [
+        # urgent, 1h: Fri 15:30–16 (30m), the Sunday night the clocks go forward (3h), Mon
+        # 08:00–08:30: 4h
+        ("next-reply", "B", "1", "breached", str(4 * H), str(H), "4.000"),
+        ("next-reply", "B", "2", "running", str(1200), str(H), "0.333"),  # Mon 09:00 → 09:20
+        ("next-reply", "F", "1", "met", str(3 * H), str(4 * H), "0.750"),  # normal: 4h
+        ("updates", "B", "1", "met", str(600), str(8 * H), "0.021"),
+        ("updates", "B", "2", "met", str(5 * H + 1200), str(8 * H), "0.667"),
+        ("updates", "B", "3", "running", str(3000), str(8 * H), "0.104"),
+        ("updates", "F", "1", "met", str(1800), str(8 * H), "0.062"),
+        ("updates", "F", "2", "met", str(3 * H + 1800), str(8 * H), "0.438"),
+        # Fri 13–16 (3h), the Sunday night (3h), Mon 08:00–09:20
+        ("updates", "F", "3", "running", str(7 * H + 1200), str(8 * H), "0.917"),
+    ]
+    first = rows[0]
+    # 1h from Fri 15:30 CET: 30 minutes on Friday, 30 minutes into the Sunday night (CET)
+    assert first["deadline_at"] == "2026-03-28T23:30:00Z"
+
+
+def test_without_messages_every_ticket_is_unmeasurable(tmp_path: Path) -> None:
+    f = _write(tmp_path, **{"c.yaml": CHARTER, "t.csv": TICKETS})
+    rows = _pairs(tmp_path, f["c.yaml"], f["t.csv"])
+    assert {(r["promise"], r["state"], r["reason"]) for r in rows} == {
+        (
+            "next-reply",
+            "unmeasurable",
+            "next_reply needs message history (an events file with author and public)",
+        ),
+        (
+            "updates",
+            "unmeasurable",
+            "periodic_update needs message history (an events file with author and public)",
+        ),
+    }
+    assert len(rows) == 8  # one row per ticket and promise
+
+
+# --- property: the whole audit against the slow reference, on random calendars ---------------
+
+PROPERTY = """\
+charter: 1
+name: Prøve
+timezone: {zone}
+calendars:
+  office:
+    hours: {{mon-fri: "08:00-16:00", sun: "00:00-04:00"}}
+    holidays: {{dates: ["{holiday}"]}}
+channels:
+  e-post: {{calendar: office}}
+promises:
+  - {{id: next-reply, measure: next_reply, within: 4h, pause_when: [pending], target: 90%}}
+  - {{id: updates, measure: periodic_update, within: 4h, pause_when: [pending], target: 90%}}
+"""
+ZONES = ["Europe/Oslo", "America/New_York", "Australia/Sydney", "Europe/Warsaw"]
+# Fridays before a change of the clocks: Europe's, the United States' and Australia's
+FRIDAYS = [date(2026, 3, 27), date(2026, 10, 23), date(2026, 3, 6), date(2026, 10, 30),
+           date(2026, 4, 3), date(2026, 10, 2)]  # fmt: skip
+STEP = st.sampled_from(
+    ["customer", "customer", "agent", "agent", "note", "system", "pending", "open", "solved"]
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(ZONES),
+    st.sampled_from(FRIDAYS),
+    st.integers(0, 5),
+    st.lists(
+        st.tuples(
+            st.integers(0, 2 * 24 * 60),
+            st.lists(st.tuples(st.integers(1, 1500), STEP), max_size=10),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_the_audit_matches_a_per_instance_loop(
+    zone_name: str, friday: date, holiday: int, tickets: list
+) -> None:
+    zone = ZoneInfo(zone_name)
+    base = int(datetime.combine(friday, time(7, 0), zone).timestamp())
+    as_of = base + 6 * 24 * 3600
+    lines = ["ticket_id,created_at,resolved_at,channel,status"]
+    history = ["ticket_id,at,author,public,status"]
+    expected: list[tuple[str, ...]] = []
+
+    def stamp(t: int) -> str:
+        return datetime.fromtimestamp(t, zone).strftime("%Y-%m-%dT%H:%M:%S%z")
+
+    with tempfile.TemporaryDirectory() as folder:
+        charter = Path(folder) / "c.yaml"
+        day_off = friday + timedelta(days=holiday)
+        charter.write_text(PROPERTY.format(zone=zone_name, holiday=day_off), encoding="utf-8")
+        cal = load_charter(charter).calendars["office"]
+        ivs = reference.intervals(cal, friday - timedelta(days=2), friday + timedelta(days=9))
+        replies: list[tuple[str, ...]] = []
+        updates: list[tuple[str, ...]] = []
+        for n, (offset, steps) in enumerate(tickets):
+            tid = f"T{n}"
+            created = base + offset * 60
+            changes: list[ref.Change] = [(created, "open")]
+            messages: list[ref.Message] = []
+            history.append(f"{tid},{stamp(created)},,,open")
+            at = created
+            for gap, step in steps:
+                at += gap * 60
+                if at > as_of:
+                    break
+                if step in ("pending", "open", "solved"):
+                    changes.append((at, step))
+                    history.append(f"{tid},{stamp(at)},,,{step}")
+                else:
+                    who = {"note": "agent"}.get(step, step)
+                    messages.append((at, who, step != "note"))
+                    history.append(f"{tid},{stamp(at)},{who},{str(step != 'note').lower()},")
+            final = ref.final_resolution(changes)
+            lines.append(
+                f"{tid},{stamp(created)},{'' if final is None else stamp(final)},e-post,"
+                f"{changes[-1][1]}"
+            )
+            entries = ref.entries_into_resolved(changes)
+            for k, inst in enumerate(ref.next_reply_instances(messages), start=1):
+                open_at_resolution = any(
+                    inst.start <= r and (inst.stop is None or r < inst.stop) for r in entries
+                ) or (inst.stop is None and final is not None)
+                if open_at_resolution:
+                    replies.append((tid, str(k), "unmeasurable", "", "resolved without reply"))
+                    continue
+                state, elapsed = ref.judged(ivs, inst, changes, ("pending",), 4 * H, as_of)
+                replies.append((tid, str(k), state, str(elapsed), ""))
+            for k, inst in enumerate(ref.update_instances(created, final, messages), start=1):
+                paused = ("pending", "solved")  # the time resolved before a reopen too
+                state, elapsed = ref.judged(ivs, inst, changes, paused, 4 * H, as_of)
+                updates.append((tid, str(k), state, str(elapsed), ""))
+        expected = [("next-reply", *r) for r in replies] + [("updates", *u) for u in updates]
+        tickets_file, events_file = Path(folder) / "t.csv", Path(folder) / "e.csv"
+        tickets_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        events_file.write_text("\n".join(history) + "\n", encoding="utf-8")
+        rows = _pairs(
+            Path(folder), charter, tickets_file, "--events", str(events_file),
+            "--as-of", stamp(as_of),
+        )  # fmt: skip
+    got = [
+        (r["promise"], r["ticket_id"], r["instance"], r["state"], r["elapsed_seconds"],
+         r["reason"])
+        for r in rows
+    ]  # fmt: skip
+    # the CSV lists a ticket's rows together, its instances in order
+    assert sorted(got, key=_place) == sorted(expected, key=_place)
+    assert got == sorted(got, key=lambda g: (g[1], g[0], int(g[2]))) or got == sorted(
+        got, key=_place
+    )
+
+
+def _place(row: tuple[str, ...]) -> tuple[str, str, int]:
+    return row[1], row[0], int(row[2])
