@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import tempfile
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -479,12 +480,45 @@ def test_the_audit_matches_a_per_instance_loop(
          r["reason"])
         for r in rows
     ]  # fmt: skip
-    # the CSV lists a ticket's rows together, its instances in order
-    assert sorted(got, key=_place) == sorted(expected, key=_place)
-    assert got == sorted(got, key=lambda g: (g[1], g[0], int(g[2]))) or got == sorted(
-        got, key=_place
+    # the CSV lists each promise's rows in ticket order, a ticket's instances in order
+    assert got == expected
+
+
+def test_json_and_terminal_count_instances(tmp_path: Path) -> None:
+    f = _write(tmp_path, **{"c.yaml": CHARTER, "t.csv": TICKETS, "e.csv": EVENTS})
+    args = ["audit", str(f["c.yaml"]), str(f["t.csv"]), "--events", str(f["e.csv"])]
+    doc = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+    counts = {
+        p["id"]: (p["applicable"], p["met"], p["breached"], p["running"], p["unmeasurable"])
+        for p in doc["promises"]
+    }
+    assert counts == {"next-reply": (6, 3, 1, 0, 2), "updates": (12, 10, 2, 0, 0)}
+    # percentiles over the stopped instances only (nearest rank): 1h, 2h, 3h, 8h → p50 2h
+    reply = next(p for p in doc["promises"] if p["id"] == "next-reply")
+    assert reply["elapsed_seconds"]["p50"] == 2 * H
+    text = runner.invoke(app, args, env={"COLUMNS": "100"}).stdout
+    line = next(x for x in text.splitlines() if x.strip().startswith("next-reply"))
+    assert line.split()[1:7] == ["90%", "75.0%", "FAIL", "3", "1", "0"]
+    assert "resolved without reply (2)" in text
+
+
+def test_explain_tells_the_messages_of_each_instance(tmp_path: Path) -> None:
+    f = _write(tmp_path, **{"c.yaml": CHARTER, "t.csv": TICKETS, "e.csv": EVENTS})
+    args = ["explain", str(f["c.yaml"]), str(f["t.csv"]), "--events", str(f["e.csv"])]
+    text = runner.invoke(app, [*args, "--ticket", "A"]).stdout
+    first = text[text.index("next-reply #1") : text.index("next-reply #2")]
+    assert (
+        "started:   Fri 23 Oct 2026 11:00 CEST  a message from the customer (the oldest of 2"
+        in first
     )
-
-
-def _place(row: tuple[str, ...]) -> tuple[str, str, int]:
-    return row[1], row[0], int(row[2])
+    assert "no answer: Fri 23 Oct 2026 12:00 CEST  an internal note" in first
+    assert "stopped:   Fri 23 Oct 2026 13:00 CEST  a public reply by an agent" in first
+    updates = text[text.index("updates #1") : text.index("updates #2")]
+    assert "started:   Fri 23 Oct 2026 09:00 CEST  the creation" in updates
+    assert "no answer: Fri 23 Oct 2026 09:30 CEST  a system message" in updates
+    last = text[text.index("updates #5") :]
+    assert "stopped:   Wed 28 Oct 2026 10:00 CET  the resolution" in last
+    assert "next-reply #4" in text and "resolved without reply" in text
+    # a ticket no customer waited on after the first reply: the promise does not apply
+    none = runner.invoke(app, [*args, "--ticket", "E"]).stdout
+    assert "does not apply: no customer message waited for a reply" in none
