@@ -19,6 +19,7 @@ from charter_cli.charter.selectors import describe
 from charter_cli.clock import NAT, BusinessClock
 from charter_cli.errors import UsageError
 from charter_cli.measures import measure_of
+from charter_cli.measures.messages import Messages
 
 MAX_INTERVALS = 40  # a ticket open for months would list hundreds: show the first and last
 
@@ -105,8 +106,15 @@ def explain(result: AuditResult, ticket_id: str) -> Story:
         if attributes.get(f"{name}_raw") == attributes.get(name):
             attributes.pop(f"{name}_raw", None)
     facts = []
+    instants = {name: int(record[name]) for name in TIME_FIELDS}
+    events = result.source.events
+    if result.source.has_messages and events is not None:  # the first public agent message
+        own = events.loc[(events["ticket_id"] == ticket_id).fillna(False).to_numpy(dtype=bool)]
+        ids = tickets["ticket_id"].iloc[[row]].reset_index(drop=True)
+        given = np.array([instants["first_response_at"]], dtype=np.int64)
+        instants["first_response_at"] = int(Messages(own, ids).first_responses(given)[0])
     for name in TIME_FIELDS:
-        when = _local(int(record[name]), zone)
+        when = _local(instants[name], zone)
         if when is not None:
             facts.append((name, when))
     facts.sort(key=lambda f: f[1])

@@ -52,6 +52,15 @@ EVENT_FIELDS: dict[str, str] = {
     "`--by group` by the group at the deadline; `escalation.forward_only`).",
     "escalation_level": "The escalation level from then on.",
     "priority": "The priority from then on (`priority: latest` or `at_creation`).",
+    "author": "A message's author: `agent`, `customer` or `system` (a bot, an automatic "
+    "reply); empty: the row is a change, not a message. The profile's `values: {author: ...}` "
+    "maps the export's words (Zammad's sender `Agent`, Freshdesk's `incoming` true/false). Once "
+    "an events file or event log maps it, a ticket's first response is its first public agent "
+    "message (a system message never is one), and first_response_at is read only for tickets "
+    "without any message.",
+    "public": "Whether the customer sees the message: true/false, yes/no or 1/0; an internal "
+    "note is not public and never counts as a reply. Empty or not mapped: public. A column "
+    "that says the opposite is mapped `public: {not: internal}`.",
 }
 EITHER = {"resolved_at": ("resolved_at", "closed_at")}  # a field and what stands in for it
 

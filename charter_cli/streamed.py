@@ -35,6 +35,7 @@ from charter_cli.progress import FileProgress, Progress, RowProgress
 from charter_cli.summary import Piece, Summary, Wants, check_keys, merge, spill_lines
 from charter_cli.tickets.events import event_log_fields, read_events
 from charter_cli.tickets.inputs import expand_inputs
+from charter_cli.tickets.messages import first_response_source, settled
 from charter_cli.tickets.read import (
     FileRows,
     Reader,
@@ -209,7 +210,7 @@ def _assemble(
     latest = [int(tickets[c].max()) for c in TIME_FIELDS if c != "due_at" and c in tickets]
     if events is not None and len(events):
         latest.append(int(events["at"].max()))
-        stats.history = True
+        stats.history = "author" not in events or bool(events["status"].notna().any())
         stats.group_history = bool(events["group"].notna().any())
     stats.latest = max(latest, default=NAT)
     # without --as-of, as-of is the latest instant: no ticket is created after it
@@ -259,6 +260,8 @@ class _Part:
             frame = frame.loc[keep].reset_index(drop=True)
         if events is None and self.template.has_history:
             events = _no_events()
+        if events is not None:
+            events = settled(events)
         key = frame.pop("_key").to_numpy()
         return replace(self.template, frame=frame, events=events), key
 
@@ -280,6 +283,7 @@ class _EventsRead:
     rows_read: int
     note: str | None
     used: int  # rows that are events
+    messages: bool = False  # it has an author column
 
 
 def _events_split(
@@ -288,7 +292,9 @@ def _events_split(
     extra = read_events(
         file, reader.profile, reader.timezone, stated_by=reader.stated_by, progress=progress
     )
-    read = _EventsRead(extra.skipped, extra.rows_read, extra.note, len(extra.events))
+    read = _EventsRead(
+        extra.skipped, extra.rows_read, extra.note, len(extra.events), "author" in extra.events
+    )
     return read, _split(extra.events, partitions)
 
 
@@ -432,6 +438,11 @@ def _whole_input(
         rows_read += extra.rows_read
         skipped.append(extra.skipped)
         events_used += extra.used
+    messages = "author" in sources or any(e.messages for e in extras)
+    if messages:
+        sources["first_response_at"] = first_response_source(
+            sources, ", ".join(shown_path(f) for f in inputs.events) or None
+        )
     skipped_rows = skipped_frame(skipped)
     accounted = whole.tickets + whole.duplicates + len(skipped_rows) + whole.folded + events_used
     if accounted != rows_read:  # pragma: no cover - a bug, never the user's input
@@ -457,6 +468,7 @@ def _whole_input(
         whole_history=(whole.history, whole.group_history),
         total=whole.tickets,
         checks=profile.reconcile,  # the vendor columns to reconcile, in every partition
+        has_messages=messages,
     )
     template = replace(source, skipped=pd.DataFrame(), rows_read=0, duplicates=0, total=None)
     when = as_of if as_of is not None else whole.latest

@@ -16,6 +16,7 @@ from charter_cli.fields import EITHER, Need, needs, satisfied
 from charter_cli.frames import flags, per_value, recode
 from charter_cli.measures import measure_of
 from charter_cli.measures.history import Timeline, owners
+from charter_cli.measures.messages import Messages
 from charter_cli.measures.ticket_zones import in_ticket_zones
 from charter_cli.outcome import Counted, Labels, Outcome, State
 from charter_cli.outliers import data_bulk
@@ -168,8 +169,23 @@ class Context:
     def col(self, name: str, rows: I64) -> I64:
         """A ticket column's values at `rows`; when `rows` is every ticket, the column itself
         (not a copy: callers must not write into it)."""
-        values: I64 = self.t[name].to_numpy()
+        if name == "first_response_at" and self.source.has_messages:
+            values: I64 = self.first_responses
+        else:
+            values = self.t[name].to_numpy()
         return values if rows.size == values.size else values[rows]
+
+    @cached_property
+    def messages(self) -> Messages:
+        """The messages of the audited tickets, sorted once (none without a message history)."""
+        known = self.source.events if self.source.has_messages else None
+        return Messages(known, self.t["ticket_id"])
+
+    @cached_property
+    def first_responses(self) -> I64:
+        """Every ticket's first response once messages are known: its first public agent
+        message; the export's first_response_at only for a ticket without any message."""
+        return self.messages.first_responses(self.t["first_response_at"].to_numpy())
 
     def attr(self, name: str, rows: I64) -> pd.Series:
         """A ticket attribute (text) at `rows`, the whole column when `rows` is every ticket."""
@@ -400,6 +416,9 @@ class Context:
         wanted = {normalise(s) for s in statuses}
         # events grouped by the row of their ticket (integers; -1 for none), in time order
         order, ids = self.events_by_ticket
+        if self.source.has_messages:  # a message without a status leaves the status as it was
+            stated = events["status"].notna().to_numpy()[order]
+            order, ids = order[stated], ids[stated]
         at = events["at"].to_numpy()[order]
         next_at = np.concatenate((at[1:], [NAT]))
         last = np.concatenate((ids[1:] != ids[:-1], [True]))

@@ -24,12 +24,13 @@ from charter_cli.clock import I64, NAT
 from charter_cli.measures.allowance import allowance_s, allowances
 from charter_cli.measures.base import Measure
 from charter_cli.measures.history import resolution_cycles
+from charter_cli.measures.messages import AGENT, CUSTOMER, SYSTEM
+
+__all__ = ["AGENT", "CUSTOMER", "SYSTEM", "Conversational", "Gaps", "reply_gaps", "update_gaps"]
 
 if TYPE_CHECKING:
     from charter_cli.measures.context import Context
     from charter_cli.outcome import Outcome
-
-AGENT, CUSTOMER, SYSTEM = 0, 1, 2  # the author codes of a message (`Messages.author`)
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ class Conversational(Measure):
 
     def without_messages(self, ctx: Context, out: Outcome) -> bool:
         """Without messages every ticket is unmeasurable, for one reason (and True)."""
-        if getattr(ctx.source, "has_messages", False):
+        if ctx.source.has_messages:
             return False
         out.reason.put(slice(None), self.no_messages)
         out.notes.append(self.no_messages)

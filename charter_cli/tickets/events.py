@@ -23,6 +23,14 @@ from charter_cli.tickets.columns import (
     date_order,
     first_present,
 )
+from charter_cli.tickets.messages import (
+    MESSAGE_FIELDS,
+    MESSAGE_TIME_NAMES,
+    as_objects,
+    read_author,
+    read_public,
+    unknown_public,
+)
 from charter_cli.tickets.profile import Profile, header_key
 from charter_cli.tickets.sniff import CATEGORY, STRING, TIMESTAMP, Columns, open_export
 from charter_cli.tickets.timestamps import parse_timestamps
@@ -38,11 +46,18 @@ def collapse_event_log(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
     tid = ordered["ticket_id"]
     first_row = ~tid.duplicated(keep="first").to_numpy()
     last_row = ~tid.duplicated(keep="last").to_numpy()
+    group_id = np.cumsum(first_row) - 1  # ticket ordinal of every row
     category = ordered["status_category"]
-    resolved = category.isin(RESOLVED).fillna(False).to_numpy(dtype=bool)
+    state = category
+    if "author" in ordered:  # a message without a status leaves the ticket in the one it had
+        silent = category.isna().to_numpy() & pd.notna(ordered["author"]).to_numpy()
+        if silent.any():
+            state = category.astype(object).where(
+                ~silent, category.astype(object).groupby(group_id).ffill()
+            )
+    resolved = state.isin(RESOLVED).fillna(False).to_numpy(dtype=bool)
     prev_resolved = np.concatenate(([False], resolved[:-1])) & ~first_row
     entering = resolved & ~prev_resolved
-    group_id = np.cumsum(first_row) - 1  # ticket ordinal of every row
     at = ordered["_at"].to_numpy()
     n_tickets = int(first_row.sum())
 
@@ -102,9 +117,14 @@ def collapse_event_log(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
             "priority": ordered["priority"],
         }
     )
+    for name in MESSAGE_FIELDS:
+        if name in ordered:
+            events[name] = ordered[name].to_numpy()
+            if name == "public":
+                events[name] = events[name].astype("boolean")
     events = events.loc[events["at"] != NAT].reset_index(drop=True)
     folded = len(ordered) - n_tickets
-    drop = [c for c in tickets.columns if c.startswith("_order") or c == "_at"]
+    drop = [c for c in tickets.columns if c.startswith("_order") or c in ("_at", *MESSAGE_FIELDS)]
     return tickets.drop(columns=drop), events, folded
 
 
@@ -129,7 +149,9 @@ def event_log_fields(sources: dict[str, str]) -> dict[str, str]:
 class EventsFile:
     """A separate status history (`--events`) and the accounting of its rows."""
 
-    events: pd.DataFrame  # ticket_id, at, status, category, group, escalation_level, priority
+    # ticket_id, at, status, category, group, escalation_level, priority; with messages also
+    # author (agent / customer / system, None: no message) and public (nullable boolean)
+    events: pd.DataFrame
     skipped: pd.DataFrame  # file, line, reason
     rows_read: int
     note: str | None = None  # how its dates were read, when the data did not decide
@@ -168,19 +190,31 @@ def read_events(
     def names(fld: str, canonical: tuple[str, ...]) -> tuple[str, ...]:
         return (*canonical, *profile.columns.get(fld, ()))
 
+    author = first_present(header, names("author", ("author",)))
+    public = first_present(header, ("public",))
+    negate = False
+    if public is None:
+        public = first_present(header, profile.columns.get("public", ()))
+        negate = "public" in profile.negated
+    times = (*EVENT_TIME_NAMES, *((profile.event_at,) if profile.event_at else ()))
+    if author is not None:  # a message's time is when it was sent, not when it was edited
+        times = (*MESSAGE_TIME_NAMES, *times)
     need = {
         "ticket_id": names("ticket_id", ("ticket_id", "ticket id", "id")),
-        "at": (*EVENT_TIME_NAMES, *((profile.event_at,) if profile.event_at else ())),
+        "at": times,
         "status": names("status", ("status",)),
     }
     cols = {k: first_present(header, v) for k, v in need.items()}
-    lacking = [k for k, v in cols.items() if v is None]
+    lacking = [k for k, v in cols.items() if v is None and not (k == "status" and author)]
     if lacking:
         wanted = "; ".join(
             f"{k}: {' or '.join(map(repr, dict.fromkeys(need[k])))}" for k in lacking
         )
+        if "status" in lacking:
+            wanted += "; author: " + " or ".join(map(repr, names("author", ("author",))))
         raise InputError(
-            f"an events file needs a ticket id, a time and a status; no column for {wanted}",
+            "an events file needs a ticket id, a time, and a status or a message author; "
+            f"no column for {wanted}",
             path=export.path,
         )
     extra = {
@@ -190,7 +224,10 @@ def read_events(
     # while it reads, statuses and groups as dictionaries): on three million events, 2 s
     # instead of 12 s read as text and converted afterwards
     iso = bool(profile.formats) and profile.formats[0] == "iso"
-    types: Columns = {str(cols["ticket_id"]): STRING, str(cols["status"]): CATEGORY}
+    types: Columns = {str(cols["ticket_id"]): STRING}
+    for col in (cols["status"], author, public):
+        if col is not None:
+            types[col] = CATEGORY
     types[str(cols["at"])] = TIMESTAMP if iso else STRING
     for fld, col in extra.items():
         if col is not None:
@@ -203,7 +240,11 @@ def read_events(
     )
     check_share(at, parsed.bad, "event time", str(cols["at"]), raw)
     ids = raw.frame[cols["ticket_id"]].astype(TEXT).str.strip()
-    status = _stripped(raw.frame[cols["status"]])
+    status = (
+        _stripped(raw.frame[cols["status"]])
+        if cols["status"] is not None
+        else pd.Series(pd.array(pa.nulls(len(ids), pa.large_string()), dtype=TEXT))
+    )
     events = pd.DataFrame(
         {
             "ticket_id": ids,
@@ -222,6 +263,26 @@ def read_events(
             from charter_cli.tickets.read import _mapped_text
 
             events[fld] = _mapped_text(raw.frame[col], dict(profile.values[fld])).astype(TEXT)
+    if author is not None:
+        events["author"] = read_author(
+            raw.frame[author],
+            profile.values.get("author", {}),
+            lines=raw.lines,
+            path=raw.path,
+            column=author,
+        ).pipe(as_objects)
+        events["public"] = (
+            read_public(
+                raw.frame[public],
+                profile.values.get("public", {}),
+                negate=negate,
+                lines=raw.lines,
+                path=raw.path,
+                column=public,
+            )
+            if public is not None
+            else unknown_public(len(events))
+        )
     no_id = (ids.isna() | (ids == "")).fillna(True).to_numpy()
     no_time = parsed.seconds == NAT
     drop = no_id | no_time

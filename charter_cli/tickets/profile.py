@@ -122,6 +122,7 @@ class Profile:
     lines: Mapping[str, int] = field(default_factory=dict)  # field → its line in the file
     tag_separator: str = ","  # the characters between tags, or REPEATED
     custom: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # NAME → column(s)
+    negated: frozenset[str] = frozenset()  # fields mapped `{not: COLUMN}`: the column says no
 
     def source_columns(self) -> set[str]:
         cols = {c for alts in self.columns.values() for c in alts}
@@ -133,6 +134,8 @@ class Profile:
 
 
 def _listed(value: Any) -> tuple[str, ...]:
+    if isinstance(value, dict):  # `{not: COLUMN}`: the column, read negated (`Profile.negated`)
+        return _listed(value["not"])
     return tuple(value) if isinstance(value, list) else (str(value),)
 
 
@@ -182,6 +185,7 @@ def build_profile(data: dict[str, Any], path: str, doc: Document | None = None) 
         lines=lines,
         tag_separator=data.get("tag_separator") or ",",
         custom={str(k): _listed(v) for k, v in (data.get("custom") or {}).items()},
+        negated=frozenset(k for k, v in data["columns"].items() if isinstance(v, dict)),
     )
 
 

@@ -44,6 +44,14 @@ from charter_cli.tickets.events import (
     ticket_rows,
 )
 from charter_cli.tickets.inputs import expand_inputs
+from charter_cli.tickets.messages import (
+    MESSAGE_FIELDS,
+    as_objects,
+    first_response_source,
+    read_author,
+    read_public,
+    settled,
+)
 from charter_cli.tickets.profile import (
     REPEATED,
     Profile,
@@ -102,13 +110,17 @@ class Tickets:
     whole_history: tuple[bool, bool] | None = None
     total: int | None = None  # tickets, when `frame` does not hold them (a streamed audit)
 
+    # the export or an events file maps `author`: messages are known (a ticket without any has
+    # had none), and the first response is the first public agent message
+    has_messages: bool = False
+
     @property
     def has_history(self) -> bool:
         """Status history known (an event log or --events), even if no event is for these
-        tickets."""
+        tickets. A history of messages alone says nothing of statuses."""
         if self.whole_history is not None:
             return self.whole_history[0]
-        return self.events is not None and not self.events.empty
+        return self.events is not None and _has_status(self.events)
 
     @property
     def has_group_history(self) -> bool:
@@ -144,6 +156,12 @@ class Tickets:
             if n:
                 parts.append((n, what))
         return [*parts, (len(self.skipped), "skipped")]
+
+
+def _has_status(events: pd.DataFrame) -> bool:
+    if events.empty:
+        return False
+    return "author" not in events or bool(events["status"].notna().any())
 
 
 def _mapped_text(col: pd.Series, mapping: dict[str, str] | None) -> pd.Series:
@@ -215,6 +233,8 @@ def _canonical(
     identified = in_background(id_check(id_column)) if id_column else None
     texts: dict[str, Future[pd.Series]] = {}
     for fld, alternatives in profile.columns.items():
+        if fld in MESSAGE_FIELDS and profile.layout != "event-log":
+            continue  # a message history comes with --events, never in a ticket export
         column = first_present(header, alternatives)
         if column is None:
             lacking[fld] = alternatives
@@ -222,6 +242,25 @@ def _canonical(
         sources[fld] = column
         if fld == "ticket_id":
             pass
+        elif fld == "author":
+            out[fld] = as_objects(
+                read_author(
+                    source[column],
+                    profile.values.get(fld, {}),
+                    lines=raw.lines,
+                    path=raw.path,
+                    column=column,
+                )
+            )
+        elif fld == "public":
+            out[fld] = read_public(
+                source[column],
+                profile.values.get(fld, {}),
+                negate=fld in profile.negated,
+                lines=raw.lines,
+                path=raw.path,
+                column=column,
+            )
         elif fld == "tags":
             found = tag_columns(list(source.columns), column, profile.tag_separator)
             out[fld] = read_tags(source, found, profile.tag_separator)
@@ -596,6 +635,13 @@ def read_tickets(
         more = extra.events.take(grouped).reset_index(drop=True)
         events = more if events is None else pd.concat([events, more], ignore_index=True)
         history.done(index)
+    messages = "author" in sources or (events is not None and "author" in events)
+    if messages:
+        assert events is not None
+        events = settled(events)
+        sources["first_response_at"] = first_response_source(
+            sources, ", ".join(shown_path(f) for f in events_files) or None
+        )
     skipped = skipped_frame(skipped_parts)
     problems = [p for part in parts for p in part.problems]
     problem_frame = (
@@ -632,6 +678,7 @@ def read_tickets(
         timezone=chosen.timezone or reader.timezone,
         notes=notes,
         checks=chosen.reconcile,
+        has_messages=messages,
     )
 
 
