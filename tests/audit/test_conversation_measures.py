@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -30,6 +31,9 @@ from charter_cli.measures.conversation import (
 )
 from tests.audit import reference_conversations as ref
 from tests.clock import reference
+from tests.conftest import DATA
+
+OSLO = "Europe/Oslo"
 
 CODE = {"agent": AGENT, "customer": CUSTOMER, "system": SYSTEM}
 
@@ -522,3 +526,195 @@ def test_explain_tells_the_messages_of_each_instance(tmp_path: Path) -> None:
     # a ticket no customer waited on after the first reply: the promise does not apply
     none = runner.invoke(app, [*args, "--ticket", "E"]).stdout
     assert "does not apply: no customer message waited for a reply" in none
+
+
+# --- the realistic conversation fixture, counted with pandas ----------------------------------
+
+FIXTURE = DATA / "exports" / "conversations"
+FIXTURE_AS_OF = pd.Timestamp("2026-04-10 12:00", tz="Europe/Oslo").tz_convert("UTC")
+FIXTURE_CHARTER = """\
+charter: 1
+name: Nordlys kundeservice – samtaler
+timezone: Europe/Oslo
+calendars:
+  office:
+    hours: {mon-fri: "08:00-16:00"}
+channels:
+  email: {calendar: office}
+  chat: {calendar: office}
+  web: {calendar: office, match: [web form]}
+  phone: {calendar: office}
+promises:
+  - {id: next-reply, measure: next_reply, within: 4h, pause_when: [pending], target: 80%}
+  - {id: updates, measure: periodic_update, within: 16h, pause_when: [pending], target: 80%}
+"""
+
+
+def _fixture_expected() -> pd.DataFrame:
+    """Every instance of both promises from the definitions: ticket_id, promise, instance,
+    state, elapsed_seconds (office minutes on a grid, less the paused ones), reason."""
+    t = pd.read_csv(FIXTURE / "tickets.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    e = pd.read_csv(FIXTURE / "events.csv", dtype=str, keep_default_na=False)
+    e["at"] = pd.to_datetime(e["at"], utc=True)
+    e = e.loc[e["at"] <= FIXTURE_AS_OF]
+    e = e.iloc[np.lexsort((np.arange(len(e)), e["at"].to_numpy(), e["ticket_id"].to_numpy()))]
+    e = e.reset_index(drop=True)
+
+    def local(column: pd.Series) -> pd.Series:
+        return pd.to_datetime(column.replace("", None)).dt.tz_localize(OSLO).dt.tz_convert("UTC")
+
+    created = pd.Series(local(t["created_at"]).to_numpy(), index=t["ticket_id"])
+    export_end = local(t["resolved_at"]).fillna(local(t["closed_at"]))
+    export_end = pd.Series(export_end.to_numpy(), index=t["ticket_id"])
+    grid = pd.date_range(created.min(), FIXTURE_AS_OF + pd.Timedelta(days=1), freq="min")
+    when = grid.tz_convert(OSLO)
+    open_minute = (when.day_of_week < 5) & (when.hour >= 8) & (when.hour < 16)
+    before = np.concatenate(([0], np.cumsum(open_minute)))
+
+    def minutes(instants: pd.Series) -> np.ndarray:
+        step = (instants - grid[0]) // pd.Timedelta(minutes=1)
+        return before[step.to_numpy(dtype=np.int64)]
+
+    # statuses: entries into a resolved state, the final resolution, the pending/resolved spans
+    s = e.loc[e["status"] != "", ["ticket_id", "at", "status"]].reset_index(drop=True)
+    resolved = s["status"].isin(["solved", "closed"])
+    prev = resolved.groupby(s["ticket_id"]).shift(fill_value=False).astype(bool)
+    entries = s.loc[resolved & ~prev, ["ticket_id", "at"]]
+    reopens = s.loc[~resolved & prev, ["ticket_id", "at"]]
+    last_resolved = resolved.groupby(s["ticket_id"]).last()
+    final = entries.groupby("ticket_id")["at"].max().where(last_resolved).reindex(t["ticket_id"])
+    since = reopens.groupby("ticket_id")["at"].max().reindex(t["ticket_id"])
+    since = since.fillna(created)
+    fallback = final.isna() & export_end.notna() & (export_end >= since)
+    final = final.where(~fallback, export_end)
+    s["until"] = s.groupby("ticket_id")["at"].shift(-1)
+
+    def paused(inst: pd.DataFrame, statuses: list[str]) -> pd.Series:
+        spans = s.loc[s["status"].isin(statuses)].merge(inst, on="ticket_id")
+        lo = spans[["at", "start"]].max(axis=1)
+        hi = (
+            spans["until"]
+            .fillna(spans["end"])
+            .where(spans["until"].fillna(spans["end"]) < spans["end"], spans["end"])
+        )
+        inside = hi > lo
+        counted = np.where(inside, minutes(hi.where(inside, lo)) - minutes(lo), 0)
+        per = pd.Series(counted, index=spans.index).groupby(spans["key"]).sum()
+        return per.reindex(inst["key"], fill_value=0)
+
+    def judge(inst: pd.DataFrame, statuses: list[str], allowed: int) -> pd.DataFrame:
+        inst = inst.reset_index(drop=True)
+        inst["key"] = np.arange(len(inst))
+        inst["end"] = inst["stop"].fillna(FIXTURE_AS_OF)
+        net = (minutes(inst["end"]) - minutes(inst["start"])) * 60
+        net = net - paused(inst, statuses).to_numpy() * 60
+        late = net > allowed
+        state = np.where(late, "breached", np.where(inst["stop"].notna(), "met", "running"))
+        state = np.where(inst["reason"] != "", "unmeasurable", state)
+        inst["state"] = state
+        inst["elapsed_seconds"] = np.where(state == "unmeasurable", "", net.astype(str))
+        return inst
+
+    # next_reply: customer messages after the first reply, grouped by the replies before them
+    m = e.loc[e["author"] != ""].reset_index(drop=True)
+    public = ~m["public"].str.lower().isin(["false", "no", "0"])
+    m["reply"] = (m["author"] == "agent") & public
+    m["replies"] = m.groupby("ticket_id")["reply"].cumsum()
+    waits = m.loc[(m["author"] == "customer") & (m["replies"] > 0)]
+    inst = waits.groupby(["ticket_id", "replies"], as_index=False)["at"].min()
+    inst = inst.rename(columns={"at": "start"})
+    answers = m.loc[m["reply"], ["ticket_id", "replies", "at"]].copy()
+    answers["replies"] -= 1  # the reply that ends the wait after reply number k is number k+1
+    inst = inst.merge(
+        answers.rename(columns={"at": "stop"}), on=["ticket_id", "replies"], how="left"
+    )
+    both = inst.reset_index().merge(entries, on="ticket_id")
+    hit = (both["at"] >= both["start"]) & (both["stop"].isna() | (both["at"] < both["stop"]))
+    open_at_resolution = inst.index.isin(both.loc[hit, "index"])
+    unanswered = inst["stop"].isna() & inst["ticket_id"].map(final).notna()
+    inst["reason"] = np.where(open_at_resolution | unanswered, "resolved without reply", "")
+    inst["instance"] = inst.groupby("ticket_id").cumcount() + 1
+    replies = judge(inst, ["pending"], 4 * 3600).assign(promise="next-reply")
+
+    # periodic_update: the creation and each reply before the final resolution open a gap
+    has_events = t["ticket_id"].isin(e["ticket_id"]).to_numpy()
+    r = m.loc[m["reply"], ["ticket_id", "at"]]
+    r = r.loc[(r["at"] > r["ticket_id"].map(created)) & (
+        r["ticket_id"].map(final).isna() | (r["at"] < r["ticket_id"].map(final))
+    )].drop_duplicates()  # fmt: skip
+    first = pd.DataFrame({"ticket_id": t["ticket_id"], "start": created.to_numpy()})
+    gaps = pd.concat([first, r.rename(columns={"at": "start"})]).reset_index(drop=True)
+    gaps = gaps.iloc[np.lexsort((gaps["start"].to_numpy(), gaps["ticket_id"].to_numpy()))]
+    gaps["stop"] = gaps.groupby("ticket_id")["start"].shift(-1)
+    last = gaps["stop"].isna()
+    gaps.loc[last, "stop"] = gaps.loc[last, "ticket_id"].map(final)
+    gaps["instance"] = gaps.groupby("ticket_id").cumcount() + 1
+    gaps["reason"] = ""
+    known = gaps["ticket_id"].isin(t["ticket_id"][has_events])
+    gaps = gaps.loc[known]
+    updates = judge(gaps, ["pending", "solved", "closed"], 16 * 3600)
+    unknown = pd.DataFrame(
+        {
+            "ticket_id": t["ticket_id"][~has_events],
+            "instance": 1,
+            "state": "unmeasurable",
+            "elapsed_seconds": "",
+            "reason": "no message history for this ticket",
+        }
+    )
+    updates = pd.concat([updates, unknown]).assign(promise="updates")
+    columns = ["ticket_id", "promise", "instance", "state", "elapsed_seconds", "reason"]
+    out = pd.concat([replies[columns], updates[columns]], ignore_index=True)
+    out["instance"] = out["instance"].astype(str)
+    return out
+
+
+def test_the_conversation_fixture_matches_pandas(tmp_path: Path) -> None:
+    f = _write(tmp_path, **{"c.yaml": FIXTURE_CHARTER})
+    args = [
+        "audit", str(f["c.yaml"]), str(FIXTURE / "tickets.csv"),
+        "--events", str(FIXTURE / "events.csv"), "--as-of", FIXTURE_AS_OF.isoformat(),
+    ]  # fmt: skip
+    out = tmp_path / "pairs.csv"
+    result = runner.invoke(app, [*args, "-q", "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    got = pd.read_csv(out, dtype=str, keep_default_na=False)
+    want = _fixture_expected()
+    keys = ["ticket_id", "promise", "instance"]
+    merged = want.merge(got, on=keys, how="outer", suffixes=("", "_tool"), indicator=True)
+    assert (merged["_merge"] == "both").all(), merged.loc[merged["_merge"] != "both"].head()
+    wrong = merged.loc[
+        (merged["state"] != merged["state_tool"])
+        | (merged["elapsed_seconds"] != merged["elapsed_seconds_tool"])
+        | (merged["reason"] != merged["reason_tool"])
+    ]
+    assert wrong.empty, wrong[[*keys, "state", "state_tool", "elapsed_seconds",
+                               "elapsed_seconds_tool", "reason_tool"]].head(10).to_string()  # fmt: skip
+    summary = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+    for promise in ("next-reply", "updates"):
+        counts = want.loc[want["promise"] == promise, "state"].value_counts()
+        said = next(p for p in summary["promises"] if p["id"] == promise)
+        for state in ("met", "breached", "running", "unmeasurable"):
+            assert said[state] == counts.get(state, 0), (promise, state)
+        # several instances per ticket, and every state, or the test would not test much (the
+        # fixture has no wait left open at a resolution: the hand-computed tests have those)
+        mine = want.loc[want["promise"] == promise]
+        assert mine["ticket_id"].duplicated().sum() > 50
+        assert {"met", "breached", "running"} <= set(mine["state"])
+    assert "unmeasurable" in set(want.loc[want["promise"] == "updates", "state"])
+
+
+def test_the_fixture_gives_the_same_reports_in_partitions(tmp_path: Path) -> None:
+    f = _write(tmp_path, **{"c.yaml": FIXTURE_CHARTER})
+    args = [
+        "audit", str(f["c.yaml"]), str(FIXTURE / "tickets.csv"),
+        "--events", str(FIXTURE / "events.csv"), "--as-of", FIXTURE_AS_OF.isoformat(), "-q",
+    ]  # fmt: skip
+
+    def reports(name: str, *extra: str) -> dict[str, bytes]:
+        outs = [tmp_path / f"{name}.{kind}" for kind in ("json", "csv")]
+        result = runner.invoke(app, [*args, *extra, *(f"-o{p}" for p in outs)])
+        assert result.exit_code in (0, 1), result.output
+        return {p.suffix: p.read_bytes() for p in outs}
+
+    assert reports("five", "--partitions", "5") == reports("one")
