@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -351,6 +352,15 @@ def test_per_priority_allowances_over_the_spring_night(tmp_path: Path) -> None:
         # Fri 13–16 (3h), the Sunday night (3h), Mon 08:00–09:20
         ("updates", "F", "3", "running", str(7 * H + 1200), str(8 * H), "0.917"),
     ]
+    doc = json.loads(
+        runner.invoke(
+            app,
+            ["audit", str(f["c.yaml"]), str(f["t.csv"]), "--events", str(f["e.csv"]),
+             "--as-of", "2026-03-30T09:20:00+02:00", "-f", "json"],
+        ).stdout
+    )  # fmt: skip
+    at_risk = {p["id"]: (p["running"], p["at_risk"]) for p in doc["promises"]}
+    assert at_risk == {"next-reply": (1, 0), "updates": (2, 1)}  # F #3 has used 92 % of 8h
     first = rows[0]
     # 1h from Fri 15:30 CET: 30 minutes on Friday, 30 minutes into the Sunday night (CET)
     assert first["deadline_at"] == "2026-03-28T23:30:00Z"
@@ -718,3 +728,42 @@ def test_the_fixture_gives_the_same_reports_in_partitions(tmp_path: Path) -> Non
         return {p.suffix: p.read_bytes() for p in outs}
 
     assert reports("five", "--partitions", "5") == reports("one")
+
+
+RENDERED = {
+    "en": (
+        "We answer every message within 4 working hours, Monday–Friday 08:00–16:00.",
+        "Until your case is solved, we give you an update at least every 2 working days, "
+        "Monday–Friday 08:00–16:00.",
+    ),
+    "nb": (
+        "Vi svarer på hver melding innen 4 arbeidstimer, mandag–fredag 08.00–16.00.",
+        "Til saken din er løst, hører du fra oss senest 2 virkedager etter forrige oppdatering, "
+        "mandag–fredag 08.00–16.00.",
+    ),
+    "sv": (
+        "Vi svarar på varje meddelande inom 4 arbetstimmar, måndag–fredag 08.00–16.00.",
+        "Tills ditt ärende är löst hör du av oss senast 2 arbetsdagar efter förra "
+        "uppdateringen, måndag–fredag 08.00–16.00.",
+    ),
+    "pl": (
+        "Odpowiadamy na każdą wiadomość w ciągu 4 godzin roboczych, poniedziałek–piątek "
+        "8:00–16:00.",
+        "Dopóki sprawa nie zostanie rozwiązana, kolejną informację o postępach otrzymasz w ciągu "
+        "2 dni roboczych od poprzedniej, poniedziałek–piątek 8:00–16:00.",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(RENDERED))
+def test_render_tells_both_promises(tmp_path: Path, lang: str) -> None:
+    charter = HEAD.replace(', sun: "00:00-04:00"', "") + (
+        "promises:\n"
+        "  - {id: next-reply, measure: next_reply, within: 4h, target: 90%}\n"
+        "  - {id: updates, measure: periodic_update, within: 2 working days, target: 90%}\n"
+    )
+    f = _write(tmp_path, **{"c.yaml": charter})
+    result = runner.invoke(app, ["render", str(f["c.yaml"]), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    for sentence in RENDERED[lang]:
+        assert sentence in result.stdout
