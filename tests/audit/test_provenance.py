@@ -58,7 +58,9 @@ def header(path: Path) -> set[str]:
 
 
 def present_fields(profile: dict[str, Any], names: set[str]) -> set[str]:
-    def has(column: str | list[str]) -> bool:
+    def has(column: str | list[str] | dict[str, Any]) -> bool:
+        if isinstance(column, dict):  # `{not: COLUMN}`
+            column = column["not"]
         options = column if isinstance(column, list) else [column]
         return any(" ".join(o.casefold().split()) in names for o in options)
 
