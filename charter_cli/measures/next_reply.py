@@ -7,12 +7,13 @@ one open at as-of is running. Needs message history."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from charter_cli.clock import NAT
 from charter_cli.measures.conversation import Conversational, any_between, reply_gaps
+from charter_cli.tickets.columns import RESOLVED
 
 if TYPE_CHECKING:
     from charter_cli.charter.model import Promise
@@ -62,6 +63,29 @@ class NextReply(Conversational):
         )
         out.reason.put(np.asarray(unanswered, dtype=bool), RESOLVED_WITHOUT)
         self.judge_instances(ctx, out, gaps.start, gaps.stop)
+
+    def ends(self, result: Any, outcome: Outcome, i: int) -> list[tuple[str, int, str]]:
+        lines = super().ends(result, outcome, i)
+        if outcome.reason[i] != RESOLVED_WITHOUT or not lines:
+            return lines
+        # the resolution it was left open at: the first entry into a resolved state from its
+        # start on, or the one before it (a message after the resolution); one ticket's events
+        start, stop = int(outcome.started[i]), int(outcome.stopped[i])
+        row = int(outcome.rows[i])
+        events = result.source.events
+        mine = events.loc[(events["ticket_id"] == result.tickets["ticket_id"].iloc[row]).to_numpy()]
+        at = mine["at"].to_numpy()
+        entered = mine["category"].isin(RESOLVED).to_numpy(dtype=bool) & (at <= result.as_of)
+        later = at[entered & (at >= start) & ((stop == NAT) | (at < stop))]
+        earlier = at[entered & (at < start)]
+        resolved = int(result.tickets["resolved_at"].iloc[row])
+        if later.size:
+            lines.append(("resolved:", int(later.min()), "while the message waited"))
+        elif earlier.size:
+            lines.append(("resolved:", int(earlier.max()), "before the message came"))
+        elif resolved != NAT:
+            lines.append(("resolved:", resolved, "while the message waited"))
+        return sorted(lines, key=lambda line: line[1])
 
     def opened(
         self,

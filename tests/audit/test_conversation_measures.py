@@ -532,7 +532,18 @@ def test_explain_tells_the_messages_of_each_instance(tmp_path: Path) -> None:
     assert "no answer: Fri 23 Oct 2026 09:30 CEST  a system message" in updates
     last = text[text.index("updates #5") :]
     assert "stopped:   Wed 28 Oct 2026 10:00 CET  the resolution" in last
-    assert "next-reply #4" in text and "resolved without reply" in text
+    fourth = text[text.index("next-reply #4") : text.index("updates #1")]
+    assert "resolved without reply" in fourth
+    assert "resolved:  Wed 28 Oct 2026 10:00 CET  before the message came" in fourth
+    # D: solved while its 10:00 message waited, reopened and answered the next day
+    d = runner.invoke(app, [*args, "--ticket", "D"]).stdout
+    d = d[d.index("next-reply #1") : d.index("updates #1")]
+    assert [line.split()[0] for line in d.splitlines() if line.startswith("     ")] == [
+        "started:",
+        "resolved:",
+        "stopped:",
+    ]
+    assert "resolved:  Mon 19 Oct 2026 11:00 CEST  while the message waited" in d
     # a ticket no customer waited on after the first reply: the promise does not apply
     none = runner.invoke(app, [*args, "--ticket", "E"]).stdout
     assert "does not apply: no customer message waited for a reply" in none
