@@ -778,3 +778,31 @@ def test_render_tells_both_promises(tmp_path: Path, lang: str) -> None:
     assert result.exit_code == 0, result.output
     for sentence in RENDERED[lang]:
         assert sentence in result.stdout
+
+
+def test_messages_without_a_status_history_resolve_at_the_exports_time(tmp_path: Path) -> None:
+    events = (
+        "ticket_id,at,author,public\n"
+        "G,2026-10-19 08:00,customer,true\n"
+        "G,2026-10-19 09:00,agent,true\n"
+        "G,2026-10-19 10:00,customer,true\n"
+        "G,2026-10-19 12:00,agent,true\n"
+        "G,2026-10-19 13:00,customer,true\n"  # waits past the resolution at 14:00 …
+        "G,2026-10-19 15:00,customer,true\n"  # … and this one waits with it
+    )
+    tickets = (
+        "ticket_id;created_at;resolved_at;channel;priority;status;subject\n"
+        "G;2026-10-19 08:00;2026-10-19 14:00;e-post;normal;solved;Uten status\n"
+    )
+    f = _write(tmp_path, **{"c.yaml": CHARTER, "t.csv": tickets, "e.csv": events})
+    rows = _pairs(tmp_path, f["c.yaml"], f["t.csv"], "--events", str(f["e.csv"]))
+    got = [
+        (r["promise"], r["instance"], r["state"], r["elapsed_seconds"], r["reason"]) for r in rows
+    ]
+    assert got == [
+        ("next-reply", "1", "met", str(2 * H), ""),
+        ("next-reply", "2", "unmeasurable", "", "resolved without reply"),
+        ("updates", "1", "met", str(1 * H), ""),
+        ("updates", "2", "met", str(3 * H), ""),
+        ("updates", "3", "met", str(2 * H), ""),  # 12:00 → the resolution at 14:00
+    ]
