@@ -204,7 +204,10 @@ class Context:
         ids = self.t["ticket_id"].to_numpy(dtype=object)[rows]
         lookup = dict(zip(bad["ticket_id"], bad["value"], strict=False))
         found = pd.Series(ids).map(lookup)
-        has = np.flatnonzero(found.notna().to_numpy())
+        bad_cell = found.notna().to_numpy()
+        if field_name == "first_response_at" and self.source.has_messages:
+            bad_cell = bad_cell & ~self.messages.has_any(rows)  # the messages say it, not the cell
+        has = np.flatnonzero(bad_cell)
         return has, [f"{field_name} '{v}' is not a date" for v in found.iloc[has]]
 
     def closed_by_as_of(self, rows: I64) -> np.ndarray:

@@ -69,7 +69,9 @@ class TimeIn(Measure):
         seconds, days, no_allowance = allowances(p, names)
         out.reason.put(no_allowance, "no allowance for this ticket's priority")
         # the tickets with an event: the rows the events belong to (matched once per audit)
-        _, owner = ctx.events_by_ticket
+        order, owner = ctx.events_by_ticket
+        if ctx.source.has_messages and ctx.source.events is not None:  # a message is no status
+            owner = owner[ctx.source.events["status"].notna().to_numpy()[order]]
         has_events = np.zeros(len(ctx.t), dtype=bool)
         has_events[owner[owner >= 0]] = True
         known = has_events[rows]

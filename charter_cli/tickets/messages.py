@@ -90,8 +90,9 @@ def read_public(
 
     coded = recode(col, word)
     _bad(col, coded, lines, path, column, "public")
-    values = coded.astype(object).map({"t": True, "f": False})
-    return values.astype("boolean")
+    says = (coded == "t").to_numpy(dtype=bool)  # by code, not a Python object per row
+    unknown = coded.isna().to_numpy(dtype=bool)
+    return pd.Series(pd.arrays.BooleanArray(says, unknown), index=col.index)
 
 
 def unknown_public(n: int) -> pd.Series:

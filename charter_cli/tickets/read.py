@@ -87,7 +87,8 @@ class Tickets:
     frame: pd.DataFrame  # one row per ticket; *_at columns are int64 UTC seconds (NAT missing)
     # ticket_id, at, status, category, group, escalation_level: an event log's by ticket id and
     # time, an events file's by ticket in the tickets' order and time (measures that need them
-    # grouped ask Context.events_by_ticket)
+    # grouped ask Context.events_by_ticket); with messages (has_messages) also author (object:
+    # agent / customer / system, None for a change) and public (boolean, NA: not said, public)
     events: pd.DataFrame | None
     files: list[str]
     profile: str

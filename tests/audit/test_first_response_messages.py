@@ -64,8 +64,10 @@ EVENTS = (
 AS_OF = "2026-10-26T12:00:00+01:00"
 
 
-def _audit(tmp_path: Path, *extra: str) -> tuple[dict[tuple[str, str], dict[str, str]], dict]:
-    for name, text in (("c.yaml", CHARTER), ("t.csv", TICKETS), ("e.csv", EVENTS)):
+def _audit(
+    tmp_path: Path, *extra: str, tickets: str = TICKETS
+) -> tuple[dict[tuple[str, str], dict[str, str]], dict]:
+    for name, text in (("c.yaml", CHARTER), ("t.csv", tickets), ("e.csv", EVENTS)):
         (tmp_path / name).write_text(text, encoding="utf-8")
     base = [
         "audit",
@@ -189,3 +191,59 @@ def test_explain_tells_the_first_response_from_the_messages(tmp_path: Path) -> N
     assert not any("09:01" in line for line in lines)
     plain = runner.invoke(app, [*args, "--ticket", "PLAIN"]).stdout
     assert "Mon 05 Oct 2026 13:00 CEST first response" in " ".join(plain.split())
+
+
+def test_time_in_status_reads_statuses_not_messages(tmp_path: Path) -> None:
+    """A ticket whose history holds messages only has no status history: time in a status is
+    not measurable for it, while a ticket with status changes is measured through its messages."""
+    charter = CHARTER.split("promises:")[0] + (
+        "promises:\n  - {id: waiting, measure: {time_in: [open]}, within: 8h, target: 90%}\n"
+    )
+    tickets = (
+        "ticket_id,created_at,channel,status,resolved_at\n"
+        "S,2026-10-05 09:00,e-post,open,\n"
+        "M,2026-10-05 09:00,e-post,open,\n"
+    )
+    events = (
+        "ticket_id,at,status,author,public\n"
+        "S,2026-10-05 09:00,open,customer,\n"
+        "S,2026-10-05 10:00,,agent,true\n"  # a message: still open
+        "S,2026-10-05 11:00,pending,,\n"
+        "S,2026-10-05 13:00,open,customer,\n"
+        "M,2026-10-05 09:00,,customer,\n"
+        "M,2026-10-05 10:00,,agent,\n"
+    )
+    for name, text in (("c.yaml", charter), ("t.csv", tickets), ("e.csv", events)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "p.csv"
+    result = runner.invoke(
+        app,
+        ["audit", str(tmp_path / "c.yaml"), str(tmp_path / "t.csv"), "--events",
+         str(tmp_path / "e.csv"), "--as-of", "2026-10-05T15:00:00+02:00", "-q", "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code in (0, 1), result.output
+    rows = {r["ticket_id"]: r for r in csv.DictReader(io.StringIO(out.read_text("utf-8")))}
+    # open 09–11 and 13–15: 4 h, running
+    assert (rows["S"]["state"], rows["S"]["elapsed_seconds"]) == ("running", str(4 * H))
+    assert rows["M"]["state"] == "unmeasurable"
+    assert rows["M"]["reason"] == "no status history for this ticket"
+
+
+def test_an_unreadable_export_cell_does_not_matter_once_messages_say_it(tmp_path: Path) -> None:
+    tickets = TICKETS.replace(
+        "BOT,2026-10-05 09:00,e-post,open,2026-10-05 09:01",
+        "BOT,2026-10-05 09:00,e-post,open,i går",
+    )
+    tickets = tickets.replace(
+        "PLAIN,2026-10-05 09:00,e-post,open,2026-10-05 13:00",
+        "PLAIN,2026-10-05 09:00,e-post,open,snart",
+    )
+    tickets += "".join(f"X{i},2026-10-05 09:00,e-post,open,2026-10-05 10:00,,\n" for i in range(40))
+    rows, _ = _audit(tmp_path, tickets=tickets)
+    assert (rows[("BOT", "reply")]["state"], rows[("BOT", "reply")]["elapsed_seconds"]) == (
+        "met",
+        str(int(2.5 * H)),
+    )
+    # no message: the unreadable cell makes it not measurable, naming the value
+    assert rows[("PLAIN", "reply")]["state"] == "unmeasurable"
+    assert rows[("PLAIN", "reply")]["reason"] == "first_response_at 'snart' is not a date"

@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from charter_cli.cli import app
@@ -215,3 +217,43 @@ def test_an_event_log_carries_messages_and_a_message_is_no_reopen(tmp_path: Path
     assert ticket["resolved_at"] == pd.Timestamp("2026-10-05 10:00", tz=OSLO).value // 10**9
     assert int(ticket["reopens"]) == 0
     assert "author" not in t.frame and "public" not in t.frame
+
+
+MESSAGE = st.tuples(
+    st.sampled_from(["A-1", "B-2", "C-3", "Ø-4", "unknown"]),
+    st.integers(0, 20),  # minutes: ties are likely
+    st.sampled_from([None, "agent", "customer", "system"]),
+    st.sampled_from([None, True, False]),
+)
+
+
+@given(st.lists(MESSAGE, max_size=40))
+@settings(max_examples=150, deadline=None)
+def test_messages_match_a_loop_over_each_ticket(rows: list[tuple]) -> None:  # type: ignore[type-arg]
+    ids = pd.Series(["C-3", "A-1", "Ø-4", "B-2"], dtype="string")
+    events = pd.DataFrame(
+        {
+            "ticket_id": pd.Series([r[0] for r in rows], dtype="string"),
+            "at": np.array([r[1] * 60 for r in rows], dtype=np.int64),
+            "author": pd.Series([r[2] for r in rows], dtype=object),
+            "public": pd.Series([r[3] for r in rows], dtype="boolean"),
+        }
+    )
+    m = Messages(events, ids)
+    every = np.arange(len(ids), dtype=np.int64)
+    first = m.first_public_agent(every)
+    given_at = np.array([7, NAT, 9, NAT], dtype=np.int64)
+    responses = m.first_responses(given_at)
+    for row, tid in enumerate(ids):
+        mine = [(at, i, a, p) for i, (t, at, a, p) in enumerate(rows) if t == tid and a]
+        answers = [at * 60 for at, _, a, p in sorted(mine) if a == "agent" and p is not False]
+        want = min(answers) if answers else NAT
+        assert first[row] == want
+        assert responses[row] == (want if mine else given_at[row])
+        # the messages of this row, in (time, file order), with their codes
+        codes = {"agent": AGENT, "customer": CUSTOMER, "system": SYSTEM}
+        picked = m.row == row
+        assert m.at[picked].tolist() == [at * 60 for at, _, _, _ in sorted(mine)]
+        assert m.author[picked].tolist() == [codes[a] for _, _, a, _ in sorted(mine)]
+        assert m.public[picked].tolist() == [p is not False for _, _, _, p in sorted(mine)]
+    assert len(m) == sum(1 for r in rows if r[2] and r[0] != "unknown")
