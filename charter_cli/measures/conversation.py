@@ -16,7 +16,7 @@ No loop over tickets or messages: cumulative sums and running maxima over the so
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -172,7 +172,6 @@ class Conversational(Measure):
     judging of each instance against its allowance, minus the paused time."""
 
     also_reads = "message history (author and public)"
-    closed_reason: ClassVar[str] = ""
 
     @property
     def no_messages(self) -> str:
@@ -226,11 +225,11 @@ class Conversational(Measure):
         if start == NAT:
             return []
         until = result.as_of if stop == NAT else stop
-        mine = events.loc[(events["ticket_id"] == ticket).to_numpy(dtype=bool)]  # one ticket
-        author = mine["author"].astype("string").str.lower().to_numpy(dtype=object, na_value="")
-        at = mine["at"].to_numpy()
-        if "public" in mine:
-            public = mine["public"].astype("boolean").to_numpy(dtype=bool, na_value=True)
+        own = events.loc[(events["ticket_id"] == ticket).to_numpy(dtype=bool)]  # one ticket
+        author = own["author"].astype("string").str.lower().to_numpy(dtype=object, na_value="")
+        at = own["at"].to_numpy()
+        if "public" in own:
+            public = own["public"].astype("boolean").to_numpy(dtype=bool, na_value=True)
         else:
             public = np.ones(at.size, dtype=bool)
         reply = (author == "agent") & public
