@@ -85,6 +85,8 @@ class PromiseStory:
     instance: int | None = None  # which instance, when the promise measures the ticket often
     began: str | None = None  # what started this instance (`reopened`, `Andre linje took it`)
     ended: str | None = None  # what stopped it (`resolved`, `passed to Første linje`)
+    # the messages that started and stopped it (conversation measures): what, when, more
+    ends: list[tuple[str, datetime, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -364,6 +366,7 @@ def _story(
         instance=instance,
         began=began,
         ended=ended,
+        ends=_ends(result, outcome, i, zone),
     )
 
 
@@ -422,6 +425,14 @@ def _instance_ends(result: AuditResult, outcome: Outcome, i: int, history: pd.Da
     if outcome.promise.reopens == "each":
         return _cycle_ends(result, outcome, i, history)
     return None, None
+
+
+def _ends(
+    result: AuditResult, outcome: Outcome, i: int, zone: ZoneInfo
+) -> list[tuple[str, datetime, str]]:
+    """What started and stopped row `i` of the outcome, in local time (`Measure.ends`)."""
+    told = measure_of(outcome.promise.measure).ends(result, outcome, i)
+    return [(what, moment, more) for what, t, more in told if (moment := _local(t, zone))]
 
 
 def result_clock(result: AuditResult, calendar: str) -> BusinessClock | None:

@@ -16,6 +16,8 @@ from charter_cli.measures import (
     first_response,
     follow_up,
     group_time,
+    next_reply,
+    periodic_update,
     resolution,
     time_in,
 )
@@ -29,6 +31,8 @@ MEASURES: dict[str, Measure] = {
         resolution.MEASURE,
         due_date.MEASURE,
         follow_up.MEASURE,
+        next_reply.MEASURE,  # needs messages
+        periodic_update.MEASURE,  # needs messages
         time_in.MEASURE,  # `measure: {time_in: [STATUS, …]}`
         group_time.MEASURE,  # an OLA: each interval a group holds the ticket
         custom.MEASURE,  # `measure: {from: FIELD, to: FIELD}`

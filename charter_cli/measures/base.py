@@ -90,6 +90,11 @@ class Measure:
         calendar); None: wall-clock days and hours."""
         return charter.business_day(calendar or charter.main_calendar(promise))
 
+    def ends(self, result: Any, outcome: Outcome, i: int) -> list[tuple[str, int, str]]:
+        """What started and what stopped row `i` of the outcome, for `explain`: (what, instant,
+        more) lines in time order (an `AuditResult`'s events); none for most measures."""
+        return []
+
     def counted_until(self, stop: int, resolved: int, as_of: int) -> int:
         """Where `explain` stops listing the intervals its clock counted (NAT: running)."""
         return stop

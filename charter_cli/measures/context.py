@@ -478,4 +478,8 @@ class Context:
             out["group history"] = self.source.events_file or "the event log"
         if promise.pause_when and history:
             out["status history"] = self.source.events_file or "the event log"
+        if promise.measure in ("next_reply", "periodic_update") and self.source.has_messages:
+            out["messages"] = self.source.events_file or "the event log"  # the conversation
+            if history:  # resolutions and reopens
+                out["status history"] = self.source.events_file or "the event log"
         return out

@@ -100,6 +100,8 @@ def render_story(story: Story, *, color: bool = False, width: int = 100) -> str:
                     f"  instance: {safe_text(s.began or '–')} → {safe_text(s.ended or 'still running')}"
                 )
             )
+        for what, moment, more in s.ends:  # the messages that started and stopped it
+            console.print(Text(f"     {what:<10} {_when(moment)}  {safe_text(more)}".rstrip()))
         if s.elapsed is not None:
             allowed = (
                 f" of {business_time(s.allowed, s.day_seconds)} allowed"

@@ -30,6 +30,8 @@ FROM_TO = {
     "resolution": ["created_at", "resolved_at"],
     "due_date": ["due_at", "resolved_at"],
     "follow_up": ["resolved_at", "follow_up_at"],
+    "next_reply": ["created_at"],  # and messages
+    "periodic_update": ["created_at", "resolved_at"],  # and messages
 }
 
 

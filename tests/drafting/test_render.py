@@ -1,4 +1,4 @@
-"""`charter render`: golden texts for two templates in every language, plural forms, HTML."""
+"""`charter render`: golden texts for four templates in every language, plural forms, HTML."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ runner = CliRunner()
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", ["online-shop", "municipality"])
+@pytest.mark.parametrize("name", ["online-shop", "municipality", "it-service-desk", "saas-b2b"])
 def test_golden_text(name: str, lang: str, update_golden: bool) -> None:
     result = runner.invoke(app, ["render", str(TEMPLATES / f"{name}.yaml"), "--lang", lang])
     assert result.exit_code == 0, result.output
