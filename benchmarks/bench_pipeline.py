@@ -1,6 +1,6 @@
 """Benchmark of record for the whole audit (issues 4, 5 and 14) on synthetic exports.
 
-    python benchmarks/bench_pipeline.py [--tickets N] [--runs R] [--cases easy,realistic,us,events]
+    python benchmarks/bench_pipeline.py [--tickets N] [--runs R] [--cases easy,realistic,us,events,messages]
 
 Each case is a whole `charter audit` process with the example charter (8 promises), terminal
 report included (stdout not a terminal), against its floor: a separate process that reads the
@@ -12,7 +12,10 @@ same file(s) with pandas' pyarrow engine and parses the timestamp columns the au
   offset or `Z`; target ≤ 2× and peak memory < 1.5 GB;
 - us: Freshdesk's export of a US account (`03/07/2026 11:30 PM`); same targets as realistic;
 - events: the realistic file with `--events` (3 status changes per ticket); the floor reads
-  both files; time and memory are reported, no target of record.
+  both files; time and memory are reported, no target of record;
+- messages: the realistic file with `--events` of six messages a ticket (customer, bot, agent
+  replies, an internal note; `author`, `public`, free-text bodies), audited with the example
+  charter plus `next_reply` and `periodic_update` (10 promises); held to the realistic targets.
 
 pandas' pyarrow engine cannot read a file whose values hold newlines (it has no way to pass
 pyarrow's `newlines_in_values` and fails with "CSV parser got out of sync with chunker"), so for
@@ -42,6 +45,22 @@ from common import machine
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
 CHARTER = ROOT / "charters" / "examples" / "nordlys-nettbutikk.yaml"
+# the example charter with the two conversation promises, for the `messages` case
+CONVERSATIONS = """
+  - id: next-reply
+    title: We answer every message within 4 working hours
+    measure: next_reply
+    within: 4h
+    pause_when: [pending]
+    target: 90%
+
+  - id: updates
+    title: We give you an update at least every 2 working days
+    measure: periodic_update
+    within: 2 working days
+    pause_when: [pending]
+    target: 90%
+"""
 MB = 1024  # ru_maxrss is in KiB
 FLOOR = """
 import json, sys
@@ -84,6 +103,7 @@ class Case:
     audit: list[str]
     ratio_target: float | None
     memory_target_mb: float | None
+    charter: Path = CHARTER
     floor_times: list[float] = field(default_factory=list)
     audit_times: list[float] = field(default_factory=list)
     peaks_kib: list[int] = field(default_factory=list)
@@ -98,6 +118,7 @@ def cases(n: int) -> dict[str, Case]:
     real = OUT / f"tickets-{n}-realistic.csv"
     us = OUT / f"tickets-{n}-us.csv"
     events = OUT / f"tickets-{n}-events.csv"
+    messages = OUT / f"tickets-{n}-messages.csv"
 
     def spec(
         path: Path, columns: list[str], fmt: str, *, utc: bool, newlines: bool
@@ -148,7 +169,27 @@ def cases(n: int) -> dict[str, Case]:
             None,
             None,
         ),
+        "messages": Case(
+            "messages",
+            "realistic + 6 messages/ticket",
+            [("realistic", real), ("messages", messages)],
+            [real_floor, spec(messages, ["at"], "ISO8601", utc=True, newlines=True)],
+            [str(real), "--events", str(messages)],
+            2.0,
+            1536,
+            conversation_charter(),
+        ),
     }
+
+
+def conversation_charter() -> Path:
+    """The example charter with `next_reply` and `periodic_update` added (written to OUT)."""
+    text = CHARTER.read_text(encoding="utf-8")
+    cut = text.index("\nescalation:")
+    out = OUT / "nordlys-conversations.yaml"
+    OUT.mkdir(parents=True, exist_ok=True)
+    out.write_text(text[:cut] + CONVERSATIONS + text[cut:], encoding="utf-8")
+    return out
 
 
 def process(cmd: list[str]) -> tuple[float, int, float]:
@@ -204,7 +245,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--cases", default="easy,realistic,us,events", help="comma-separated")
+    parser.add_argument(
+        "--cases", default="easy,realistic,us,events,messages", help="comma-separated"
+    )
     parser.add_argument(
         "--import", dest="import_", action="store_true", help="also read_tickets in-process"
     )
@@ -237,12 +280,12 @@ def main() -> int:
             case.floor_times.append(wall)
             case.floor_cpu.append(cpu)
             # the command as a manager runs it, terminal report included (stdout not a terminal)
-            wall, peak, cpu = process([charter, "audit", str(CHARTER), *case.audit])
+            wall, peak, cpu = process([charter, "audit", str(case.charter), *case.audit])
             case.audit_times.append(wall)
             case.audit_cpu.append(cpu)
             case.peaks_kib.append(peak)
             if args.before_bin:
-                wall, peak, _ = process([args.before_bin, "audit", str(CHARTER), *case.audit])
+                wall, peak, _ = process([args.before_bin, "audit", str(case.charter), *case.audit])
                 case.before_times.append(wall)
                 case.before_peaks_kib.append(peak)
 

@@ -1,6 +1,6 @@
 """Write synthetic exports of N tickets over 2026 for the Nordlys example charter.
 
-    python benchmarks/make_tickets.py N OUT [--kind easy|realistic|us|events]
+    python benchmarks/make_tickets.py N OUT [--kind easy|realistic|us|events|messages]
 
 - `easy` (the reference line, unchanged since round 1): generic columns, naive ISO minutes,
   one constant subject, no quotes;
@@ -11,7 +11,12 @@
 - `us`: Freshdesk's ticket export in a US account (its real header, `MM/DD/YYYY hh:mm AM`
   wall-clock times, a BOM), read with the shipped `freshdesk` profile;
 - `events`: a status history for `charter audit --events`, three changes per ticket of the
-  realistic file (opened, waiting on the customer, solved or reopened), in time order.
+  realistic file (opened, waiting on the customer, solved or reopened), in time order;
+- `messages`: a conversation for `charter audit --events`, six rows per ticket of the
+  realistic file: the customer's message (open), the bot's acknowledgement, the agent's public
+  reply (pending), the customer's answer (open), an internal note, the agent's last reply
+  (solved; still open: the customer's next message), with `author`, `public` and a free-text
+  `body` with commas, quotes and newlines, in time order.
 
 Deterministic (seeded) and whole-column: a million tickets take a few seconds.
 """
@@ -241,6 +246,62 @@ def events(n: int, seed: int = 11) -> pa.Table:
     )
 
 
+BODIES = np.array(
+    [
+        "Hei, pakken har ikke kommet, ordre 4711.",
+        'Takk! Jeg prøvde "glemt passord", men fikk ingen e-post.',
+        "Hej, fakturan stämmer inte, se bilaga; mvh Åsa",
+        "Dzień dobry, zamówienie nie dotarło.\nPozdrawiam, Łukasz",
+        "Vi har sendt en ny pakke 📦, sporingsnummer følger.",
+        "Intern: kunden har ringt to ganger, ta kontakt i dag",
+    ]
+)
+
+
+def messages(n: int, seed: int = 11) -> pa.Table:
+    """Six rows per ticket of `realistic(n)`: customer (open), bot, agent reply (pending),
+    customer (open), internal note, and the agent's last reply (solved) or, for a ticket still
+    open, the customer's next message; sorted by time as an export of messages is."""
+    rng = np.random.default_rng(seed)
+    created, _, reply, resolved, _, _, still_open, _, _ = _instants(n, rng)
+    rng = np.random.default_rng(seed + 2)
+    ids = pc.binary_join_element_wise("T", pa.array(np.arange(1, n + 1)).cast(pa.string()), "")
+    # the customer answers and the note comes between the reply and the resolution
+    span = np.maximum(resolved - reply, 3)
+    back = reply + (span * rng.uniform(0.1, 0.5, n)).astype(np.int64)
+    note = back + (span * rng.uniform(0.05, 0.3, n)).astype(np.int64)
+    last = np.where(still_open, note + rng.integers(600, 86400, n), resolved)
+    at = np.concatenate([created, created + 30, reply, back, note, last])
+    author = np.concatenate(
+        [
+            np.full(n, "customer"), np.full(n, "system"), np.full(n, "agent"),
+            np.full(n, "customer"), np.full(n, "agent"),
+            np.where(still_open, "customer", "agent"),
+        ]
+    )  # fmt: skip
+    public = np.concatenate([np.full(4 * n, "true"), np.full(n, "false"), np.full(n, "true")])
+    status = np.concatenate(
+        [
+            np.full(n, "open"), np.full(n, ""), np.full(n, "pending"), np.full(n, "open"),
+            np.full(n, ""), np.where(still_open, "open", "solved"),
+        ]
+    )  # fmt: skip
+    body = BODIES[rng.integers(0, 5, 6 * n)]
+    body[4 * n : 5 * n] = BODIES[5]
+    order = np.argsort(at, kind="stable")
+    index = pa.array(np.tile(np.arange(n), 6)[order])
+    return pa.table(
+        {
+            "ticket_id": ids.take(index),
+            "at": _iso_text(at[order], rng),
+            "status": pa.array(status[order]),
+            "author": pa.array(author[order]),
+            "public": pa.array(public[order]),
+            "body": pa.array(body[order]),
+        }
+    )
+
+
 def us(n: int, seed: int = 11) -> pa.Table:
     """Freshdesk's export, US account: `03/07/2026 11:30 PM` in the helpdesk's zone."""
     rng = np.random.default_rng(seed)
@@ -303,7 +364,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tickets", type=int, nargs="?", default=1_000_000)
     parser.add_argument("out", type=Path, nargs="?")
-    parser.add_argument("--kind", choices=["easy", "realistic", "us", "events"], default="easy")
+    parser.add_argument(
+        "--kind", choices=["easy", "realistic", "us", "events", "messages"], default="easy"
+    )
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
     n = args.tickets
@@ -316,10 +379,12 @@ def main() -> int:
         write(realistic(n, args.seed), out)
     elif args.kind == "us":
         write(us(n, args.seed), out, bom=True)
+    elif args.kind == "messages":
+        write(messages(n, args.seed), out)
     else:
         write(events(n, args.seed), out)
-    what = "events" if args.kind == "events" else "tickets"
-    rows = 3 * n if args.kind == "events" else n
+    what = {"events": "events", "messages": "messages"}.get(args.kind, "tickets")
+    rows = {"events": 3 * n, "messages": 6 * n}.get(args.kind, n)
     print(f"wrote {rows:,} {what} to {out} ({out.stat().st_size / 1e6:.0f} MB)")
     return 0
 

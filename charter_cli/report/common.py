@@ -79,6 +79,8 @@ def business_time(seconds: int | None, day_seconds: int | None) -> str:
     s = int(seconds)
     sign = "-" if s < 0 else ""
     s = abs(s)
+    if s == 0:
+        return "no working time"  # all of it outside the hours, or paused
     if s < 60:
         return f"{sign}{s} working s"
     hours, minutes = divmod(s // 60, 60)

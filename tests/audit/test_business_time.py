@@ -29,6 +29,7 @@ EIGHT_HOURS = 8 * 3600
         (8 * 3600 + 60, EIGHT_HOURS, "1 working day 1 min"),
         (1800, EIGHT_HOURS, "30 working min"),
         (45, EIGHT_HOURS, "45 working s"),
+        (0, EIGHT_HOURS, "no working time"),
         (26400 * 2, 26400, "2 working days"),  # Mon–Sat 08–16 with Saturday 10–14: 7 h 20 min
         (171 * 3600, None, "7d 3h"),  # on 24/7, days are days
         (None, EIGHT_HOURS, "–"),
