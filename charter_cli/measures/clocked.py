@@ -10,7 +10,6 @@ import numpy as np
 from charter_cli.clock import NAT
 from charter_cli.measures.allowance import allowance_s, allowances
 from charter_cli.measures.base import Measure
-from charter_cli.measures.history import resolution_cycles
 from charter_cli.tickets.columns import RESOLVED
 
 NO_HISTORY = "needs a status history (an event-log export, or --events)"
@@ -47,10 +46,7 @@ class Clocked(Measure):
                 out.notes.append(said)
                 out.started, out.stopped = start, stop
                 return
-            ids = ctx.t["ticket_id"].to_numpy(dtype=object)[rows]
-            owner, number, start, stop = resolution_cycles(
-                ctx.source.events, ids, start, stop, ctx.as_of
-            )
+            owner, number, start, stop = ctx.resolution_cycles(rows, start, stop)
             if reopens == "first":
                 first = number == 0
                 owner, start, stop = owner[first], start[first], stop[first]

@@ -15,7 +15,7 @@ from charter_cli.clock import DAY, I64, NAT, BusinessClock
 from charter_cli.fields import EITHER, Need, needs, satisfied
 from charter_cli.frames import flags, per_value, recode
 from charter_cli.measures import measure_of
-from charter_cli.measures.history import Timeline, given, owners
+from charter_cli.measures.history import Timeline, cycles, given, owners, resolution_cycles
 from charter_cli.measures.messages import Messages
 from charter_cli.measures.ticket_zones import in_ticket_zones
 from charter_cli.outcome import Counted, Labels, Outcome, State
@@ -178,8 +178,9 @@ class Context:
     @cached_property
     def messages(self) -> Messages:
         """The messages of the audited tickets, sorted once (none without a message history)."""
-        known = self.source.events if self.source.has_messages else None
-        return Messages(known, self.t["ticket_id"])
+        if not self.source.has_messages:
+            return Messages(None, self.t["ticket_id"])
+        return Messages(self.source.events, self.t["ticket_id"], self.events_by_ticket)
 
     @cached_property
     def first_responses(self) -> I64:
@@ -364,6 +365,34 @@ class Context:
         assert self.source.events is not None
         return given(self.source.events["status"])
 
+    @cached_property
+    def status_changes(self) -> tuple[I64, I64, np.ndarray]:
+        """The events that carry a status, up to as-of, grouped by ticket row in time order
+        (the history's order on a tie): each one's ticket row, instant, and whether it is a
+        resolved state; worked out once for every promise that reads the cycles."""
+        events = self.source.events
+        assert events is not None
+        order, ticket = self.events_by_ticket
+        at = events["at"].to_numpy()[order]
+        keep = self.carries_status[order] & (at <= self.as_of) & (ticket >= 0)
+        category = events["category"].isin(RESOLVED).to_numpy(dtype=bool)[order]
+        return ticket[keep], at[keep].astype(np.int64), category[keep]
+
+    def resolution_cycles(self, rows: I64, start: I64, stop: I64) -> tuple[I64, I64, I64, I64]:
+        """`history.resolution_cycles` of the tickets at `rows`: from the status changes sorted
+        once per audit when each ticket is there once and in order (a promise's rows), without
+        matching the events' ticket ids again."""
+        events = self.source.events
+        if events is not None and not events.empty and bool((np.diff(rows) > 0).all()):
+            ticket, at, resolved = self.status_changes
+            place = np.full(len(self.t), -1, dtype=np.int64)
+            place[rows] = np.arange(rows.size, dtype=np.int64)
+            pos = place[ticket]
+            mine = pos >= 0
+            return cycles(pos[mine], at[mine], resolved[mine], start, stop)
+        ids = self.t["ticket_id"].to_numpy(dtype=object)[rows]
+        return resolution_cycles(events, ids, start, stop, self.as_of)
+
     def priorities(self, out: Outcome, rows: I64, stop: I64) -> tuple[pd.Series, pd.Series]:
         """The charter's priority name and the export's own spelling for each row: in force
         when its clock stopped (`stop`; NAT: at as-of) under `priority: latest`, the first one
@@ -400,6 +429,23 @@ class Context:
         raw = raw.astype(object).where(~known, given)
         return names, raw
 
+    @cached_property
+    def status_spans(self) -> tuple[I64, I64, I64, I64]:
+        """The events that carry a status, grouped by ticket row in time order: their order in
+        the events, ticket row (-1: none), instant, and the instant of the ticket's next status
+        (NAT: the last lasts until the clock stops); worked out once per audit."""
+        events = self.source.events
+        assert events is not None
+        order, ids = self.events_by_ticket
+        carries = self.carries_status[order]
+        if not carries.all():
+            order, ids = order[carries], ids[carries]
+        at = events["at"].to_numpy()[order]
+        next_at = np.concatenate((at[1:], [NAT]))
+        last = np.concatenate((ids[1:] != ids[:-1], [True]))
+        next_at[last] = NAT
+        return order, ids, at, next_at
+
     def has_status_history(self) -> bool:
         return self.source.has_history
 
@@ -426,14 +472,7 @@ class Context:
         # events grouped by the row of their ticket (integers; -1 for none), in time order; an
         # event that carries no status (a group or priority change) changes none: a status
         # lasts until the next event that carries one
-        order, ids = self.events_by_ticket
-        carries = self.carries_status[order]
-        if not carries.all():
-            order, ids = order[carries], ids[carries]
-        at = events["at"].to_numpy()[order]
-        next_at = np.concatenate((at[1:], [NAT]))
-        last = np.concatenate((ids[1:] != ids[:-1], [True]))
-        next_at[last] = NAT  # the last status lasts until the clock stops
+        order, ids, at, next_at = self.status_spans
         hit = (
             flags(events["category"], lambda v: normalise(v) in wanted)
             | flags(events["status"], lambda v: normalise(v) in wanted)
@@ -450,7 +489,7 @@ class Context:
             ids, at, next_at = ids[hit], at[hit], next_at[hit]
         # every row of a ticket (a promise may measure it more than once) gets its intervals;
         # `ids` are the tickets' rows in the audited tickets
-        keep, ticket = owners(rows, ids)
+        keep, ticket = _owners(rows, ids, len(self.t))
         if not keep.size:
             return seconds, None
         p_start, p_stop = at[keep], next_at[keep]
@@ -483,3 +522,15 @@ class Context:
             if history:  # resolutions and reopens
                 out["status history"] = self.source.events_file or "the event log"
         return out
+
+
+def _owners(rows: I64, ids: I64, tickets: int) -> tuple[I64, I64]:
+    """`history.owners` of ticket rows: (item, position in `rows`) for every item of `ids` whose
+    ticket row is in `rows`; by a table of the `tickets` rows when each is in `rows` once."""
+    if rows.size == 0 or bool((np.diff(rows) > 0).all()):
+        place = np.full(tickets, -1, dtype=np.int64)
+        place[rows] = np.arange(rows.size, dtype=np.int64)
+        position = np.where(ids >= 0, place[np.maximum(ids, 0)], -1)
+        keep = np.flatnonzero(position >= 0).astype(np.int64)
+        return keep, position[keep]
+    return owners(rows, ids)

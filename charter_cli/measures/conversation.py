@@ -23,7 +23,6 @@ import numpy as np
 from charter_cli.clock import I64, NAT
 from charter_cli.measures.allowance import allowance_s, allowances
 from charter_cli.measures.base import Measure
-from charter_cli.measures.history import resolution_cycles
 from charter_cli.measures.messages import AGENT, CUSTOMER, SYSTEM
 
 __all__ = ["AGENT", "CUSTOMER", "SYSTEM", "Conversational", "Gaps", "reply_gaps", "update_gaps"]
@@ -203,8 +202,7 @@ class Conversational(Measure):
         export's resolved_at (or closed_at)."""
         stop = ctx.stop_column("resolved_at", rows)
         if ctx.has_status_history():
-            ids = ctx.t["ticket_id"].to_numpy(dtype=object)[rows]
-            owner, _, _, end = resolution_cycles(ctx.source.events, ids, created, stop, ctx.as_of)
+            owner, _, _, end = ctx.resolution_cycles(rows, created, stop)
             count = np.bincount(owner, minlength=rows.size)
             final = end[np.cumsum(count) - 1]
             now = final != NAT

@@ -122,10 +122,9 @@ def resolution_cycles(
     cycle's number (from 0), its start and its stop. The status history says when a ticket
     entered and left a resolved state; the last cycle without a resolution in the history stops
     at `stop` (the export's resolution) when that is not before the cycle starts."""
-    n = len(ids)
     pos = np.empty(0, dtype=np.int64)
     at = np.empty(0, dtype=np.int64)
-    entering = np.empty(0, dtype=bool)
+    resolved = np.empty(0, dtype=bool)
     if events is not None and not events.empty:
         # an event without a status (a priority or group change) changes no state
         ev = events.loc[(events["at"].to_numpy() <= as_of) & given(events["status"])]
@@ -136,11 +135,23 @@ def resolution_cycles(
             resolved = pd.Series(category).isin(RESOLVED).to_numpy(dtype=bool)
             order = np.lexsort((np.arange(at.size), at, position))
             pos, at, resolved = position[order], at[order], resolved[order]
-            first = np.concatenate(([True], pos[1:] != pos[:-1]))
-            before = np.concatenate(([False], resolved[:-1])) & ~first
-            change = resolved != before
-            # a change of state only: resolved → resolved again is the same resolution
-            pos, at, entering = pos[change], at[change], resolved[change]
+    return cycles(pos, at, resolved, start, stop)
+
+
+def cycles(
+    pos: I64, at: I64, resolved: np.ndarray, start: I64, stop: I64
+) -> tuple[I64, I64, I64, I64]:
+    """`resolution_cycles` from the status changes of the tickets: each one's ticket position
+    (into `start`), instant and whether it is a resolved state, sorted by position, then time,
+    then the history's order."""
+    n = len(start)
+    entering = np.empty(0, dtype=bool)
+    if pos.size:
+        first = np.concatenate(([True], pos[1:] != pos[:-1]))
+        before = np.concatenate(([False], resolved[:-1])) & ~first
+        change = resolved != before
+        # a change of state only: resolved → resolved again is the same resolution
+        pos, at, entering = pos[change], at[change], resolved[change]
     # per ticket: cycle k starts at the k-th reopen (cycle 0 at `start`), stops at the k-th
     # entry into a resolved state; the history alternates entries and reopens
     reopen = ~entering

@@ -33,7 +33,14 @@ class Messages:
     CUSTOMER: ClassVar[int] = CUSTOMER
     SYSTEM: ClassVar[int] = SYSTEM
 
-    def __init__(self, events: pd.DataFrame | None, ticket_ids: pd.Series) -> None:
+    def __init__(
+        self,
+        events: pd.DataFrame | None,
+        ticket_ids: pd.Series,
+        grouped: tuple[I64, I64] | None = None,
+    ) -> None:
+        """`grouped`: the events' order by ticket row and time and each one's ticket row
+        (`Context.events_by_ticket`), when worked out already: no ids matched again."""
         self.tickets = len(ticket_ids)
         empty = events is None or "author" not in events or events.empty
         if empty:
@@ -44,16 +51,26 @@ class Messages:
             return
         assert events is not None
         code = pd.Categorical(events["author"], categories=list(AUTHORS)).codes
+        public = events["public"].astype("boolean").to_numpy(dtype=bool, na_value=True)
+        at = events["at"].to_numpy()
+        if grouped is not None:  # sorted by (row, at) already, stable on the history's order
+            order, rows = grouped
+            mine = (code[order] >= 0) & (rows >= 0)
+            keep = order[mine]
+            self.row = rows[mine].astype(np.int64)
+            self.at = at[keep].astype(np.int64)
+            self.author = code[keep].astype(np.int8)
+            self.public = public[keep]
+            return
         keep = np.flatnonzero(code >= 0)
         rows = ticket_rows(events.iloc[keep], ticket_ids) if keep.size else keep
         mine = rows >= 0
         keep, rows = keep[mine], rows[mine]
-        at = events["at"].to_numpy()[keep].astype(np.int64)
+        at = at[keep].astype(np.int64)
         order = np.lexsort((keep, at, rows))  # stable: the history's order breaks ties
         self.row = rows[order].astype(np.int64)
         self.at = at[order]
         self.author = code[keep][order].astype(np.int8)
-        public = events["public"].astype("boolean").to_numpy(dtype=bool, na_value=True)
         self.public = public[keep][order]
 
     def __len__(self) -> int:
