@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from charter_cli.clock import NAT
-from charter_cli.measures.allowance import allowance_s, allowances
+from charter_cli.measures.allowance import allowances
 from charter_cli.measures.base import Measure
 from charter_cli.tickets.columns import RESOLVED
 
@@ -89,20 +89,6 @@ class Clocked(Measure):
         ok = reason.none
         if not ok.any():
             return
-        stopped = stop != NAT
-        until = np.where(stopped, stop, ctx.as_of)
         # `final`: the time a reopened ticket spent resolved does not count (with a history)
         also = RESOLVED if reopens == "final" and self.reopenable(p) else ()
-        paused = ctx.paused(out, rows, start, until, ok, also)
-        for clock, sel in ctx.by_calendar(out, ok):
-            begin = start[sel]
-            c0 = clock.business_s(begin)
-            elapsed = clock.elapsed_s(begin, until[sel], start_business=c0)
-            allow = allowance_s(clock, begin, c0, seconds[sel], days[sel])
-            extended = allow
-            if paused is not None:
-                pause = paused[sel]
-                elapsed -= pause
-                extended = allow + pause
-            out.deadline[sel] = clock.deadline_s(begin, extended, start_business=c0)
-            ctx.judge(out, sel, stopped[sel], elapsed, allow)
+        ctx.judge_clock(out, start, stop, ok, (seconds, days), also)

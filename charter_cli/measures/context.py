@@ -15,6 +15,7 @@ from charter_cli.clock import DAY, I64, NAT, BusinessClock
 from charter_cli.fields import EITHER, Need, needs, satisfied
 from charter_cli.frames import flags, per_value, recode
 from charter_cli.measures import measure_of
+from charter_cli.measures.allowance import allowance_s
 from charter_cli.measures.history import Timeline, cycles, given, owners, resolution_cycles
 from charter_cli.measures.messages import Messages
 from charter_cli.measures.ticket_zones import in_ticket_zones
@@ -314,6 +315,35 @@ class Context:
         out.done[where] = stopped
         out.allowed[where] = allowed
         out.overdue[where] = np.where(late, elapsed - allowed, np.where(stopped, 0, NAT))
+
+    def judge_clock(
+        self,
+        out: Outcome,
+        start: I64,
+        stop: I64,
+        ok: np.ndarray,
+        allowance: tuple[I64, I64],
+        also: tuple[str, ...] = (),
+    ) -> None:
+        """Judge the `ok` rows of `out` by their clock: business time from `start` to `stop`
+        (NAT: to as-of, running) on each row's calendar, minus the time paused (`pause_when`,
+        and `also` with a status history), against the allowance (seconds, working days per
+        row); the deadline moves by the time paused."""
+        stopped = stop != NAT
+        until = np.where(stopped, stop, self.as_of)
+        paused = self.paused(out, out.rows, start, until, ok, also)
+        seconds, days = allowance
+        for clock, sel in self.by_calendar(out, ok):
+            begin = start[sel]
+            c0 = clock.business_s(begin)
+            elapsed = clock.elapsed_s(begin, until[sel], start_business=c0)
+            allow = allowance_s(clock, begin, c0, seconds[sel], days[sel])
+            extended = allow
+            if paused is not None:
+                elapsed = elapsed - paused[sel]
+                extended = allow + paused[sel]
+            out.deadline[sel] = clock.deadline_s(begin, extended, start_business=c0)
+            self.judge(out, sel, stopped[sel], elapsed, allow)
 
     def by_calendar(self, out: Outcome, ok: np.ndarray) -> Iterator[tuple[BusinessClock, Rows]]:
         """Each calendar the `ok` rows run on, with its clock and those rows: as positions, or

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from charter_cli.clock import I64, NAT
-from charter_cli.measures.allowance import allowance_s, allowances
+from charter_cli.measures.allowance import allowances
 from charter_cli.measures.base import Measure
 from charter_cli.measures.messages import AGENT, CUSTOMER, SYSTEM
 
@@ -280,17 +280,4 @@ class Conversational(Measure):
         ok = out.reason.none
         if not ok.any():
             return
-        stopped = stop != NAT
-        until = np.where(stopped, stop, ctx.as_of)
-        paused = ctx.paused(out, rows, start, until, ok, also)
-        for clock, sel in ctx.by_calendar(out, ok):
-            begin = start[sel]
-            c0 = clock.business_s(begin)
-            elapsed = clock.elapsed_s(begin, until[sel], start_business=c0)
-            allow = allowance_s(clock, begin, c0, seconds[sel], days[sel])
-            extended = allow
-            if paused is not None:
-                elapsed = elapsed - paused[sel]
-                extended = allow + paused[sel]
-            out.deadline[sel] = clock.deadline_s(begin, extended, start_business=c0)
-            ctx.judge(out, sel, stopped[sel], elapsed, allow)
+        ctx.judge_clock(out, start, stop, ok, (seconds, days), also)

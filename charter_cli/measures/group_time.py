@@ -29,7 +29,7 @@ import pandas as pd
 from charter_cli.charter.model import normalise
 from charter_cli.clock import I64, NAT
 from charter_cli.frames import per_value
-from charter_cli.measures.allowance import allowance_s, allowances
+from charter_cli.measures.allowance import allowances
 from charter_cli.measures.base import Measure
 from charter_cli.measures.history import given, owners, resolution_cycles
 
@@ -170,20 +170,7 @@ class GroupTime(Measure):
         ok = reason.none
         if not ok.any():
             return
-        stopped = end != NAT
-        until = np.where(stopped, end, ctx.as_of)
-        paused = ctx.paused(out, rows, begin, until, ok)
-        for clock, sel in ctx.by_calendar(out, ok):
-            start = begin[sel]
-            c0 = clock.business_s(start)
-            elapsed = clock.elapsed_s(start, until[sel], start_business=c0)
-            allow = allowance_s(clock, start, c0, seconds[sel], days[sel])
-            extended = allow
-            if paused is not None:
-                elapsed = elapsed - paused[sel]
-                extended = allow + paused[sel]
-            out.deadline[sel] = clock.deadline_s(start, extended, start_business=c0)
-            ctx.judge(out, sel, stopped[sel], elapsed, allow)
+        ctx.judge_clock(out, begin, end, ok, (seconds, days))
 
 
 @dataclass(frozen=True)
