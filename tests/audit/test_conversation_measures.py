@@ -31,6 +31,7 @@ from charter_cli.measures.conversation import (
     update_gaps,
 )
 from tests.audit import reference_conversations as ref
+from tests.audit.oslo_desk import HEAD
 from tests.clock import reference
 from tests.conftest import DATA
 
@@ -160,18 +161,6 @@ def test_the_gaps_of_one_conversation_by_hand() -> None:
 
 runner = CliRunner()
 H = 3600
-HEAD = """\
-charter: 1
-name: Ærlig Støtte AS
-timezone: Europe/Oslo
-calendars:
-  office:
-    hours: {mon-fri: "08:00-16:00", sun: "00:00-04:00"}
-    holidays: {dates: ["2026-10-27"]}
-channels:
-  e-post: {calendar: office}
-priorities: [urgent, normal]
-"""
 CHARTER = (
     HEAD
     + """\

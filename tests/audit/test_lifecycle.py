@@ -20,22 +20,11 @@ from typer.testing import CliRunner
 
 from charter_cli.charter import load_charter
 from charter_cli.cli import app
+from tests.audit.oslo_desk import HEAD
 from tests.clock import reference
 
 runner = CliRunner()
 OSLO = ZoneInfo("Europe/Oslo")
-HEAD = """\
-charter: 1
-name: Ærlig Støtte AS
-timezone: Europe/Oslo
-calendars:
-  office:
-    hours: {mon-fri: "08:00-16:00", sun: "00:00-04:00"}
-    holidays: {dates: ["2026-10-27"]}
-channels:
-  e-post: {calendar: office}
-priorities: [urgent, normal]
-"""
 REOPENS = (
     HEAD
     + """\
