@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
@@ -28,7 +29,7 @@ from charter_cli.tickets.sniff import (
     check_field_sizes,
     unique_names,
 )
-from charter_cli.workers import in_background
+from charter_cli.workers import in_background, in_parallel
 
 
 def _decode(raw: bytes, path: str) -> tuple[bytes, str]:
@@ -148,9 +149,15 @@ def _records(
 
 
 def _positions(arr: np.ndarray, byte: int) -> np.ndarray:
-    """Where `byte` occurs, found slice by slice (no bool array the size of the file)."""
-    step = 1 << 24
-    parts = [np.flatnonzero(arr[i : i + step] == byte) + i for i in range(0, arr.size, step)]
+    """Where `byte` occurs, found slice by slice (no bool array the size of the file), the
+    slices side by side on the worker pool (on two cores: 0.2 → 0.1 s for the newlines and
+    quotes of a 335 MB export, benchmarks/README.md)."""
+    step = 1 << 22
+
+    def found(at: int) -> Callable[[], np.ndarray]:
+        return lambda: np.flatnonzero(arr[at : at + step] == byte) + at
+
+    parts = in_parallel([found(at) for at in range(0, arr.size, step)])
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
