@@ -28,6 +28,7 @@ from charter_cli.clock import NAT
 from charter_cli.coverage import Coverage, from_counts
 from charter_cli.frames import categorical
 from charter_cli.history import History, merge_history, reduce_history
+from charter_cli.measures import measure_of
 from charter_cli.outcome import STATE_LABELS, Compliance, Counted, Outcome, State
 from charter_cli.selection import ticket_key
 
@@ -687,6 +688,12 @@ def _tally_merge(parts: list[_PieceTally], promise: Promise) -> Tally:
     notes = _notes([t.notes for t in parts])
     if counts.sum():
         notes = [n for n in notes if n != NO_MATCH]
+    elif NO_MATCH not in notes:
+        # tickets matched but none had an instance: said once here, for the whole input (a
+        # partition alone cannot tell)
+        said = measure_of(promise.measure).none_found(promise)
+        if said is not None and said not in notes:
+            notes.append(said)
     return Tally(
         promise=promise,
         counts=counts,

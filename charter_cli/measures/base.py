@@ -95,6 +95,11 @@ class Measure:
         more) lines in time order (an `AuditResult`'s events); none for most measures."""
         return []
 
+    def none_found(self, promise: Promise) -> str | None:
+        """What to say when tickets matched the promise but it measured no instance of them
+        (None: nothing; a measure with one instance per ticket always has one)."""
+        return None
+
     def counted_until(self, stop: int, resolved: int, as_of: int) -> int:
         """Where `explain` stops listing the intervals its clock counted (NAT: running)."""
         return stop

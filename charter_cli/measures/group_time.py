@@ -100,6 +100,15 @@ class GroupTime(Measure):
             options[key] = (*options.get(key, ()), *m.values)
         return Selector(tuple(kept)), options
 
+    def none_found(self, promise: Promise) -> str | None:
+        picked = promise.options.get(GROUPS, ())
+        if picked:
+            return (
+                f"no ticket was held by {', '.join(picked)} in the group history "
+                "(check the group names against the export)"
+            )
+        return "no ticket was held by a group measured here in the group history"
+
     def sentence_args(self, promise: Promise, lang: str) -> dict[str, str]:
         """`{lead}`: while the case is with the groups measured (all of them, or all but some)."""
         words = self.sentences[lang]

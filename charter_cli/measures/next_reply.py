@@ -37,6 +37,9 @@ class NextReply(Conversational):
         "pl": {"next_reply": "Odpowiadamy na każdą wiadomość w ciągu {d}{when}.", "next_reply_list": "Odpowiadamy na każdą wiadomość w czasie nie dłuższym niż:"},
     }  # fmt: skip
 
+    def none_found(self, promise: Promise) -> str | None:
+        return "no customer message waited for a reply after the first one"
+
     def needs(self, promise: Promise) -> dict[str, str]:
         return {"created_at": "the ticket's resolutions are read from its start"}
 

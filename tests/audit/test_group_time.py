@@ -568,3 +568,30 @@ def test_the_history_records_each_instance_under_its_group(tmp_path: Path) -> No
     ]
     assert cells == expected
     assert ("Andre linje", 4, 1, 1) in cells  # A1's second-line interval among them
+
+
+def test_a_group_no_ticket_was_held_by_is_said_for_any_partitions(tmp_path: Path) -> None:
+    """A mistyped group measures nothing: the report says so (once, for the whole input, however
+    many partitions each see a part of the events), instead of an empty line."""
+    typo = HEAD + (
+        "promises:\n"
+        "  - {id: ola-typo, measure: group_time, where: {group: [Andre linej]}, within: 4h,"
+        " target: 90%}\n"
+    )
+    f = _write(tmp_path, **{"c.yaml": typo, "t.csv": TICKETS, "e.csv": EVENTS})
+    said = (
+        "no ticket was held by Andre linej in the group history (check the group names against "
+        "the export)"
+    )
+    for extra in ((), ("--partitions", "3")):
+        result = runner.invoke(
+            app,
+            [
+                "audit", str(f["c.yaml"]), str(f["t.csv"]), "--events", str(f["e.csv"]),
+                "--as-of", AS_OF, "-f", "json", *extra,
+            ],
+        )  # fmt: skip
+        assert result.exit_code in (0, 1), result.output
+        promise = json.loads(result.stdout)["promises"][0]
+        assert (promise["met"], promise["breached"], promise["running"]) == (0, 0, 0)
+        assert promise["notes"] == [said]
