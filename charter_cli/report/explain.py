@@ -89,10 +89,10 @@ def render_story(story: Story, *, color: bool = False, width: int = 100) -> str:
             verdict.append(f" ({safe_text(s.reason)})")
         console.print(verdict)
         console.print(Text(f"  calendar: {s.calendar}"))
+        # a clock with no stop runs on, unless nothing can be judged (`resolved without reply`)
+        unstopped = "not stopped" if s.state == "unmeasurable" else "still running"
         console.print(
-            Text(
-                f"  clock:    {_when(s.started)} → {_when(s.stopped) if s.stopped else 'still running'}"
-            )
+            Text(f"  clock:    {_when(s.started)} → {_when(s.stopped) if s.stopped else unstopped}")
         )
         if s.began or s.ended:
             console.print(

@@ -523,6 +523,7 @@ def test_explain_tells_the_messages_of_each_instance(tmp_path: Path) -> None:
     assert "stopped:   Wed 28 Oct 2026 10:00 CET  the resolution" in last
     fourth = text[text.index("next-reply #4") : text.index("updates #1")]
     assert "resolved without reply" in fourth
+    assert "→ not stopped" in fourth and "still running" not in fourth  # it is not judged
     assert "resolved:  Wed 28 Oct 2026 10:00 CET  before the message came" in fourth
     # D: solved while its 10:00 message waited, reopened and answered the next day
     d = runner.invoke(app, [*args, "--ticket", "D"]).stdout
