@@ -634,7 +634,9 @@ def read_tickets(
         # grouped by ticket, in the tickets' order, each ticket's in time order (stable)
         grouped = np.lexsort((extra.events["at"].to_numpy(), owner))[unmatched:]
         more = extra.events.take(grouped).reset_index(drop=True)
+        del extra, owner, grouped  # the file's events in their own order: gone before the next
         events = more if events is None else pd.concat([events, more], ignore_index=True)
+        del more
         history.done(index)
     messages = "author" in sources or (events is not None and "author" in events)
     if messages:
