@@ -335,7 +335,7 @@ def audit(
 
         check_record(record, [charter, *files, *history, *profile_file, *outputs])
     budget = parse_size(memory) if memory else memory_budget()
-    streamed = needs_streaming(files, budget)
+    streamed = needs_streaming([*files, *history], budget)  # a year of events weighs too
     parts = partitions or (2 * (workers or 2) if engine is Engine.dask else 1)
     # the temporary files of a streamed audit stay until its reports are written
     with contextlib.ExitStack() as spill, _Progress(quiet) as progress:

@@ -393,3 +393,20 @@ def test_instances_of_reopened_tickets_are_the_same_for_any_number_of_partitions
         ]
         assert mine["instance"].astype(int).tolist() == list(range(1, len(mine) + 1))
         assert np.diff(mine.index.to_numpy()).tolist() == [1] * (len(mine) - 1)
+
+
+def test_a_large_events_file_streams_the_audit_by_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The memory an audit needs grows with its events as with its tickets: a small export with
+    a year of events beside it is streamed too, with the same reports."""
+    export, history = write_desk(tmp_path, n=300)
+    one = _audit(tmp_path, export, history, "memory")
+    tickets = export.stat().st_size
+    # a budget the export alone fits in, the export and its events do not
+    monkeypatch.setattr("charter_cli.streamed.BYTES_PER_BYTE", (64 << 20) // tickets)
+    calls = _count_streamed(monkeypatch)
+    streamed = _audit(tmp_path, export, history, "streamed", "--memory", "64MB")
+    assert calls and min(calls) > 1, calls
+    for kind, content in one.items():
+        assert streamed[kind] == content, f"{kind} differs when the events stream the audit"
