@@ -47,7 +47,12 @@ def split(source: Tickets, frame: pd.DataFrame, count: int) -> Iterator[tuple[Ti
     Tickets of its own rows and events, with the row number of each of its tickets in `frame`."""
     history = (source.has_history, source.has_group_history)
     if count == 1:
-        yield replace(source, frame=frame, whole_history=history), np.arange(len(frame))
+        same = len(frame) == len(source.frame)  # the period kept every row: the same rows
+        rows = source.event_rows if same else None
+        yield (
+            replace(source, frame=frame, whole_history=history, event_rows=rows),
+            np.arange(len(frame)),
+        )
         return
     part = partition_of(frame["ticket_id"], count)
     order = np.argsort(part, kind="stable")
@@ -64,7 +69,8 @@ def split(source: Tickets, frame: pd.DataFrame, count: int) -> Iterator[tuple[Ti
             picked = event_order[event_bounds[k] : event_bounds[k + 1]]
             own = events.iloc[picked].reset_index(drop=True)
         tickets = frame.iloc[rows].reset_index(drop=True)
-        yield replace(source, frame=tickets, events=own, whole_history=history), rows
+        piece = replace(source, frame=tickets, events=own, whole_history=history, event_rows=None)
+        yield piece, rows
 
 
 def audit_piece(

@@ -386,8 +386,12 @@ class Context:
     def events_by_ticket(self) -> tuple[I64, I64]:
         """The order that groups the events by ticket, in time order, and for each event in
         that order its ticket's row in the audited tickets (-1: none); worked out once."""
-        assert self.source.events is not None
-        return by_ticket(self.source.events, self.t["ticket_id"])
+        events = self.source.events
+        assert events is not None
+        rows = self.source.event_rows
+        if rows is not None and rows.size == len(events) and len(self.t) == len(self.source.frame):
+            return by_ticket(events, self.t["ticket_id"], rows)  # as the import matched them
+        return by_ticket(events, self.t["ticket_id"])
 
     @cached_property
     def carries_status(self) -> np.ndarray:

@@ -329,11 +329,14 @@ def ticket_rows(events: pd.DataFrame, ticket_ids: pd.Series) -> I64:
     return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
-def by_ticket(events: pd.DataFrame, ticket_ids: pd.Series) -> tuple[I64, I64]:
+def by_ticket(
+    events: pd.DataFrame, ticket_ids: pd.Series, rows: I64 | None = None
+) -> tuple[I64, I64]:
     """The order that groups `events` by ticket, in time order within each (stable), and for
     each event in that order the row of its ticket in `ticket_ids` (-1: none); integers only,
-    no sort of strings."""
-    rows = ticket_rows(events, ticket_ids)
+    no sort of strings. `rows`: each event's ticket row when the import matched them already."""
+    if rows is None:
+        rows = ticket_rows(events, ticket_ids)
     at = events["at"].to_numpy()
     if _grouped(rows, at):  # as an import leaves them: no sort (0.5–1 s on three million)
         return np.arange(rows.size, dtype=np.int64), rows

@@ -102,6 +102,9 @@ class Tickets:
     events_files: list[str] = field(default_factory=list)  # --events, each file it names
     events_used: int = 0  # its rows that are events (the rest are in skipped)
     events_unmatched: int = 0  # of those, naming a ticket the exports do not have
+    # each event's row in `frame`, as the import matched them (None: not known); valid only
+    # while `frame` holds the rows it was read with, in their order (a partition drops it)
+    event_rows: np.ndarray | None = None
     duplicate_examples: list[str] = field(default_factory=list)
     timezone: str = "UTC"
     notes: list[str] = field(default_factory=list)  # what the import noticed, for the report
@@ -615,6 +618,8 @@ def read_tickets(
     notes = named.notes() + [n for p in parts for n in p.notes]
     rows_read = sum(p.rows_read for p in parts)
     events_used = events_unmatched = 0
+    # each event's ticket row, kept for the audit when every event comes from --events files
+    event_rows: list[np.ndarray] | None = [] if events is None else None
     history = FileProgress(progress, events_files, "reading events")
     for index, file in enumerate(events_files):
         extra = read_events(
@@ -634,6 +639,8 @@ def read_tickets(
         # grouped by ticket, in the tickets' order, each ticket's in time order (stable)
         grouped = np.lexsort((extra.events["at"].to_numpy(), owner))[unmatched:]
         more = extra.events.take(grouped).reset_index(drop=True)
+        if event_rows is not None:
+            event_rows.append(owner[grouped])
         del extra, owner, grouped  # the file's events in their own order: gone before the next
         events = more if events is None else pd.concat([events, more], ignore_index=True)
         del more
@@ -677,6 +684,7 @@ def read_tickets(
         events_files=[shown_path(f) for f in events_files],
         events_used=events_used,
         events_unmatched=events_unmatched,
+        event_rows=np.concatenate(event_rows) if event_rows else None,
         duplicate_examples=first_examples(examples),
         timezone=chosen.timezone or reader.timezone,
         notes=notes,
