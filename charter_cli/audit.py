@@ -74,7 +74,7 @@ def _match(column: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series, dict[s
 
 
 def default_as_of(source: Tickets) -> int:
-    """The latest canonical instant in the data except due dates, and of events (§10.6)."""
+    """The latest canonical instant in the data except due dates, and of events."""
     frame = source.frame
     columns = [c for c in TIME_FIELDS if c != "due_at" and c in frame]
     # column by column: stacking them into one 2-D array would copy every instant

@@ -71,7 +71,7 @@ def _range(values: I64) -> tuple[int, int]:
 
 def _step(size: int) -> int:
     """Every how many values of a column of `size` go into the sample: a power of two, so that
-    a sample of part of a column thins out into the sample of the whole (§ partitions)."""
+    a sample of part of a column (a partition's) thins out into the sample of the whole."""
     ratio = size // SAMPLE
     return 1 if ratio < 2 else 1 << (ratio.bit_length() - 1)
 

@@ -4,7 +4,7 @@ groups (the first member whose `where` matches takes the ticket); and the per-ti
 breakdown groups by. No Python loop over tickets: tests run once per distinct value, tags through
 their flattened Arrow values.
 
-A selector on a field the export lacks (absent, §11.1) cannot select: it is left out, and the
+A selector on a field the export lacks (an absent field) cannot select: it is left out, and the
 tickets the rest of the selector picks are *undecided*: a promise reports them unmeasurable,
 naming the missing column, never met or breached.
 """

@@ -306,7 +306,7 @@ class Context:
         self, out: Outcome, where: Rows, stopped: np.ndarray, elapsed: I64, allowed: I64
     ) -> None:
         """met / breached / running of the rows `where` selects, from net elapsed business time
-        and the allowance (§10.1); `stopped`, `elapsed` and `allowed` hold those rows only."""
+        and the allowance (late when over it); `stopped`, `elapsed` and `allowed` hold those rows only."""
         late = elapsed > allowed
         out.state[where] = np.where(
             late, State.BREACHED, np.where(stopped, State.MET, State.RUNNING)

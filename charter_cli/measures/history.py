@@ -2,7 +2,7 @@
 ticket goes through: whole columns, no loop over tickets or events.
 
 - `value_at`: the value of an event column (priority, group) in force at an instant per row;
-- `resolution_cycles`: creation or reopen → next resolution, one row per cycle (§ reopens);
+- `resolution_cycles`: creation or reopen → next resolution, one row per cycle (`reopens`);
 - `owners`: which rows each event belongs to when a ticket has several rows (instances).
 
 Before a ticket's first event carrying a value, the ticket is taken to have had that first value
