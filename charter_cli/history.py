@@ -154,7 +154,9 @@ def reduce_history(result: AuditResult, shown: pd.DataFrame | None = None) -> Hi
         covered[o.rows] = True
         frame = pd.DataFrame({k: codes[o.rows] for k, (codes, _) in coded.items()})
         if o.held is not None:  # instances that belong to a group (group_time): that group
-            frame["group"] = _held_codes(coded, o.held)
+            frame["group"] = _held_codes(coded, o.held, "group")
+        if o.priority is not None:  # judged under a priority the events gave: that one
+            frame["priority"] = _held_codes(coded, o.priority, "priority")
         frame["state"] = o.state.astype(np.int64)
         counts = frame.groupby([*PLACES, "state"], sort=False).size().unstack("state", 0)
         counts = counts.reindex(columns=range(len(State)), fill_value=0)
@@ -191,17 +193,20 @@ def reduce_history(result: AuditResult, shown: pd.DataFrame | None = None) -> Hi
     )
 
 
-def _held_codes(coded: dict[str, tuple[np.ndarray, np.ndarray]], held: np.ndarray) -> np.ndarray:
-    """Codes of the groups `held` names among the group labels, the labels extended with the
-    groups they lack (`coded` is updated; a missing group is the empty text)."""
-    codes, labels = coded["group"]
+def _held_codes(
+    coded: dict[str, tuple[np.ndarray, np.ndarray]], held: np.ndarray, key: str
+) -> np.ndarray:
+    """Codes of the values `held` names (one per row of a promise: the group of an instance,
+    the priority it was judged under) among the labels of `key`, the labels extended with the
+    values they lack (`coded` is updated; a missing value is the empty text)."""
+    codes, labels = coded[key]
     names = pd.Series(held, dtype=object).fillna("").astype(str)
     known = {str(label): i for i, label in enumerate(labels)}
-    new = [v for v in pd.unique(names) if v not in known]  # distinct groups, not instances
+    new = [v for v in pd.unique(names) if v not in known]  # distinct values, not rows
     if new:
         labels = np.concatenate((labels, np.array(new, dtype=object)))
         known.update({v: len(known) + k for k, v in enumerate(new)})
-        coded["group"] = (codes, labels)
+        coded[key] = (codes, labels)
     return names.map(known).to_numpy(dtype=np.int64)
 
 

@@ -151,6 +151,10 @@ class Outcome(Compliance):
     # the group each row is about, when the measure's instances belong to a group (`group_time`):
     # `--by group` counts a row under it; None: the group holding the ticket at the deadline
     held: np.ndarray | None = None
+    # the priority each row was judged under when the events carry priorities (`priority:
+    # latest`: the one in force when its clock stopped), as the reports name it; None: the
+    # ticket's own
+    priority: np.ndarray | None = None
 
     def instances(self) -> I64:
         """The instance number of every row (1 where a promise measures a ticket once)."""
@@ -168,6 +172,8 @@ class Outcome(Compliance):
         self.done = self.done[owner]
         if self.held is not None:
             self.held = self.held[owner]
+        if self.priority is not None:
+            self.priority = self.priority[owner]
         self.reason.codes = self.reason.codes[owner]
         self.calendar.codes = self.calendar.codes[owner]
 

@@ -268,7 +268,10 @@ def outcome_frame(
             "allowed_seconds": outcome.allowed[chosen],
             "overdue_seconds": outcome.overdue[chosen],
             "channel": frame["channel"],
-            "priority": frame["priority"],
+            # the priority the row was judged under, where the events changed it
+            "priority": frame["priority"]
+            if outcome.priority is None
+            else pd.Series(outcome.priority[chosen], dtype=object).astype("category"),
             # an instance that belongs to a group (group_time): that group, not the ticket's last
             "group": frame["group"]
             if outcome.held is None
@@ -416,6 +419,9 @@ def _counts(result: AuditResult, shown: pd.DataFrame | None, key: str) -> pd.Dat
             codes = o.calendar.codes.astype(np.int64)
         elif timeline is not None:
             labels, codes = group_held(result, o, shown, timeline, places)
+        elif key == "priority" and o.priority is not None:  # as judged, where events changed it
+            found, uniques = pd.factorize(pd.Series(o.priority, dtype=object), sort=True)
+            labels, codes = np.asarray(uniques, dtype=object), found.astype(np.int64)
         else:
             labels = np.asarray(per_ticket.categories, dtype=object)
             codes = np.asarray(per_ticket.codes, dtype=np.int64)[o.rows]

@@ -461,6 +461,9 @@ class Context:
         )
         names = names.astype(object).where(~known, mapped)
         raw = raw.astype(object).where(~known, given)
+        if len(names) == out.rows.size:  # the rows of the outcome: the reports name it so
+            shown = names.where(names.notna(), raw)
+            out.priority = shown.to_numpy(dtype=object)
         return names, raw
 
     @cached_property

@@ -6,9 +6,11 @@ Tuesday 27 October 2026 a holiday."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import sqlite3
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -160,6 +162,24 @@ def test_a_priority_change_under_both_modes(tmp_path: Path) -> None:
     assert (
         rows["latest"]["started_at"] == rows["at-creation"]["started_at"] == "2026-10-05T07:00:00Z"
     )
+    # each row names the priority it was judged under (the export's column says urgent), and so
+    # do the breakdown by priority and the history
+    assert (rows["latest"]["priority"], rows["at-creation"]["priority"]) == ("urgent", "normal")
+    history = tmp_path / "h.sqlite"
+    result = runner.invoke(
+        app,
+        [
+            "audit", str(f["c.yaml"]), str(f["t.csv"]), "--events", str(f["e.csv"]),
+            "--by", "priority", "-f", "json", "--record", str(history),
+        ],
+    )  # fmt: skip
+    assert result.exit_code in (0, 1), result.output
+    by = json.loads(result.stdout)["breakdowns"]["priority"]
+    judged = {(r["promise"], r["priority"]) for r in by if r["met"] + r["breached"]}
+    assert judged == {("latest", "urgent"), ("at-creation", "normal")}
+    with contextlib.closing(sqlite3.connect(history)) as db:
+        recorded = set(db.execute("SELECT promise, priority FROM cells").fetchall())
+    assert recorded == {("latest", "urgent"), ("at-creation", "normal")}
 
 
 ESCALATION = (
