@@ -340,8 +340,23 @@ def by_ticket(
     at = events["at"].to_numpy()
     if _grouped(rows, at):  # as an import leaves them: no sort (0.5–1 s on three million)
         return np.arange(rows.size, dtype=np.int64), rows
-    order = np.lexsort((at, rows)).astype(np.int64)
+    order = grouped_order(rows, at)
     return order, rows[order]
+
+
+def grouped_order(rows: I64, at: I64) -> I64:
+    """The stable order that groups events by ticket row, each ticket's in time order:
+    `np.lexsort((at, rows))`. Events in time order already (an audit log is) are grouped by two
+    stable passes over 16-bit halves of the row, which numpy sorts by radix: three times faster
+    than the comparison sort on six million events (benchmarks/README.md)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if rows.size > 1 and bool((np.diff(at) >= 0).all()) and int(rows.max()) < (1 << 32) - 1:
+        key = (rows + 1).astype(np.uint32)  # -1 (no ticket) first, as lexsort puts it
+        low = np.argsort((key & 0xFFFF).astype(np.uint16), kind="stable")
+        high = np.argsort((key[low] >> 16).astype(np.uint16), kind="stable")
+        order: I64 = low[high].astype(np.int64)
+        return order
+    return np.lexsort((at, rows)).astype(np.int64)
 
 
 def _grouped(rows: I64, at: I64) -> bool:

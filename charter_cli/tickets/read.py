@@ -40,6 +40,7 @@ from charter_cli.tickets.events import (
     EVENT_TIME_NAMES,
     collapse_event_log,
     event_log_fields,
+    grouped_order,
     read_events,
     ticket_rows,
 )
@@ -637,7 +638,7 @@ def read_tickets(
         unmatched = int((owner < 0).sum())
         events_unmatched += unmatched
         # grouped by ticket, in the tickets' order, each ticket's in time order (stable)
-        grouped = np.lexsort((extra.events["at"].to_numpy(), owner))[unmatched:]
+        grouped = grouped_order(owner, extra.events["at"].to_numpy())[unmatched:]
         more = extra.events.take(grouped).reset_index(drop=True)
         if event_rows is not None:
             event_rows.append(owner[grouped])

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from charter_cli.cli import app
 from charter_cli.errors import InputError
-from charter_cli.tickets.events import by_ticket
+from charter_cli.tickets.events import by_ticket, grouped_order
 from charter_cli.tickets.read import read_tickets
 from tests.conftest import DATA
 
@@ -135,3 +135,19 @@ def test_events_grouped_by_ticket_the_same_way_sorted_or_not(
     expected = np.lexsort((events["at"].to_numpy(), rows_of)) if pairs else np.empty(0, int)
     assert order.tolist() == expected.tolist()
     assert rows.tolist() == rows_of[expected].tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(-1, 70_000), st.integers(0, 50)), max_size=60),
+    st.booleans(),
+)
+def test_events_grouped_by_radix_as_by_lexsort(pairs: list[tuple[int, int]], in_time: bool) -> None:
+    """`grouped_order` sorts events in time order by two radix passes over the ticket row's
+    16-bit halves (rows beyond 65,535 and -1 included): the same order as `np.lexsort`."""
+    if in_time:
+        pairs = sorted(pairs, key=lambda p: p[1])
+    rows = np.array([r for r, _ in pairs], dtype=np.int64)
+    at = np.array([t for _, t in pairs], dtype=np.int64)
+    expected = np.lexsort((at, rows)) if pairs else np.empty(0, dtype=np.int64)
+    assert grouped_order(rows, at).tolist() == expected.tolist()
