@@ -230,6 +230,13 @@ class CsvExport:
             types.update(wanted)
             _naive_times_only(self, types, include)
         bad: list[tuple[int | None, str]] = []
+        # a quoted file's record starts are found on the pool while pyarrow parses (it leaves a
+        # core idle part of the time: 0.1–0.2 s of a 335 MB export, benchmarks/README.md)
+        found = (
+            in_background(lambda: _records(self.data, self.delimiter, count_fields=False))
+            if self.quoted
+            else None
+        )
         table = self._parse(types, include, bad)
         # without quoting, rows map to lines by counting line ends: counted on the pool meanwhile
         ends = in_background(lambda: _line_ends(self.data)) if not bad and not self.quoted else None
@@ -238,7 +245,8 @@ class CsvExport:
             unique_names([str(c) for c in frame.columns]) if include is None else include
         )
         check_field_sizes(frame, self.path)
-        lines, skipped = self._lines(table.num_rows, bad, ends.result() if ends else None)
+        records = found.result() if found is not None and not bad else None
+        lines, skipped = self._lines(table.num_rows, bad, ends.result() if ends else None, records)
         return RawTable(
             path=self.path,
             frame=frame,
@@ -298,16 +306,23 @@ class CsvExport:
                     raise InputError(f"cannot be read as CSV: {message}", path=self.path) from None
 
     def _lines(
-        self, rows: int, bad: list[tuple[int | None, str]], ends: int | None
+        self,
+        rows: int,
+        bad: list[tuple[int | None, str]],
+        ends: int | None,
+        found: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> tuple[np.ndarray, list[tuple[int, str]]]:
         """The line each row starts on, and the skipped rows with their line and reason. `ends`:
-        the number of line ends, when there is no quoting and no bad row."""
+        the number of line ends, when there is no quoting and no bad row; `found`: the records
+        (`_records` without field counts) when they were found already."""
         data = self.data
         # no quoting: as many line ends as records means no blank line either
         simple = ends is not None and ends + (not data.endswith(b"\n")) == rows + 1
         if simple:  # record k is simply line k + 2
             return np.arange(2, rows + 2, dtype=np.int64), []
-        records = _records(data, self.delimiter, count_fields=bool(bad))
+        records = (
+            found if found is not None else _records(data, self.delimiter, count_fields=bool(bad))
+        )
         if records is not None:
             record_lines, fields = records
             row_lines = record_lines[1:]
