@@ -4,8 +4,6 @@ realistic conversation fixture with its figures counted by pandas."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import tempfile
 from datetime import date, datetime, time, timedelta
@@ -32,6 +30,8 @@ from charter_cli.measures.conversation import (
 )
 from tests.audit import reference_conversations as ref
 from tests.audit.oslo_desk import HEAD
+from tests.audit.oslo_desk import pairs as _pairs
+from tests.audit.oslo_desk import write as _write
 from tests.clock import reference
 from tests.conftest import DATA
 
@@ -212,22 +212,6 @@ D,2026-10-20 09:30,agent,true,
 D,2026-10-20 10:00,,,solved
 E,2026-10-21 08:00,,,open
 """
-
-
-def _write(folder: Path, **files: str) -> dict[str, Path]:
-    out = {}
-    for name, text in files.items():
-        path = folder / name
-        path.write_text(text, encoding="utf-8")
-        out[name] = path
-    return out
-
-
-def _pairs(folder: Path, charter: Path, tickets: Path, *extra: str) -> list[dict[str, str]]:
-    out = folder / "pairs.csv"
-    result = runner.invoke(app, ["audit", str(charter), str(tickets), "-q", "-o", str(out), *extra])
-    assert result.exit_code in (0, 1), result.output
-    return list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
 
 
 def _by_hand(tmp_path: Path) -> tuple[dict[str, Path], list[dict[str, str]]]:

@@ -5,8 +5,6 @@ three on 29 March 2026), with Tuesday 27 October 2026 a holiday."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import tempfile
 from datetime import date, datetime, timedelta
@@ -22,6 +20,8 @@ from typer.testing import CliRunner
 from charter_cli.charter import load_charter
 from charter_cli.cli import app
 from tests.audit.oslo_desk import HEAD
+from tests.audit.oslo_desk import pairs as _pairs
+from tests.audit.oslo_desk import write as _write
 from tests.audit.test_partitions import _count_streamed
 from tests.clock import reference
 
@@ -77,22 +77,6 @@ EVENTS = (
     "F,2026-10-19 10:00,solved,\n"
 )
 AS_OF = "2026-10-29T12:00:00+01:00"
-
-
-def _write(folder: Path, **files: str) -> dict[str, Path]:
-    out = {}
-    for name, text in files.items():
-        path = folder / name
-        path.write_text(text, encoding="utf-8")
-        out[name] = path
-    return out
-
-
-def _pairs(folder: Path, charter: Path, tickets: Path, *extra: str) -> list[dict[str, str]]:
-    out = folder / "pairs.csv"
-    result = runner.invoke(app, ["audit", str(charter), str(tickets), "-q", "-o", str(out), *extra])
-    assert result.exit_code in (0, 1), result.output
-    return list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
 
 
 def _audit(folder: Path) -> list[dict[str, str]]:

@@ -7,8 +7,6 @@ Tuesday 27 October 2026 a holiday."""
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
 import sqlite3
 import tempfile
@@ -23,6 +21,8 @@ from typer.testing import CliRunner
 from charter_cli.charter import load_charter
 from charter_cli.cli import app
 from tests.audit.oslo_desk import HEAD
+from tests.audit.oslo_desk import pairs as _pairs
+from tests.audit.oslo_desk import write as _write
 from tests.clock import reference
 
 runner = CliRunner()
@@ -49,22 +49,6 @@ EVENTS = (
     "R,2026-10-26 09:00,open\n"
     "R,2026-10-28 10:00,solved\n"
 )
-
-
-def _write(folder: Path, **files: str) -> dict[str, Path]:
-    out = {}
-    for name, text in files.items():
-        path = folder / name
-        path.write_text(text, encoding="utf-8")
-        out[name] = path
-    return out
-
-
-def _pairs(folder: Path, charter: Path, tickets: Path, *extra: str) -> list[dict[str, str]]:
-    out = folder / "pairs.csv"
-    result = runner.invoke(app, ["audit", str(charter), str(tickets), "-q", "-o", str(out), *extra])
-    assert result.exit_code in (0, 1), result.output
-    return list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
 
 
 def test_a_reopen_under_each_mode(tmp_path: Path) -> None:
