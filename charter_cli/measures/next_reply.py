@@ -56,8 +56,7 @@ class NextReply(Conversational):
         created = ctx.col("created_at", rows)
         r_owner, r_at, _, resolved_now = self.resolutions(ctx, rows, created)
         out.repeat(gaps.owner, gaps.number)
-        if not gaps.owner.size:
-            out.notes.append("no customer message waited for a reply after a first reply")
+        if not gaps.owner.size:  # said for the whole input when merged (`none_found`)
             return
         # still open when the ticket was resolved: a resolution at or after its start and
         # before its reply; or no reply and the ticket resolved at as-of
