@@ -393,6 +393,17 @@ class Context:
             return by_ticket(events, self.t["ticket_id"], rows)  # as the import matched them
         return by_ticket(events, self.t["ticket_id"])
 
+    def with_events(self, rows: I64, *, statuses: bool = False) -> np.ndarray:
+        """Which tickets at `rows` the history has an event of (`statuses`: one that carries a
+        status), from the events' ticket rows matched once per audit."""
+        order, owner = self.events_by_ticket
+        if statuses:
+            owner = owner[self.carries_status[order]]
+        seen = np.zeros(len(self.t), dtype=bool)
+        seen[owner[owner >= 0]] = True
+        found: np.ndarray = seen[rows]
+        return found
+
     @cached_property
     def carries_status(self) -> np.ndarray:
         """Which events carry a status (in the events' order)."""

@@ -58,10 +58,7 @@ class PeriodicUpdate(Conversational):
             (final != NAT) & (final < created), "resolved_at is before created_at: a data error"
         )
         # a ticket the events file says nothing of: its messages are not known
-        _, event_owner = ctx.events_by_ticket
-        has_events = np.zeros(len(ctx.t), dtype=bool)
-        has_events[event_owner[event_owner >= 0]] = True
-        reason.fill(~has_events[rows], "no message history for this ticket")
+        reason.fill(~ctx.with_events(rows), "no message history for this ticket")
         ok = reason.none
         sub = np.flatnonzero(ok)
         owner, at_m, author, public = self.messages(ctx, rows[sub])

@@ -69,13 +69,8 @@ class TimeIn(Measure):
         names, _ = ctx.priorities(out, rows, stop)
         seconds, days, no_allowance = allowances(p, names)
         out.reason.put(no_allowance, "no allowance for this ticket's priority")
-        # the tickets with an event: the rows the events belong to (matched once per audit)
-        order, owner = ctx.events_by_ticket
-        if ctx.source.has_messages and ctx.source.events is not None:  # a message is no status
-            owner = owner[ctx.source.events["status"].notna().to_numpy()[order]]
-        has_events = np.zeros(len(ctx.t), dtype=bool)
-        has_events[owner[owner >= 0]] = True
-        known = has_events[rows]
+        # the tickets with an event (with messages known, one with a status: a message is none)
+        known = ctx.with_events(rows, statuses=ctx.source.has_messages)
         out.reason.fill(~known, "no status history for this ticket")
         out.reason.fill(
             (stop != NAT) & (stop < start), "resolved_at is before created_at: a data error"
