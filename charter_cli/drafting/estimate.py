@@ -25,7 +25,7 @@ from charter_cli.charter.model import Allowance, Charter, Promise, normalise
 from charter_cli.charter.values import Duration
 from charter_cli.drafting.diff import _compare_calendar, _compare_promise
 from charter_cli.errors import UsageError
-from charter_cli.history import EDGES, Recorded, charter_hash, charters_held, load
+from charter_cli.history import EDGES, Recorded, bin_upper, charter_hash, charters_held, load
 from charter_cli.measures import measure_of
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -159,8 +159,8 @@ def met_between(bins: np.ndarray, counts: np.ndarray, allowed: int) -> tuple[int
     b = np.asarray(bins, dtype=np.int64)
     c = np.asarray(counts, dtype=np.int64)
     lower = EDGES[b]
-    last = b + 1 >= EDGES.size
-    top = np.where(last, np.iinfo(np.int64).max, EDGES[np.minimum(b + 1, EDGES.size - 1)] - 1)
+    # the last second a bin holds (the last bin is open-ended)
+    top = np.where(b + 1 >= EDGES.size, np.iinfo(np.int64).max, bin_upper(b) - 1)
     surely = top <= allowed  # every whole second of the bin is within
     maybe = (lower <= allowed) & ~surely
     return int(c[surely].sum()), int(c[surely | maybe].sum())
