@@ -430,11 +430,8 @@ class Context:
         events = self.source.events
         if events is not None and not events.empty and bool((np.diff(rows) > 0).all()):
             ticket, at, resolved = self.status_changes
-            place = np.full(len(self.t), -1, dtype=np.int64)
-            place[rows] = np.arange(rows.size, dtype=np.int64)
-            pos = place[ticket]
-            mine = pos >= 0
-            return cycles(pos[mine], at[mine], resolved[mine], start, stop)
+            mine, pos = _owners(rows, ticket, len(self.t))  # by a table: each row once, in order
+            return cycles(pos, at[mine], resolved[mine], start, stop)
         ids = self.t["ticket_id"].to_numpy(dtype=object)[rows]
         return resolution_cycles(events, ids, start, stop, self.as_of)
 
