@@ -16,7 +16,13 @@ from charter_cli.fields import EITHER, Need, needs, satisfied
 from charter_cli.frames import flags, per_value, recode
 from charter_cli.measures import measure_of
 from charter_cli.measures.allowance import allowance_s
-from charter_cli.measures.history import Timeline, cycles, given, owners, resolution_cycles
+from charter_cli.measures.history import (
+    Timeline,
+    cycles,
+    given,
+    owners_of_rows,
+    resolution_cycles,
+)
 from charter_cli.measures.messages import Messages
 from charter_cli.measures.ticket_zones import in_ticket_zones
 from charter_cli.outcome import Counted, Labels, Outcome, State
@@ -430,7 +436,9 @@ class Context:
         events = self.source.events
         if events is not None and not events.empty and bool((np.diff(rows) > 0).all()):
             ticket, at, resolved = self.status_changes
-            mine, pos = _owners(rows, ticket, len(self.t))  # by a table: each row once, in order
+            mine, pos = owners_of_rows(
+                rows, ticket, len(self.t)
+            )  # by a table: each row once, in order
             return cycles(pos, at[mine], resolved[mine], start, stop)
         ids = self.t["ticket_id"].to_numpy(dtype=object)[rows]
         return resolution_cycles(events, ids, start, stop, self.as_of)
@@ -534,7 +542,7 @@ class Context:
             ids, at, next_at = ids[hit], at[hit], next_at[hit]
         # every row of a ticket (a promise may measure it more than once) gets its intervals;
         # `ids` are the tickets' rows in the audited tickets
-        keep, ticket = _owners(rows, ids, len(self.t))
+        keep, ticket = owners_of_rows(rows, ids, len(self.t))
         if not keep.size:
             return seconds, None
         p_start, p_stop = at[keep], next_at[keep]
@@ -567,15 +575,3 @@ class Context:
             if history:  # resolutions and reopens
                 out["status history"] = self.source.events_file or "the event log"
         return out
-
-
-def _owners(rows: I64, ids: I64, tickets: int) -> tuple[I64, I64]:
-    """`history.owners` of ticket rows: (item, position in `rows`) for every item of `ids` whose
-    ticket row is in `rows`; by a table of the `tickets` rows when each is in `rows` once."""
-    if rows.size == 0 or bool((np.diff(rows) > 0).all()):
-        place = np.full(tickets, -1, dtype=np.int64)
-        place[rows] = np.arange(rows.size, dtype=np.int64)
-        position = np.where(ids >= 0, place[np.maximum(ids, 0)], -1)
-        keep = np.flatnonzero(position >= 0).astype(np.int64)
-        return keep, position[keep]
-    return owners(rows, ids)

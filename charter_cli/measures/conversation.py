@@ -23,6 +23,7 @@ import numpy as np
 from charter_cli.clock import I64, NAT
 from charter_cli.measures.allowance import allowances
 from charter_cli.measures.base import Measure
+from charter_cli.measures.history import owners_of_rows
 from charter_cli.measures.messages import AGENT, CUSTOMER, SYSTEM
 
 __all__ = ["AGENT", "CUSTOMER", "SYSTEM", "Conversational", "Gaps", "reply_gaps", "update_gaps"]
@@ -156,16 +157,6 @@ def any_between(ev_owner: I64, ev_at: I64, owner: I64, low: I64, high: I64) -> n
     return found
 
 
-def mine(ticket_row: I64, rows: I64) -> tuple[I64, I64]:
-    """The messages of the tickets at `rows` (sorted, unique ticket rows): their indices, and
-    each one's position in `rows`."""
-    if not rows.size or not ticket_row.size:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    pos = np.minimum(np.searchsorted(rows, ticket_row), rows.size - 1)
-    hit = np.flatnonzero(rows[pos] == ticket_row)
-    return hit.astype(np.int64), pos[hit].astype(np.int64)
-
-
 class Conversational(Measure):
     """What `next_reply` and `periodic_update` share: the messages, the resolutions, the
     judging of each instance against its allowance, minus the paused time."""
@@ -188,7 +179,7 @@ class Conversational(Measure):
         """The messages of the tickets at `rows` up to as-of: each one's position in `rows`,
         its instant, author code and visibility, sorted by ticket then time."""
         m = ctx.messages
-        index, owner = mine(m.row, rows)
+        index, owner = owners_of_rows(rows, m.row, len(ctx.t))
         at = m.at[index]
         known = at <= ctx.as_of  # messages after as-of have not happened yet
         index, owner, at = index[known], owner[known], at[known]

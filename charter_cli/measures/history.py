@@ -3,7 +3,8 @@ ticket goes through: whole columns, no loop over tickets or events.
 
 - `value_at`: the value of an event column (priority, group) in force at an instant per row;
 - `resolution_cycles`: creation or reopen → next resolution, one row per cycle (`reopens`);
-- `owners`: which rows each event belongs to when a ticket has several rows (instances).
+- `owners`: which rows each event belongs to when a ticket has several rows (instances);
+  `owners_of_rows` when the events know their ticket's row already.
 
 Before a ticket's first event carrying a value, the ticket is taken to have had that first value
 (an event log records the priority and group a ticket was created with on its first row; a
@@ -39,6 +40,19 @@ def owners(row_ids: np.ndarray, event_ids: np.ndarray) -> tuple[I64, I64]:
     offset = np.arange(int(repeat.sum())) - np.repeat(np.cumsum(repeat) - repeat, repeat)
     position = order[np.repeat(starts[code], repeat) + offset]
     return event.astype(np.int64), position.astype(np.int64)
+
+
+def owners_of_rows(rows: I64, ticket_rows: I64, tickets: int) -> tuple[I64, I64]:
+    """`owners` for items that know their ticket's row among `tickets` (-1: none): (item,
+    position in `rows`) for every item whose ticket row is in `rows`, in item order; by a table
+    of the rows when each is in `rows` once and in order (a promise's rows), else by `owners`."""
+    if rows.size == 0 or bool((np.diff(rows) > 0).all()):
+        place = np.full(tickets, -1, dtype=np.int64)
+        place[rows] = np.arange(rows.size, dtype=np.int64)
+        position = np.where(ticket_rows >= 0, place[np.maximum(ticket_rows, 0)], -1)
+        keep = np.flatnonzero(position >= 0).astype(np.int64)
+        return keep, position[keep]
+    return owners(rows, ticket_rows)
 
 
 class Timeline:
