@@ -1,6 +1,7 @@
 """Where the whole audit's time goes, phase by phase, in one process (issue 14).
 
     python benchmarks/phases.py benchmarks/out/tickets-1000000.csv [--events FILE] [--runs 3]
+        [--charter CHARTER]
 
 Imports (measured in a fresh interpreter each run), reading the export(s), the audit of every
 promise, summing the audit up for the reports, and the terminal report; medians of the runs.
@@ -34,6 +35,7 @@ def main() -> None:
     parser.add_argument("export", type=Path)
     parser.add_argument("--events", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--charter", type=Path, default=CHARTER)
     args = parser.parse_args()
 
     from charter_cli.audit import read_inputs
@@ -62,7 +64,7 @@ def main() -> None:
         )
         t = time.perf_counter()
         loaded = read_inputs(
-            str(CHARTER),
+            str(args.charter),
             [str(args.export)],
             profile=None,
             events=[str(args.events)] if args.events else [],

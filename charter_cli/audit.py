@@ -18,6 +18,7 @@ from charter_cli.coverage import Coverage, coverage
 from charter_cli.errors import CharterError, UsageError
 from charter_cli.frames import TEXT, recode
 from charter_cli.measures.context import Clocks, Context
+from charter_cli.memory import give_back
 from charter_cli.outcome import STATE_LABELS, Labels, Outcome, State
 from charter_cli.progress import Progress
 from charter_cli.reconcile import Disagreement, reconcile
@@ -125,6 +126,7 @@ def audit(
         if progress:
             progress(promise.id, done, total)
         outcomes.append(auditor.evaluate(promise))
+        give_back()  # what the promise freed, before the next one's arrays
     if progress and total:
         progress(charter.promises[-1].id, total, total)
     covered = np.zeros(len(tickets), dtype=bool)

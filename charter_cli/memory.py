@@ -38,3 +38,31 @@ def tune_allocator() -> bool:
     mapped = mallopt(M_MMAP_THRESHOLD, THRESHOLD) or mallopt(M_MMAP_THRESHOLD, 32 << 20)
     trimmed = mallopt(M_TRIM_THRESHOLD, THRESHOLD)
     return bool(mapped and trimmed)
+
+
+@lru_cache(maxsize=1)
+def _trim() -> object:
+    """glibc's `malloc_trim`, or None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return trim
+
+
+def give_back() -> None:
+    """Return the memory freed so far to the system: what Arrow's pool keeps for its next
+    tables and, with glibc, the free heap the thresholds above keep for the next arrays. Called
+    between the phases of an audit (after each file read, after each promise), where the next
+    phase's arrays are of other sizes anyway: the peak is the largest phase's, not the sum of
+    what every phase left free (six million messages: 2.7 → x GB, benchmarks/README.md)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    trim = _trim()
+    if callable(trim):
+        trim(0)

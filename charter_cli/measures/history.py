@@ -46,13 +46,31 @@ def owners_of_rows(rows: I64, ticket_rows: I64, tickets: int) -> tuple[I64, I64]
     """`owners` for items that know their ticket's row among `tickets` (-1: none): (item,
     position in `rows`) for every item whose ticket row is in `rows`, in item order; by a table
     of the rows when each is in `rows` once and in order (a promise's rows), else by `owners`."""
-    if rows.size == 0 or bool((np.diff(rows) > 0).all()):
+    step = np.diff(rows)
+    if rows.size == 0 or bool((step > 0).all()):
         place = np.full(tickets, -1, dtype=np.int64)
         place[rows] = np.arange(rows.size, dtype=np.int64)
         position = np.where(ticket_rows >= 0, place[np.maximum(ticket_rows, 0)], -1)
         keep = np.flatnonzero(position >= 0).astype(np.int64)
         return keep, position[keep]
+    if bool((step >= 0).all()):  # a promise's instances: each ticket's rows side by side
+        return _owners_of_runs(rows, ticket_rows, tickets)
     return owners(rows, ticket_rows)
+
+
+def _owners_of_runs(rows: I64, ticket_rows: I64, tickets: int) -> tuple[I64, I64]:
+    """`owners_of_rows` where each ticket's rows stand side by side in `rows` (in order): a
+    table of each ticket's first position and number of rows, no hashing (on six million
+    messages and three million instances: x s and y MB instead of `owners`' z)."""
+    count = np.bincount(rows, minlength=tickets).astype(np.int64)
+    first = np.cumsum(count) - count
+    known = ticket_rows >= 0
+    repeat = np.where(known, count[np.where(known, ticket_rows, 0)], 0)
+    item = np.repeat(np.arange(ticket_rows.size, dtype=np.int64), repeat)
+    # the k-th row of an item's ticket: its first position plus k
+    offset = np.arange(item.size, dtype=np.int64) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    position = np.repeat(first[np.where(known, ticket_rows, 0)], repeat) + offset
+    return item, position
 
 
 class Timeline:

@@ -122,30 +122,90 @@ def _records(
     which is how a CSV reader sees it only when every quote stands where quoting puts it. None
     when one does not (a quote inside an unquoted field, as in `27" screen`, is text)."""
     arr = np.frombuffer(data, dtype=np.uint8)
+    found = _record_ends(arr, ord(delimiter))
+    if found is None:
+        return None
+    end_lines, blank_ends = found
+    # a record starts on the line after the one its predecessor ended on; a last record without
+    # a final newline ends at the end of the text
+    if arr.size and arr[-1] != 0x0A:
+        end_lines = np.append(end_lines, -1)
+        blank_ends = np.append(blank_ends, False)
+    start_line = np.concatenate(([1], end_lines[:-1] + 1)).astype(np.int64)
+    if not count_fields:
+        return start_line[~blank_ends], np.zeros(int((~blank_ends).sum()), np.int64)
     newlines = _positions(arr, 0x0A)
-    quotes: np.ndarray | None = None
+    ends = newlines
+    delims = _positions(arr, ord(delimiter))
     if b'"' in data:
         quotes = _positions(arr, 0x22)
-        if not _quotes_in_place(arr, quotes, ord(delimiter)):
-            return None
-        # a newline ends a record when an even number of quotes precede it ("" counts twice):
-        # found among the positions, not by a running count over every byte of the file (on a
-        # 335 MB export with quoted newlines: 0.3 s instead of 3 s, and no file-sized arrays)
         ends = newlines[(np.searchsorted(quotes, newlines) & 1) == 0]
-    else:
-        ends = newlines
-    if arr.size and (ends.size == 0 or ends[-1] != arr.size - 1):
-        ends = np.append(ends, arr.size)  # a last record without a final newline
-    starts = np.concatenate(([0], ends[:-1] + 1))
-    start_line = np.searchsorted(newlines, starts) + 1
-    blank = (ends - starts) == 0
-    if not count_fields:
-        return start_line[~blank].astype(np.int64), np.zeros(int((~blank).sum()), np.int64)
-    delims = _positions(arr, ord(delimiter))
-    if quotes is not None:
         delims = delims[(np.searchsorted(quotes, delims) & 1) == 0]
+    if arr.size and (ends.size == 0 or ends[-1] != arr.size - 1):
+        ends = np.append(ends, arr.size)
     fields = np.bincount(np.searchsorted(ends, delims), minlength=ends.size)[: ends.size] + 1
-    return start_line[~blank].astype(np.int64), fields[~blank].astype(np.int64)
+    return start_line[~blank_ends], fields[~blank_ends].astype(np.int64)
+
+
+_SLICE = 1 << 22  # bytes a task of `_record_ends` looks at
+
+
+def _record_ends(arr: np.ndarray, delimiter: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The newlines that end a record: for each, the line it is on and whether its record is
+    blank. A newline ends a record when an even number of quotes precede it (`""` counts twice);
+    None when a quote stands where quoting does not put it. Slice by slice on the worker pool,
+    each slice told how many quotes and newlines came before it: no array of every quote or
+    newline of the file (on the 629 MB messages file, 0.4 GB less at the peak of the read,
+    benchmarks/README.md)."""
+    starts = range(0, arr.size, _SLICE)
+
+    def counted(at: int) -> Callable[[], tuple[int, int]]:
+        part = arr[at : at + _SLICE]
+        return lambda: (int(np.count_nonzero(part == 0x22)), int(np.count_nonzero(part == 0x0A)))
+
+    counts = np.array(in_parallel([counted(at) for at in starts]), dtype=np.int64).reshape(-1, 2)
+    if int(counts[:, 0].sum()) % 2:
+        return None  # a quote left open
+    quotes_before = np.concatenate(([0], np.cumsum(counts[:, 0])[:-1]))
+    lines_before = np.concatenate(([0], np.cumsum(counts[:, 1])[:-1]))
+    bom_end = 3 if arr[:3].tobytes() == b"\xef\xbb\xbf" else 0
+    last = arr.size - 1
+
+    def ends(k: int, at: int) -> Callable[[], tuple[np.ndarray, np.ndarray] | None]:
+        def task() -> tuple[np.ndarray, np.ndarray] | None:
+            part = arr[at : at + _SLICE]
+            quotes = np.flatnonzero(part == 0x22) + at
+            opening = (np.arange(quotes.size) + quotes_before[k]) % 2 == 0
+            if quotes.size:
+                # every quote that opens starts a field or follows the quote that closed (a
+                # doubled quote); every quote that closes ends a field or precedes a quote
+                before = arr[np.maximum(quotes[opening] - 1, 0)]
+                at_start = quotes[opening] == bom_end
+                if not (
+                    at_start | (before == delimiter) | (before == 0x0A) | (before == 0x22)
+                ).all():
+                    return None
+                closing = quotes[~opening]
+                after = arr[np.minimum(closing + 1, last)]
+                at_end = closing == last
+                if not (at_end | (after == delimiter) | (after == 0x0A) | (after == 0x22)).all():
+                    return None
+            newlines = np.flatnonzero(part == 0x0A)
+            even = ((np.searchsorted(quotes - at, newlines) + quotes_before[k]) & 1) == 0
+            line = lines_before[k] + np.flatnonzero(even) + 1  # the line each end is on
+            pos = newlines[even] + at
+            blank = (pos == 0) | (arr[np.maximum(pos - 1, 0)] == 0x0A)
+            return line.astype(np.int64), blank
+
+        return task
+
+    parts = in_parallel([ends(k, at) for k, at in enumerate(starts)])
+    if any(p is None for p in parts):
+        return None
+    found = [p for p in parts if p is not None]
+    if not found:
+        return np.zeros(0, np.int64), np.zeros(0, bool)
+    return np.concatenate([p[0] for p in found]), np.concatenate([p[1] for p in found])
 
 
 def _positions(arr: np.ndarray, byte: int) -> np.ndarray:
@@ -159,32 +219,6 @@ def _positions(arr: np.ndarray, byte: int) -> np.ndarray:
 
     parts = in_parallel([found(at) for at in range(0, arr.size, step)])
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-
-
-def _quotes_in_place(arr: np.ndarray, quotes: np.ndarray, delimiter: int) -> bool:
-    """Whether counting quotes reads the text as a CSV reader does: every quote that opens
-    (even position among the quotes) starts a field or follows the quote that closed (a doubled
-    quote), every quote that closes ends a field or precedes another quote, and none is left
-    open. Checked slice by slice of the quotes, side by side on the worker pool."""
-    if quotes.size % 2:
-        return False
-    bom_end = 3 if arr[:3].tobytes() == b"\xef\xbb\xbf" else 0
-    last = arr.size - 1
-
-    def in_place(opening: np.ndarray, closing: np.ndarray) -> bool:
-        before = arr[np.maximum(opening - 1, 0)]
-        start = (opening == bom_end) | (before == delimiter) | (before == 0x0A) | (before == 0x22)
-        after = arr[np.minimum(closing + 1, last)]
-        end = (closing == last) | (after == delimiter) | (after == 0x0A) | (after == 0x22)
-        return bool(start.all() and end.all())
-
-    step = 1 << 21  # pairs of quotes per slice
-
-    def part(at: int) -> Callable[[], bool]:
-        pairs = quotes[2 * at : 2 * (at + step)]
-        return lambda: in_place(pairs[0::2], pairs[1::2])
-
-    return all(in_parallel([part(at) for at in range(0, quotes.size // 2, step)]))
 
 
 class CsvExport:

@@ -26,6 +26,7 @@ from charter_cli.clock import NAT
 from charter_cli.errors import InputError, UsageError, shown_path
 from charter_cli.fields import TICKET_FIELDS
 from charter_cli.frames import CATEGORY_FIELDS, TEXT, recode
+from charter_cli.memory import give_back
 from charter_cli.progress import FileProgress, Progress
 from charter_cli.tickets.columns import (
     TEXT_FIELDS,
@@ -46,8 +47,8 @@ from charter_cli.tickets.events import (
 )
 from charter_cli.tickets.inputs import expand_inputs
 from charter_cli.tickets.messages import (
+    AUTHOR,
     MESSAGE_FIELDS,
-    as_objects,
     first_response_source,
     read_author,
     read_public,
@@ -248,15 +249,13 @@ def _canonical(
         if fld == "ticket_id":
             pass
         elif fld == "author":
-            out[fld] = as_objects(
-                read_author(
-                    source[column],
-                    profile.values.get(fld, {}),
-                    lines=raw.lines,
-                    path=raw.path,
-                    column=column,
-                )
-            )
+            out[fld] = read_author(
+                source[column],
+                profile.values.get(fld, {}),
+                lines=raw.lines,
+                path=raw.path,
+                column=column,
+            ).astype(AUTHOR)
         elif fld == "public":
             out[fld] = read_public(
                 source[column],
@@ -499,18 +498,18 @@ class Reader:
                 )
         notes = _repeated_notes(export.path, export.repeated, chosen)
         raw = export.read(column_types(chosen, export.names), nulls=chosen.missing)
+        names, path = export.names, export.path
+        del export  # the file's bytes: gone once parsed
         if progress:
             progress.columns(index)
         if raw.rows_read == 0 and alone:
             raise InputError("has a header but no rows", path=raw.path)
         if raw.rows_read == 0:
             notes.append(f"{raw.path}: a header and no rows")
-        dates = date_order(raw, chosen, _stamp_columns(chosen, export.names), self.stated_by)
+        dates = date_order(raw, chosen, _stamp_columns(chosen, names), self.stated_by)
         notes += [dates.note] if dates.note else []
         part = _canonical(raw, chosen, self.timezone, index, dates)
-        check_columns(
-            part.lacking, self.first_sources or part.sources, export.names, chosen, export.path
-        )
+        check_columns(part.lacking, self.first_sources or part.sources, names, chosen, path)
         if self.first_sources is None:
             self.first_sources = part.sources
         rows, skipped_rows = skip_rows(part.frame)
@@ -523,6 +522,7 @@ class Reader:
         )
         if progress:
             progress.done(index)
+        give_back()  # the file's bytes and the parse's buffers, before the next file
         return FileRows(
             path=raw.path,
             frame=rows,
@@ -645,6 +645,7 @@ def read_tickets(
         del extra, owner, grouped  # the file's events in their own order: gone before the next
         events = more if events is None else pd.concat([events, more], ignore_index=True)
         del more
+        give_back()
         history.done(index)
     messages = "author" in sources or (events is not None and "author" in events)
     if messages:
