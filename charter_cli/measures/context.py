@@ -530,7 +530,10 @@ class Context:
             flags(events["category"], lambda v: normalise(v) in wanted)
             | flags(events["status"], lambda v: normalise(v) in wanted)
         )[order]
-        status = events["status"].iloc[order[hit]].to_numpy(dtype=object)  # only those wanted
+        # only those wanted; a categorical stays one (a Python string each: 0.2 s on a million)
+        status = events["status"].array.take(order[hit])
+        if not isinstance(status, pd.Categorical):
+            status = np.asarray(status, dtype=object)
         if before_first is not None and normalise(before_first) in wanted:
             first = np.concatenate(([True], ids[1:] != ids[:-1]))
             # from the ticket's start (clipped below) to its first event

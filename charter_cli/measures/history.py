@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from charter_cli.clock import I64, NAT
+from charter_cli.frames import flags
 from charter_cli.tickets.columns import RESOLVED
 
 
@@ -215,6 +216,8 @@ def cycles(
 
 def given(values: pd.Series) -> np.ndarray:
     """Cells that hold a value (events are read stripped: an empty text is none)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # by its few values (0.6 s on 6M rows)
+        return flags(values, lambda v: v != "")
     given = np.array(values.notna().to_numpy(dtype=bool))
     if given.any():
         given &= (values.astype("string") != "").fillna(False).to_numpy(dtype=bool)

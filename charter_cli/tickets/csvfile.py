@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -15,6 +17,7 @@ import pyarrow.csv as pacsv
 
 from charter_cli.errors import InputError
 from charter_cli.frames import TEXT
+from charter_cli.memory import give_back
 from charter_cli.progress import RowProgress
 from charter_cli.tickets.sniff import (
     DELIMITERS,
@@ -123,21 +126,15 @@ def _records(
     when one does not (a quote inside an unquoted field, as in `27" screen`, is text)."""
     arr = np.frombuffer(data, dtype=np.uint8)
     found = _record_ends(arr, ord(delimiter))
-    if found is None:
+    if found is None or found.quotes % 2:  # a quote out of place, or one left open
         return None
-    end_lines, blank_ends = found
-    # a record starts on the line after the one its predecessor ended on; a last record without
-    # a final newline ends at the end of the text
-    if arr.size and arr[-1] != 0x0A:
-        end_lines = np.append(end_lines, -1)
-        blank_ends = np.append(blank_ends, False)
-    start_line = np.concatenate(([1], end_lines[:-1] + 1)).astype(np.int64)
+    start_line, blank_ends = _starts(found, ends_with_newline=not arr.size or arr[-1] == 0x0A)
     if not count_fields:
         return start_line[~blank_ends], np.zeros(int((~blank_ends).sum()), np.int64)
     newlines = _positions(arr, 0x0A)
     ends = newlines
     delims = _positions(arr, ord(delimiter))
-    if b'"' in data:
+    if found.quotes:
         quotes = _positions(arr, 0x22)
         ends = newlines[(np.searchsorted(quotes, newlines) & 1) == 0]
         delims = delims[(np.searchsorted(quotes, delims) & 1) == 0]
@@ -147,16 +144,41 @@ def _records(
     return start_line[~blank_ends], fields[~blank_ends].astype(np.int64)
 
 
+def _starts(found: Ends, *, ends_with_newline: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Each record's first line and whether it is blank, from the newlines that end records: a
+    record starts on the line after the one its predecessor ended on; a last record without a
+    final newline ends at the end of the text."""
+    end_lines, blank_ends = found.lines, found.blank
+    if not ends_with_newline:
+        end_lines = np.append(end_lines, -1)
+        blank_ends = np.append(blank_ends, False)
+    start_line = np.concatenate(([1], end_lines[:-1] + 1)).astype(np.int64)
+    return start_line, blank_ends
+
+
+@dataclass
+class Ends:
+    """The newlines of some text that end a record (`_record_ends`)."""
+
+    lines: np.ndarray  # the line each is on (1-based, in the whole text)
+    blank: np.ndarray  # whether the record it ends is blank
+    quotes: int  # quotes in the text
+    newlines: int  # newlines in the text
+
+
 _SLICE = 1 << 22  # bytes a task of `_record_ends` looks at
 
 
-def _record_ends(arr: np.ndarray, delimiter: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """The newlines that end a record: for each, the line it is on and whether its record is
-    blank. A newline ends a record when an even number of quotes precede it (`""` counts twice);
-    None when a quote stands where quoting does not put it. Slice by slice on the worker pool,
-    each slice told how many quotes and newlines came before it: no array of every quote or
-    newline of the file (on the 629 MB messages file, 0.4 GB less at the peak of the read,
-    benchmarks/README.md)."""
+def _record_ends(
+    arr: np.ndarray, delimiter: int, *, quotes: int = 0, lines: int = 0, first: bool = True
+) -> Ends | None:
+    """The newlines of `arr` that end a record: for each, the line it is on and whether its
+    record is blank. A newline ends a record when an even number of quotes precede it (`""`
+    counts twice); None when a quote stands where quoting does not put it. `arr` may be a part of
+    the text that starts after a newline, `quotes` and `lines` the quotes and newlines before it
+    (`first`: it starts the text). Slice by slice on the worker pool, each slice told how many
+    quotes and newlines came before it: no array of every quote or newline of the file (on the
+    629 MB messages file, 0.4 GB less at the peak of the read, benchmarks/README.md)."""
     starts = range(0, arr.size, _SLICE)
 
     def counted(at: int) -> Callable[[], tuple[int, int]]:
@@ -164,11 +186,9 @@ def _record_ends(arr: np.ndarray, delimiter: int) -> tuple[np.ndarray, np.ndarra
         return lambda: (int(np.count_nonzero(part == 0x22)), int(np.count_nonzero(part == 0x0A)))
 
     counts = np.array(in_parallel([counted(at) for at in starts]), dtype=np.int64).reshape(-1, 2)
-    if int(counts[:, 0].sum()) % 2:
-        return None  # a quote left open
-    quotes_before = np.concatenate(([0], np.cumsum(counts[:, 0])[:-1]))
-    lines_before = np.concatenate(([0], np.cumsum(counts[:, 1])[:-1]))
-    bom_end = 3 if arr[:3].tobytes() == b"\xef\xbb\xbf" else 0
+    quotes_before = quotes + np.concatenate(([0], np.cumsum(counts[:, 0])[:-1]))
+    lines_before = lines + np.concatenate(([0], np.cumsum(counts[:, 1])[:-1]))
+    bom_end = 3 if first and arr[:3].tobytes() == b"\xef\xbb\xbf" else 0
     last = arr.size - 1
 
     def ends(k: int, at: int) -> Callable[[], tuple[np.ndarray, np.ndarray] | None]:
@@ -203,9 +223,76 @@ def _record_ends(arr: np.ndarray, delimiter: int) -> tuple[np.ndarray, np.ndarra
     if any(p is None for p in parts):
         return None
     found = [p for p in parts if p is not None]
+    total = int(counts[:, 0].sum()), int(counts[:, 1].sum())
     if not found:
-        return np.zeros(0, np.int64), np.zeros(0, bool)
-    return np.concatenate([p[0] for p in found]), np.concatenate([p[1] for p in found])
+        return Ends(np.zeros(0, np.int64), np.zeros(0, bool), *total)
+    return Ends(
+        np.concatenate([p[0] for p in found]), np.concatenate([p[1] for p in found]), *total
+    )
+
+
+@dataclass
+class Scan:
+    """What a pass over a file on disk found (`scan`): whether pyarrow's parse of it holds."""
+
+    plain: bool  # UTF-8 without carriage returns: the text pyarrow parsed is the file's
+    ends: Ends | None  # None: a quote out of place, or left open
+    ends_with_newline: bool
+
+
+SCAN_BYTES = 1 << 25  # the part of a file on disk `scan` reads at a time
+
+
+def scan(file: Path, delimiter: str) -> Scan:
+    """A pass over a file on disk, a part at a time, each cut after a newline (a character and
+    a record may end there; a quoted field may go on, which the count of quotes before it
+    carries): whether it is UTF-8 without carriage returns, and the newlines that end records."""
+    quotes = lines = 0
+    found: list[Ends] = []
+    regular = True
+    last = b"\n"
+    rest = b""
+    with file.open("rb") as handle:
+        while True:
+            block = handle.read(SCAN_BYTES)
+            text = rest + block if rest else block
+            cut = len(text) if not block else text.rfind(b"\n") + 1
+            if block and cut == 0:  # no newline yet: read on
+                rest = text
+                continue
+            piece, rest = text[:cut], text[cut:]
+            if not piece:
+                break
+            if b"\r" in piece or not (piece.isascii() or valid_utf8(piece)):
+                return Scan(False, None, True)
+            arr = np.frombuffer(piece, dtype=np.uint8)
+            ends = (
+                _record_ends(arr, ord(delimiter), quotes=quotes, lines=lines, first=not found)
+                if regular
+                else None
+            )
+            if ends is None:
+                regular = False
+                quotes += int(np.count_nonzero(arr == 0x22))
+                lines += int(np.count_nonzero(arr == 0x0A))
+            else:
+                found.append(ends)
+                quotes, lines = quotes + ends.quotes, lines + ends.newlines
+            last = piece[-1:]
+            if not block:
+                break
+    if not regular or quotes % 2:
+        return Scan(True, None, last == b"\n")
+    return Scan(
+        True,
+        Ends(
+            np.concatenate([e.lines for e in found]) if found else np.zeros(0, np.int64),
+            np.concatenate([e.blank for e in found]) if found else np.zeros(0, bool),
+            quotes,
+            lines,
+        ),
+        last == b"\n",
+    )
 
 
 def _positions(arr: np.ndarray, byte: int) -> np.ndarray:
@@ -229,11 +316,19 @@ class CsvExport:
     """
 
     def __init__(
-        self, raw: bytes, path: str, extra_nulls: list[str], progress: RowProgress | None = None
+        self,
+        raw: bytes,
+        path: str,
+        extra_nulls: list[str],
+        progress: RowProgress | None = None,
+        *,
+        on_disk: Path | None = None,
     ) -> None:
         self.path = path
         self.progress = progress
         self.nulls = list(dict.fromkeys([*NULL_MARKERS, *extra_nulls]))
+        # a large UTF-8 file is parsed where it lies, `raw` its head (`on_disk_head`)
+        self.on_disk = on_disk
         data, self.encoding = _start_text(raw, path)
         self.data = _normalise_newlines(data)
         header_end = self.data.find(b"\n")
@@ -252,6 +347,27 @@ class CsvExport:
         self.names = unique_names(self.header)
 
     def read(self, columns: Columns | None) -> RawTable:
+        if not self.data:
+            raise AssertionError(f"{self.path} was read already")  # pragma: no cover - a bug
+        if self.on_disk is not None:
+            read = self._read_on_disk(columns)
+            if read is not None:
+                return read
+            self._load()  # what the parse where it lies cannot read: as any other file
+        return self._read(columns)
+
+    def _load(self) -> None:
+        """The whole file's text in memory, as a file below `ON_DISK` is read."""
+        from charter_cli.tickets.sniff import read_bounded  # it imports this module
+
+        assert self.on_disk is not None
+        data, self.encoding = _start_text(read_bounded(self.on_disk, self.path), self.path)
+        self.data = _normalise_newlines(data)
+        self.quoted = b'"' in self.data
+        self.on_disk = None
+
+    def _types(self, columns: Columns | None) -> tuple[Columns, list[str] | None]:
+        """The Arrow type of every column, and the columns to read (None: all)."""
         # typed columns by name only when the header names are plain and distinct
         plain = self.names == [n.strip() for n in self.header] and len(set(self.header)) == len(
             self.header
@@ -263,6 +379,43 @@ class CsvExport:
             include = [n for n in self.header if n in wanted]
             types.update(wanted)
             _naive_times_only(self, types, include)
+        return types, include
+
+    def _read_on_disk(self, columns: Columns | None) -> RawTable | None:
+        """A large UTF-8 file parsed by pyarrow where it lies, while a pass over it (`scan`)
+        checks the text and finds the records' lines: the file's bytes are never held whole
+        (a 629 MB events file: 0.6 GB less at the peak, and no time spent reading it first).
+        None where that parse does not hold: not UTF-8, carriage returns, quotes beyond the
+        head of a file parsed as unquoted, a cell pyarrow refuses."""
+        assert self.on_disk is not None
+        types, include = self._types(columns)
+        file, delimiter = self.on_disk, self.delimiter
+        checked = in_background(lambda: scan(file, delimiter))
+        bad: list[tuple[int | None, str]] = []
+        try:
+            table = self._parse(types, include, bad)
+        except InputError:
+            checked.result()
+            return None
+        found = checked.result()
+        if not found.plain or (found.ends is not None and found.ends.quotes and not self.quoted):
+            return None
+        starts = (
+            _starts(found.ends, ends_with_newline=found.ends_with_newline)
+            if found.ends is not None
+            else None
+        )
+        lines = starts[0][~starts[1]][1:] if starts is not None else None  # after the header
+        if bad or lines is None or lines.size != table.num_rows:
+            # malformed rows or odd quoting: their lines counted in the text itself
+            self._load()
+            lines, skipped = self._lines(table.num_rows, bad, None, None)
+        else:
+            skipped = []
+        return self._finish(table, include, lines, skipped, bad)
+
+    def _read(self, columns: Columns | None) -> RawTable:
+        types, include = self._types(columns)
         bad: list[tuple[int | None, str]] = []
         # a quoted file's record starts are found on the pool while pyarrow parses (it leaves a
         # core idle part of the time: 0.1–0.2 s of a 335 MB export, benchmarks/README.md)
@@ -274,18 +427,35 @@ class CsvExport:
         table = self._parse(types, include, bad)
         # without quoting, rows map to lines by counting line ends: counted on the pool meanwhile
         ends = in_background(lambda: _line_ends(self.data)) if not bad and not self.quoted else None
+        records = found.result() if found is not None and not bad else None
+        lines, skipped = self._lines(table.num_rows, bad, ends.result() if ends else None, records)
+        return self._finish(table, include, lines, skipped, bad)
+
+    def _finish(
+        self,
+        table: pa.Table,
+        include: list[str] | None,
+        lines: np.ndarray,
+        skipped: list[tuple[int, str]],
+        bad: list[tuple[int | None, str]],
+    ) -> RawTable:
+        """The parsed table as a frame of the columns read, with each row's line."""
+        # the text is read: its bytes go before the table is turned into columns (a file read
+        # is read once), so that the two are never held together
+        self.data = b""
+        give_back()
         frame = table.to_pandas(types_mapper=_pandas_type)
+        rows = table.num_rows
+        del table
         frame.columns = (
             unique_names([str(c) for c in frame.columns]) if include is None else include
         )
         check_field_sizes(frame, self.path)
-        records = found.result() if found is not None and not bad else None
-        lines, skipped = self._lines(table.num_rows, bad, ends.result() if ends else None, records)
         return RawTable(
             path=self.path,
             frame=frame,
             lines=lines[: len(frame)],
-            rows_read=table.num_rows + len(bad),
+            rows_read=rows + len(bad),
             skipped=skipped,
             encoding=self.encoding,
             delimiter=self.delimiter,
@@ -310,7 +480,7 @@ class CsvExport:
             try:
                 return pacsv.read_csv(
                     # in place, no Python file object in the way, unless someone listens
-                    pa.py_buffer(self.data) if self.progress is None else _Told(self),
+                    self._source(),
                     read_options=pacsv.ReadOptions(block_size=block),
                     parse_options=pacsv.ParseOptions(
                         delimiter=self.delimiter,
@@ -338,6 +508,13 @@ class CsvExport:
                     continue
                 else:
                     raise InputError(f"cannot be read as CSV: {message}", path=self.path) from None
+
+    def _source(self) -> object:
+        """What pyarrow parses: the text in place, or the file where it lies, or either a block
+        at a time told to `progress`."""
+        if self.progress is not None:
+            return _Told(self)
+        return str(self.on_disk) if self.on_disk is not None else pa.py_buffer(self.data)
 
     def _lines(
         self,
@@ -441,19 +618,26 @@ class _Told(io.RawIOBase):
     in bytes (as fast as the buffer in place: a copy per block of a megabyte)."""
 
     def __init__(self, export: CsvExport) -> None:
-        self.view = memoryview(export.data)
         self.progress = export.progress
         self.at = 0
+        self.file = export.on_disk.open("rb") if export.on_disk is not None else None
+        self.view = memoryview(export.data)
+        self.size = export.on_disk.stat().st_size if export.on_disk is not None else len(self.view)
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        n = min(len(buffer), len(self.view) - self.at)
-        buffer[:n] = self.view[self.at : self.at + n]
+        if self.file is not None:
+            n = self.file.readinto(buffer)
+            if not n:
+                self.file.close()
+        else:
+            n = min(len(buffer), len(self.view) - self.at)
+            buffer[:n] = self.view[self.at : self.at + n]
         self.at += n
         if self.progress is not None:
-            self.progress(self.at, len(self.view), "bytes")
+            self.progress(min(self.at, self.size), self.size, "bytes")
         return n
 
 
@@ -484,12 +668,12 @@ def _start_text(raw: bytes, path: str) -> tuple[bytes, str]:
         return _decode(raw, path)
     if b"\x00" in raw[:65536]:
         raise InputError("contains NUL bytes: a binary file, not a CSV export", path=path)
-    if raw.isascii() or _valid_utf8(raw):
+    if raw.isascii() or valid_utf8(raw):
         return raw, ("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8")
     return _decode(raw, path)
 
 
-def _valid_utf8(raw: bytes) -> bool:
+def valid_utf8(raw: bytes) -> bool:
     """Arrow's UTF-8 check over the bytes in place (a few times faster than decoding them)."""
     offsets = pa.py_buffer(np.array([0, len(raw)], dtype=np.int64))
     text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(raw)])

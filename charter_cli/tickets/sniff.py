@@ -103,7 +103,20 @@ def open_export(
     here). `progress` hears how far the reader is: a workbook's rows, a CSV's bytes parsed."""
     path = shown_path(file)
     try:
-        raw = _read_bounded(file, path)
+        head = _on_disk_head(file) if file.suffix.lower() not in (".xlsx", ".xlsm") else None
+        if head is not None:  # a large UTF-8 CSV: parsed where it lies
+            from charter_cli.tickets.csvfile import CsvExport
+
+            csv = CsvExport(head, path, extra_nulls or [], progress, on_disk=file)
+            return Export(
+                path,
+                csv.names,
+                "csv",
+                csv.read,
+                repeated=repeated_names(csv.header),
+                nulls=csv.nulls,
+            )
+        raw = read_bounded(file, path)
     except IsADirectoryError:
         raise InputError("is a directory, not an export", path=path) from None
     except FileNotFoundError:
@@ -129,7 +142,35 @@ def open_export(
     )
 
 
-def _read_bounded(file: Path, path: str) -> bytes:
+ON_DISK = 64 << 20  # a CSV file this large is parsed where it lies when its head is plain UTF-8
+HEAD = 1 << 20
+
+
+def _on_disk_head(file: Path) -> bytes | None:
+    """The head of a CSV file large enough to be parsed where it lies (up to its last newline),
+    when that head is UTF-8 without carriage returns or NUL bytes; None for any other file (read
+    whole, as before), a file of another kind or encoding, and anything not a regular file."""
+    try:
+        info = file.stat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or not ON_DISK <= info.st_size <= MAX_EXPORT_BYTES:
+        return None
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(HEAD)
+    except OSError:
+        return None
+    head = head[: head.rfind(b"\n") + 1]
+    kinds = (b"PK\x03\x04", b"PAR1", b"\xff\xfe", b"\xfe\xff")
+    if not head.strip() or head.startswith(kinds) or b"\x00" in head or b"\r" in head:
+        return None
+    from charter_cli.tickets.csvfile import valid_utf8
+
+    return head if head.isascii() or valid_utf8(head) else None
+
+
+def read_bounded(file: Path, path: str) -> bytes:
     """The file's bytes, after a look at its head: a binary file (NUL bytes: `/dev/zero`, a sparse
     file) is refused before it is read, and nothing larger than `MAX_EXPORT_BYTES` is read at all
     (a regular file by its size, a device or a pipe as it streams)."""
