@@ -254,7 +254,8 @@ def audit(
             "--partitions",
             min=1,
             help="Audit the tickets in N partitions by a hash of their id (same result for any "
-            "N; default 1, with --engine dask 2 per worker).",
+            "N; default one per 2 million tickets and events read, with --engine dask 2 per "
+            "worker).",
             rich_help_panel="Scale",
         ),
     ] = None,
@@ -336,7 +337,8 @@ def audit(
         check_record(record, [charter, *files, *history, *profile_file, *outputs])
     budget = parse_size(memory) if memory else memory_budget()
     streamed = needs_streaming([*files, *history], budget)  # a year of events weighs too
-    parts = partitions or (2 * (workers or 2) if engine is Engine.dask else 1)
+    # in this process, by default as many as the tickets and events read call for
+    parts = partitions or (2 * (workers or 2) if engine is Engine.dask else None)
     # the temporary files of a streamed audit stay until its reports are written
     with contextlib.ExitStack() as spill, _Progress(quiet) as progress:
         # on Dask the workers read the exports: always the streamed way
@@ -347,7 +349,7 @@ def audit(
                 tickets,
                 wants,
                 Path(workdir),
-                partitions=max(parts, streamed),
+                partitions=max(parts or 1, streamed),
                 profile=profile,
                 events=events,
                 as_of=as_of,

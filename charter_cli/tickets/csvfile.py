@@ -246,26 +246,31 @@ SCAN_BYTES = 1 << 25  # the part of a file on disk `scan` reads at a time
 def scan(file: Path, delimiter: str) -> Scan:
     """A pass over a file on disk, a part at a time, each cut after a newline (a character and
     a record may end there; a quoted field may go on, which the count of quotes before it
-    carries): whether it is UTF-8 without carriage returns, and the newlines that end records."""
+    carries): whether it is UTF-8 without carriage returns, and the newlines that end records.
+    The parts are read into one buffer and looked at in place (no copy of a part)."""
     quotes = lines = 0
     found: list[Ends] = []
     regular = True
-    last = b"\n"
-    rest = b""
+    last = 0x0A
+    buffer = np.empty(SCAN_BYTES, dtype=np.uint8)
+    held = 0  # bytes of the part before, after its last newline, moved to the buffer's start
     with file.open("rb") as handle:
         while True:
-            block = handle.read(SCAN_BYTES)
-            text = rest + block if rest else block
-            cut = len(text) if not block else text.rfind(b"\n") + 1
-            if block and cut == 0:  # no newline yet: read on
-                rest = text
-                continue
-            piece, rest = text[:cut], text[cut:]
-            if not piece:
+            if held == buffer.size:  # no newline in a whole buffer: a larger one
+                buffer = np.concatenate((buffer, np.empty(buffer.size, dtype=np.uint8)))
+            got = handle.readinto(buffer[held:].data)
+            size = held + got
+            if size == 0:
                 break
-            if b"\r" in piece or not (piece.isascii() or valid_utf8(piece)):
+            text = buffer[:size]
+            newline = _last_newline(text)
+            if got and newline < 0:  # no newline yet: read on
+                held = size
+                continue
+            cut = newline + 1 if got else size
+            arr = text[:cut]
+            if (arr == 0x0D).any() or not valid_utf8(arr.data):
                 return Scan(False, None, True)
-            arr = np.frombuffer(piece, dtype=np.uint8)
             ends = (
                 _record_ends(arr, ord(delimiter), quotes=quotes, lines=lines, first=not found)
                 if regular
@@ -278,11 +283,13 @@ def scan(file: Path, delimiter: str) -> Scan:
             else:
                 found.append(ends)
                 quotes, lines = quotes + ends.quotes, lines + ends.newlines
-            last = piece[-1:]
-            if not block:
+            last = int(arr[-1])
+            held = size - cut
+            buffer[:held] = text[cut:size].copy()
+            if not got:
                 break
     if not regular or quotes % 2:
-        return Scan(True, None, last == b"\n")
+        return Scan(True, None, last == 0x0A)
     return Scan(
         True,
         Ends(
@@ -291,7 +298,7 @@ def scan(file: Path, delimiter: str) -> Scan:
             quotes,
             lines,
         ),
-        last == b"\n",
+        last == 0x0A,
     )
 
 
@@ -673,7 +680,20 @@ def _start_text(raw: bytes, path: str) -> tuple[bytes, str]:
     return _decode(raw, path)
 
 
-def valid_utf8(raw: bytes) -> bool:
+def _last_newline(text: np.ndarray) -> int:
+    """Where the last newline of `text` is (-1: none), looked for from the end a window at a
+    time."""
+    end = text.size
+    while end > 0:
+        start = max(0, end - (1 << 16))
+        found = np.flatnonzero(text[start:end] == 0x0A)
+        if found.size:
+            return start + int(found[-1])
+        end = start
+    return -1
+
+
+def valid_utf8(raw: bytes | memoryview) -> bool:
     """Arrow's UTF-8 check over the bytes in place (a few times faster than decoding them)."""
     offsets = pa.py_buffer(np.array([0, len(raw)], dtype=np.int64))
     text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(raw)])

@@ -105,7 +105,7 @@ class Tickets:
     events_used: int = 0  # its rows that are events (the rest are in skipped)
     events_unmatched: int = 0  # of those, naming a ticket the exports do not have
     # each event's row in `frame`, as the import matched them (None: not known); valid only
-    # while `frame` holds the rows it was read with, in their order (a partition drops it)
+    # while `frame` holds the rows it was read with, in their order (a partition has its own)
     event_rows: np.ndarray | None = None
     duplicate_examples: list[str] = field(default_factory=list)
     timezone: str = "UTC"

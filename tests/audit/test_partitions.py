@@ -7,6 +7,7 @@ no promise covers, and a status and group history beside it (pauses and escalati
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -141,6 +142,31 @@ def test_any_number_of_partitions_gives_the_same_reports(tmp_path: Path) -> None
         many = _audit(tmp_path, export, history, count, "--partitions", count)
         for kind, content in one.items():
             assert many[kind] == content, f"{kind} differs with {count} partitions"
+
+
+def test_a_large_input_is_audited_in_partitions_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --partitions, one partition per so many tickets and events read: the same
+    reports as one partition (each event placed by its ticket's row, no id hashed again)."""
+    import charter_cli.partition
+
+    export, history = write_desk(tmp_path, n=600)
+    one = _audit(tmp_path, export, history, "one", "--partitions", "1")
+    monkeypatch.setattr(charter_cli.partition, "ROWS_PER_PARTITION", 500)
+    counts: list[int] = []
+    real = charter_cli.partition.split
+
+    def split(*args: Any) -> Any:
+        counts.append(args[2])
+        return real(*args)
+
+    monkeypatch.setattr(charter_cli.partition, "split", split)
+    auto = _audit(tmp_path, export, history, "auto")
+    # 600 tickets (some rows without a creation time are not tickets) and 1,800 events
+    assert counts and counts[0] == 5, counts
+    for kind, content in one.items():
+        assert auto[kind] == content, f"{kind} differs in partitions by default"
 
 
 def test_a_local_dask_cluster_gives_the_same_reports(tmp_path: Path) -> None:
