@@ -180,7 +180,7 @@ class Context:
             values: I64 = self.first_responses
         else:
             values = self.t[name].to_numpy()
-        return values if rows.size == values.size else values[rows]
+        return values if _every(rows, values.size) else values[rows]
 
     @cached_property
     def messages(self) -> Messages:
@@ -198,7 +198,7 @@ class Context:
     def attr(self, name: str, rows: I64) -> pd.Series:
         """A ticket attribute (text) at `rows`, the whole column when `rows` is every ticket."""
         column: pd.Series = self.t[name]
-        return column if rows.size == len(column) else column.iloc[rows]
+        return column if _every(rows, len(column)) else column.iloc[rows]
 
     def bad_cells(self, field_name: str, rows: I64) -> tuple[np.ndarray, list[str]]:
         """The rows (positions into `rows`) whose `field_name` cell was present but unreadable,
@@ -578,3 +578,13 @@ class Context:
             if history:  # resolutions and reopens
                 out["status history"] = self.source.events_file or "the event log"
         return out
+
+
+def _every(rows: I64, n: int) -> bool:
+    """Whether `rows` is every one of `n` tickets, in order: not only as many (a promise's
+    instances, a ticket measured twice and another not at all, can be as many as the tickets)."""
+    if rows.size != n:
+        return False
+    return n == 0 or (
+        int(rows[0]) == 0 and int(rows[-1]) == n - 1 and bool((np.diff(rows) > 0).all())
+    )

@@ -484,3 +484,30 @@ def test_an_escalation_rule_pausing_on_an_unknown_status_is_a_warning(tmp_path: 
     result = runner.invoke(app, ["validate", str(charter)])
     assert result.exit_code == 0 and "unknown-status" in result.stdout
     assert "'venter på kunde' is not a status category" in result.stdout
+
+
+def test_instances_as_many_as_the_tickets_keep_their_own_priority(tmp_path: Path) -> None:
+    """A promise measuring the reopened ticket R twice and not the chat ticket S has as many
+    rows as there are tickets: each still reads its own ticket's priority and allowance (they
+    were once taken for every ticket in order, S's priority given to R's second instance)."""
+    charter = (
+        HEAD.replace(
+            "  e-post: {calendar: office}\n",
+            "  e-post: {calendar: office}\n  chat: {calendar: office}\n",
+        )
+        + "promises:\n"
+        "  - id: each\n"
+        "    measure: resolution\n"
+        "    where: {channel: e-post}\n"
+        "    within: {urgent: 4h, normal: 8h}\n"
+        "    target: 90%\n"
+        "    reopens: each\n"
+    )
+    tickets = (
+        TICKETS
+        + 'S;2026-10-23 14:00;2026-10-23 15:00;chat;urgent;solved;Kundeservice;"Chat, løst"\n'
+    )
+    f = _write(tmp_path, **{"c.yaml": charter, "t.csv": tickets, "e.csv": EVENTS})
+    rows = _pairs(tmp_path, f["c.yaml"], f["t.csv"], "--events", str(f["e.csv"]))
+    got = [(r["ticket_id"], r["instance"], r["priority"], r["allowed_seconds"]) for r in rows]
+    assert got == [("R", "1", "normal", str(8 * 3600)), ("R", "2", "normal", str(8 * 3600))]
