@@ -68,15 +68,17 @@ def resident() -> int | None:
         return None
 
 
-def give_back() -> None:
+def give_back(*, always: bool = False) -> None:
     """Return the memory freed so far to the system, once the process holds more than `KEPT`:
     what Arrow's pool keeps for its next tables and, with glibc, the free heap the thresholds
     above keep for the next arrays. Called between the phases of an audit (after each file
     read, after each promise), where the next phase's arrays are of other sizes anyway: the
     peak is the largest phase's, not the sum of what every phase left free (six million
     messages: 2.7 → 2.3 GB, benchmarks/README.md). Below `KEPT` the memory is kept: giving it
-    back after each promise cost a million tickets 0.17 s of page faults."""
-    held = resident()
+    back after each promise cost a million tickets 0.17 s of page faults. `always`: whatever
+    the process holds (once per file read: what reading it freed is not the size of what the
+    next phase allocates)."""
+    held = None if always else resident()
     if held is not None and held < KEPT:
         return
     import pyarrow as pa

@@ -450,7 +450,7 @@ class CsvExport:
         # the text is read: its bytes go before the table is turned into columns (a file read
         # is read once), so that the two are never held together
         self.data = b""
-        give_back()
+        give_back(always=True)
         frame = table.to_pandas(types_mapper=_pandas_type)
         rows = table.num_rows
         del table

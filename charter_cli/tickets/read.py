@@ -522,7 +522,7 @@ class Reader:
         )
         if progress:
             progress.done(index)
-        give_back()  # the file's bytes and the parse's buffers, before the next file
+        give_back(always=True)  # the file's bytes and the parse's buffers, before the next file
         return FileRows(
             path=raw.path,
             frame=rows,
@@ -645,7 +645,7 @@ def read_tickets(
         del extra, owner, grouped  # the file's events in their own order: gone before the next
         events = more if events is None else pd.concat([events, more], ignore_index=True)
         del more
-        give_back()
+        give_back(always=True)
         history.done(index)
     messages = "author" in sources or (events is not None and "author" in events)
     if messages:
