@@ -88,13 +88,17 @@ def text_hash(values: pd.Series) -> np.ndarray:
 
 # tickets and events one in-process partition holds when --partitions is not given: an audit's
 # arrays grow with them, and smaller ones are faster too (a million tickets with six million
-# messages: 4 partitions audit in 9.2 s and 1.3 GB, one in 9.8 s and 2.3 GB; benchmarks/README.md)
+# messages: 4 partitions audit in 8.9 s and 1.3 GB, one in 9.8 s and 2.3 GB); up to ONE_PIECE
+# rows the input is audited whole, where splitting it costs more than it saves (a million
+# tickets with three million events: 4.1 s and 1.05 GB whole, 4.7 s and 1.1 GB in two;
+# benchmarks/README.md)
 ROWS_PER_PARTITION = 2_000_000
+ONE_PIECE = 4_500_000
 
 
 def partitions_for(rows: int) -> int:
     """How many partitions an in-process audit of `rows` tickets and events uses by default."""
-    return max(1, math.ceil(rows / ROWS_PER_PARTITION))
+    return 1 if rows <= ONE_PIECE else math.ceil(rows / ROWS_PER_PARTITION)
 
 
 def split(source: Tickets, frame: pd.DataFrame, count: int) -> Iterator[tuple[Tickets, np.ndarray]]:

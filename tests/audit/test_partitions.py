@@ -154,6 +154,7 @@ def test_a_large_input_is_audited_in_partitions_by_default(
     export, history = write_desk(tmp_path, n=600)
     one = _audit(tmp_path, export, history, "one", "--partitions", "1")
     monkeypatch.setattr(charter_cli.partition, "ROWS_PER_PARTITION", 500)
+    monkeypatch.setattr(charter_cli.partition, "ONE_PIECE", 2000)
     counts: list[int] = []
     real = charter_cli.partition.split
 
@@ -163,8 +164,10 @@ def test_a_large_input_is_audited_in_partitions_by_default(
 
     monkeypatch.setattr(charter_cli.partition, "split", split)
     auto = _audit(tmp_path, export, history, "auto")
-    # 600 tickets (some rows without a creation time are not tickets) and 1,800 events
+    # 600 tickets (some rows without a creation time are not tickets) and 1,800 events: more
+    # than one piece holds
     assert counts and counts[0] == 5, counts
+    assert charter_cli.partition.partitions_for(2000) == 1
     for kind, content in one.items():
         assert auto[kind] == content, f"{kind} differs in partitions by default"
 
