@@ -149,10 +149,13 @@ def _starts(found: Ends, *, ends_with_newline: bool) -> tuple[np.ndarray, np.nda
     record starts on the line after the one its predecessor ended on; a last record without a
     final newline ends at the end of the text."""
     end_lines, blank_ends = found.lines, found.blank
+    n = end_lines.size + (not ends_with_newline)
     if not ends_with_newline:
-        end_lines = np.append(end_lines, -1)
         blank_ends = np.append(blank_ends, False)
-    start_line = np.concatenate(([1], end_lines[:-1] + 1)).astype(np.int64)
+    start_line = np.empty(n, dtype=np.int64)  # one pass, no intermediate arrays
+    if n:
+        start_line[0] = 1
+        np.add(end_lines[: n - 1], 1, out=start_line[1:])
     return start_line, blank_ends
 
 
