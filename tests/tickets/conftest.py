@@ -1,21 +1,5 @@
-"""Every reading test runs twice: with each CSV read whole into memory, and with each parsed
-where it lies on disk (`sniff.ON_DISK`, above 64 MB by default: no test file is that large)."""
+"""Every reading test here runs twice: a CSV read whole, and parsed where it lies on disk."""
 
-from __future__ import annotations
+from tests.both_ways import where_read
 
-from collections.abc import Iterator
-
-import pytest
-
-from charter_cli.tickets import sniff
-
-
-@pytest.fixture(autouse=True, params=["in memory", "on disk"])
-def where_read(request: pytest.FixtureRequest) -> Iterator[str]:
-    kept = sniff.ON_DISK
-    if request.param == "on disk":
-        sniff.ON_DISK = 1
-    try:
-        yield request.param
-    finally:
-        sniff.ON_DISK = kept
+__all__ = ["where_read"]
