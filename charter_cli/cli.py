@@ -254,8 +254,8 @@ def audit(
             "--partitions",
             min=1,
             help="Audit the tickets in N partitions by a hash of their id (same result for any "
-            "N; default: one per 2 million tickets and events read beyond 4.5 million, with "
-            "--engine dask 2 per worker).",
+            "N; default 1, or one per 2 million tickets and events read when they are more than "
+            "4.5 million; with --engine dask 2 per worker).",
             rich_help_panel="Scale",
         ),
     ] = None,
