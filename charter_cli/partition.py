@@ -123,6 +123,11 @@ def split(source: Tickets, frame: pd.DataFrame, count: int) -> Iterator[tuple[Ti
     known = source.event_rows
     if events is None or known is None or len(frame) != len(source.frame):
         known = None
+    if known is not None:  # each ticket's row in its partition
+        place = np.empty(len(frame), dtype=np.int64)
+        place[order] = np.arange(len(frame), dtype=np.int64) - np.repeat(
+            bounds[:-1], np.diff(bounds)
+        )
     if events is not None:
         event_part = part[known] if known is not None else partition_of(events["ticket_id"], count)
         event_order = _grouped_by(event_part)
@@ -134,8 +139,6 @@ def split(source: Tickets, frame: pd.DataFrame, count: int) -> Iterator[tuple[Ti
             picked = event_order[event_bounds[k] : event_bounds[k + 1]]
             own = events.take(picked).reset_index(drop=True)
             if known is not None:
-                place = np.full(len(frame), -1, dtype=np.int64)
-                place[rows] = np.arange(rows.size, dtype=np.int64)
                 own_rows = place[known[picked]]
         tickets = frame.take(rows).reset_index(drop=True)
         piece = replace(

@@ -455,8 +455,6 @@ class CsvExport:
         self.data = b""
         give_back(always=True)
         frame = table.to_pandas(types_mapper=_pandas_type)
-        rows = table.num_rows
-        del table
         frame.columns = (
             unique_names([str(c) for c in frame.columns]) if include is None else include
         )
@@ -465,7 +463,7 @@ class CsvExport:
             path=self.path,
             frame=frame,
             lines=lines[: len(frame)],
-            rows_read=rows + len(bad),
+            rows_read=table.num_rows + len(bad),
             skipped=skipped,
             encoding=self.encoding,
             delimiter=self.delimiter,

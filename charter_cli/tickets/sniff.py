@@ -103,20 +103,9 @@ def open_export(
     here). `progress` hears how far the reader is: a workbook's rows, a CSV's bytes parsed."""
     path = shown_path(file)
     try:
+        # a large UTF-8 CSV is parsed where it lies: only its head is read here
         head = _on_disk_head(file) if file.suffix.lower() not in (".xlsx", ".xlsm") else None
-        if head is not None:  # a large UTF-8 CSV: parsed where it lies
-            from charter_cli.tickets.csvfile import CsvExport
-
-            csv = CsvExport(head, path, extra_nulls or [], progress, on_disk=file)
-            return Export(
-                path,
-                csv.names,
-                "csv",
-                csv.read,
-                repeated=repeated_names(csv.header),
-                nulls=csv.nulls,
-            )
-        raw = read_bounded(file, path)
+        raw = head if head is not None else read_bounded(file, path)
     except IsADirectoryError:
         raise InputError("is a directory, not an export", path=path) from None
     except FileNotFoundError:
@@ -136,7 +125,7 @@ def open_export(
         raise InputError("is not a valid .xlsx workbook", path=path)
     from charter_cli.tickets.csvfile import CsvExport  # it reads RawTable from here
 
-    csv = CsvExport(raw, path, extra_nulls or [], progress)
+    csv = CsvExport(raw, path, extra_nulls or [], progress, on_disk=None if head is None else file)
     return Export(
         path, csv.names, "csv", csv.read, repeated=repeated_names(csv.header), nulls=csv.nulls
     )
