@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,7 @@ from charter_cli.progress import Progress
 from charter_cli.reconcile import Disagreement, reconcile
 from charter_cli.selection import exclusion, exclusion_absent
 from charter_cli.tickets.read import Tickets
-from charter_cli.workers import in_background
+from charter_cli.workers import in_background, in_order
 
 __all__ = ["STATE_LABELS", "AuditResult", "Labels", "Outcome", "State", "audit", "audit_files"]
 
@@ -122,11 +123,18 @@ def audit(
     auditor = Context(charter, source, tickets, when, given, clocks, excluded)
     outcomes = []
     total = len(charter.promises)
-    for done, promise in enumerate(charter.promises):
-        if progress:
-            progress(promise.id, done, total)
-        outcomes.append(auditor.evaluate(promise))
-        give_back()  # what the promise freed, before the next one's arrays
+    # two promises at a time: much of a promise's work holds the GIL (pandas, small arrays) and
+    # would leave the second core idle (8 promises on a million tickets: 0.45 -> 0.30 s,
+    # benchmarks/README.md); told in order, each as the one before it is done
+    evaluated = in_order([partial(auditor.evaluate, promise) for promise in charter.promises])
+    try:
+        for done, promise in enumerate(charter.promises):
+            if progress:
+                progress(promise.id, done, total)
+            outcomes.append(next(evaluated))
+            give_back()  # what the promise freed, before the next one's arrays
+    finally:
+        evaluated.close()  # after a failure, the promises not started are not
     if progress and total:
         progress(charter.promises[-1].id, total, total)
     covered = np.zeros(len(tickets), dtype=bool)

@@ -11,6 +11,7 @@ naming the missing column, never met or breached.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -186,15 +187,17 @@ class Scope:
         # the tickets the charter's `exclude` drops: no promise covers them
         self.kept = ~dropped if dropped is not None else np.ones(len(tickets), dtype=bool)
         self._matches: dict[str, tuple[np.ndarray, list[str]]] = {}
+        self._matching = threading.Lock()  # promises are audited side by side
 
     def matches(self, promise: Promise) -> tuple[np.ndarray, list[str]]:
         """The tickets the promise's `where` and `in_force` select (before its policy), and the
         absent fields its `where` names."""
-        if promise.id not in self._matches:
-            mask, absent = selector_mask(self.t, promise.selector, self.present)
-            mask &= in_force_mask(self.t, promise, self.charter.timezone) & self.kept
-            self._matches[promise.id] = (mask, absent)
-        return self._matches[promise.id]
+        with self._matching:
+            if promise.id not in self._matches:
+                mask, absent = selector_mask(self.t, promise.selector, self.present)
+                mask &= in_force_mask(self.t, promise, self.charter.timezone) & self.kept
+                self._matches[promise.id] = (mask, absent)
+            return self._matches[promise.id]
 
     def blocked_by(self, promise: Promise) -> list[str]:
         """The earlier members of the promise's policy whose `where` names an absent field: they

@@ -1,13 +1,16 @@
 """The worker pool: whole-column tasks on threads (numpy, pandas and pyarrow release the GIL for
-the long parts), in chunks, side by side, or in the background while Python work goes on."""
+the long parts), in chunks, side by side, or in the background while Python work goes on; and
+a second, smaller pool for the promises of an audit, whose own whole-column tasks go to the
+first (a task never waits on the pool it runs on)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Generator
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -41,3 +44,58 @@ def in_background(task: Callable[[], T]) -> Future[T]:
         done.set_result(task())
         return done
     return _pool().submit(task)
+
+
+PROMISES_AT_ONCE = 2  # promises audited side by side: more would hold more promises' arrays
+
+
+@lru_cache(maxsize=1)
+def _promise_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(
+        max_workers=min(PROMISES_AT_ONCE, os.cpu_count() or 1), thread_name_prefix="charter-promise"
+    )
+
+
+def in_order(tasks: list[Callable[[], T]]) -> Generator[T, None, None]:
+    """Run `tasks` two at a time on a pool of their own and yield their results in order, each
+    as soon as it and those before it are done (one at a time, here, on a single core). A
+    task that fails stops those not started."""
+    if len(tasks) <= 1 or (os.cpu_count() or 1) == 1:
+        yield from (task() for task in tasks)
+        return
+    futures = [_promise_pool().submit(task) for task in tasks]
+    try:
+        for future in futures:
+            yield future.result()
+    finally:
+        for future in futures:
+            future.cancel()
+
+
+class once(Generic[T]):
+    """A `cached_property` worked out once even when threads ask for it together (Python 3.12
+    dropped the lock `functools.cached_property` had): the first builds it, the others wait."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.lock = threading.RLock()
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> once[T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type) -> T: ...
+    def __get__(self, obj: object | None, owner: type) -> once[T] | T:
+        if obj is None:
+            return self
+        cache = obj.__dict__
+        if self.name not in cache:
+            with self.lock:
+                if self.name not in cache:
+                    cache[self.name] = self.func(obj)
+        value: T = cache[self.name]
+        return value

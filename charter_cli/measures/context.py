@@ -4,8 +4,8 @@ the measure's own evaluator (see `charter_cli.measures`)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,7 @@ from charter_cli.selection import Exclusion, Scope, absent_reason
 from charter_cli.tickets.columns import RESOLVED
 from charter_cli.tickets.events import by_ticket
 from charter_cli.tickets.read import Tickets
+from charter_cli.workers import once
 
 Rows = np.ndarray | slice  # positions into an outcome's rows, or all of them
 
@@ -86,17 +87,24 @@ class Clocks:
         self.built: dict[str, BusinessClock] = {}
 
     def get(self, name: str) -> BusinessClock:
+        """The clock of calendar `name`, built by the first promise that asks (promises are
+        audited side by side: the others wait for it)."""
         if name not in self.built:
-            cal = self.charter.calendar(name)
-            self.built[name] = BusinessClock.spanning(
-                cal,
-                self.lo,
-                self.hi,
-                allowance=self.reach,
-                working_days=self.reach // DAY,
-                bulk=self.bulk,
-            )
+            with _BUILDING:
+                if name not in self.built:
+                    cal = self.charter.calendar(name)
+                    self.built[name] = BusinessClock.spanning(
+                        cal,
+                        self.lo,
+                        self.hi,
+                        allowance=self.reach,
+                        working_days=self.reach // DAY,
+                        bulk=self.bulk,
+                    )
         return self.built[name]
+
+
+_BUILDING = threading.Lock()  # one clock built at a time (a lock here: `Clocks` go to workers)
 
 
 SPANNED = ("created_at", "resolved_at", "due_at")  # the instants the clocks must cover
@@ -170,6 +178,7 @@ class Context:
         self.clocks = clocks if clocks is not None else Clocks.of(charter, tickets, as_of)
         # event columns over time, and each ticket's place in them, built on first use
         self.timelines: dict[str, tuple[Timeline, I64]] = {}
+        self.building = threading.Lock()  # promises are audited side by side (`audit`)
 
     # -- helpers --
 
@@ -182,14 +191,14 @@ class Context:
             values = self.t[name].to_numpy()
         return values if _every(rows, values.size) else values[rows]
 
-    @cached_property
+    @once
     def messages(self) -> Messages:
         """The messages of the audited tickets, sorted once (none without a message history)."""
         if not self.source.has_messages:
             return Messages(None, self.t["ticket_id"])
         return Messages(self.source.events, self.t["ticket_id"], self.events_by_ticket)
 
-    @cached_property
+    @once
     def first_responses(self) -> I64:
         """Every ticket's first response once messages are known: its first public agent
         message; the export's first_response_at only for a ticket without any message."""
@@ -388,7 +397,7 @@ class Context:
         seconds, out.pauses = self.in_statuses(out, rows, start, until, ok, statuses)
         return seconds
 
-    @cached_property
+    @once
     def events_by_ticket(self) -> tuple[I64, I64]:
         """The order that groups the events by ticket, in time order, and for each event in
         that order its ticket's row in the audited tickets (-1: none); worked out once."""
@@ -410,13 +419,13 @@ class Context:
         found: np.ndarray = seen[rows]
         return found
 
-    @cached_property
+    @once
     def carries_status(self) -> np.ndarray:
         """Which events carry a status (in the events' order)."""
         assert self.source.events is not None
         return given(self.source.events["status"])
 
-    @cached_property
+    @once
     def status_changes(self) -> tuple[I64, I64, np.ndarray]:
         """The events that carry a status, up to as-of, grouped by ticket row in time order
         (the history's order on a tie): each one's ticket row, instant, and whether it is a
@@ -458,10 +467,11 @@ class Context:
             if out.promise.priority == "at_creation"
             else np.where(stop == NAT, self.as_of, stop)
         )
-        if "priority" not in self.timelines:  # sorted, and the tickets looked up, once
-            timeline = Timeline(events, "priority", self.as_of)
-            ids = self.t["ticket_id"].to_numpy(dtype=object)
-            self.timelines["priority"] = (timeline, timeline.lookup(ids))
+        with self.building:  # sorted, and the tickets looked up, once
+            if "priority" not in self.timelines:
+                timeline = Timeline(events, "priority", self.as_of)
+                ids = self.t["ticket_id"].to_numpy(dtype=object)
+                self.timelines["priority"] = (timeline, timeline.lookup(ids))
         timeline, codes = self.timelines["priority"]
         found, known = timeline.at_instants(rows, when, codes=codes[rows])
         if not known.any():
@@ -482,7 +492,7 @@ class Context:
             out.priority = shown.to_numpy(dtype=object)
         return names, raw
 
-    @cached_property
+    @once
     def status_spans(self) -> tuple[I64, I64, I64, I64]:
         """The events that carry a status, grouped by ticket row in time order: their order in
         the events, ticket row (-1: none), instant, and the instant of the ticket's next status

@@ -184,11 +184,14 @@ def _record_ends(
     629 MB messages file, 0.4 GB less at the peak of the read, benchmarks/README.md)."""
     starts = range(0, arr.size, _SLICE)
 
-    def counted(at: int) -> Callable[[], tuple[int, int]]:
+    def located(at: int) -> Callable[[], tuple[np.ndarray, np.ndarray]]:
         part = arr[at : at + _SLICE]
-        return lambda: (int(np.count_nonzero(part == 0x22)), int(np.count_nonzero(part == 0x0A)))
+        return lambda: (np.flatnonzero(part == 0x22), np.flatnonzero(part == 0x0A))
 
-    counts = np.array(in_parallel([counted(at) for at in starts]), dtype=np.int64).reshape(-1, 2)
+    # each slice's quotes and newlines found once, side by side; what comes before each slice
+    # is then their counts summed (one pass over the bytes, not a count and then a search)
+    positions = in_parallel([located(at) for at in starts])
+    counts = np.array([(q.size, n.size) for q, n in positions], dtype=np.int64).reshape(-1, 2)
     quotes_before = quotes + np.concatenate(([0], np.cumsum(counts[:, 0])[:-1]))
     lines_before = lines + np.concatenate(([0], np.cumsum(counts[:, 1])[:-1]))
     bom_end = 3 if first and arr[:3].tobytes() == b"\xef\xbb\xbf" else 0
@@ -196,8 +199,8 @@ def _record_ends(
 
     def ends(k: int, at: int) -> Callable[[], tuple[np.ndarray, np.ndarray] | None]:
         def task() -> tuple[np.ndarray, np.ndarray] | None:
-            part = arr[at : at + _SLICE]
-            quotes = np.flatnonzero(part == 0x22) + at
+            within, newlines = positions[k]
+            quotes = within + at
             opening = (np.arange(quotes.size) + quotes_before[k]) % 2 == 0
             if quotes.size:
                 # every quote that opens starts a field or follows the quote that closed (a
@@ -213,8 +216,7 @@ def _record_ends(
                 at_end = closing == last
                 if not (at_end | (after == delimiter) | (after == 0x0A) | (after == 0x22)).all():
                     return None
-            newlines = np.flatnonzero(part == 0x0A)
-            even = ((np.searchsorted(quotes - at, newlines) + quotes_before[k]) & 1) == 0
+            even = ((np.searchsorted(within, newlines) + quotes_before[k]) & 1) == 0
             line = lines_before[k] + np.flatnonzero(even) + 1  # the line each end is on
             pos = newlines[even] + at
             blank = (pos == 0) | (arr[np.maximum(pos - 1, 0)] == 0x0A)
