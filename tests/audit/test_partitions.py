@@ -172,6 +172,21 @@ def test_a_large_input_is_audited_in_partitions_by_default(
         assert auto[kind] == content, f"{kind} differs in partitions by default"
 
 
+def test_promises_side_by_side_give_the_same_reports_as_one_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The audit runs two promises at a time, sharing the clocks, the scope and the status
+    history each builds on first use: the same reports as one promise after the other."""
+    import charter_cli.audit
+
+    export, history = write_desk(tmp_path, n=1200)
+    both = _audit(tmp_path, export, history, "both")
+    monkeypatch.setattr(charter_cli.audit, "in_order", lambda tasks: (t() for t in tasks))
+    alone = _audit(tmp_path, export, history, "alone")
+    for kind, content in both.items():
+        assert alone[kind] == content, f"{kind} differs with one promise at a time"
+
+
 def test_a_local_dask_cluster_gives_the_same_reports(tmp_path: Path) -> None:
     pytest.importorskip("distributed")
     export, history = write_desk(tmp_path, n=600)

@@ -1,0 +1,73 @@
+"""The worker pools: a lazily built value is built once when threads ask together, and the
+promises of an audit, run two at a time, come back in order (a failure stops the rest)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+
+from charter_cli.workers import in_order, once
+
+
+class _Built:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    @once
+    def value(self) -> list[int]:
+        self.calls += 1
+        time.sleep(0.05)  # long enough for every thread to arrive while it is being built
+        return [self.calls]
+
+
+def test_once_builds_once_when_threads_ask_together() -> None:
+    built, other = _Built(), _Built()
+    seen: list[list[int]] = []
+    start = threading.Barrier(8)
+
+    def ask() -> None:
+        start.wait()
+        seen.append(built.value)
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert built.calls == 1 and len(seen) == 8 and all(s is seen[0] for s in seen)
+    assert other.value == [1] and other.value is other.value  # each object its own
+    assert isinstance(_Built.value, once) and _Built.value.__doc__ is None
+
+
+def _slow(k: int, seconds: float, ran: list[int]) -> Callable[[], int]:
+    def task() -> int:
+        time.sleep(seconds)
+        ran.append(k)
+        return k
+
+    return task
+
+
+def test_in_order_gives_results_in_order_whatever_finishes_first() -> None:
+    ran: list[int] = []
+    tasks = [_slow(k, 0.02 * (6 - k), ran) for k in range(6)]  # the later, the quicker
+    assert list(in_order(tasks)) == list(range(6))
+    assert sorted(ran) == list(range(6))
+
+
+def test_in_order_stops_at_a_failure_and_starts_no_more() -> None:
+    ran: list[int] = []
+
+    def fails() -> int:
+        raise ValueError("promise 1 failed")
+
+    tasks = [_slow(0, 0.2, ran), fails, *(_slow(k, 0.2, ran) for k in range(2, 12))]
+    results = in_order(tasks)
+    assert next(results) == 0
+    with pytest.raises(ValueError, match="promise 1 failed"):
+        next(results)
+    time.sleep(0.5)  # what had started finishes; what had not never starts
+    assert len(ran) < 6, ran
