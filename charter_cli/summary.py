@@ -163,11 +163,13 @@ class _PieceTally:
     fields: dict[str, str]
 
 
-def used(o: Outcome) -> np.ndarray:
-    """Elapsed / allowed of every instance (NaN where either is unknown or nothing is allowed)."""
-    known = (o.elapsed != NAT) & (o.allowed != NAT) & (o.allowed > 0)
-    out = np.full(o.elapsed.size, np.nan)
-    out[known] = o.elapsed[known] / o.allowed[known]
+def used(o: Outcome, chosen: slice | np.ndarray = slice(None)) -> np.ndarray:
+    """Elapsed / allowed of every instance, or of those `chosen` (NaN where either is unknown
+    or nothing is allowed)."""
+    elapsed, allowed = o.elapsed[chosen], o.allowed[chosen]
+    known = (elapsed != NAT) & (allowed != NAT) & (allowed > 0)
+    out = np.full(elapsed.size, np.nan)
+    out[known] = elapsed[known] / allowed[known]
     return out
 
 
@@ -281,7 +283,7 @@ def outcome_frame(
             "created_at": frame["created_at"],
             "subject": frame["subject"],
             "calendar": outcome.calendar.categorical(chosen),
-            "used": used(outcome)[chosen],
+            "used": used(outcome, chosen),
             "instance": outcome.instances()[chosen],
         }
     )

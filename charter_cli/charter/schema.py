@@ -6,9 +6,11 @@ import difflib
 import json
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 from charter_cli.charter.findings import Finding, Severity
 from charter_cli.charter.load import Document
@@ -24,7 +26,10 @@ def schema_text(name: str = SCHEMA_FILE) -> str:
 
 @cache
 def validator(name: str = SCHEMA_FILE) -> Draft202012Validator:
-    """The validator for a shipped schema, built once."""
+    """The validator for a shipped schema, built once (jsonschema imported here: an audit loads
+    its charter while the export is read, and the import, 25 ms, goes with it)."""
+    from jsonschema import Draft202012Validator
+
     schema = json.loads(schema_text(name))
     return Draft202012Validator(schema)
 
@@ -49,6 +54,8 @@ def _pick(error: ValidationError) -> ValidationError:
             for sub in errs
         ]
         if not viable:
+            from jsonschema.exceptions import best_match
+
             return best_match(error.context) if len(branches) > 1 else error.context[0]
         error = max(viable, key=lambda e: len(e.absolute_path))
     return error
