@@ -25,7 +25,7 @@ from charter_cli.charter.model import TIME_FIELDS, normalise
 from charter_cli.clock import NAT
 from charter_cli.errors import InputError, UsageError, shown_path
 from charter_cli.fields import TICKET_FIELDS
-from charter_cli.frames import CATEGORY_FIELDS, TEXT, recode
+from charter_cli.frames import CATEGORY_FIELDS, TEXT, recode, take_rows
 from charter_cli.memory import give_back
 from charter_cli.progress import FileProgress, Progress
 from charter_cli.tickets.columns import (
@@ -639,7 +639,7 @@ def read_tickets(
         events_unmatched += unmatched
         # grouped by ticket, in the tickets' order, each ticket's in time order (stable)
         grouped = grouped_order(owner, extra.events["at"].to_numpy())[unmatched:]
-        more = extra.events.take(grouped).reset_index(drop=True)
+        more = take_rows(extra.events, grouped)
         if event_rows is not None:
             event_rows.append(owner[grouped])
         del extra, owner, grouped  # the file's events in their own order: gone before the next

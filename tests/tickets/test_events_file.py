@@ -151,3 +151,37 @@ def test_events_grouped_by_radix_as_by_lexsort(pairs: list[tuple[int, int]], in_
     at = np.array([t for _, t in pairs], dtype=np.int64)
     expected = np.lexsort((at, rows)) if pairs else np.empty(0, dtype=np.int64)
     assert grouped_order(rows, at).tolist() == expected.tolist()
+
+
+def test_long_columns_matched_and_taken_in_pieces_as_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past a length, the events' ticket ids are matched in a piece per core and taken in
+    pieces side by side: the same rows, values and types as in one piece (ids with æøå and
+    emoji, missing ids, ids of no ticket)."""
+    import charter_cli.frames
+    import charter_cli.tickets.events
+    from charter_cli.frames import TEXT, take_rows
+    from charter_cli.tickets.events import ticket_rows
+
+    rng = np.random.default_rng(3)
+    known = pd.Series([f"SAK-{k}-{'æøå'[k % 3]}" for k in range(400)], dtype=TEXT)
+    ids = known.sample(5000, replace=True, random_state=1).reset_index(drop=True).astype(object)
+    ids[rng.random(5000) < 0.05] = None
+    ids[rng.random(5000) < 0.05] = "ukjent 🙃"
+    events = pd.DataFrame(
+        {
+            "ticket_id": pd.Series(ids, dtype=TEXT),
+            "at": rng.integers(0, 10**9, 5000),
+            "status": pd.Categorical(rng.choice(["open", "pending", None], 5000)),
+        }
+    )
+    whole = ticket_rows(events, known)
+    order = rng.permutation(5000)
+    taken = events.take(order).reset_index(drop=True)
+    assert take_rows(events, order).equals(taken)  # under the length: one piece
+    monkeypatch.setattr(charter_cli.tickets.events, "IN_PIECES", 7)
+    monkeypatch.setattr(charter_cli.frames, "IN_PIECES", 7)
+    assert np.array_equal(ticket_rows(events, known), whole)
+    assert (whole == -1).sum() > 300 and set(whole[whole >= 0]) <= set(range(400))
+    pieces = take_rows(events, order)
+    pd.testing.assert_frame_equal(pieces, taken)
+    assert list(pieces.dtypes) == list(taken.dtypes)
