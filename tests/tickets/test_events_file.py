@@ -172,6 +172,11 @@ def test_long_columns_matched_and_taken_in_pieces_as_whole(monkeypatch: pytest.M
             "ticket_id": pd.Series(ids, dtype=TEXT),
             "at": rng.integers(0, 10**9, 5000),
             "status": pd.Categorical(rng.choice(["open", "pending", None], 5000)),
+            "public": rng.random(5000) < 0.5,
+            "note": pd.Series(rng.choice(["ja", None, "nei 😀"], 5000), dtype=object),
+            "author": pd.Categorical(rng.choice(["agent", "customer"], 5000)).astype(
+                pd.CategoricalDtype(["agent", "customer", "system"])
+            ),
         }
     )
     whole = ticket_rows(events, known)
