@@ -146,6 +146,7 @@ def split(source: Tickets, frame: pd.DataFrame, count: int) -> Iterator[tuple[Ti
             source, frame=tickets, events=own, whole_history=history, event_rows=own_rows
         )
         yield piece, rows
+        del piece, tickets, own, own_rows  # gone before the next partition is taken
 
 
 def _grouped_by(part: np.ndarray) -> np.ndarray:
@@ -254,6 +255,7 @@ def run_pieces(
                 )
             )
         )
+        del part  # this partition's tickets and events, before the next is taken
         if step and partitions > 1:
             step("partitions", done, partitions)
     return pieces
