@@ -356,6 +356,11 @@ def check_charter_against(doc: Document, charter: Charter, profile: Profile) -> 
         from charter_cli.tickets.events import event_log_fields  # it reads profiles
 
         mapped |= set(event_log_fields(dict.fromkeys(mapped, "")))
+        if "author" in mapped:  # the log's messages: its first public agent reply
+            mapped.add("first_response_at")
+    # a ticket export whose conversation this profile reads too (`--events`): the messages give
+    # the first response when the export has no column for it
+    by_messages = profile.layout != "event-log" and "author" in mapped
     specs = list(enumerate(doc.data.get("promises") or []))
     rules = list(enumerate((doc.data.get("escalation") or {}).get("rules") or []))
     paths: list[tuple[str, ...] | tuple[str, int] | tuple[str, str, int]] = [
@@ -382,6 +387,8 @@ def check_charter_against(doc: Document, charter: Charter, profile: Profile) -> 
                 f"{promise.id}: profile {profile.name} maps no {said}: this promise will be "
                 "reported as not measurable on its exports"
             )
+            if by_messages and {n.field for n in lacking} == {"first_response_at"}:
+                message += " unless their messages are given with --events"
             findings.append(doc.finding(path, Severity.WARNING, "profile-lacks-field", message))
     excluding = [f for selector in charter.exclude for f in selector.fields]
     lacking_exclude = [f for f in dict.fromkeys(excluding) if not satisfied(f, mapped)]

@@ -328,3 +328,44 @@ def test_the_documented_profile_is_valid_and_reads_its_export(tmp_path: Path) ->
     assert tickets.frame["channel"].astype(str).tolist()[:2] == ["phone", "app"]
     assert "first_response_at" in tickets.missing_fields
     assert tickets.fields["resolved_at"] == "CLOSED_DT"
+
+
+def test_validate_with_a_profile_counts_messages_as_the_first_response(tmp_path: Path) -> None:
+    """A profile that reads conversations but maps no first-response column: the messages
+    give the first response (an event log's own; a ticket export's with --events)."""
+    shop = TEMPLATE_DIR / "online-shop.yaml"
+    base = {
+        "profile": 1,
+        "name": "helpdesk-samtaler",
+        "columns": {
+            "ticket_id": "Sak",
+            "created_at": "Opprettet",
+            "channel": "Kanal",
+            "status": "Status",
+            "priority": "Prioritet",
+            "resolved_at": "Løst",
+            "author": "Avsender",
+        },
+    }
+    tickets = tmp_path / "tickets.yaml"
+    tickets.write_text(yaml.safe_dump({**base, "layout": "tickets"}, allow_unicode=True), "utf-8")
+    result = runner.invoke(app, ["validate", "--profile", str(tickets), str(shop)])
+    assert result.exit_code == 0, result.output
+    line = next(ln for ln in result.output.splitlines() if "first_response_at" in ln)
+    assert "unless their messages are given with --events" in line
+    log = tmp_path / "log.yaml"
+    log.write_text(
+        yaml.safe_dump(
+            {**base, "layout": "event-log", "event_log": {"at": "Tidspunkt"}}, allow_unicode=True
+        ),
+        "utf-8",
+    )
+    result = runner.invoke(app, ["validate", "--profile", str(log), str(shop)])
+    assert result.exit_code == 0, result.output
+    assert "first_response_at" not in result.output
+    without = {**base, "columns": {k: v for k, v in base["columns"].items() if k != "author"}}
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(yaml.safe_dump({**without, "layout": "tickets"}, allow_unicode=True), "utf-8")
+    result = runner.invoke(app, ["validate", "--profile", str(plain), str(shop)])
+    line = next(ln for ln in result.output.splitlines() if "first_response_at" in ln)
+    assert "--events" not in line

@@ -34,7 +34,7 @@ READING = {
     ),
     "profile-lacks-field": (
         "With `--profile`: a promise needs a field the profile does not map (it would be "
-        "unmeasurable)."
+        "unmeasurable; a profile that reads messages gives the first response from them)."
     ),
     "profile-reconcile": (
         "With `--profile`: a `reconcile:` column judges neither a measure nor a promise id of "
