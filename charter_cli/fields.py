@@ -111,7 +111,11 @@ def _measure_rows() -> list[str]:
         stop = m.stop_field or "FIELD"
         sample = Promise(m.name, None, m.name, start, stop, {}, None, Allowance(), 1.0)
         reads = ", ".join(
-            f"{f} (or closed_at)" if f == "resolved_at" else f for f in m.needs(sample)
+            f
+            + (" (or closed_at" if f == "resolved_at" else "")
+            + (", or statuses in the events" if f in m.from_history else "")
+            + (")" if f == "resolved_at" or f in m.from_history else "")
+            for f in m.needs(sample)
         )
         if not m.start_field:  # a custom pair
             reads = "the two timestamp fields it names"

@@ -105,7 +105,7 @@ def partitions_for(rows: int) -> int:
 def split(source: Tickets, frame: pd.DataFrame, count: int) -> Iterator[tuple[Tickets, np.ndarray]]:
     """The `count` partitions of `frame` (the tickets of the period, from `source`), each as the
     Tickets of its own rows and events, with the row number of each of its tickets in `frame`."""
-    history = (source.has_history, source.has_group_history)
+    history = (source.has_history, source.has_group_history, source.has_statuses)
     if count == 1:
         same = len(frame) == len(source.frame)  # the period kept every row: the same rows
         rows = source.event_rows if same else None

@@ -107,6 +107,7 @@ class _Stats:
     hi: int | None = None
     history: bool = False
     group_history: bool = False
+    statuses: bool = False  # events that carry a status
     sample: Sample = field(default_factory=Sample)  # for the bulk of the instants (far ones)
 
     def add(self, other: _Stats) -> None:
@@ -122,6 +123,7 @@ class _Stats:
             self.hi = other.hi if self.hi is None else max(self.hi, other.hi)
         self.history |= other.history
         self.group_history |= other.group_history
+        self.statuses |= other.statuses
         self.sample.add(other.sample)
 
 
@@ -216,6 +218,7 @@ def _assemble(
         latest.append(int(events["at"].max()))
         stats.history = "author" not in events or bool(events["status"].notna().any())
         stats.group_history = bool(events["group"].notna().any())
+        stats.statuses = bool(events["status"].notna().any())
     stats.latest = max(latest, default=NAT)
     stats.sample = instants(tickets, events)
     # without --as-of, as-of is the latest instant: no ticket is created after it
@@ -476,7 +479,7 @@ def _whole_input(
         duplicate_examples=first_examples(whole.examples),
         timezone=profile.timezone or reader.timezone,
         notes=notes,
-        whole_history=(whole.history, whole.group_history),
+        whole_history=(whole.history, whole.group_history, whole.statuses),
         total=whole.tickets,
         checks=profile.reconcile,  # the vendor columns to reconcile, in every partition
         has_messages=messages,

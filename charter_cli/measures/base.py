@@ -38,6 +38,9 @@ class Measure:
     also_reads: ClassVar[str] = ""  # what it reads besides ticket fields, for the reference
     # `where` keys that pick the measure's instances rather than tickets (`take_where`)
     own_where: ClassVar[tuple[str, ...]] = ()
+    # fields a status history stands in for when the export has no column for them (a group's
+    # interval ends at a resolution: entering a resolved state says when)
+    from_history: ClassVar[tuple[str, ...]] = ()
 
     def claims(self, value: object) -> bool:
         """Whether a charter's `measure:` value is this measure."""

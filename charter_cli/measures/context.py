@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,9 @@ from charter_cli.tickets.columns import RESOLVED
 from charter_cli.tickets.events import by_ticket
 from charter_cli.tickets.read import Tickets
 from charter_cli.workers import once
+
+if TYPE_CHECKING:
+    from charter_cli.measures.base import Measure
 
 Rows = np.ndarray | slice  # positions into an outcome's rows, or all of them
 
@@ -250,7 +254,11 @@ class Context:
     def evaluate(self, promise: Promise) -> Outcome:
         measure = measure_of(promise.measure)
         needed = needs(promise, self.charter)
-        absent = [n.field for n in needed if not satisfied(n.field, self.present)]
+        absent = [
+            n.field
+            for n in needed
+            if not satisfied(n.field, self.present) and not self._from_history(measure, n.field)
+        ]
         # a filter on a field the export lacks cannot select: the promise covers the tickets the
         # rest of its filter selects, and none of them can be judged
         mask, _ = self.scope.covers(promise)
@@ -296,6 +304,10 @@ class Context:
         measure.evaluate(self, out)
         self._undecided(out)
         return out
+
+    def _from_history(self, measure: Measure, name: str) -> bool:
+        """Whether the status history says what the export's absent `name` would."""
+        return name in measure.from_history and self.source.has_statuses
 
     def _undecided(self, out: Outcome) -> None:
         """Rows the charter's `exclude` may drop but cannot tell (it names an absent field):
@@ -579,6 +591,11 @@ class Context:
             names.append("timezone")  # the zone each ticket's hours are read in
         out = {n: self.present[n] for n in names if n in self.present}
         history = self.source.has_history
+        measure = measure_of(promise.measure)
+        for name in measure.from_history:
+            if self.source.has_statuses and not satisfied(name, self.present):
+                where = self.source.events_file or "the event log"
+                out[name] = f"entering a resolved state in {where}"
         if promise.measure in ("escalation", "escalation_order", "group_time") and history:
             out["group history"] = self.source.events_file or "the event log"
         if promise.pause_when and history:

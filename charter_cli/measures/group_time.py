@@ -51,6 +51,7 @@ class GroupTime(Measure):
     summary = "an OLA: each interval a group holds the ticket, minus paused time"
     also_reads = "a group history (events with a group)"
     stop_field = "resolved_at"
+    from_history = ("resolved_at",)
     pausable = True
     sentence = "ola"
     own_where = ("group",)

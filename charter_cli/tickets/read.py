@@ -111,9 +111,10 @@ class Tickets:
     timezone: str = "UTC"
     notes: list[str] = field(default_factory=list)  # what the import noticed, for the report
     checks: tuple[VendorCheck, ...] = ()  # the profile's `reconcile:` (vendor verdict columns)
-    # on one partition of an audit: whether the whole input has a status history and a group
-    # history (a partition whose tickets have no events must judge as the whole input does)
-    whole_history: tuple[bool, bool] | None = None
+    # on one partition of an audit: whether the whole input has a status history, a group
+    # history and statuses in its events (a partition whose tickets have no events must judge
+    # as the whole input does)
+    whole_history: tuple[bool, bool, bool] | None = None
     total: int | None = None  # tickets, when `frame` does not hold them (a streamed audit)
 
     # the export or an events file maps `author`: messages are known (a ticket without any has
@@ -134,6 +135,14 @@ class Tickets:
         if self.whole_history is not None:
             return self.whole_history[1]
         return self.has_history and bool(self.events["group"].notna().any())  # type: ignore[index]
+
+    @property
+    def has_statuses(self) -> bool:
+        """Events that carry a status (a history of group changes alone carries none): they say
+        when a ticket entered a resolved state."""
+        if self.whole_history is not None:
+            return self.whole_history[2]
+        return self.events is not None and bool(self.events["status"].notna().any())
 
     @property
     def events_file(self) -> str | None:

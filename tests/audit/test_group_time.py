@@ -579,3 +579,51 @@ def test_a_group_no_ticket_was_held_by_is_said_for_any_partitions(tmp_path: Path
         promise = json.loads(result.stdout)["promises"][0]
         assert (promise["met"], promise["breached"], promise["running"]) == (0, 0, 0)
         assert promise["notes"] == [said]
+
+
+def test_an_export_without_resolution_times_ends_intervals_where_the_history_says(
+    tmp_path: Path,
+) -> None:
+    """Without a resolved_at (or closed_at) column, entering a resolved state in the status
+    history ends a group's interval: the same instances and figures as with the column."""
+    for name in ("with", "without", "groups"):
+        (tmp_path / name).mkdir()
+    with_column = sorted(
+        (r["ticket_id"], r["promise"], r["instance"], r["state"], r["elapsed_seconds"])
+        for r in _audit(tmp_path / "with")
+    )
+    lines = TICKETS.splitlines()
+    header = lines[0].split(";")
+    at = header.index("resolved_at")
+    stripped = "\n".join(
+        ";".join(c for k, c in enumerate(line.split(";")) if k != at) for line in lines
+    )
+    folder = tmp_path / "without"
+    f = _write(folder, **{"c.yaml": CHARTER, "t.csv": stripped + "\n", "e.csv": EVENTS})
+    rows = _pairs(folder, f["c.yaml"], f["t.csv"], "--events", str(f["e.csv"]), "--as-of", AS_OF)
+    without = sorted(
+        (r["ticket_id"], r["promise"], r["instance"], r["state"], r["elapsed_seconds"])
+        for r in rows
+    )
+    assert without == with_column
+    out = runner.invoke(
+        app,
+        ["audit", str(f["c.yaml"]), str(f["t.csv"]), "--events", str(f["e.csv"]),
+         "--as-of", AS_OF, "--format", "json"],
+    )  # fmt: skip
+    fields = {p["id"]: p["fields"] for p in json.loads(out.stdout)["promises"]}
+    said = fields["ola-all"]["resolved_at"]
+    assert said.startswith("entering a resolved state in ") and said.endswith("e.csv")
+    # with no status in the history, nothing says when: not measurable, as before
+    groups_only = (
+        EVENTS.replace(",open,", ",,").replace(",solved,", ",,").replace(",pending,", ",,")
+    )
+    f = _write(
+        tmp_path / "groups", **{"c.yaml": CHARTER, "t.csv": stripped + "\n", "e.csv": groups_only}
+    )
+    out = runner.invoke(
+        app,
+        ["audit", str(f["c.yaml"]), str(f["t.csv"]), "--events", str(f["e.csv"]),
+         "--as-of", AS_OF, "--format", "json"],
+    )  # fmt: skip
+    assert "the export has no resolved_at" in out.stdout
