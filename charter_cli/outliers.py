@@ -232,12 +232,24 @@ def add_strays(into: dict[str, Strays], found: dict[str, Strays]) -> None:
 def far_notes(source: Tickets, as_of: int, *, as_of_given: bool, timezone: str) -> list[str]:
     """One note per field that holds far instants: how many, in which years, the bulk, and one
     ticket with its value; and, when the latest of them is the default as-of, that it moved it.
-    Over every ticket and event read, before --since and --until, like the default as-of."""
-    named = _named(source.frame, source.events)
-    bounds = Sample.of((name, values) for name, values, _ in named).bounds()
+    Over every ticket and event read, before --since and --until, like the default as-of. A
+    column a slice at a time, added up as partitions are: an audit works this out while it
+    judges the promises, and six million messages whole took 0.15 GB more at its peak."""
+    named = [
+        (name, values[at : at + SLICE], ids.iloc[at : at + SLICE])
+        for name, values, ids in _named(source.frame, source.events)
+        for at in range(0, values.size, SLICE)
+    ]
+    sample = Sample()
+    for name, values, _ in named:
+        sample.add(Sample.of([(name, values)]))
+    bounds = sample.bounds()
     if bounds is None:
         return []
     return notes(strays(named, bounds), as_of, as_of_given=as_of_given, timezone=timezone)
+
+
+SLICE = 1 << 20  # instants of a column `far_notes` looks at at a time
 
 
 def notes(found: dict[str, Strays], as_of: int, *, as_of_given: bool, timezone: str) -> list[str]:

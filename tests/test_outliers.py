@@ -99,7 +99,15 @@ def test_the_note_names_field_count_ticket_and_the_moved_as_of(tmp_path: Path) -
     ) in doc["data_quality"]["notes"]
 
 
-def test_with_as_of_given_the_note_stays_and_says_nothing_of_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("piece", [8, 1 << 20])
+def test_with_as_of_given_the_note_stays_and_says_nothing_of_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int
+) -> None:
+    """(The columns looked at a slice at a time, of 8 instants, the strays in two, or all at once:
+    the same note.)"""
+    import charter_cli.outliers
+
+    monkeypatch.setattr(charter_cli.outliers, "SLICE", piece)
     rows = [
         f"{4000 + i},2026-10-{1 + i % 28:02d} 09:00,e-post,normal,closed,"
         f"2026-10-{1 + i % 28:02d} 09:30,2026-10-{1 + i % 28:02d} 12:00"
