@@ -19,7 +19,7 @@ from charter_cli.coverage import Coverage, coverage
 from charter_cli.errors import CharterError, UsageError
 from charter_cli.frames import TEXT, recode
 from charter_cli.measures.context import Clocks, Context
-from charter_cli.memory import give_back
+from charter_cli.memory import give_back, roomy
 from charter_cli.outcome import STATE_LABELS, Labels, Outcome, State
 from charter_cli.progress import Progress
 from charter_cli.reconcile import Disagreement, reconcile
@@ -125,8 +125,10 @@ def audit(
     total = len(charter.promises)
     # two promises at a time: much of a promise's work holds the GIL (pandas, small arrays) and
     # would leave the second core idle (8 promises on a million tickets: 0.45 -> 0.30 s,
-    # benchmarks/README.md); told in order, each as the one before it is done
-    evaluated = in_order([partial(auditor.evaluate, promise) for promise in charter.promises])
+    # benchmarks/README.md); one at a time above 1 GB resident, where two promises' arrays
+    # would make the peak; told in order, each as the one before it is done
+    tasks = [partial(auditor.evaluate, promise) for promise in charter.promises]
+    evaluated = in_order(tasks, beside=roomy)
     try:
         for done, promise in enumerate(charter.promises):
             if progress:

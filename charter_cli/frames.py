@@ -87,13 +87,16 @@ def arrow_array(values: pd.Series) -> object:
 IN_PIECES = 1 << 20  # rows from which a long column is taken or matched in pieces
 
 
-def take_rows(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
-    """`frame.take(order)` with a fresh index. A long frame's columns are taken side by side on
-    the worker pool, a text column in a piece per core, a categorical by its codes, a NumPy
-    column by NumPy's take (no check of the positions per column: `order` comes from a sort of
-    the frame's own rows). Three million events grouped by ticket: 0.10 -> 0.06 s on two cores,
-    six million messages 0.22 -> 0.18 s (measured on memory used before; on fresh pages, where
-    the first touch of each costs too, the grouping's take was 0.5 s, benchmarks/README.md)."""
+def take_rows(frame: pd.DataFrame, order: np.ndarray, *, consume: bool = False) -> pd.DataFrame:
+    """`frame.take(order)` with a fresh index. A long frame's text columns are taken one at a
+    time, each in a piece per core side by side, then its other columns side by side on the
+    worker pool (a categorical by its codes, a NumPy column by NumPy's take: no check of the
+    positions per column, `order` comes from a sort of the frame's own rows). Three million
+    events grouped by ticket: 0.10 -> 0.06 s on two cores, six million messages 0.22 -> 0.18 s
+    (on memory used before; on fresh pages, where the first touch of each costs too, the
+    grouping's take was 0.5 s, benchmarks/README.md). `consume`: each column of `frame` is
+    dropped from it once taken (the grouped events and the events as read are then never held
+    whole together: 85 MB less at that moment on six million messages)."""
     if order.size < IN_PIECES or (os.cpu_count() or 1) == 1:
         return frame.take(order).reset_index(drop=True)
     import pyarrow as pa
@@ -103,54 +106,44 @@ def take_rows(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
     order = np.asarray(order, dtype=np.intp)
     pieces = min(os.cpu_count() or 1, 4)
     step = -(-order.size // pieces)
-    tasks: list[Callable[[], Any]] = []
-    built: list[tuple[str, int, Callable[[list[Any]], pd.Series]]] = []  # name, tasks, assembly
-    for name in frame.columns:
-        column = frame[name]
-        dtype = column.dtype
-        inner: Any = getattr(column.array, "_pa_array", None)
-        if isinstance(dtype, pd.StringDtype) and inner is not None:
-            starts = range(0, order.size, step)
-            tasks += [partial(inner.take, order[at : at + step]) for at in starts]
-
-            def text(parts: list[Any], t: Any = inner, c: pd.Series = column) -> pd.Series:
-                taken = pa.chunked_array([k for part in parts for k in part.chunks], type=t.type)
-                return pd.Series(type(c.array)(taken, dtype=c.dtype), copy=False)
-
-            built.append((name, len(starts), text))
-        elif isinstance(dtype, pd.CategoricalDtype):
-            codes: np.ndarray = column.array.codes
-            tasks.append(partial(np.take, codes, order))
-
-            def category(parts: list[Any], d: pd.CategoricalDtype = dtype) -> pd.Series:
-                values = pd.Categorical.from_codes(parts[0], dtype=d, validate=False)
-                return pd.Series(values, copy=False)
-
-            built.append((name, 1, category))
-        elif isinstance(dtype, np.dtype) and dtype.kind != "O":
-            values = column.to_numpy()
-            tasks.append(partial(np.take, values, order))
-            built.append((name, 1, _numpy_series))
-        else:  # anything else as pandas takes it
-            tasks.append(partial(_taken, column, order))
-            built.append((name, 1, _first))
-    results = in_parallel(tasks)
+    names = list(frame.columns)
     columns: dict[str, pd.Series] = {}
-    at = 0
-    for name, count, assemble in built:
-        columns[name] = assemble(results[at : at + count])
-        at += count
-    return pd.DataFrame(columns, copy=False)
+    for name in names:
+        if not isinstance(frame[name].dtype, pd.StringDtype):
+            continue
+        array: Any = frame[name].array
+        inner: Any = getattr(array, "_pa_array", None)
+        if inner is None:
+            continue
+        kind, dtype = type(array), frame[name].dtype
+        parts = in_parallel(
+            [partial(inner.take, order[at : at + step]) for at in range(0, order.size, step)]
+        )
+        del array, inner
+        if consume:
+            del frame[name]
+        taken = pa.chunked_array([k for part in parts for k in part.chunks], type=parts[0].type)
+        columns[name] = pd.Series(kind(taken, dtype=dtype), copy=False)
+    rest = [name for name in names if name not in columns]
+    if consume and columns:  # the text as read, back to the system before the rest is taken
+        from charter_cli.memory import give_back
+
+        give_back(always=True)
+    taken_rest = in_parallel([partial(_take_one, frame[n], order) for n in rest])
+    columns |= dict(zip(rest, taken_rest, strict=True))
+    del taken_rest
+    if consume:
+        for name in rest:
+            del frame[name]
+    return pd.DataFrame({name: columns[name] for name in names}, copy=False)
 
 
-def _numpy_series(parts: list[Any]) -> pd.Series:
-    return pd.Series(parts[0], copy=False)
-
-
-def _taken(column: pd.Series, order: np.ndarray) -> pd.Series:
+def _take_one(column: pd.Series, order: np.ndarray) -> pd.Series:
+    """One column at `order`: a categorical by its codes, NumPy values by NumPy's take."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        codes = np.take(column.array.codes, order)
+        return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False), copy=False)
+    if isinstance(dtype, np.dtype) and dtype.kind != "O":
+        return pd.Series(np.take(column.to_numpy(), order), copy=False)
     return column.take(order).reset_index(drop=True)
-
-
-def _first(parts: list[Any]) -> pd.Series:
-    first: pd.Series = parts[0]
-    return first

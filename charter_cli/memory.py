@@ -57,6 +57,14 @@ def _trim() -> object:
 
 
 KEPT = 1 << 30  # resident memory below which freed memory is kept for the next arrays
+ALONE = 1 << 30  # resident memory above which an audit judges one promise at a time
+
+
+def roomy() -> bool:
+    """Whether this process holds less than `ALONE` (unknown: yes): room for a second promise
+    beside the one being judged."""
+    held = resident()
+    return held is None or held < ALONE
 
 
 def resident() -> int | None:

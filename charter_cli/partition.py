@@ -23,6 +23,7 @@ import pandas as pd
 from charter_cli.audit import audit, default_as_of, in_period, source_notes
 from charter_cli.errors import UsageError
 from charter_cli.measures.context import Clocks
+from charter_cli.memory import give_back
 from charter_cli.outliers import far_notes
 from charter_cli.summary import Piece, Summary, Wants, merge, reduce
 from charter_cli.workers import in_background
@@ -256,6 +257,8 @@ def run_pieces(
             )
         )
         del part  # this partition's tickets and events, before the next is taken
+        if partitions > 1:  # and what it freed, back to the system before the next one's arrays
+            give_back(always=True)
         if step and partitions > 1:
             step("partitions", done, partitions)
     return pieces

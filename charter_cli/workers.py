@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any, Generic, TypeVar, overload
@@ -56,17 +56,25 @@ def _promise_pool() -> ThreadPoolExecutor:
     )
 
 
-def in_order(tasks: list[Callable[[], T]]) -> Generator[T, None, None]:
+def in_order(
+    tasks: Sequence[Callable[[], T]], *, beside: Callable[[], bool] | None = None
+) -> Generator[T, None, None]:
     """Run `tasks` two at a time on a pool of their own and yield their results in order, each
-    as soon as it and those before it are done (one at a time, here, on a single core). A
-    task that fails stops those not started."""
+    as soon as it and those before it are done (one at a time, here, on a single core).
+    `beside`: asked before a task would start beside another, whether it may (when not, it
+    starts when the one before it is done). A task that fails stops those not started."""
     if len(tasks) <= 1 or (os.cpu_count() or 1) == 1:
         yield from (task() for task in tasks)
         return
-    futures = [_promise_pool().submit(task) for task in tasks]
+    pool = _promise_pool()
+    futures: list[Future[T]] = []
     try:
-        for future in futures:
-            yield future.result()
+        for k in range(len(tasks)):
+            if len(futures) <= k:  # the one before ran alone
+                futures.append(pool.submit(tasks[k]))
+            if len(futures) == k + 1 and k + 1 < len(tasks) and (beside is None or beside()):
+                futures.append(pool.submit(tasks[k + 1]))
+            yield futures[k].result()
     finally:
         for future in futures:
             future.cancel()

@@ -71,3 +71,32 @@ def test_in_order_stops_at_a_failure_and_starts_no_more() -> None:
         next(results)
     time.sleep(0.5)  # what had started finishes; what had not never starts
     assert len(ran) < 6, ran
+
+
+@pytest.mark.parametrize("room", [True, False])
+def test_in_order_starts_a_task_beside_another_only_when_there_is_room(room: bool) -> None:
+    """Asked before a task would start beside a running one: without room, one at a time."""
+    running: list[int] = []
+    most = [0]
+    lock = threading.Lock()
+
+    def task(k: int) -> Callable[[], int]:
+        def run() -> int:
+            with lock:
+                running.append(k)
+                most[0] = max(most[0], len(running))
+            time.sleep(0.03)
+            with lock:
+                running.remove(k)
+            return k
+
+        return run
+
+    asked: list[bool] = []
+
+    def beside() -> bool:
+        asked.append(room)
+        return room
+
+    assert list(in_order([task(k) for k in range(6)], beside=beside)) == list(range(6))
+    assert asked and most[0] == (2 if room else 1)

@@ -648,7 +648,7 @@ def read_tickets(
         events_unmatched += unmatched
         # grouped by ticket, in the tickets' order, each ticket's in time order (stable)
         grouped = grouped_order(owner, extra.events["at"].to_numpy())[unmatched:]
-        more = take_rows(extra.events, grouped)
+        more = take_rows(extra.events, grouped, consume=True)  # the events as read, dropped
         if event_rows is not None:
             event_rows.append(owner[grouped])
         del extra, owner, grouped  # the file's events in their own order: gone before the next

@@ -181,7 +181,7 @@ def test_promises_side_by_side_give_the_same_reports_as_one_at_a_time(
 
     export, history = write_desk(tmp_path, n=1200)
     both = _audit(tmp_path, export, history, "both")
-    monkeypatch.setattr(charter_cli.audit, "in_order", lambda tasks: (t() for t in tasks))
+    monkeypatch.setattr(charter_cli.audit, "in_order", lambda tasks, **_: (t() for t in tasks))
     alone = _audit(tmp_path, export, history, "alone")
     for kind, content in both.items():
         assert alone[kind] == content, f"{kind} differs with one promise at a time"

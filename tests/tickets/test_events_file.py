@@ -190,3 +190,6 @@ def test_long_columns_matched_and_taken_in_pieces_as_whole(monkeypatch: pytest.M
     pieces = take_rows(events, order)
     pd.testing.assert_frame_equal(pieces, taken)
     assert list(pieces.dtypes) == list(taken.dtypes)
+    consumed = events.copy()
+    pd.testing.assert_frame_equal(take_rows(consumed, order, consume=True), taken)
+    assert consumed.columns.empty and len(events.columns) == 6  # each column dropped once taken
