@@ -17,14 +17,30 @@ T = TypeVar("T")
 CHUNK = 1 << 17  # rows per chunk: small enough for the caches, large enough to amortise
 
 
+_on_pool = threading.local()  # `inside` is set in the pool's own threads
+
+
+def _inside() -> None:
+    _on_pool.inside = True
+
+
 @lru_cache(maxsize=1)
 def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1), thread_name_prefix="charter")
+    return ThreadPoolExecutor(
+        max_workers=min(8, os.cpu_count() or 1), thread_name_prefix="charter", initializer=_inside
+    )
+
+
+def _here() -> bool:
+    """Whether work is done in the calling thread: on a single core, or in one of the pool's own
+    threads (a task that waited for tasks queued behind it on its own pool could wait for ever
+    once every thread of the pool waits so; the thread it runs on does the work instead)."""
+    return (os.cpu_count() or 1) == 1 or getattr(_on_pool, "inside", False)
 
 
 def in_chunks(func: Callable[[slice], T], size: int) -> list[T]:
     """Apply `func` to consecutive slices of `size` rows; several slices go to a thread pool."""
-    if size <= CHUNK or (os.cpu_count() or 1) == 1:
+    if size <= CHUNK or _here():
         return [func(slice(0, size))]
     slices = [slice(i, min(i + CHUNK, size)) for i in range(0, size, CHUNK)]
     return list(_pool().map(func, slices))
@@ -32,14 +48,15 @@ def in_chunks(func: Callable[[slice], T], size: int) -> list[T]:
 
 def in_parallel(tasks: list[Callable[[], T]]) -> list[T]:
     """Run independent whole-column tasks on the thread pool; results in the same order."""
-    if len(tasks) <= 1 or (os.cpu_count() or 1) == 1:
+    if len(tasks) <= 1 or _here():
         return [task() for task in tasks]
     return list(_pool().map(lambda task: task(), tasks))
 
 
 def in_background(task: Callable[[], T]) -> Future[T]:
-    """Start one whole-column task on the thread pool (at once, here, with a single core)."""
-    if (os.cpu_count() or 1) == 1:
+    """Start one whole-column task on the thread pool (at once, here, with a single core or in
+    one of the pool's threads)."""
+    if _here():
         done: Future[T] = Future()
         done.set_result(task())
         return done

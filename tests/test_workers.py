@@ -100,3 +100,20 @@ def test_in_order_starts_a_task_beside_another_only_when_there_is_room(room: boo
 
     assert list(in_order([task(k) for k in range(6)], beside=beside)) == list(range(6))
     assert asked and most[0] == (2 if room else 1)
+
+
+def test_tasks_on_the_pool_never_wait_for_tasks_queued_behind_them() -> None:
+    """Tasks that fan out again (a pass over a file finding record ends, run in the background)
+    do that work in their own thread: with every thread of the pool busy with such a task, all
+    of them still finish."""
+    from charter_cli.workers import _pool, in_background, in_parallel
+
+    threads = _pool()._max_workers
+    everyone = threading.Barrier(threads, timeout=10)
+
+    def fans_out(k: int) -> int:
+        everyone.wait()  # every thread of the pool holds one of these now
+        return sum(in_parallel([lambda i=i: i * k for i in range(4)]))
+
+    started = [in_background(lambda k=k: fans_out(k)) for k in range(threads)]
+    assert [f.result(timeout=20) for f in started] == [6 * k for k in range(threads)]
