@@ -94,6 +94,13 @@ def satisfied(name: str, present: set[str] | dict[str, str]) -> bool:
     return any(f in present for f in EITHER.get(name, (name,)))
 
 
+def _read(name: str, from_history: tuple[str, ...]) -> str:
+    """A field a measure reads, with what stands in for it."""
+    instead = ["closed_at"] if name == "resolved_at" else []
+    instead += ["statuses in the events"] if name in from_history else []
+    return f"{name} (or {', or '.join(instead)})" if instead else name
+
+
 def _measure_rows() -> list[str]:
     """One table row per registered measure: how it is written, what it measures, what it reads
     (from the measure itself: a new measure shows up here by being registered)."""
@@ -110,13 +117,8 @@ def _measure_rows() -> list[str]:
         start = m.start_field or "FIELD"
         stop = m.stop_field or "FIELD"
         sample = Promise(m.name, None, m.name, start, stop, {}, None, Allowance(), 1.0)
-        reads = ", ".join(
-            f
-            + (" (or closed_at" if f == "resolved_at" else "")
-            + (", or statuses in the events" if f in m.from_history else "")
-            + (")" if f == "resolved_at" or f in m.from_history else "")
-            for f in m.needs(sample)
-        )
+
+        reads = ", ".join(_read(f, m.from_history) for f in m.needs(sample))
         if not m.start_field:  # a custom pair
             reads = "the two timestamp fields it names"
         extra = f"; and {m.also_reads}" if m.also_reads else ""

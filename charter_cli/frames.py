@@ -129,9 +129,8 @@ def take_rows(frame: pd.DataFrame, order: np.ndarray, *, consume: bool = False) 
         from charter_cli.memory import give_back
 
         give_back(always=True)
-    taken_rest = in_parallel([partial(_take_one, frame[n], order) for n in rest])
-    columns |= dict(zip(rest, taken_rest, strict=True))
-    del taken_rest
+    others = in_parallel([partial(_take_one, frame[n], order) for n in rest])
+    columns |= dict(zip(rest, others, strict=True))
     if consume:
         for name in rest:
             del frame[name]

@@ -57,7 +57,7 @@ def _trim() -> object:
 
 
 KEPT = 1 << 30  # resident memory below which freed memory is kept for the next arrays
-ALONE = 1 << 30  # resident memory above which an audit judges one promise at a time
+ALONE = KEPT  # resident memory above which an audit judges one promise at a time
 
 
 def roomy() -> bool:

@@ -593,7 +593,7 @@ class Context:
         history = self.source.has_history
         measure = measure_of(promise.measure)
         for name in measure.from_history:
-            if self.source.has_statuses and not satisfied(name, self.present):
+            if self._from_history(measure, name) and not satisfied(name, self.present):
                 where = self.source.events_file or "the event log"
                 out[name] = f"entering a resolved state in {where}"
         if promise.measure in ("escalation", "escalation_order", "group_time") and history:
