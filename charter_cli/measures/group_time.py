@@ -28,6 +28,7 @@ import pandas as pd
 
 from charter_cli.charter.model import normalise
 from charter_cli.clock import I64, NAT
+from charter_cli.fields import satisfied
 from charter_cli.frames import per_value
 from charter_cli.measures.allowance import allowances
 from charter_cli.measures.base import Measure
@@ -41,6 +42,10 @@ if TYPE_CHECKING:
 
 NO_HISTORY = (
     "group_time needs a group history (events with a group column: an event log, or --events)"
+)
+UNTOLD = (
+    "the export has no resolved_at column and the events carry no status for this ticket: "
+    "when it was resolved is not known"
 )
 GROUPS = "groups"  # the options `where: {group: [...]}` becomes: the groups picked
 NOT_GROUPS = "not_groups"  # and those refused (`where: {group: {not: [...]}}`)
@@ -142,6 +147,13 @@ class GroupTime(Measure):
         ids = ctx.t["ticket_id"].to_numpy(dtype=object)[rows]
         created = ctx.col("created_at", rows)
         resolved = ctx.stop_column("resolved_at", rows)
+        # without a resolution column only the status history says when a ticket was resolved:
+        # a ticket with no status in it cannot be told resolved from still held
+        told = (
+            ctx.with_events(rows, statuses=True)
+            if not satisfied("resolved_at", ctx.present)
+            else None
+        )
         own = ctx.attr("group", rows) if "group" in ctx.t else None
         held = holdings(ctx.source.events, ids, created, resolved, ctx.as_of, own)
         picked = _picked(held.names, p.options.get(GROUPS, ()), p.options.get(NOT_GROUPS, ()))
@@ -163,6 +175,8 @@ class GroupTime(Measure):
             return
         reason = out.reason
         reason.fill(group < 0, "no group history for this ticket")
+        if told is not None:
+            reason.fill(~told[owner], UNTOLD)
         stop = resolved[owner]
         reason.fill(
             (stop != NAT) & (stop < created[owner]),

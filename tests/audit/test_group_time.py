@@ -627,3 +627,25 @@ def test_an_export_without_resolution_times_ends_intervals_where_the_history_say
          "--as-of", AS_OF, "--format", "json"],
     )  # fmt: skip
     assert "the export has no resolved_at" in out.stdout
+    # a ticket whose events carry no status (F: its group only) cannot be told resolved from
+    # still held: its instances are not measurable, the others' figures are as before
+    (tmp_path / "one").mkdir()
+    one_ticket = EVENTS.replace("F,2026-10-19 09:00,open,", "F,2026-10-19 09:00,,").replace(
+        "F,2026-10-19 10:00,solved,\n", ""
+    )
+    assert "F,2026-10-19 10:00" not in one_ticket
+    f = _write(
+        tmp_path / "one", **{"c.yaml": CHARTER, "t.csv": stripped + "\n", "e.csv": one_ticket}
+    )
+    rows = _pairs(
+        tmp_path / "one", f["c.yaml"], f["t.csv"], "--events", str(f["e.csv"]), "--as-of", AS_OF
+    )
+    untold = [r for r in rows if r["ticket_id"] == "F"]
+    assert len(untold) == 2 and all(r["state"] == "unmeasurable" for r in untold)
+    assert all("carry no status for this ticket" in r["reason"] for r in untold)
+    rest = sorted(
+        (r["ticket_id"], r["promise"], r["instance"], r["state"], r["elapsed_seconds"])
+        for r in rows
+        if r["ticket_id"] != "F"
+    )
+    assert rest == [r for r in with_column if r[0] != "F"]
