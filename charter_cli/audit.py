@@ -126,9 +126,11 @@ def audit(
     # two promises at a time: much of a promise's work holds the GIL (pandas, small arrays) and
     # would leave the second core idle (8 promises on a million tickets: 0.45 -> 0.30 s,
     # benchmarks/README.md); one at a time above 1 GB resident, where two promises' arrays
-    # would make the peak; told in order, each as the one before it is done
+    # would make the peak. Those that read the history event by event start first, the others
+    # beside them as each is done; told in order, each as the one before it is done
     tasks = [partial(auditor.evaluate, promise) for promise in charter.promises]
-    evaluated = in_order(tasks, beside=roomy)
+    longest = [k for k, promise in enumerate(charter.promises) if auditor.walks_history(promise)]
+    evaluated = in_order(tasks, beside=roomy, first=longest)
     try:
         for done, promise in enumerate(charter.promises):
             if progress:

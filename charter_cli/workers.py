@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from functools import lru_cache
 from typing import Any, Generic, TypeVar, overload
 
@@ -74,26 +74,44 @@ def _promise_pool() -> ThreadPoolExecutor:
 
 
 def in_order(
-    tasks: Sequence[Callable[[], T]], *, beside: Callable[[], bool] | None = None
+    tasks: Sequence[Callable[[], T]],
+    *,
+    beside: Callable[[], bool] | None = None,
+    first: Sequence[int] = (),
 ) -> Generator[T, None, None]:
     """Run `tasks` two at a time on a pool of their own and yield their results in order, each
-    as soon as it and those before it are done (one at a time, here, on a single core).
-    `beside`: asked before a task would start beside another, whether it may (when not, it
-    starts when the one before it is done). A task that fails stops those not started."""
+    as soon as it and those before it are done (one at a time, here, on a single core). As soon
+    as one finishes the next starts, whichever is still running: a long task does not hold the
+    second thread idle until it is done. `first`: tasks to start before the others (the longest,
+    so that the short ones fill the other thread beside them). `beside`: asked before a task
+    would start beside another, whether it may (when not, it starts when the others are done).
+    A task that fails stops those not started."""
     if len(tasks) <= 1 or (os.cpu_count() or 1) == 1:
         yield from (task() for task in tasks)
         return
     pool = _promise_pool()
-    futures: list[Future[T]] = []
+    later = [k for k in range(len(tasks)) if k not in set(first)]
+    starts = iter([*dict.fromkeys(first), *later])
+    futures: dict[int, Future[T]] = {}  # started, not yet yielded
+    left = len(tasks)  # not yet started
     try:
         for k in range(len(tasks)):
-            if len(futures) <= k:  # the one before ran alone
-                futures.append(pool.submit(tasks[k]))
-            if len(futures) == k + 1 and k + 1 < len(tasks) and (beside is None or beside()):
-                futures.append(pool.submit(tasks[k + 1]))
-            yield futures[k].result()
+            while True:
+                running = [f for f in futures.values() if not f.done()]
+                while left and (
+                    not running
+                    or (len(running) < PROMISES_AT_ONCE and (beside is None or beside()))
+                ):
+                    at = next(starts)
+                    futures[at] = pool.submit(tasks[at])
+                    running.append(futures[at])
+                    left -= 1
+                if k in futures and futures[k].done():
+                    break
+                wait(running, return_when=FIRST_COMPLETED)
+            yield futures.pop(k).result()
     finally:
-        for future in futures:
+        for future in futures.values():
             future.cancel()
 
 

@@ -41,6 +41,9 @@ class Measure:
     # fields a status history stands in for when the export has no column for them (a group's
     # interval ends at a resolution: entering a resolved state says when)
     from_history: ClassVar[tuple[str, ...]] = ()
+    # whether it reads the status or message history event by event (with a history of
+    # millions of events, its promise takes longest: an audit starts those first)
+    walks_history: ClassVar[bool] = False
 
     def claims(self, value: object) -> bool:
         """Whether a charter's `measure:` value is this measure."""

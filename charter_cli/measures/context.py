@@ -521,6 +521,15 @@ class Context:
         next_at[last] = NAT
         return order, ids, at, next_at
 
+    def walks_history(self, promise: Promise) -> bool:
+        """Whether judging `promise` reads the events one by one (a measure of the history, its
+        pauses, a resolution's cycles): with millions of events, the longest promises."""
+        events = self.source.events
+        if events is None or events.empty:
+            return False
+        measure = measure_of(promise.measure)
+        return measure.walks_history or bool(promise.pause_when) or measure.reopenable(promise)
+
     def has_status_history(self) -> bool:
         return self.source.has_history
 

@@ -162,6 +162,7 @@ class Conversational(Measure):
     judging of each instance against its allowance, minus the paused time."""
 
     also_reads = "message history (author and public)"
+    walks_history = True
 
     @property
     def no_messages(self) -> str:

@@ -28,6 +28,7 @@ class EscalationOrder(Measure):
     name = "escalation_order"
     summary = "a ticket is never passed back down the escalation path"
     also_reads = "group or escalation_level changes in a status history"
+    walks_history = True
     start_field = "created_at"
     stop_field = "resolved_at"
     allowance_key = None

@@ -55,6 +55,7 @@ class GroupTime(Measure):
     name = "group_time"
     summary = "an OLA: each interval a group holds the ticket, minus paused time"
     also_reads = "a group history (events with a group)"
+    walks_history = True
     stop_field = "resolved_at"
     from_history = ("resolved_at",)
     pausable = True

@@ -25,6 +25,7 @@ class TimeIn(Measure):
     name = "time_in"
     summary = "the business time spent in the listed statuses, from creation to resolution"
     also_reads = "a status history"
+    walks_history = True
     replays_from_history = True
     form: ClassVar[dict[str, Any] | None] = {
         "type": "object",

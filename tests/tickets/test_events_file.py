@@ -193,3 +193,81 @@ def test_long_columns_matched_and_taken_in_pieces_as_whole(monkeypatch: pytest.M
     consumed = events.copy()
     pd.testing.assert_frame_equal(take_rows(consumed, order, consume=True), taken)
     assert consumed.columns.empty and len(events.columns) == 6  # each column dropped once taken
+
+
+def _rows_by_dict(ids: list[str | None], known: list[str]) -> list[int]:
+    """The reference: each id's first row among the tickets' ids, by a dict of strings."""
+    first: dict[str, int] = {}
+    for row, ticket in enumerate(known):
+        first.setdefault(ticket, row)
+    return [first.get(ticket, -1) if ticket is not None else -1 for ticket in ids]
+
+
+def _ids(kind: str, numbers: list[int], width: int) -> list[str]:
+    prefix = {"zendesk": "", "jira": "SUP-", "servicenow": "INC", "odd": "Sak æ-"}[kind]
+    if kind == "servicenow":
+        return [f"{prefix}{n:0{width}d}" for n in numbers]
+    return [f"{prefix}{n}" for n in numbers]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    kind=st.sampled_from(["zendesk", "jira", "servicenow", "odd"]),
+    numbers=st.lists(st.integers(0, 10**6), min_size=1, max_size=40, unique=True),
+    spread=st.sampled_from([1, 10**12]),  # dense (a table) or sparse (a search)
+    extra=st.lists(
+        st.one_of(
+            st.integers(0, 2 * 10**6).map(str),
+            st.sampled_from(["", "0", "00", "007", "SUP-007", "INC7", "+5", "-5", " 12", "12 "]),
+            st.sampled_from(["SUP-", "INC", "sup-5", "SUP-5x", "9" * 19, "SUP-" + "9" * 19]),
+            st.sampled_from(["INC00000007", "Sak æ-3", "Sak æ-03", "٣", "SUP-١"]),
+            st.none(),
+        ),
+        max_size=30,
+    ),
+)
+def test_ticket_rows_by_number_are_those_by_string(
+    kind: str, numbers: list[int], spread: int, extra: list[str | None]
+) -> None:
+    """Ids that are a prefix and a number are matched as integers: the same rows as matching
+    the strings, whatever the events' ids look like (zero-padded, signs, spaces, other digits,
+    other prefixes, too long for an int64, missing)."""
+    from charter_cli.frames import TEXT
+    from charter_cli.tickets.events import ticket_rows
+
+    known = _ids(kind, [n * spread for n in numbers], 8)
+    rng = np.random.default_rng(len(extra))
+    ids: list[str | None] = [*rng.choice(known, 3 * len(known)).tolist(), *extra]
+    rng.shuffle(ids)  # type: ignore[arg-type]
+    events = pd.DataFrame({"ticket_id": pd.Series(ids, dtype=TEXT)})
+    got = ticket_rows(events, pd.Series(known, dtype=TEXT))
+    assert got.tolist() == _rows_by_dict(ids, known)
+
+
+@pytest.mark.parametrize(
+    ("known", "ids", "by_number"),
+    [
+        (["T1", "T2", "T10"], ["T10", "T01", "T1", "X1", "T2x", "T1 "], True),
+        (["INC001", "INC002", "INC100"], ["INC1", "INC002", "INC0100", "INC100"], True),
+        (["1", "2", "0"], ["0", "00", "1", "01"], True),
+        (["7", "007"], ["7", "007", "07"], False),  # one number, two tickets: by string
+        (["T1", "X2"], ["T1", "X2"], False),  # two prefixes
+        (["12345678901234567890"], ["12345678901234567890"], False),  # beyond an int64
+    ],
+)
+def test_ticket_rows_by_number_only_where_the_number_says_the_id(
+    known: list[str], ids: list[str], by_number: bool
+) -> None:
+    import pyarrow as pa
+
+    from charter_cli.frames import TEXT
+    from charter_cli.tickets import events as module
+
+    numbered = module.by_number(
+        pa.array(ids, pa.large_string()), pa.array(known, pa.large_string())
+    )
+    assert (numbered is not None) is by_number
+    got = module.ticket_rows(
+        pd.DataFrame({"ticket_id": pd.Series(ids, dtype=TEXT)}), pd.Series(known, dtype=TEXT)
+    )
+    assert got.tolist() == _rows_by_dict(list(ids), known)
