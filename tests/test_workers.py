@@ -117,3 +117,31 @@ def test_tasks_on_the_pool_never_wait_for_tasks_queued_behind_them() -> None:
 
     started = [in_background(lambda k=k: fans_out(k)) for k in range(threads)]
     assert [f.result(timeout=20) for f in started] == [6 * k for k in range(threads)]
+
+
+def test_in_order_starts_the_long_tasks_first_and_keeps_both_threads_busy() -> None:
+    """`first` start before the others, and as soon as a task finishes the next starts beside
+    the one still running: the long task, started first, sees every short one done while it
+    runs (it waits for them); results in order."""
+    started: list[int] = []
+    lock = threading.Lock()
+    shorts_done = threading.Event()
+
+    def short(k: int) -> Callable[[], object]:
+        def run() -> object:
+            with lock:
+                started.append(k)
+                if len(started) == 6:
+                    shorts_done.set()
+            return k
+
+        return run
+
+    def long() -> object:
+        with lock:
+            started.append(5)
+        return shorts_done.wait(10)  # only the other thread can set it
+
+    tasks = [short(k) for k in range(5)] + [long]
+    assert list(in_order(tasks, first=[5])) == [0, 1, 2, 3, 4, True]
+    assert started[0] == 5 and sorted(started) == list(range(6))
