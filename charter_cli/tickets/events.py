@@ -308,7 +308,8 @@ def read_events(
     ).sort_values("line", kind="stable", ignore_index=True)
     # in the file's order: the importer groups them by ticket (by_ticket), with integers; a sort
     # by the id strings took 3-5 s on three million events
-    return EventsFile(events.loc[~drop].reset_index(drop=True), skipped, raw.rows_read, dates.note)
+    kept = events.loc[~drop].reset_index(drop=True) if drop.any() else events  # no copy
+    return EventsFile(kept, skipped, raw.rows_read, dates.note)
 
 
 def absent(n: int) -> pd.Series:
