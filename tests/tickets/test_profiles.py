@@ -154,6 +154,17 @@ def test_every_builtin_profile_has_a_fixture() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(builtin_profiles()))
+def test_every_builtin_profile_passes_the_checks_a_profile_file_gets(name: str) -> None:
+    """The shipped profiles are not checked at run time (an audit would pay for the schema
+    before its first file is read): every one passes the schema and the semantic checks here."""
+    from charter_cli.charter.load import parse_yaml
+    from charter_cli.tickets.profile import builtin_profile_text, check_profile
+
+    doc = parse_yaml(builtin_profile_text(name), f"<builtin>/{name}.yaml", shipped=True)
+    assert check_profile(doc) == []
+
+
+@pytest.mark.parametrize("name", sorted(builtin_profiles()))
 def test_builtin_profiles_detect_themselves(name: str) -> None:
     profile = builtin_profiles()[name]
     assert detect_profile([*list(profile.detect), "Something else"], "x.csv").profile.name == name
