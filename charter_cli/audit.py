@@ -13,7 +13,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from charter_cli.charter.model import TIME_FIELDS, Charter, normalise
+from charter_cli.charter.model import TIME_FIELDS, Charter, Promise, normalise
 from charter_cli.clock import NAT
 from charter_cli.coverage import Coverage, coverage
 from charter_cli.errors import CharterError, UsageError
@@ -128,7 +128,7 @@ def audit(
     # benchmarks/README.md); one at a time above 1 GB resident, where two promises' arrays
     # would make the peak. Those that read the history event by event start first, the others
     # beside them as each is done; told in order, each as the one before it is done
-    tasks = [partial(auditor.evaluate, promise) for promise in charter.promises]
+    tasks = [partial(_judged, auditor, promise) for promise in charter.promises]
     longest = [k for k, promise in enumerate(charter.promises) if auditor.walks_history(promise)]
     evaluated = in_order(tasks, beside=roomy, first=longest)
     try:
@@ -136,7 +136,6 @@ def audit(
             if progress:
                 progress(promise.id, done, total)
             outcomes.append(next(evaluated))
-            give_back()  # what the promise freed, before the next one's arrays
     finally:
         evaluated.close()  # after a failure, the promises not started are not
     if progress and total:
@@ -163,6 +162,15 @@ def audit(
         excluded=excluded.dropped,
         coverage=coverage(tickets, covered, ~excluded.dropped, minimum),
     )
+
+
+def _judged(auditor: Context, promise: Promise) -> Outcome:
+    """One promise judged, and what it freed given back as soon as it is done (not when its
+    turn comes to be told: a promise started first and told later would otherwise leave its
+    memory to the next one's peak)."""
+    outcome = auditor.evaluate(promise)
+    give_back()
+    return outcome
 
 
 def source_notes(source: Tickets, charter: Charter) -> list[str]:
