@@ -482,9 +482,17 @@ class Context:
         with self.building:  # sorted, and the tickets looked up, once
             if "priority" not in self.timelines:
                 timeline = Timeline(events, "priority", self.as_of)
-                ids = self.t["ticket_id"].to_numpy(dtype=object)
-                self.timelines["priority"] = (timeline, timeline.lookup(ids))
+                # no priority changed in the history (the column is there, empty): no ticket's
+                # id looked up (a million ids as Python strings, 35 ms a promise's critical path)
+                codes = (
+                    timeline.lookup(self.t["ticket_id"].to_numpy(dtype=object))
+                    if not timeline.empty
+                    else np.zeros(0, dtype=np.int64)
+                )
+                self.timelines["priority"] = (timeline, codes)
         timeline, codes = self.timelines["priority"]
+        if timeline.empty:
+            return names, raw
         found, known = timeline.at_instants(rows, when, codes=codes[rows])
         if not known.any():
             return names, raw
