@@ -99,13 +99,15 @@ def audit(
     as_of_given: bool | None = None,
     clocks: Clocks | None = None,
     min_coverage: float | None = None,
+    then: Callable[[Outcome], None] | None = None,
 ) -> AuditResult:
     """Evaluate every promise of the charter on every ticket it applies to. `progress`, if given,
     hears (promise id, promises done, total) before each promise, and once more when all are
     done. `as_of_given`: whether `as_of` was asked
     for (default: whether it is given), when it comes from the whole input of a partition;
     `clocks`: the whole input's, shared by its partitions. `min_coverage` overrides the
-    charter's `coverage`."""
+    charter's `coverage`. `then`: done with each outcome in the thread that judged it, as soon
+    as it is judged (what the reports count of it, while the other promises are judged)."""
     when = as_of if as_of is not None else default_as_of(source)
     # a shallow copy at least: columns added below go to this frame only
     tickets = in_period(source, when, since, until)
@@ -128,7 +130,7 @@ def audit(
     # benchmarks/README.md); one at a time above 1 GB resident, where two promises' arrays
     # would make the peak. Those that read the history event by event start first, the others
     # beside them as each is done; told in order, each as the one before it is done
-    tasks = [partial(_judged, auditor, promise) for promise in charter.promises]
+    tasks = [partial(_judged, auditor, promise, then) for promise in charter.promises]
     longest = [k for k, promise in enumerate(charter.promises) if auditor.walks_history(promise)]
     evaluated = in_order(tasks, beside=roomy, first=longest)
     try:
@@ -164,11 +166,13 @@ def audit(
     )
 
 
-def _judged(auditor: Context, promise: Promise) -> Outcome:
-    """One promise judged, and what it freed given back as soon as it is done (not when its
-    turn comes to be told: a promise started first and told later would otherwise leave its
-    memory to the next one's peak)."""
+def _judged(auditor: Context, promise: Promise, then: Callable[[Outcome], None] | None) -> Outcome:
+    """One promise judged, `then` done with it, and what it freed given back as soon as it is
+    done (not when its turn comes to be told: a promise started first and told later would
+    otherwise leave its memory to the next one's peak)."""
     outcome = auditor.evaluate(promise)
+    if then is not None:
+        then(outcome)
     give_back()
     return outcome
 

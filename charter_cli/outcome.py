@@ -155,6 +155,8 @@ class Outcome(Compliance):
     # latest`: the one in force when its clock stopped), as the reports name it; None: the
     # ticket's own
     priority: np.ndarray | None = None
+    # what the reports count of it (`summary.counted`), worked out beside the other promises
+    tally: object = None
 
     def instances(self) -> I64:
         """The instance number of every row (1 where a promise measures a ticket once)."""

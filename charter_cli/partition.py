@@ -25,7 +25,7 @@ from charter_cli.errors import UsageError
 from charter_cli.measures.context import Clocks
 from charter_cli.memory import give_back
 from charter_cli.outliers import far_notes
-from charter_cli.summary import Piece, Summary, Wants, merge, reduce
+from charter_cli.summary import Piece, Summary, Wants, counted, merge, reduce
 from charter_cli.workers import in_background
 
 if TYPE_CHECKING:
@@ -167,7 +167,9 @@ def audit_piece(
     step: Step | None = None,
 ) -> Piece:
     """One partition audited and reduced (what a Dask worker runs)."""
-    result = audit(charter, part, as_of=when, as_of_given=given, progress=step, clocks=clocks)
+    result = audit(
+        charter, part, as_of=when, as_of_given=given, progress=step, clocks=clocks, then=counted
+    )
     return reduce(result, origin, wants, step)
 
 

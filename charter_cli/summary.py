@@ -184,6 +184,12 @@ def at_risk(o: Outcome) -> np.ndarray:
     return out
 
 
+def counted(o: Outcome) -> None:
+    """What the reports count of an outcome, kept on it (`audit(then=)`: in the thread that
+    judged it, while the other promises are judged)."""
+    o.tally = _tally(o)
+
+
 def _tally(o: Outcome) -> _PieceTally:
     judged = (o.state == State.MET) | (o.state == State.BREACHED)
     stopped = Spread.of(o.elapsed[judged & o.done & (o.elapsed != NAT)])
@@ -354,7 +360,7 @@ def reduce(
     ids = result.tickets["ticket_id"].iloc[first].astype(str).tolist()
     excluded = np.flatnonzero(dropped)
     excluded_ids = result.tickets["ticket_id"].iloc[excluded[:EXAMPLES]].astype(str).tolist()
-    tallies = [_tally(o) for o in result.outcomes]
+    tallies = [o.tally if isinstance(o.tally, _PieceTally) else _tally(o) for o in result.outcomes]
     breakdowns = {}
     for key in wants.keys:
         breakdowns[key] = _counts(result, shown, key)
