@@ -12,6 +12,7 @@ ticket), asserted here and printed by the report.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
@@ -39,6 +40,7 @@ from charter_cli.tickets.columns import (
 )
 from charter_cli.tickets.events import (
     EVENT_TIME_NAMES,
+    EventsFile,
     collapse_event_log,
     event_log_fields,
     grouped_order,
@@ -78,7 +80,7 @@ from charter_cli.tickets.timestamps import (
     end_of_day,
     parse_timestamps,
 )
-from charter_cli.workers import in_background
+from charter_cli.workers import in_background, in_thread
 
 
 @dataclass
@@ -487,11 +489,18 @@ class Reader:
         return self._timezone
 
     def read(
-        self, index: int, file: Path, progress: FileProgress | None = None, *, alone: bool = True
+        self,
+        index: int,
+        file: Path,
+        progress: FileProgress | None = None,
+        *,
+        alone: bool = True,
+        parsed: Callable[[], None] | None = None,
     ) -> FileRows:
         """The file at position `index` of the input (`progress` hears how far it is read).
         A file with a header and no rows is an error `alone`; among other files, a month
-        without tickets, noted."""
+        without tickets, noted. `parsed` is called once the file is parsed, before its columns
+        are made canonical."""
         export = open_export(file, progress=progress.start(index) if progress else None)
         if self.chosen is None:
             self.chosen = self._adjusted(detect_profile(export.names, export.path).profile)
@@ -509,6 +518,8 @@ class Reader:
         raw = export.read(column_types(chosen, export.names), nulls=chosen.missing)
         names, path = export.names, export.path
         del export  # the file's bytes: gone once parsed
+        if parsed is not None:
+            parsed()
         if progress:
             progress.columns(index)
         if raw.rows_read == 0 and alone:
@@ -612,7 +623,37 @@ def read_tickets(
     reader = Reader(profile=profile, timezone=timezone, order=order, input_tz=input_tz)
     reading = FileProgress(progress, paths, "reading")
     alone = len(paths) == 1
-    parts = [reader.read(i, file, reading, alone=alone) for i, file in enumerate(paths)]
+    # a status history much smaller than the exports is read while the last export's columns
+    # are made canonical, work that leaves a core idle (three million status changes beside a
+    # million tickets: 0.15 s, benchmarks/README.md); a larger one after, not to hold both
+    early: list[Future[EventsFile]] = []
+    told: list[tuple[int, int, str]] = []  # how far it was read, told when its turn comes
+    beside = bool(events_files) and 2 * _size(events_files) <= _size(paths)
+
+    def read_events_beside() -> None:
+        file, profile_read, zone = events_files[0], reader.profile, reader.timezone
+        early.append(
+            in_thread(
+                lambda: read_events(
+                    file,
+                    profile_read,
+                    zone,
+                    stated_by=reader.stated_by,
+                    progress=lambda *how_far: told.append(how_far),
+                )
+            )
+        )
+
+    parts = [
+        reader.read(
+            i,
+            file,
+            reading,
+            alone=alone,
+            parsed=read_events_beside if beside and i == len(paths) - 1 else None,
+        )
+        for i, file in enumerate(paths)
+    ]
     if not any(p.rows_read for p in parts):
         raise InputError(f"the {len(paths)} exports have a header each but no rows")
     chosen = reader.profile
@@ -632,13 +673,20 @@ def read_tickets(
     event_rows: list[np.ndarray] | None = [] if events is None else None
     history = FileProgress(progress, events_files, "reading events")
     for index, file in enumerate(events_files):
-        extra = read_events(
-            file,
-            chosen,
-            reader.timezone,
-            stated_by=reader.stated_by,
-            progress=history.start(index),
-        )
+        if index == 0 and early:
+            extra = early.pop().result()
+            within = history.start(index)
+            if within is not None:
+                for done, expected, unit in told:
+                    within(done, expected, unit)
+        else:
+            extra = read_events(
+                file,
+                chosen,
+                reader.timezone,
+                stated_by=reader.stated_by,
+                progress=history.start(index),
+            )
         notes += [extra.note] if extra.note else []
         rows_read += extra.rows_read
         skipped_parts.append(extra.skipped)
@@ -709,6 +757,15 @@ def read_tickets(
         checks=chosen.reconcile,
         has_messages=messages,
     )
+
+
+def _size(files: Sequence[Path]) -> int:
+    """The files' bytes together (0 for one that cannot be told)."""
+    total = 0
+    for file in files:
+        with contextlib.suppress(OSError):
+            total += Path(file).stat().st_size
+    return total
 
 
 def skipped_frame(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:

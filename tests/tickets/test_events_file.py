@@ -3,6 +3,7 @@ skipped with its line; its columns may have the helpdesk's own names."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -271,3 +272,57 @@ def test_ticket_rows_by_number_only_where_the_number_says_the_id(
         pd.DataFrame({"ticket_id": pd.Series(ids, dtype=TEXT)}), pd.Series(known, dtype=TEXT)
     )
     assert got.tolist() == _rows_by_dict(list(ids), known)
+
+
+@pytest.mark.parametrize("history", ["ugly", "zendesk", "no time column"])
+def test_a_small_history_read_beside_the_exports_reads_as_after_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, history: str
+) -> None:
+    """A status history much smaller than the exports is read while the exports' columns are
+    made canonical: the same events, rows, skipped lines and notes as read after them, and the
+    same error for a broken one."""
+    import charter_cli.tickets.read as module
+
+    if history == "ugly":
+        files, zone = [EXPORTS / "with-events.csv"], "Europe/Oslo"
+        text = UGLY_EVENTS
+    else:
+        files, zone = [EXPORTS / "zendesk.csv"], "Europe/Stockholm"
+        text = (
+            "Id,Updated at,Status,Group\n"
+            "4711,2026-10-05 09:30:00 +0200,Open,Kundtjänst\n"
+            "4711,2026-10-06 09:42:11 +0200,Solved,Reklamationer\n"
+            "9999,2026-10-06 09:42:11 +0200,Solved,Reklamationer\n"
+            if history == "zendesk"
+            else "Id,Når,Status\n4711,2026-10-05 09:30:00 +0200,Open\n"
+        )
+    events = write(tmp_path, "historikk.csv", text)
+    read: dict[bool, object] = {}
+    calls: list[str] = []
+    real = module.in_thread
+
+    def counted(task: Callable[[], object]) -> object:
+        calls.append("beside")
+        return real(task)
+
+    monkeypatch.setattr(module, "in_thread", counted)
+    sizes = {True: lambda f: 1 if f == [events] else 10, False: lambda f: 10}
+    for beside in (True, False):
+        monkeypatch.setattr(module, "_size", sizes[beside])
+        calls.clear()
+        try:
+            read[beside] = module.read_tickets(files, timezone=zone, events_file=events)
+        except InputError as exc:
+            read[beside] = str(exc)
+        assert calls == (["beside"] if beside else [])
+    if history == "no time column":
+        assert read[True] == read[False] and "no column for at" in str(read[True])
+        return
+    near, after = read[True], read[False]
+    assert isinstance(near, module.Tickets) and isinstance(after, module.Tickets)
+    assert near.events is not None and after.events is not None
+    pd.testing.assert_frame_equal(near.events, after.events)
+    assert np.array_equal(near.event_rows, after.event_rows)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(near.skipped, after.skipped)
+    assert near.notes == after.notes
+    assert (near.events_used, near.events_unmatched) == (after.events_used, after.events_unmatched)
