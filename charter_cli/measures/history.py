@@ -49,6 +49,9 @@ def owners_of_rows(rows: I64, ticket_rows: I64, tickets: int) -> tuple[I64, I64]
     of the rows when each is in `rows` once and in order (a promise's rows), else by `owners`."""
     step = np.diff(rows)
     if rows.size == 0 or bool((step > 0).all()):
+        if rows.size == tickets:  # every ticket, in order: the rows are the positions
+            keep = np.flatnonzero(ticket_rows >= 0).astype(np.int64)
+            return keep, np.asarray(ticket_rows, dtype=np.int64)[keep]
         place = np.full(tickets, -1, dtype=np.int64)
         place[rows] = np.arange(rows.size, dtype=np.int64)
         position = np.where(ticket_rows >= 0, place[np.maximum(ticket_rows, 0)], -1)

@@ -16,12 +16,14 @@ TICKETS = 12
 @given(
     st.lists(st.integers(0, TICKETS - 1), max_size=30),
     st.lists(st.integers(-1, TICKETS - 1), max_size=40),
-    st.sampled_from(["distinct", "runs", "any"]),
+    st.sampled_from(["distinct", "runs", "any", "every"]),
 )
 def test_quick_paths_agree_with_owners(rows_drawn: list[int], items: list[int], shape: str) -> None:
     rows = np.array(rows_drawn, dtype=np.int64)
     if shape == "distinct":
         rows = np.unique(rows)
+    elif shape == "every":  # a promise of every ticket: its rows are the tickets' rows
+        rows = np.arange(TICKETS, dtype=np.int64)
     elif shape == "runs":
         rows = np.sort(rows)  # instances: each ticket's rows side by side
     ticket_rows = np.array(items, dtype=np.int64)
