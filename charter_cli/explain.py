@@ -445,7 +445,7 @@ def _pauses(outcome: Outcome, i: int, start: int, until: int, zone: ZoneInfo) ->
     of the clock shown."""
     if outcome.pauses is None:
         return []
-    rows, starts, stops, statuses = outcome.pauses
+    rows, starts, stops, statuses = outcome.pauses()
     mine = np.flatnonzero(rows == i)
     spans = []
     for k in mine[np.argsort(starts[mine], kind="stable")]:  # one ticket's pauses only

@@ -124,6 +124,33 @@ class Compliance:
         return None if value is None else value >= target
 
 
+class Pauses:
+    """The paused intervals a clock subtracted, for `explain`: each one's position in the
+    outcome's rows, start (not before its clock's), stop (NAT: while it lasts) and status; put
+    together only when asked (the audit of a million tickets never needs them: 50 ms less on
+    the longest promise). `events_row`: each interval's row in `statuses` (-1: `before_first`)."""
+
+    def __init__(
+        self,
+        row: I64,
+        start: I64,
+        stop: I64,
+        clock_start: I64,
+        events_row: I64,
+        statuses: pd.Series,
+        before_first: str | None,
+    ) -> None:
+        self.row, self.start, self.stop, self.clock_start = row, start, stop, clock_start
+        self.events_row, self.statuses, self.before_first = events_row, statuses, before_first
+
+    def __call__(self) -> tuple[I64, I64, I64, np.ndarray]:
+        taken = self.statuses.array.take(np.maximum(self.events_row, 0))
+        status = np.asarray(taken, dtype=object)
+        status[self.events_row < 0] = self.before_first
+        begin = np.maximum(self.start, self.clock_start[self.row])
+        return self.row, begin, self.stop, status
+
+
 @dataclass
 class Outcome(Compliance):
     """Every (ticket, promise) pair of one promise, as columns (positions into the ticket frame)."""
@@ -143,7 +170,7 @@ class Outcome(Compliance):
     notes: list[str | Counted] = field(default_factory=list)  # said once for the whole promise
     # the paused intervals subtracted, for `explain`: (position in `rows`, start, stop or NAT while
     # it lasts, the status that paused it)
-    pauses: tuple[I64, I64, I64, np.ndarray] | None = None
+    pauses: Pauses | None = None
     fields: dict[str, str] = field(default_factory=dict)  # field read → its export column(s)
     # the instance of each row, counted from 1, when a promise measures a ticket more than once
     # (`reopens: each`): a ticket's rows follow each other in instance order; None: one each

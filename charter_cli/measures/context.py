@@ -26,7 +26,7 @@ from charter_cli.measures.history import (
 )
 from charter_cli.measures.messages import Messages
 from charter_cli.measures.ticket_zones import in_ticket_zones
-from charter_cli.outcome import Counted, Labels, Outcome, State
+from charter_cli.outcome import Counted, Labels, Outcome, Pauses, State
 from charter_cli.outliers import data_bulk
 from charter_cli.selection import Exclusion, Scope, absent_reason
 from charter_cli.tickets.columns import RESOLVED
@@ -551,7 +551,7 @@ class Context:
         statuses: tuple[str, ...],
         *,
         before_first: str | None = None,
-    ) -> tuple[I64, tuple[I64, I64, I64, np.ndarray] | None]:
+    ) -> tuple[I64, Pauses | None]:
         """Business seconds each row spent in `statuses` (raw statuses or their categories)
         between `start` and `until`, on its calendar, and those intervals (position in `rows`,
         start, stop or NAT while it lasts, the status). `before_first`: the status a ticket is
@@ -569,17 +569,14 @@ class Context:
             flags(events["category"], lambda v: normalise(v) in wanted)
             | flags(events["status"], lambda v: normalise(v) in wanted)
         )[order]
-        # only those wanted; a categorical stays one (a Python string each: 0.2 s on a million)
-        status = events["status"].array.take(order[hit])
-        if not isinstance(status, pd.Categorical):
-            status = np.asarray(status, dtype=object)
+        picked = order[hit]  # the events of the statuses wanted (their status told by `explain`)
         if before_first is not None and normalise(before_first) in wanted:
             first = np.concatenate(([True], ids[1:] != ids[:-1]))
             # from the ticket's start (clipped below) to its first event
             ids = np.concatenate((ids[hit], ids[first]))
             next_at = np.concatenate((next_at[hit], at[first]))
             at = np.concatenate((at[hit], np.full(int(first.sum()), np.iinfo(np.int64).min + 1)))
-            status = np.concatenate((status, np.full(int(first.sum()), before_first, object)))
+            picked = np.concatenate((picked, np.full(int(first.sum()), -1, dtype=np.int64)))
         else:
             ids, at, next_at = ids[hit], at[hit], next_at[hit]
         # every row of a ticket (a promise may measure it more than once) gets its intervals;
@@ -588,7 +585,9 @@ class Context:
         if not keep.size:
             return seconds, None
         p_start, p_stop = at[keep], next_at[keep]
-        intervals = (ticket, np.maximum(p_start, start[ticket]), p_stop, status[keep])
+        intervals = Pauses(
+            ticket, p_start, p_stop, start, picked[keep], events["status"], before_first
+        )
         for clock, where in self.by_calendar(out, ok):
             in_cal = np.zeros(rows.size, dtype=bool)
             in_cal[where] = True
