@@ -144,4 +144,6 @@ def test_in_order_starts_the_long_tasks_first_and_keeps_both_threads_busy() -> N
 
     tasks = [short(k) for k in range(5)] + [long]
     assert list(in_order(tasks, first=[5])) == [0, 1, 2, 3, 4, True]
-    assert started[0] == 5 and sorted(started) == list(range(6))
+    # started with the first short one beside it (either may say so first); the other short
+    # ones only once that one was done, beside the long one still running
+    assert 5 in started[:2] and sorted(started) == list(range(6))
