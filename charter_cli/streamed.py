@@ -36,7 +36,7 @@ from charter_cli.partition import Step, partition_of, run_pieces
 from charter_cli.progress import FileProgress, Progress, RowProgress
 from charter_cli.summary import Piece, Summary, Wants, check_keys, merge, spill_lines
 from charter_cli.tickets.events import event_log_fields, read_events
-from charter_cli.tickets.inputs import expand_inputs
+from charter_cli.tickets.inputs import expand_inputs, total_bytes
 from charter_cli.tickets.messages import first_response_source, settled
 from charter_cli.tickets.read import (
     FileRows,
@@ -71,8 +71,7 @@ def memory_budget() -> int:
 def needs_streaming(files: list[Path], budget: int) -> int:
     """How many partitions the exports need to be audited within `budget` bytes of memory (1:
     they fit in memory whole, no streaming)."""
-    size = sum(f.stat().st_size for f in files if f.is_file())
-    need = size * BYTES_PER_BYTE
+    need = total_bytes(files) * BYTES_PER_BYTE
     if need <= budget:
         return 1
     # a partition takes at most a quarter of the budget: the file being read, the reduction

@@ -39,6 +39,11 @@ class Inputs:
         ]
 
 
+def total_bytes(files: Iterable[Path | str]) -> int:
+    """The files' bytes together (a file that is not there, or not a file, counts none)."""
+    return sum(Path(f).stat().st_size for f in files if Path(f).is_file())
+
+
 def natural_key(path: Path) -> list[tuple[int, int | str]]:
     """Names in the order people count: `2026-2` before `2026-10`, case aside."""
     parts = re.split(r"(\d+)", str(path))

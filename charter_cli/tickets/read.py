@@ -12,7 +12,6 @@ ticket), asserted here and printed by the report.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
@@ -47,7 +46,7 @@ from charter_cli.tickets.events import (
     read_events,
     ticket_rows,
 )
-from charter_cli.tickets.inputs import expand_inputs
+from charter_cli.tickets.inputs import expand_inputs, total_bytes
 from charter_cli.tickets.messages import (
     AUTHOR,
     MESSAGE_FIELDS,
@@ -628,7 +627,7 @@ def read_tickets(
     # million tickets: 0.15 s, benchmarks/README.md); a larger one after, not to hold both
     early: list[Future[EventsFile]] = []
     told: list[tuple[int, int, str]] = []  # how far it was read, told when its turn comes
-    beside = bool(events_files) and 2 * _size(events_files) <= _size(paths)
+    beside = bool(events_files) and 2 * total_bytes(events_files) <= total_bytes(paths)
 
     def read_events_beside() -> None:
         file, profile_read, zone = events_files[0], reader.profile, reader.timezone
@@ -757,15 +756,6 @@ def read_tickets(
         checks=chosen.reconcile,
         has_messages=messages,
     )
-
-
-def _size(files: Sequence[Path]) -> int:
-    """The files' bytes together (0 for one that cannot be told)."""
-    total = 0
-    for file in files:
-        with contextlib.suppress(OSError):
-            total += Path(file).stat().st_size
-    return total
 
 
 def skipped_frame(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:

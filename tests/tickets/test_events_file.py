@@ -308,7 +308,7 @@ def test_a_small_history_read_beside_the_exports_reads_as_after_them(
     monkeypatch.setattr(module, "in_thread", counted)
     sizes = {True: lambda f: 1 if f == [events] else 10, False: lambda f: 10}
     for beside in (True, False):
-        monkeypatch.setattr(module, "_size", sizes[beside])
+        monkeypatch.setattr(module, "total_bytes", sizes[beside])
         calls.clear()
         try:
             read[beside] = module.read_tickets(files, timezone=zone, events_file=events)
