@@ -215,9 +215,9 @@ def _assemble(
     latest = [int(tickets[c].max()) for c in TIME_FIELDS if c != "due_at" and c in tickets]
     if events is not None and len(events):
         latest.append(int(events["at"].max()))
-        stats.history = "author" not in events or bool(events["status"].notna().any())
-        stats.group_history = bool(events["group"].notna().any())
         stats.statuses = bool(events["status"].notna().any())
+        stats.history = "author" not in events or stats.statuses
+        stats.group_history = bool(events["group"].notna().any())
     stats.latest = max(latest, default=NAT)
     stats.sample = instants(tickets, events)
     # without --as-of, as-of is the latest instant: no ticket is created after it

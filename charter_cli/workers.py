@@ -108,8 +108,8 @@ def in_order(
         yield from (task() for task in tasks)
         return
     pool = _promise_pool()
-    later = [k for k in range(len(tasks)) if k not in set(first)]
-    starts = iter([*dict.fromkeys(first), *later])
+    early = dict.fromkeys(first)
+    starts = iter([*early, *(k for k in range(len(tasks)) if k not in early)])
     futures: dict[int, Future[T]] = {}  # started, not yet yielded
     left = len(tasks)  # not yet started
     try:
