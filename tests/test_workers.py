@@ -121,29 +121,30 @@ def test_tasks_on_the_pool_never_wait_for_tasks_queued_behind_them() -> None:
 
 def test_in_order_starts_the_long_tasks_first_and_keeps_both_threads_busy() -> None:
     """`first` start before the others, and as soon as a task finishes the next starts beside
-    the one still running: the long task, started first, sees every short one done while it
-    runs (it waits for them); results in order."""
-    started: list[int] = []
-    lock = threading.Lock()
+    the one still running. Each short task waits for the long one to have started (it can only
+    have if the long one started first), and the long one waits for every short one to be done
+    (they can only be if they ran beside it); results in order. Whichever thread is scheduled
+    first, neither wait times out unless the order is wrong."""
+    long_started = threading.Event()
     shorts_done = threading.Event()
+    done: list[int] = []
+    lock = threading.Lock()
 
     def short(k: int) -> Callable[[], object]:
         def run() -> object:
+            seen = long_started.wait(10)
             with lock:
-                started.append(k)
-                if len(started) == 6:
+                done.append(k)
+                if len(done) == 5:
                     shorts_done.set()
-            return k
+            return seen
 
         return run
 
     def long() -> object:
-        with lock:
-            started.append(5)
-        return shorts_done.wait(10)  # only the other thread can set it
+        long_started.set()
+        return shorts_done.wait(10)
 
     tasks = [short(k) for k in range(5)] + [long]
-    assert list(in_order(tasks, first=[5])) == [0, 1, 2, 3, 4, True]
-    # started with the first short one beside it (either may say so first); the other short
-    # ones only once that one was done, beside the long one still running
-    assert 5 in started[:2] and sorted(started) == list(range(6))
+    assert list(in_order(tasks, first=[5])) == [True] * 6
+    assert sorted(done) == list(range(5))
