@@ -17,7 +17,7 @@ from charter_cli.charter.model import TIME_FIELDS, Charter, Promise, normalise
 from charter_cli.clock import NAT
 from charter_cli.coverage import Coverage, coverage
 from charter_cli.errors import CharterError, UsageError
-from charter_cli.frames import TEXT, recode
+from charter_cli.frames import TEXT, few_rows, recode
 from charter_cli.measures.context import Clocks, Context
 from charter_cli.memory import give_back, roomy
 from charter_cli.outcome import STATE_LABELS, Labels, Outcome, State
@@ -157,7 +157,7 @@ def audit(
         until=until,
         unknown_values=unknown,
         unmatched=int(unmatched.size),
-        unmatched_examples=[str(x) for x in tickets["ticket_id"].iloc[unmatched[:5]]],
+        unmatched_examples=[str(x) for x in few_rows(tickets["ticket_id"], unmatched[:5])],
         notes=source_notes(source, charter),
         reconciliation=reconcile(outcomes, tickets, source.checks),
         clocks=auditor.clocks,

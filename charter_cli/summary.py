@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from charter_cli.clock import NAT
 from charter_cli.coverage import Coverage, from_counts
-from charter_cli.frames import categorical
+from charter_cli.frames import categorical, few_rows
 from charter_cli.history import History, merge_history, reduce_history
 from charter_cli.measures import measure_of
 from charter_cli.outcome import STATE_LABELS, Compliance, Counted, Outcome, State
@@ -224,7 +224,7 @@ def ticket_columns(tickets: pd.DataFrame, rows: np.ndarray | None = None) -> pd.
     t = tickets
     if rows is not None:
         shown = [c for c in t.columns if c in CANONICAL or c.removesuffix("_raw") in NAMED]
-        t = t[shown].iloc[rows].reset_index(drop=True)
+        t = few_rows(t[shown], rows)
 
     def named(field_name: str) -> pd.Series:
         values = categorical(t[field_name])
@@ -357,9 +357,9 @@ def reduce(
     dropped = result.excluded if result.excluded.size else np.zeros(covered.size, dtype=bool)
     unmatched = np.flatnonzero(~covered & ~dropped)
     first = unmatched[:EXAMPLES]
-    ids = result.tickets["ticket_id"].iloc[first].astype(str).tolist()
+    ids = few_rows(result.tickets["ticket_id"], first).astype(str).tolist()
     excluded = np.flatnonzero(dropped)
-    excluded_ids = result.tickets["ticket_id"].iloc[excluded[:EXAMPLES]].astype(str).tolist()
+    excluded_ids = few_rows(result.tickets["ticket_id"], excluded[:EXAMPLES]).astype(str).tolist()
     tallies = [o.tally if isinstance(o.tally, _PieceTally) else _tally(o) for o in result.outcomes]
     breakdowns = {}
     for key in wants.keys:
