@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,7 +15,8 @@ from typer.testing import CliRunner
 
 from charter_cli.cli import app
 from charter_cli.clock import DAY, NAT
-from charter_cli.outliers import YEAR, Sample, bulk
+from charter_cli.frames import TEXT
+from charter_cli.outliers import YEAR, Sample, bulk, strays
 from tests.conftest import ROOT
 from tests.hostile.measure import peak
 
@@ -204,3 +206,35 @@ def test_a_sample_split_in_any_partitions_is_the_sample_of_the_whole(
     assert (size, extent) == whole.columns["created_at"][:2]
     assert np.array_equal(np.sort(picked), np.sort(whole.columns["created_at"][2]))
     assert merged.bounds() == whole.bounds()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(0, 2**31),
+    st.integers(0, 2_000),
+    st.sampled_from(["none", "low", "high", "both", "all missing"]),
+)
+def test_a_column_within_the_bulk_is_not_looked_at_again(seed: int, n: int, where: str) -> None:
+    """The strays found with each column's extent known (a column within the bounds is
+    skipped) are those found by looking at every value."""
+    rng = np.random.default_rng(seed)
+    created = rng.integers(at("2026-01-01"), at("2027-01-01"), n)
+    resolved = np.where(rng.random(n) < 0.3, NAT, created + rng.integers(0, 30 * DAY, n))
+    if where in ("low", "both") and n:
+        resolved[rng.integers(0, n)] = at("1970-01-01")
+    if where in ("high", "both") and n:
+        resolved[rng.integers(0, n)] = at("2126-05-17")
+    if where == "all missing":
+        resolved[:] = NAT
+    ids = pd.Series([f"SAK-{i}-ø" for i in range(n)], dtype=TEXT)
+    columns = {"created_at": created, "resolved_at": resolved}
+    sample = Sample.of(columns.items())
+    bounds = sample.bounds() or (at("2025-01-01"), at("2028-01-01"))
+    # in slices, as far_notes looks at them
+    named = [
+        (name, values[i : i + 300], ids.iloc[i : i + 300])
+        for name, values in columns.items()
+        for i in range(0, max(n, 1), 300)
+    ]
+    ranges = {name: extent for name, (_, extent, _) in sample.columns.items()}
+    assert strays(named, bounds, ranges) == strays(named, bounds)
