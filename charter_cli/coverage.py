@@ -53,16 +53,30 @@ class Coverage:
 
 
 def channel_labels(tickets: pd.DataFrame) -> pd.Series:
-    """The charter's channel name, else the export's own value, else `(no channel)`."""
-    named = tickets["channel"]
-    missing = named.isna().to_numpy(dtype=bool)
-    if not missing.any() and isinstance(named.dtype, pd.CategoricalDtype):
-        # every ticket has a charter channel: the channels present, without a copy to objects
+    """The charter's channel name, else the export's own value, else `(no channel)`: a
+    categorical of the labels present, made from the two columns' codes (no copy of a million
+    values to Python objects: 0.05 s of the audit's end, benchmarks/README.md)."""
+    named = tickets["channel"].astype("category")
+    codes = named.cat.codes.to_numpy()
+    if not (codes < 0).any():  # every ticket has a charter channel: the channels present
         return named.cat.remove_unused_categories()
-    named = named.astype(object)
-    if "channel_raw" in tickets:
-        named = named.where(~missing, tickets["channel_raw"].astype(object))
-    return named.where(named.notna(), NO_CHANNEL).astype("category")
+    raw = tickets["channel_raw"] if "channel_raw" in tickets else pd.Series([None] * len(named))
+    raw = raw.astype("category")
+    raw_codes = raw.cat.codes.to_numpy()
+    labels = (
+        pd.Index(named.cat.categories.astype(str))
+        .append(pd.Index(raw.cat.categories.astype(str)))
+        .append(pd.Index([NO_CHANNEL]))
+        .unique()
+    )
+    # each column's code as the code of its label among all of them; -1 (missing) picks the last
+    by_named = np.append(labels.get_indexer(named.cat.categories.astype(str)), -1)
+    by_raw = np.append(
+        labels.get_indexer(raw.cat.categories.astype(str)), labels.get_loc(NO_CHANNEL)
+    )
+    merged = np.where(codes >= 0, by_named[codes], by_raw[raw_codes])
+    chosen = pd.Categorical.from_codes(merged, categories=labels, validate=False)
+    return pd.Series(chosen, index=named.index).cat.remove_unused_categories()
 
 
 def channel_counts(
