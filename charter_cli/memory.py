@@ -90,8 +90,10 @@ def give_back(*, always: bool = False) -> None:
     read, after each promise), where the next phase's arrays are of other sizes anyway: the
     peak is the largest phase's, not the sum of what every phase left free (six million
     messages: 2.7 → 2.3 GB, benchmarks/README.md). Below `KEPT` the memory is kept: giving it
-    back after each promise cost a million tickets 0.17 s of page faults. `always`: whatever
-    the process holds (once per file read: what reading it freed is not the size of what the
+    back after each promise cost a million tickets 0.17 s of page faults, and after each file
+    read (before its columns are made from that memory) 0.2-0.4 s on a million tickets with
+    their events or messages, for no lower peak. `always`: whatever the process holds (once the
+    history is grouped, and between partitions: what is freed then is not the size of what the
     next phase allocates)."""
     held = None if always else resident()
     if held is not None and held < KEPT:

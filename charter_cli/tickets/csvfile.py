@@ -490,9 +490,10 @@ class CsvExport:
     ) -> RawTable:
         """The parsed table as a frame of the columns read, with each row's line."""
         # the text is read: its bytes go before the table is turned into columns (a file read
-        # is read once), so that the two are never held together
+        # is read once), so that the two are never held together; the memory goes back to the
+        # system only when the process is large (`give_back`): the columns are made from it
         self.data = b""
-        give_back(always=True)
+        give_back()
         frame = table.to_pandas(types_mapper=_pandas_type)
         frame.columns = (
             unique_names([str(c) for c in frame.columns]) if include is None else include

@@ -541,7 +541,7 @@ class Reader:
         )
         if progress:
             progress.done(index)
-        give_back(always=True)  # the file's bytes and the parse's buffers, before the next file
+        give_back()  # the file's bytes and the parse's buffers, before the next file (if large)
         return FileRows(
             path=raw.path,
             frame=rows,
