@@ -6,7 +6,8 @@ every new array pays its page faults again: on the CI kind of machine that was a
 an audit's time, spent in the kernel. Serving them from the heap (a higher mmap threshold) and
 keeping freed heap for the next array (a higher trim threshold) removes most of that. The memory
 is returned when the process ends, which for a command is moments later. Arrow's tables are
-asked to come from the same heap.
+asked to come from the same heap, and every thread takes from one arena of it. An audit of large
+exports faults its heap in while the libraries import (`make_ready`).
 
 Only glibc has `mallopt`; anywhere else this does nothing.
 """
@@ -18,6 +19,8 @@ import ctypes.util
 import os
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,6 +45,10 @@ def tune_allocator() -> bool:
     # a glibc that refuses a threshold this high still takes its own maximum (32 MiB)
     mapped = mallopt(M_MMAP_THRESHOLD, THRESHOLD) or mallopt(M_MMAP_THRESHOLD, 32 << 20)
     trimmed = mallopt(M_TRIM_THRESHOLD, THRESHOLD)
+    # one heap for every thread: glibc gives each thread that allocates an arena of its own,
+    # and what one thread frees then waits there for that thread; a streamed year of 10M
+    # tickets and 30M events held 3.1 GB at its peak, 2.4 GB with one arena (benchmarks/README.md)
+    mallopt(M_ARENA_MAX, 1)
     if mapped and trimmed and "pyarrow" not in sys.modules:
         # Arrow's buffers from the same heap (its own allocator, mimalloc, asks the system for
         # fresh pages as it grows): what numpy frees, Arrow's next table reuses, and the other
@@ -65,7 +72,7 @@ def make_ready(input_bytes: int) -> threading.Thread | None:
     virtual machines CI runs on); a million tickets touch a gigabyte, and most of those faults
     fall while both cores are busy reading and judging. Here the heap is grown by one block,
     every page of it touched, and the block freed: the trim threshold above keeps it, and with
-    one arena for every thread (`M_ARENA_MAX`) the arrays of every thread are then cut from it.
+    one arena for every thread (`tune_allocator`) the arrays of every thread are cut from it.
     A clever trick, kept because the benchmark shows it pays: a million tickets with three
     million status changes 0.19 s faster, the realistic file 0.1 s, and lower peaks (the one
     heap is less fragmented than one per thread; benchmarks/README.md)."""
@@ -78,13 +85,11 @@ def make_ready(input_bytes: int) -> threading.Thread | None:
         return None
     size = min(2 * input_bytes, READY_AT_MOST, free // 4)
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-    libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    libc.mallopt(M_ARENA_MAX, 1)  # before any other thread takes memory of its own
     libc.malloc.argtypes = [ctypes.c_size_t]
     libc.malloc.restype = ctypes.c_void_p
     libc.memset.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t]
     libc.free.argtypes = [ctypes.c_void_p]
-    block = libc.malloc(size)  # on this thread: from the main arena
+    block = libc.malloc(size)
     if not block:  # pragma: no cover - no memory to spare: nothing to make ready
         return None
 
@@ -131,7 +136,24 @@ def resident() -> int | None:
         return None
 
 
-def give_back(*, always: bool = False) -> None:
+_bounded = 0  # streamed audits running in this process (`bounded`)
+
+
+@contextmanager
+def bounded() -> Iterator[None]:
+    """Within it (an audit streamed through temporary files, its memory bounded), what a file
+    read frees goes back to the system whatever the process holds (`give_back(read=True)`):
+    kept for the columns made next, a year of monthly exports left the heap in pieces (10M
+    tickets and 30M events in 2 GB: 2.3 -> 3.1 GB at the peak, benchmarks/README.md)."""
+    global _bounded
+    _bounded += 1
+    try:
+        yield
+    finally:
+        _bounded -= 1
+
+
+def give_back(*, always: bool = False, read: bool = False) -> None:
     """Return the memory freed so far to the system, once the process holds more than `KEPT`:
     what Arrow's pool keeps for its next tables and, with glibc, the free heap the thresholds
     above keep for the next arrays. Called between the phases of an audit (after each file
@@ -142,8 +164,8 @@ def give_back(*, always: bool = False) -> None:
     read (before its columns are made from that memory) 0.2-0.4 s on a million tickets with
     their events or messages, for no lower peak. `always`: whatever the process holds (once the
     history is grouped, and between partitions: what is freed then is not the size of what the
-    next phase allocates)."""
-    held = None if always else resident()
+    next phase allocates). `read`: after a file is read, where `bounded` makes it `always`."""
+    held = None if always or (read and _bounded) else resident()
     if held is not None and held < KEPT:
         return
     import pyarrow as pa

@@ -30,6 +30,7 @@ from charter_cli.charter.model import TIME_FIELDS
 from charter_cli.clock import NAT
 from charter_cli.errors import InputError, shown_path
 from charter_cli.measures.context import Clocks, span
+from charter_cli.memory import bounded
 from charter_cli.outliers import Sample, Strays, add_strays, instants, strays_of
 from charter_cli.outliers import notes as notes_of_strays
 from charter_cli.partition import Step, partition_of, run_pieces
@@ -276,8 +277,10 @@ class _Part:
 def _read_split(
     reader: Reader, index: int, file: Path, partitions: int, alone: bool
 ) -> tuple[FileRows, list[pa.Table | None]]:
-    """One export read and split by partition (the rows leave the FileRows)."""
-    rows = reader.read(index, file, alone=alone)
+    """One export read and split by partition (the rows leave the FileRows); bounded, on a Dask
+    worker too."""
+    with bounded():
+        rows = reader.read(index, file, alone=alone)
     pieces = _split(rows.frame, partitions)
     return replace(rows, frame=rows.frame.iloc[:0]), pieces
 
@@ -296,9 +299,10 @@ class _EventsRead:
 def _events_split(
     file: Path, reader: Reader, partitions: int, progress: RowProgress | None = None
 ) -> tuple[_EventsRead, list[pa.Table | None]]:
-    extra = read_events(
-        file, reader.profile, reader.timezone, stated_by=reader.stated_by, progress=progress
-    )
+    with bounded():  # on a Dask worker too
+        extra = read_events(
+            file, reader.profile, reader.timezone, stated_by=reader.stated_by, progress=progress
+        )
     read = _EventsRead(
         extra.skipped, extra.rows_read, extra.note, len(extra.events), "author" in extra.events
     )
@@ -708,22 +712,23 @@ def audit_large(
     charter = load_charter(charter_path)
     when, start, end = period_of(charter.timezone, as_of, since, until)
     reader = Reader(profile=profile, timezone=charter.timezone, order=order, input_tz=input_tz)
-    return audit_streamed(
-        charter,
-        files,
-        reader,
-        workdir,
-        wants,
-        partitions=partitions,
-        events_file=events,
-        as_of=when,
-        since=start,
-        until=end,
-        fail_under=fail_under,
-        strict=strict,
-        engine=engine,
-        scheduler=scheduler,
-        workers=workers,
-        progress=progress,
-        step=step,
-    )
+    with bounded():
+        return audit_streamed(
+            charter,
+            files,
+            reader,
+            workdir,
+            wants,
+            partitions=partitions,
+            events_file=events,
+            as_of=when,
+            since=start,
+            until=end,
+            fail_under=fail_under,
+            strict=strict,
+            engine=engine,
+            scheduler=scheduler,
+            workers=workers,
+            progress=progress,
+            step=step,
+        )

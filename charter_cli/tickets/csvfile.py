@@ -493,7 +493,7 @@ class CsvExport:
         # is read once), so that the two are never held together; the memory goes back to the
         # system only when the process is large (`give_back`): the columns are made from it
         self.data = b""
-        give_back()
+        give_back(read=True)
         frame = table.to_pandas(types_mapper=_pandas_type)
         frame.columns = (
             unique_names([str(c) for c in frame.columns]) if include is None else include

@@ -541,7 +541,7 @@ class Reader:
         )
         if progress:
             progress.done(index)
-        give_back()  # the file's bytes and the parse's buffers, before the next file (if large)
+        give_back(read=True)  # the file's bytes and the parse's buffers, before the next file
         return FileRows(
             path=raw.path,
             frame=rows,
