@@ -74,16 +74,15 @@ app = typer.Typer(
 def _bytes_named(paths: list[Path]) -> int:
     """The bytes of the files named (a folder's files one level down; a glob: none), before any
     is read: what `make_ready` sizes its memory by."""
-    total = 0
+    from charter_cli.tickets.inputs import total_bytes
+
+    named: list[Path] = []
     for path in paths:
         try:
-            if path.is_dir():
-                total += sum(e.stat().st_size for e in os.scandir(path) if e.is_file())
-            elif path.is_file():
-                total += path.stat().st_size
-        except OSError:  # said when the file is read
+            named += list(path.iterdir()) if path.is_dir() else [path]
+        except OSError:  # said when the folder is read
             continue
-    return total
+    return total_bytes(named)
 
 
 def _version(value: bool) -> None:

@@ -31,14 +31,21 @@ THRESHOLD = 1 << 30
 
 
 @lru_cache(maxsize=1)
+def _libc() -> ctypes.CDLL | None:
+    """The C library, loaded once (None off Linux, or where it cannot be loaded)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
+@lru_cache(maxsize=1)
 def tune_allocator() -> bool:
     """Apply the settings once per process; whether they took."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):  # musl and others: no mallopt
+    mallopt = getattr(_libc(), "mallopt", None)  # musl and others: no mallopt
+    if mallopt is None:
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int
@@ -74,7 +81,8 @@ def make_ready(input_bytes: int) -> threading.Thread | None:
     every page of it touched, and the block freed: the trim threshold above keeps it, and with
     one arena for every thread (`tune_allocator`) the arrays of every thread are cut from it.
     A clever trick, kept because the benchmark shows it pays: a million tickets with three
-    million status changes 0.19 s faster, the realistic file 0.1 s, and lower peaks (the one
+    million status changes 0.2-0.45 s faster (two sets of alternate runs), the realistic file
+    0.1 s, and lower peaks (the one
     heap is less fragmented than one per thread; benchmarks/README.md)."""
     cores = os.cpu_count() or 1
     if input_bytes < READY_FROM or cores < 2 or not tune_allocator():
@@ -84,7 +92,8 @@ def make_ready(input_bytes: int) -> threading.Thread | None:
     except (ValueError, OSError, AttributeError):  # pragma: no cover - Linux has both
         return None
     size = min(2 * input_bytes, READY_AT_MOST, free // 4)
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    libc = _libc()
+    assert libc is not None  # tune_allocator took
     libc.malloc.argtypes = [ctypes.c_size_t]
     libc.malloc.restype = ctypes.c_void_p
     libc.memset.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t]
@@ -105,11 +114,8 @@ def make_ready(input_bytes: int) -> threading.Thread | None:
 @lru_cache(maxsize=1)
 def _trim() -> object:
     """glibc's `malloc_trim`, or None where there is none."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):
+    trim = getattr(_libc(), "malloc_trim", None)
+    if trim is None:
         return None
     trim.argtypes = [ctypes.c_size_t]
     trim.restype = ctypes.c_int

@@ -491,7 +491,8 @@ class CsvExport:
         """The parsed table as a frame of the columns read, with each row's line."""
         # the text is read: its bytes go before the table is turned into columns (a file read
         # is read once), so that the two are never held together; the memory goes back to the
-        # system only when the process is large (`give_back`): the columns are made from it
+        # system only when the process is large or the audit streams (`give_back`, `bounded`):
+        # otherwise the columns are made from it
         self.data = b""
         give_back(read=True)
         frame = table.to_pandas(types_mapper=_pandas_type)
